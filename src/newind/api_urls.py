@@ -1,0 +1,21 @@
+"""The JSON API (django-ninja). Each domain adds its router here."""
+
+from ninja import NinjaAPI
+
+from newind.core.errors import AppError
+
+api = NinjaAPI(title="newind API", version="1", urls_namespace="api")
+
+
+@api.exception_handler(AppError)
+def app_error(request, exc: AppError):  # type: ignore[no-untyped-def]
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+def _register_routers() -> None:
+    from newind.benchmark.api import router as benchmark_router
+
+    api.add_router("/benchmark", benchmark_router)
+
+
+_register_routers()

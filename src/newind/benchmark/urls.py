@@ -1,0 +1,6 @@
+from django.urls import path
+
+from newind.benchmark import views
+
+app_name = "benchmark"
+urlpatterns = [path("", views.benchmark_page, name="page")]

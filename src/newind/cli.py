@@ -1,0 +1,47 @@
+"""The `newind` console command: a thin front to the project's Django management commands.
+
+`newind demo`, `newind import FILE`, `newind benchmark …`, `newind bench spine …`, `newind migrate`,
+`newind serve` and every other management command. Each command first brings the database schema
+up to date, so a fresh NEWIND_DATABASE_URL works without a separate step.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+# Commands that must not migrate first (they create or inspect migrations, or only print help).
+NO_AUTO_MIGRATE = {"makemigrations", "migrate", "help", "--help", "-h", "version", "--version", "check",
+                   "sqlmigrate", "showmigrations", "bench"}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newind.settings")
+    import django
+    from django.conf import settings
+    from django.core.management import call_command, execute_from_command_line
+
+    from newind.core.errors import AppError
+
+    if not argv:
+        argv = ["help"]
+    if argv[0] in {"version", "--version"}:
+        from newind import __version__
+
+        print(f"newind {__version__}")
+        return 0
+    django.setup()
+    settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+    try:
+        if argv[0] not in NO_AUTO_MIGRATE and not any(a in {"-h", "--help"} for a in argv):
+            call_command("migrate", verbosity=0, interactive=False)
+        execute_from_command_line(["newind", *argv])
+    except AppError as error:
+        print(f"错误：{error.full_text()}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

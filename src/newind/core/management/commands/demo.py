@@ -1,0 +1,18 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from newind.core.demo import prepare_demo
+
+
+class Command(BaseCommand):
+    help = "准备演示数据库（参考单位、指标目录、湖南真实统计数据、岳阳示例数据），然后在 http://127.0.0.1:8000 启动平台。"
+
+    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+        parser.add_argument("--no-serve", action="store_true", help="只准备数据库，不启动服务")
+        parser.add_argument("--addr", default="127.0.0.1:8000", help="监听地址，默认 127.0.0.1:8000")
+
+    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+        prepare_demo(self.stdout)
+        self.stdout.write(self.style.SUCCESS("演示数据库已准备好。"))
+        if not options["no_serve"]:
+            call_command("serve", addr=options["addr"])

@@ -1,0 +1,6 @@
+from django.urls import path
+
+from newind.imports import views
+
+app_name = "imports"
+urlpatterns = [path("", views.upload_page, name="upload")]

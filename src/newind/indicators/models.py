@@ -1,0 +1,170 @@
+"""The indicator catalogue (loaded from definitions/indicators/*.yaml) and versioned observations."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from newind.indicators.periods import Period, PeriodKind
+from newind.units.models import Unit
+
+
+class Direction(models.TextChoices):
+    HIGHER = "higher", "越高越好"
+    LOWER = "lower", "越低越好"
+
+
+class Frequency(models.TextChoices):
+    ANNUAL = "annual", "年度"
+    QUARTERLY = "quarterly", "季度"
+    MONTHLY = "monthly", "月度"
+
+
+class PriceBasis(models.TextChoices):
+    CURRENT = "current", "现价"
+    COMPARABLE = "comparable", "可比价"
+    NONE = "none", "不适用"
+
+
+class ValueKind(models.TextChoices):
+    LEVEL = "level", "总量"
+    RATE = "rate", "增速"
+    RATIO = "ratio", "比率/占比"
+    COUNT = "count", "个数"
+    PER_UNIT = "per_unit", "人均/单位"
+
+
+class Indicator(models.Model):
+    code = models.SlugField("代码", max_length=60, unique=True)
+    name = models.CharField("名称", max_length=100)
+    name_en = models.CharField("英文名称", max_length=150)
+    measure_unit = models.CharField("计量单位", max_length=20)
+    direction = models.CharField("方向", max_length=10, choices=Direction.choices, default=Direction.HIGHER)
+    frequency = models.CharField("频度", max_length=10, choices=Frequency.choices)
+    # True: quarterly/monthly figures are cumulative from January (1–N月), 1–2月 combined.
+    cumulative = models.BooleanField("累计值", default=True)
+    price_basis = models.CharField("价格口径", max_length=12, choices=PriceBasis.choices, default=PriceBasis.NONE)
+    value_kind = models.CharField("数值类型", max_length=10, choices=ValueKind.choices, default=ValueKind.LEVEL)
+    additive = models.BooleanField("可跨单位加总", default=False)
+    # The indicator that carries the published growth of this level (e.g. gdp -> gdp_real_growth_pct).
+    growth_indicator = models.CharField("对应增速指标", max_length=60, blank=True)
+    decimals = models.PositiveSmallIntegerField("显示小数位", default=2)
+    definition = models.TextField("定义", blank=True)
+    source_department = models.CharField("来源部门", max_length=100, blank=True)
+    aliases = models.JSONField("别名（导入时识别的中文列名）", default=list, blank=True)
+    sort_order = models.IntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "指标"
+        verbose_name_plural = "指标"
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def higher_is_better(self) -> bool:
+        return self.direction == Direction.HIGHER
+
+    @property
+    def label_with_unit(self) -> str:
+        return f"{self.name}（{self.measure_unit}）"
+
+
+class Release(models.TextChoices):
+    """What kind of release a figure comes from. Order matters: see RELEASE_PRECEDENCE."""
+
+    ESTIMATE = "estimate", "预估"
+    FLASH = "flash", "快报"
+    FIRST = "first", "初步核算"
+    OFFICIAL = "official", "正式"
+    PUBLISHED = "published", "公开发布"
+    YEARBOOK = "yearbook", "年鉴"
+    REVISED = "revised", "修订"
+
+
+# Which release wins as "current" when several exist for one figure: a yearbook figure supersedes the
+# first release even if it was imported earlier; within the same precedence the latest version wins.
+RELEASE_PRECEDENCE = {
+    Release.ESTIMATE: 0,
+    Release.FLASH: 1,
+    Release.FIRST: 2,
+    Release.OFFICIAL: 3,
+    Release.PUBLISHED: 3,
+    Release.YEARBOOK: 4,
+    Release.REVISED: 5,
+}
+
+
+class ImportBatch(models.Model):
+    """One imported file (or one publish of a submission): who, when, its hash and what it did."""
+
+    file_name = models.CharField("文件名", max_length=255)
+    sha256 = models.CharField("文件哈希", max_length=64, db_index=True)
+    source_kind = models.CharField("来源", max_length=20, default="import")  # import | submission | demo | bench
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   verbose_name="操作人")
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+    added = models.IntegerField("新增", default=0)
+    changed = models.IntegerField("变更", default=0)
+    unchanged = models.IntegerField("未变", default=0)
+    notes = models.JSONField("说明", default=list, blank=True)
+
+    class Meta:
+        verbose_name = "导入批次"
+        verbose_name_plural = "导入批次"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class Observation(models.Model):
+    """One version of one figure. Append-only: a changed figure is a new row; `is_current` marks the
+    figure in force (highest release precedence, then latest version) for each (indicator, unit, period)."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="observations")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="observations")
+    year = models.SmallIntegerField("年份")
+    period_kind = models.CharField("时期类型", max_length=1, choices=[(k.value, k.name) for k in PeriodKind])
+    period_n = models.SmallIntegerField("截至季/月", default=0)
+    value = models.DecimalField("数值", max_digits=28, decimal_places=8)
+    measure_unit = models.CharField("计量单位", max_length=20)
+    price_basis = models.CharField("价格口径", max_length=12, choices=PriceBasis.choices, default=PriceBasis.NONE)
+    release = models.CharField("发布类型", max_length=12, choices=Release.choices, default=Release.OFFICIAL)
+    source = models.CharField("来源", max_length=300)
+    # As it stood in the file before unit conversion, e.g. "31009000 万元"; blank when unchanged.
+    original = models.CharField("原始值", max_length=80, blank=True)
+    is_synthetic = models.BooleanField("示例数据", default=False)
+    version = models.PositiveIntegerField("版本", default=1)
+    supersedes = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="superseded_by", verbose_name="替代的版本")
+    is_current = models.BooleanField("当前有效", default=True)
+    reason = models.CharField("修改原因", max_length=300, blank=True)
+    batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="observations")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name="录入人")
+    created_at = models.DateTimeField("录入时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "观测值"
+        verbose_name_plural = "观测值"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "unit", "year", "period_kind", "period_n", "version"], name="one_row_per_version"
+            ),
+        ]
+        indexes = [
+            # The hot path: all current figures of one indicator for one period, across units.
+            models.Index(fields=["indicator", "year", "period_kind", "period_n", "unit"], name="obs_hot_path",
+                         condition=models.Q(is_current=True)),
+            models.Index(fields=["unit", "indicator", "year"], name="obs_by_unit"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id}/{self.unit_id}/{self.period} = {self.value}"
+
+    @property
+    def period(self) -> Period:
+        return Period(self.year, PeriodKind(self.period_kind), self.period_n)
