@@ -267,7 +267,7 @@ def candidate_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
 
 @transaction.atomic
 def revise_observation(indicator: Indicator, unit_id: int, period: Period, value: Decimal, *, source: str,
-                       reason: str, user: Any = None, release: str = Release.REVISED.value) -> Observation:
+                       reason: str, user: Any = None, release: str = "revised") -> Observation:
     """Record a corrected figure as a new version (with a reason); the old version stays visible."""
     if not reason.strip():
         raise AppError("修改已发布的数据必须填写修改原因。")
