@@ -27,7 +27,6 @@ from newind.indicators.models import (
     Indicator,
     Observation,
     PriceBasis,
-    Release,
     ValueKind,
 )
 from newind.indicators.periods import Period
