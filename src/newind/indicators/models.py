@@ -168,3 +168,42 @@ class Observation(models.Model):
     @property
     def period(self) -> Period:
         return Period(self.year, PeriodKind(self.period_kind), self.period_n)
+
+
+class DerivedKind(models.TextChoices):
+    ROLLUP = "rollup", "汇总（沿层级加总）"
+    GROWTH = "growth", "同比增长（现价名义，由两期数据推算）"
+    RANK = "rank", "排名"
+
+
+class DerivedFigure(models.Model):
+    """A figure computed set-wise from current observations for one period: a roll-up along a hierarchy,
+    a nominal year-on-year growth, or a rank. Rebuilt per period (delete + bulk insert), never edited;
+    see newind.indicators.derived. Published comparable-price growth is never recomputed here."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    year = models.SmallIntegerField("年份")
+    period_kind = models.CharField("时期类型", max_length=1, choices=[(k.value, k.name) for k in PeriodKind])
+    period_n = models.SmallIntegerField("截至季/月", default=0)
+    kind = models.CharField("类型", max_length=10, choices=DerivedKind.choices)
+    # Roll-up: the hierarchy code ('admin', 'park'); rank: 'group:<peer group code>' or 'siblings:<hierarchy>';
+    # growth: 'nominal'.
+    scope = models.CharField("范围", max_length=60, blank=True)
+    value = models.FloatField("数值", null=True)  # roll-up sum; growth in %; the figure that was ranked
+    last_year_value = models.FloatField("上年同期", null=True)  # growth rows: the base of the growth
+    rank = models.IntegerField("名次", null=True)
+    reported = models.IntegerField("参与单位数", null=True)  # roll-up: leaves summed; rank: units ranked
+    tied = models.BooleanField("并列", default=False)
+    is_synthetic = models.BooleanField("示例数据", default=False)  # any input figure was synthetic
+    computed_at = models.DateTimeField("计算时间")
+
+    class Meta:
+        verbose_name = "派生数据"
+        verbose_name_plural = "派生数据"
+        indexes = [
+            models.Index(fields=["year", "period_kind", "period_n", "kind", "indicator"], name="derived_by_period"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.scope}/{self.indicator_id}/{self.unit_id}/{self.year}-{self.period_n} = {self.value}"
