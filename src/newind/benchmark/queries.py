@@ -1,0 +1,268 @@
+"""The one benchmarking read: the page, the CLI and the API all call `benchmark()`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from newind.benchmark import calc
+from newind.core.errors import AppError
+from newind.indicators.calc import share_of_group_sum_pct, share_of_parent_pct
+from newind.indicators.models import Frequency, Indicator, Release, ValueKind
+from newind.indicators.periods import Period, PeriodKind
+from newind.indicators.queries import current_values, indicator_by_code
+from newind.units.models import PeerGroup, Unit, UnitKind
+from newind.units.queries import peer_group_by_code, peer_group_units, require_unit_in_group, unit_by_code
+
+MAX_SPAN_YEARS = 40
+
+# How the narrative names the members of a group when its name does not say ("14个市州" does).
+_KIND_NOUNS = {
+    frozenset({UnitKind.CITY}): "市州", frozenset({UnitKind.COUNTY}): "县市区",
+    frozenset({UnitKind.COUNTY, UnitKind.ZONE}): "县市区和功能区", frozenset({UnitKind.ZONE}): "功能区",
+    frozenset({UnitKind.PARK}): "园区", frozenset({UnitKind.PEER_CITY}): "城市",
+    frozenset({UnitKind.CITY, UnitKind.PEER_CITY}): "城市", frozenset({UnitKind.DEPARTMENT}): "部门",
+}
+_PARENT_SCOPE = {UnitKind.PROVINCE: "全省", UnitKind.CITY: "全市"}
+
+
+@dataclass
+class BenchmarkResult:
+    """Everything one benchmarking view shows; `as_dict()` is the JSON of the API and the CLI."""
+
+    unit: Unit
+    group: PeerGroup
+    indicator: Indicator
+    period_kind: PeriodKind
+    period_n: int
+    years: list[int]
+    by_year: pd.DataFrame  # one row per year: value, rank, reported, shares, ahead_*, behind_*
+    ranking: pd.DataFrame  # every member and year: rank, tied, value, share_of_group_pct
+    trend: dict[str, str | None]
+    narrative: list[str]
+    period_labels: dict[int, str]
+    span_label: str
+    group_size: int
+    shares_apply: bool
+    share_labels: dict[str, str]
+    sources: list[str]
+    releases: list[dict[str, str]]
+    synthetic: bool
+    missing: dict[int, list[str]] = field(default_factory=dict)
+
+    @property
+    def is_rate(self) -> bool:
+        return self.indicator.value_kind in (ValueKind.RATE, ValueKind.RATIO)
+
+    @property
+    def gap_unit(self) -> str:
+        return "个百分点" if self.indicator.measure_unit == "%" else self.indicator.measure_unit
+
+    def as_dict(self) -> dict[str, Any]:
+        """The API/CLI JSON (issue 2 item 7 fields plus the ranking tables and provenance)."""
+        years = []
+        ranking = self.ranking
+        for row in self.by_year.to_dict("records"):
+            year = int(row["year"])
+            table = ranking[ranking["year"] == year]
+            years.append({
+                "year": year,
+                "period": self.period_labels[year],
+                "value": _num(row["value"]),
+                "rank": _int(row["rank"]),
+                "tied": bool(row["tied"]),
+                "reported": int(row["reported"]),
+                "group_size": self.group_size,
+                "missing": self.missing.get(year, []),
+                "share_of_group_pct": _num(row.get("share_of_group_pct")),
+                "share_of_province_pct": _num(row.get("share_of_province_pct")),
+                "province_value": _num(row.get("province_value")),
+                "ahead": _neighbour(row, "ahead"),
+                "behind": _neighbour(row, "behind"),
+                "ranking": [
+                    {"rank": _int(r["rank"]), "tied": bool(r["tied"]), "code": r["unit_code"],
+                     "name": r["unit_name"], "value": _num(r["value"]),
+                     "share_of_group_pct": _num(r.get("share_of_group_pct")),
+                     "release": r["release"], "is_synthetic": bool(r["is_synthetic"])}
+                    for r in table.to_dict("records")
+                ],
+            })
+        ind = self.indicator
+        province = self.group.province
+        return {
+            "unit": {"code": self.unit.code, "name": self.unit.name},
+            "group": {"code": self.group.code, "name": self.group.name, "size": self.group_size,
+                      "province": {"code": province.code, "name": province.name} if province else None},
+            "indicator": {"code": ind.code, "name": ind.name, "measure_unit": ind.measure_unit,
+                          "value_kind": ind.value_kind, "direction": ind.direction,
+                          "price_basis": ind.price_basis, "decimals": ind.decimals},
+            "gap_unit": self.gap_unit,
+            "period": {"kind": self.period_kind.value, "n": self.period_n, "span": self.span_label,
+                       "labels": {str(y): label for y, label in self.period_labels.items()}},
+            "share_basis": self.share_labels if self.shares_apply else {},
+            "years": years,
+            "trend": self.trend,
+            "narrative": self.narrative,
+            "sources": self.sources,
+            "releases": self.releases,
+            "synthetic": self.synthetic,
+        }
+
+
+def _num(value: object, digits: int = 6) -> float | None:
+    if value is None or pd.isna(value):  # type: ignore[call-overload]
+        return None
+    return round(float(value), digits)  # type: ignore[arg-type]
+
+
+def _int(value: object) -> int | None:
+    if value is None or pd.isna(value):  # type: ignore[call-overload]
+        return None
+    return int(value)  # type: ignore[call-overload]
+
+
+def _neighbour(row: dict[str, Any], prefix: str) -> dict[str, Any] | None:
+    if row.get(f"{prefix}_code") is None or pd.isna(row[f"{prefix}_code"]):
+        return None
+    return {"code": row[f"{prefix}_code"], "name": row[f"{prefix}_name"], "rank": _int(row[f"{prefix}_rank"]),
+            "value": _num(row[f"{prefix}_value"]), "gap": _num(row[f"{prefix}_gap"]),
+            "gap_ratio": _num(row[f"{prefix}_gap_ratio"])}
+
+
+def resolve_period(indicator: Indicator, period: str | Period | None) -> tuple[PeriodKind, int, int | None]:
+    """Which period of each year to compare: (kind, n, year named in `period` or None).
+
+    Annual indicators compare annual figures; monthly and quarterly ones default to the full-year
+    cumulative figure (1—12月, 1—4季度) unless a period such as '2017-11' (1—11月) is given.
+    """
+    if period is None or period == "":
+        if indicator.frequency == Frequency.MONTHLY:
+            return PeriodKind.MONTH_CUM, 12, None
+        if indicator.frequency == Frequency.QUARTERLY:
+            return PeriodKind.QUARTER_CUM, 4, None
+        return PeriodKind.ANNUAL, 0, None
+    p = period if isinstance(period, Period) else Period.parse(period)
+    return p.kind, p.n, p.year
+
+
+def _group_wording(group: PeerGroup, members: list[Unit]) -> tuple[str, str]:
+    """(scope, noun) for "居{scope}14个{noun}第2位"."""
+    match = re.search(r"\d+个(.+)$", group.name)
+    prefix = group.name[:match.start()] if match else ""
+    noun = match.group(1) if match else _KIND_NOUNS.get(frozenset(u.kind for u in members), "单位")
+    scope = _PARENT_SCOPE.get(UnitKind(group.province.kind), prefix) if group.province else prefix
+    return scope, noun
+
+
+def _check_span(year_from: int, year_to: int) -> list[int]:
+    try:
+        start, end = int(year_from), int(year_to)
+    except (TypeError, ValueError):
+        raise AppError("起止年份必须是四位数字年份，例如 2012 和 2016。") from None
+    if start > end:
+        raise AppError(f"起始年份{start}晚于截止年份{end}：请把起始年份改为不晚于截止年份。")
+    if end - start + 1 > MAX_SPAN_YEARS:
+        raise AppError(f"所选年份跨度超过{MAX_SPAN_YEARS}年：请缩小起止年份范围。")
+    Period.annual(start), Period.annual(end)  # range check with the project's message
+    return list(range(start, end + 1))
+
+
+def benchmark(unit_code: str, group_code: str, indicator_code: str, year_from: int | None = None,
+              year_to: int | None = None, period: str | Period | None = None) -> BenchmarkResult:
+    """Rank, shares, 标兵/追兵 gaps, trends and narrative for one unit in one peer group over a span."""
+    unit = unit_by_code(unit_code)
+    group = peer_group_by_code(group_code)
+    indicator = indicator_by_code(indicator_code)
+    require_unit_in_group(unit, group)
+    kind, n, period_year = resolve_period(indicator, period)
+    if year_from is None or year_to is None:
+        if period_year is None:
+            raise AppError("请填写起止年份，例如 --from 2012 --to 2016。")
+        year_from = period_year if year_from is None else year_from
+        year_to = period_year if year_to is None else year_to
+    years = _check_span(year_from, year_to)
+    members = peer_group_units(group)
+    order = {u.id: i for i, u in enumerate(members)}
+    ids = list(order)
+    if group.province_id:
+        ids.append(group.province_id)
+    values = current_values(indicator, unit_ids=ids, years=years, period_kind=kind, period_n=n)
+    figures = values[values["unit_id"].isin(order.keys())].assign(order=lambda f: f["unit_id"].map(order))
+    if figures.empty:
+        raise AppError(
+            f"{years[0]}—{years[-1]}年{group.name}没有{indicator.name}数据：请先导入数据，或换一个指标或年份范围。",
+            status=404, code="no_data")
+    higher = indicator.higher_is_better
+    is_rate = indicator.value_kind in (ValueKind.RATE, ValueKind.RATIO)
+    shares_apply = indicator.additive and indicator.value_kind in (ValueKind.LEVEL, ValueKind.COUNT)
+
+    ranked = calc.rank_by_year(figures, higher)
+    by_year = calc.neighbours(ranked, unit.code, years, higher, with_ratio=not is_rate)
+    province_rows = values[values["unit_id"] == group.province_id] if group.province_id else values.iloc[0:0]
+    by_year["province_value"] = by_year["year"].map(province_rows.set_index("year")["value"])
+    share_labels: dict[str, str] = {}
+    if shares_apply:
+        ranked["share_of_group_pct"] = share_of_group_sum_pct(ranked, "value", ["year"])
+        focus_shares = ranked.loc[ranked["unit_code"] == unit.code, ["year", "share_of_group_pct"]]
+        by_year = by_year.merge(focus_shares, on="year", how="left")
+        by_year["share_of_province_pct"] = share_of_parent_pct(
+            by_year, province_rows[["year", "value"]], "value", ["year"])
+        share_labels["share_of_group_pct"] = f"占{group.name}中有数据单位合计的比重"
+        if group.province:
+            share_labels["share_of_province_pct"] = f"占{group.province.name}公布数的比重"
+    else:
+        ranked["share_of_group_pct"] = float("nan")
+        by_year["share_of_group_pct"] = float("nan")
+        by_year["share_of_province_pct"] = float("nan")
+
+    labels = {y: Period(y, kind, n).label for y in years}
+    span_label = _span_label(years, kind, n)
+    missing = _missing_by_year(members, figures, years)
+    scope, noun = _group_wording(group, members)
+    province_has_share = shares_apply and by_year["share_of_province_pct"].notna().any()
+    share_column = ("share_of_province_pct" if province_has_share else "share_of_group_pct") if shares_apply else None
+    share_label = (f"占{scope or group.province.name}的比重" if province_has_share and group.province
+                   else f"占{scope}{noun}合计的比重")
+    trend = {
+        "share": calc.share_trend(by_year[share_column]) if share_column else None,
+        "share_basis": share_column,
+        "gap_ahead": calc.gap_trend(by_year["ahead_gap"]),
+        "gap_behind": calc.gap_trend(by_year["behind_gap"]),
+    }
+    used = pd.concat([figures, province_rows], ignore_index=True)
+    synthetic = bool(used["is_synthetic"].any())
+    ctx = calc.NarrativeContext(
+        unit_name=unit.name, indicator_name=indicator.name, measure_unit=indicator.measure_unit,
+        decimals=indicator.decimals, is_rate=is_rate, scope=scope, noun=noun, group_size=len(members),
+        period_labels=labels, span_label=span_label, missing=missing, share_column=share_column,
+        share_label=share_label, synthetic=synthetic,
+    )
+    release_labels = dict(Release.choices)
+    return BenchmarkResult(
+        unit=unit, group=group, indicator=indicator, period_kind=kind, period_n=n, years=years,
+        by_year=by_year, ranking=ranked, trend=trend, narrative=calc.narrative(by_year, ctx),
+        period_labels=labels, span_label=span_label, group_size=len(members), shares_apply=shares_apply,
+        share_labels=share_labels, sources=sorted(used["source"].dropna().unique().tolist()),
+        releases=[{"code": r, "label": str(release_labels.get(r, r))} for r in sorted(used["release"].unique())],
+        synthetic=synthetic, missing=missing,
+    )
+
+
+def _span_label(years: list[int], kind: PeriodKind, n: int) -> str:
+    head = f"{years[0]}年" if len(years) == 1 else f"{years[0]}—{years[-1]}年"
+    if kind == PeriodKind.ANNUAL:
+        return head
+    return head + ("各年" if len(years) > 1 else "") + Period(years[0], kind, n).short_label
+
+
+def _missing_by_year(members: list[Unit], figures: pd.DataFrame, years: list[int]) -> dict[int, list[str]]:
+    """Names of the group's members without a figure, per year (a frame anti-join, not a loop per row)."""
+    grid = pd.DataFrame([(u.code, u.name, u.sort_order) for u in members], columns=["unit_code", "name", "o"])
+    grid = grid.merge(pd.DataFrame({"year": years}), how="cross")
+    have = figures.dropna(subset=["value"])[["unit_code", "year"]].assign(present=True)
+    gaps = grid.merge(have, on=["unit_code", "year"], how="left")
+    gaps = gaps[gaps["present"].isna()]
+    return {int(y): list(g["name"]) for y, g in gaps.groupby("year")}
