@@ -18,6 +18,15 @@ SHARED_DATA = REPO / "src" / "newind" / "imports" / "data" / "hunan"
 CHROMIUM = os.environ.get("NEWIND_CHROMIUM", "/usr/bin/chromium")
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
+    """Hash test passwords with a fast hasher (argon2 costs ~0.1 s a user); production keeps argon2 first.
+
+    tests/accounts/test_login.py checks the production order and an argon2 hash explicitly.
+    """
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
+
+
 @pytest.fixture
 def reference_data(db: None) -> None:
     """The shipped reference units, hierarchies, peer groups and the indicator catalogue."""
@@ -30,10 +39,69 @@ def reference_data(db: None) -> None:
 
 @pytest.fixture
 def office_user(db: None):  # type: ignore[no-untyped-def]
+    """市工信局管理员: the office role (全市), reads and writes every unit."""
     from django.contrib.auth import get_user_model
 
-    return get_user_model().objects.create_user("office", password="Office-Pass-2017", is_staff=True,
+    from newind.accounts.models import Profile, Role
+
+    user = get_user_model().objects.create_user("office", password="Office-Pass-2017", is_staff=True,
                                                 first_name="市工信局管理员")
+    Profile.objects.create(user=user, role=Role.OFFICE, must_change_password=False)
+    return user
+
+
+class Cast:
+    """The named cast of users. Who may see what:
+
+    - office   市工信局管理员  all units, read and write (same user as the `office_user` fixture)
+    - yyx_rep  岳阳县填报员    岳阳县 (430621) and below: reads its unpublished figures, fills drafts
+    - yyx_rev  岳阳县审核员    岳阳县 (430621) and below: reviews (sends back / approves)
+    - yx_rep   云溪区填报员    云溪区 (430603) and below
+    - leader   市领导          reads every unit, writes nothing
+    - auditor  审计员          reads only the audit log (三员分立), no business figures
+    - sysadmin 系统管理员      manages users, no audit log, no security settings, no business figures
+    - secadmin 安全管理员      security settings and sessions, no business figures
+    Each has the password `PASSWORD` and no forced password change.
+    """
+
+    PASSWORD = "Cast-Pass-2017"
+
+    def __init__(self, office) -> None:  # type: ignore[no-untyped-def]
+        from newind.accounts.services import create_user
+
+        def make(username: str, role: str, name: str, unit: str | None = None):  # type: ignore[no-untyped-def]
+            return create_user(username, role, password=self.PASSWORD, unit_code=unit, name=name,
+                               must_change_password=False)
+
+        self.office = office
+        self.yyx_rep = make("yyx_rep", "reporter", "岳阳县填报员", "430621")
+        self.yyx_rev = make("yyx_rev", "reviewer", "岳阳县审核员", "430621")
+        self.yx_rep = make("yx_rep", "reporter", "云溪区填报员", "430603")
+        self.leader = make("leader", "leader", "市领导")
+        self.auditor = make("auditor", "auditor", "审计员")
+        self.sysadmin = make("sysadmin", "sysadmin", "系统管理员")
+        self.secadmin = make("secadmin", "secadmin", "安全管理员")
+
+    def all(self) -> dict[str, object]:
+        return {k: v for k, v in vars(self).items() if not k.startswith("_")}
+
+
+@pytest.fixture
+def cast(reference_data, office_user) -> Cast:  # type: ignore[no-untyped-def]
+    """The named cast (see `Cast`), on top of the reference units."""
+    return Cast(office_user)
+
+
+@pytest.fixture
+def client_as(client, cast):  # type: ignore[no-untyped-def]
+    """`client_as("yyx_rep")`: the test client logged in as one cast member (force_login, no 2FA)."""
+
+    def login(name: str):  # type: ignore[no-untyped-def]
+        client.logout()
+        client.force_login(getattr(cast, name))
+        return client
+
+    return login
 
 
 @pytest.fixture

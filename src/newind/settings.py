@@ -48,6 +48,10 @@ INSTALLED_APPS = [
     "newind.indicators",
     "newind.imports",
     "newind.benchmark",
+    "newind.submissions",
+    "newind.accounts",
+    "newind.reports",
+    "newind.dashboard",
 ]
 
 MIDDLEWARE = [

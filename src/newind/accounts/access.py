@@ -1,0 +1,203 @@
+"""Who may read and write which unit's figures: the one access module every view, API, export and import uses.
+
+Rules (see docs/security.md):
+- 市新型工业化办公室 (office) reads and writes every unit; 市领导 (leader) reads every unit and writes nothing.
+- 单位填报员 / 单位审核员 / 企业用户 are scoped to one unit and its descendants in the admin hierarchy:
+  they read unpublished figures and write (drafts, reviews) only inside that scope.
+- Published figures are readable by every logged-in business user (office, leader, reporter, reviewer,
+  enterprise).
+- 三员分立: the system administrator, security administrator and auditor read no business figures at all,
+  published or not, and write none; they manage users, security settings and the audit log respectively.
+- Anonymous users and users without a role read and write nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.contrib.auth.views import redirect_to_login
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+
+from newind.accounts.models import ADMIN_ROLES, BUSINESS_ROLES, SCOPED_ROLES, Role
+from newind.core.errors import AppError
+
+__all__ = [
+    "Role",
+    "can_read_unit",
+    "can_write_unit",
+    "filter_units_for_read",
+    "is_business_user",
+    "require_read_unit",
+    "require_role",
+    "require_write_unit",
+    "role_of",
+    "role_required",
+    "scope_unit_ids",
+]
+
+_SCOPE_CACHE = "_newind_scope_unit_ids"
+_CONTACT = "如需访问，请联系市新型工业化领导小组办公室开通权限。"
+
+
+def role_of(user: Any) -> Role | None:
+    """The user's role, or None for anonymous users and users without a role.
+
+    A Django superuser created with `createsuperuser` and no profile counts as 系统管理员.
+    """
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    profile = _profile(user)
+    if profile is not None:
+        return Role(profile.role)
+    if user.is_superuser:
+        return Role("sysadmin")
+    return None
+
+
+def _profile(user: Any) -> Any:
+    from newind.accounts.models import Profile
+
+    try:
+        return user.profile
+    except Profile.DoesNotExist:
+        return None
+
+
+def is_business_user(user: Any) -> bool:
+    """True for roles that work with figures (office, leader, reporter, reviewer, enterprise)."""
+    return role_of(user) in BUSINESS_ROLES
+
+
+def scope_unit_ids(user: Any) -> set[int] | None:
+    """Unit ids whose unpublished figures the user may see; None means every unit; empty set means none."""
+    role = role_of(user)
+    if role in {Role.OFFICE, Role.LEADER}:
+        return None
+    if role not in SCOPED_ROLES:
+        return set()
+    cached = getattr(user, _SCOPE_CACHE, None)
+    if cached is not None:
+        return set(cached)
+    profile = _profile(user)
+    if profile is None or profile.unit_id is None:
+        ids: set[int] = set()
+    else:
+        from newind.units.queries import descendant_ids
+
+        ids = descendant_ids(profile.unit, "admin")
+    # Cached on the user object, which lives for one request (or one test), so a role change takes effect
+    # at the next request.
+    setattr(user, _SCOPE_CACHE, frozenset(ids))
+    return set(ids)
+
+
+def _in_scope(user: Any, unit_id: int) -> bool:
+    scope = scope_unit_ids(user)
+    return scope is None or int(unit_id) in scope
+
+
+def can_read_unit(user: Any, unit_id: int, *, published: bool) -> bool:
+    """May the user read this unit's figures (published ones, or also unpublished ones)?"""
+    role = role_of(user)
+    if role is None or role in ADMIN_ROLES:
+        return False
+    if published:
+        return True
+    return _in_scope(user, unit_id)
+
+
+def can_write_unit(user: Any, unit_id: int) -> bool:
+    """May the user change this unit's figures (reporters' drafts, reviewers' reviews, office corrections)?"""
+    role = role_of(user)
+    if role == Role.OFFICE:
+        return True
+    if role in SCOPED_ROLES:
+        return _in_scope(user, unit_id)
+    return False
+
+
+def _unit_label(unit_id: int) -> str:
+    from newind.units.models import Unit
+
+    unit = Unit.objects.filter(pk=unit_id).only("name").first()
+    return f"「{unit.name}」" if unit else f"编号为 {unit_id} 的单位"
+
+
+def _forbidden(message: str) -> AppError:
+    return AppError(message, status=403, code="forbidden")
+
+
+def require_read_unit(user: Any, unit_id: int, *, published: bool) -> None:
+    """Raise a 403 AppError unless the user may read the unit's (published or unpublished) figures."""
+    if can_read_unit(user, unit_id, published=published):
+        return
+    role = role_of(user)
+    if role in ADMIN_ROLES:
+        raise _forbidden(f"您的角色（{role.label}）按三员分立不能查看业务数据：请使用业务账号访问{_unit_label(unit_id)}的数据。")
+    what = "已发布" if published else "未发布"
+    raise _forbidden(f"您没有权限查看{_unit_label(unit_id)}{what}的数据：只能查看本单位及下级单位的未发布数据。{_CONTACT}")
+
+
+def require_write_unit(user: Any, unit_id: int) -> None:
+    """Raise a 403 AppError unless the user may change the unit's figures."""
+    if can_write_unit(user, unit_id):
+        return
+    role = role_of(user)
+    if role == Role.LEADER:
+        raise _forbidden("市领导账号只能查看数据，不能修改：如需更正数据，请联系市新型工业化领导小组办公室。")
+    raise _forbidden(f"您没有权限修改{_unit_label(unit_id)}的数据：只能填报或审核本单位及下级单位的数据。{_CONTACT}")
+
+
+def require_role(user: Any, *roles: Role | str) -> Role:
+    """Raise a 403 AppError unless the user has one of the roles; returns the user's role."""
+    role = role_of(user)
+    wanted = {Role(r) for r in roles}
+    if role is None or role not in wanted:
+        names = "、".join(Role(r).label for r in roles)
+        mine = f"您当前的角色是「{role.label}」" if role else "您的账号尚未分配角色"
+        raise _forbidden(f"此功能仅限{names}使用，{mine}：{_CONTACT}")
+    return role
+
+
+F = TypeVar("F", bound=Callable[..., HttpResponse])
+
+
+def role_required(*roles: Role | str) -> Callable[[F], F]:
+    """View decorator: anonymous users go to the login page; other roles get a 403 page (or JSON)."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            require_role(request.user, *roles)
+            return view(request, *args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorator
+
+
+def filter_units_for_read(user: Any, units: QuerySet[Any] | Iterable[int], *,
+                          published: bool = False) -> Any:
+    """Keep only the units the user may read: a Unit queryset stays a queryset, ids become a set of ids.
+
+    `published=False` (the default) filters for unpublished figures, i.e. by scope.
+    """
+    role = role_of(user)
+    allowed_all = role in BUSINESS_ROLES and (published or scope_unit_ids(user) is None)
+    if isinstance(units, QuerySet):
+        if allowed_all:
+            return units
+        if role not in BUSINESS_ROLES:
+            return units.none()
+        return units.filter(pk__in=scope_unit_ids(user) or set())
+    ids = {int(u) for u in units}
+    if allowed_all:
+        return ids
+    if role not in BUSINESS_ROLES:
+        return set()
+    return ids & (scope_unit_ids(user) or set())
