@@ -1,0 +1,721 @@
+"""Pure parsing of import tables (no database): find the table in a sheet (title rows, header, 合计 rows,
+notes), turn long or wide layouts into one frame of located records, and clean values, units of measure,
+releases and codes column-wise. Problems are collected, never raised one at a time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import pandas as pd
+from openpyxl.utils import get_column_letter
+
+from newind.core.errors import Problem
+
+# --- vocabulary ------------------------------------------------------------------------------------
+
+# Header text (normalised: no spaces, lower case, half-width brackets) → the column's role.
+ROLE_HEADERS: dict[str, str] = {
+    **dict.fromkeys(["region", "地区", "地区名称", "区域", "县市区", "县(市、区)", "县(市区)", "市州", "单位名称",
+                     "园区", "园区名称", "企业名称", "名称", "区县", "县市区名称"], "unit"),
+    **dict.fromkeys(["单位", "unit"], "unit_or_measure"),
+    **dict.fromkeys(["region_code", "unit_code", "code", "代码", "地区代码", "区划代码", "行政区划代码",
+                     "单位代码"], "unit_code"),
+    **dict.fromkeys(["统一社会信用代码", "社会信用代码", "credit_code"], "credit_code"),
+    **dict.fromkeys(["行业代码", "国民经济行业代码", "industry_code"], "industry_code"),
+    **dict.fromkeys(["period", "year", "年份", "时期", "年度", "期别", "报告期", "月份"], "period"),
+    **dict.fromkeys(["indicator", "指标", "指标名称", "指标代码"], "indicator"),
+    **dict.fromkeys(["value", "数值", "数据", "值", "本期值"], "value"),
+    **dict.fromkeys(["计量单位", "measure_unit", "单位(计量)"], "measure"),
+    **dict.fromkeys(["release", "发布类型", "数据类型", "版本类型"], "release"),
+    **dict.fromkeys(["source", "来源", "数据来源", "资料来源"], "source"),
+    # Columns offices add beside the figures that are not figures themselves.
+    **dict.fromkeys(["序号", "排名", "位次", "排序", "名次", "备注", "说明", "basis", "口径", "价格口径"],
+                    "ignore"),
+}
+UNIT_ROLES = {"unit", "unit_code", "credit_code"}
+TOTAL_WORDS = {"合计", "总计", "小计", "total"}
+MISSING_TEXTS = {"", "—", "——", "-", "--", "－", "–", "…", "……", "...", "…."}
+NOTE_RE = re.compile(r"^(注|资料来源|数据来源|说明|备注|填表|制表|审核|单位负责人|统计负责人|联系电话)"
+                     r"\s*[0-9一二三四五六七八九十①②③④⑤]*\s*[:：.、]")
+SHEET_UNIT_RE = re.compile(r"(?:计量)?单位\s*[:：]\s*([^\s，,;；)）]+)")
+SOURCE_NOTE_RE = re.compile(r"^(?:资料来源|数据来源)\s*[:：]\s*(.+)$")
+HEADER_UNIT_RE = re.compile(r"^(.+?)\(([^()]+)\)$")
+PERIOD_LIKE_RE = re.compile(r"^\d{4}(\.0)?(年.*)?$|^\d{4}[-/.]\d{1,2}$|^\d{4}[qQ][1-4]$")
+TITLE_PERIOD_RES = [
+    re.compile(r"\d{4}年1?[-—–]?\d{1,2}月"),
+    re.compile(r"\d{4}年[一二三四1-4]季度"),
+    re.compile(r"\d{4}年"),
+]
+NUMBER_RE = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
+CREDIT_CODE_RE = r"[0-9A-HJ-NPQRTUWXY]{18}"
+INDUSTRY_CODE_RE = r"[A-T]?\d{2,4}"
+
+RELEASE_WORDS: dict[str, str] = {
+    **dict.fromkeys(["yearbook", "年鉴", "统计年鉴", "年鉴数"], "yearbook"),
+    **dict.fromkeys(["first", "初步核算", "初步", "初核", "初步核算数"], "first"),
+    **dict.fromkeys(["published", "公开发布", "公布", "发布"], "published"),
+    **dict.fromkeys(["flash", "快报", "快报数"], "flash"),
+    **dict.fromkeys(["official", "正式", "正式数", "定报"], "official"),
+    **dict.fromkeys(["revised", "修订", "修正", "修订数"], "revised"),
+    **dict.fromkeys(["estimate", "预估", "预计", "估计", "预估数"], "estimate"),
+}
+# Units of measure that differ only by a power of ten: 元/万元/亿元, 千瓦时/万千瓦时/亿千瓦时, 吨/万吨.
+MEASURE_BASES = ["吨标准煤", "千瓦时", "美元", "元", "吨", "人", "户", "个"]
+MEASURE_PREFIXES = {"": 0, "千": 3, "万": 4, "百万": 6, "亿": 8}
+STORE_DECIMALS = 8  # Observation.value has 8 decimal places
+STORE_INT_DIGITS = 20
+
+
+def norm(text: object) -> str:
+    """Normalise a header or name for matching: no whitespace, half-width brackets, lower case."""
+    s = re.sub(r"\s+", "", str(text)).replace("（", "(").replace("）", ")").replace("：", ":")
+    return s.lower()
+
+
+def cell_text(value: object) -> str:
+    """A cell as the text a user sees: 2016.0 → '2016', 12345.6789 → '12345.6789', dates → '2017-03'."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        if value != value:  # NaN
+            return ""
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return f"{value.year}-{value.month:02d}"
+    return str(value).replace("\u3000", " ").strip()
+
+
+def is_number_cell(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def split_header_unit(header: str) -> tuple[str, str]:
+    """'地区生产总值（万元）' → ('地区生产总值', '万元'); no bracket → (header, '')."""
+    m = HEADER_UNIT_RE.match(norm(header))
+    if m:
+        return m.group(1), m.group(2)
+    return norm(header), ""
+
+
+def letter(col: int) -> str:
+    return get_column_letter(col + 1)
+
+
+# --- finding the table in a sheet --------------------------------------------------------------------
+
+
+@dataclass
+class ValueColumn:
+    col: int
+    header: str  # as written
+    key: str  # the period text (wide by periods) or indicator text (wide by indicators) or '' (long)
+    measure: str  # unit of measure from the header, e.g. 万元
+
+
+@dataclass
+class Layout:
+    kind: str  # long | wide_periods | wide_indicators
+    header_row: int  # 0-based
+    roles: dict[str, int]
+    values: list[ValueColumn]
+    headers: list[str]
+    title: str = ""
+    sheet_measure: str = ""
+    note_source: str = ""
+    data_rows: list[int] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+
+
+def _header_roles(texts: list[str], indicator_names: set[str]) -> tuple[dict[str, int], list[int], list[int]]:
+    roles: dict[str, int] = {}
+    period_cols, indicator_cols = [], []
+    for j, t in enumerate(texts):
+        if not t:
+            continue
+        key = norm(t)
+        role = ROLE_HEADERS.get(key)
+        if role and role != "ignore":
+            roles.setdefault(role, j)
+        elif role == "ignore":
+            continue
+        elif PERIOD_LIKE_RE.match(key):
+            period_cols.append(j)
+        elif split_header_unit(t)[0] in indicator_names or key in indicator_names:
+            indicator_cols.append(j)
+    return roles, period_cols, indicator_cols
+
+
+def find_layout(texts: pd.DataFrame, indicator_names: set[str], sheet: str,
+                problems: list[Problem]) -> Layout | None:
+    """Find the header row (within the first 30 rows) and the table's layout; None when the sheet has none."""
+    for i in range(min(len(texts), 30)):
+        row = [str(t) for t in texts.iloc[i].tolist()]
+        roles, period_cols, indicator_cols = _header_roles(row, indicator_names)
+        if "unit_or_measure" in roles:
+            # 单位 is the reporting unit unless another column names the unit (then it is 计量单位).
+            col = roles.pop("unit_or_measure")
+            target = "measure" if (UNIT_ROLES & roles.keys() or "indicator" in roles) else "unit"
+            roles.setdefault(target, col)
+        if not UNIT_ROLES & roles.keys():
+            continue
+        if "indicator" in roles and "value" in roles:
+            kind = "long"
+        elif period_cols and len(period_cols) >= len(indicator_cols):
+            kind = "wide_periods"
+        elif indicator_cols:
+            kind = "wide_indicators"
+        else:
+            continue
+        layout = Layout(kind=kind, header_row=i, roles=roles, values=[], headers=row)
+        _describe_columns(layout, row, period_cols, indicator_cols, texts, sheet, problems)
+        _read_surroundings(layout, texts)
+        return layout
+    return None
+
+
+def _describe_columns(layout: Layout, row: list[str], period_cols: list[int], indicator_cols: list[int],
+                      texts: pd.DataFrame, sheet: str, problems: list[Problem]) -> None:
+    used = set(layout.roles.values())
+    if layout.kind == "long":
+        layout.values = [ValueColumn(layout.roles["value"], row[layout.roles["value"]], "", "")]
+    else:
+        cols = period_cols if layout.kind == "wide_periods" else indicator_cols
+        for j in cols:
+            name, measure = split_header_unit(row[j])
+            key = name if layout.kind == "wide_indicators" else row[j]
+            layout.values.append(ValueColumn(j, row[j], key, measure))
+        used |= set(cols)
+    body = texts.iloc[layout.header_row + 1:]
+    for j, header in enumerate(row):
+        if j in used or ROLE_HEADERS.get(norm(header)) == "ignore":
+            continue
+        if not header and not (body.iloc[:, j] != "").any():
+            continue
+        if header and (j in period_cols or j in indicator_cols):
+            what = "时期" if j in period_cols else "指标"
+            problems.append(Problem(f"「{header}」是{what}列，但本表按{'时期' if layout.kind == 'wide_periods' else '指标'}"
+                                    "分列：一张表只能按年份（时期）或按指标之一分列，请拆成两张表。",
+                                    sheet, layout.header_row + 1, letter(j)))
+        elif header:
+            layout.ignored_columns.append(header)
+            problems.append(Problem(f"无法识别列名「{header}」：请改为平台中的指标名称（可带计量单位，如「地区生产总值（亿元）」）、"
+                                    "年份（如 2016）或 地区/代码/指标/数值/计量单位/发布类型/来源 之一；不需要的列请删除。",
+                                    sheet, layout.header_row + 1, letter(j)))
+
+
+def _read_surroundings(layout: Layout, texts: pd.DataFrame) -> None:
+    """Title rows above the header, data rows below it up to the notes, and what the notes say."""
+    above = texts.iloc[: layout.header_row]
+    title_cells = [t for t in above.to_numpy().ravel().tolist() if t]
+    layout.title = " ".join(title_cells)
+    for t in title_cells:
+        m = SHEET_UNIT_RE.search(t)
+        if m:
+            layout.sheet_measure = m.group(1)
+    first_unit_col = min(layout.roles[r] for r in UNIT_ROLES & layout.roles.keys())
+    after_blank = False
+    ended = False
+    for i in range(layout.header_row + 1, len(texts)):
+        cells = [t for t in texts.iloc[i].tolist() if t]
+        if not cells:
+            after_blank = True
+            continue
+        first = cells[0]
+        is_note = bool(NOTE_RE.match(first)) or (after_blank and len(cells) == 1)
+        if is_note or ended:
+            ended = True
+            for c in cells:
+                m = SOURCE_NOTE_RE.match(c)
+                if m:
+                    layout.note_source = m.group(1).strip()
+                m = SHEET_UNIT_RE.search(c) if not layout.sheet_measure else None
+                if m and c.startswith(("单位", "计量单位")):
+                    layout.sheet_measure = m.group(1)
+            continue
+        if not texts.iat[i, first_unit_col] and not any(texts.iat[i, v.col] for v in layout.values):
+            continue
+        layout.data_rows.append(i)
+
+
+# --- records: one located figure per row -----------------------------------------------------------
+
+RECORD_COLUMNS = [
+    "sheet", "row", "value_col", "value_header", "value_raw", "value_text", "unit_text", "unit_col",
+    "unit_code_text", "unit_code_numeric", "unit_code_col", "credit_text", "credit_numeric", "credit_col",
+    "industry_text", "industry_numeric", "industry_col", "indicator_text", "indicator_row", "indicator_col",
+    "period_text", "period_row", "period_col", "measure_text", "release_text", "source_text", "is_total",
+]
+
+
+def sheet_records(cells: pd.DataFrame, sheet: str, indicator_names: set[str], problems: list[Problem],
+                  defaults: dict[str, str]) -> tuple[pd.DataFrame, Layout | None]:
+    """Turn one sheet into located records (one per figure cell), long or wide."""
+    texts = cells.map(cell_text) if not cells.empty else cells
+    layout = find_layout(texts, indicator_names, sheet, problems) if not cells.empty else None
+    if layout is None:
+        return pd.DataFrame(columns=RECORD_COLUMNS), None
+    rows = layout.data_rows
+    t = texts.iloc[rows]
+    raw = cells.iloc[rows]
+    n = len(rows)
+
+    def col_text(role: str) -> pd.Series:
+        j = layout.roles.get(role)
+        return t.iloc[:, j].astype(object) if j is not None else pd.Series([""] * n, index=t.index, dtype=object)
+
+    def col_numeric(role: str) -> pd.Series:
+        j = layout.roles.get(role)
+        if j is None:
+            return pd.Series([False] * n, index=t.index)
+        return raw.iloc[:, j].map(is_number_cell).astype(bool)
+
+    def col_letter(role: str) -> str:
+        j = layout.roles.get(role)
+        return letter(j) if j is not None else ""
+
+    base = pd.DataFrame({
+        "sheet": sheet, "row": [r + 1 for r in rows],
+        "unit_text": col_text("unit"), "unit_col": col_letter("unit"),
+        "unit_code_text": col_text("unit_code"), "unit_code_numeric": col_numeric("unit_code"),
+        "unit_code_col": col_letter("unit_code"),
+        "credit_text": col_text("credit_code"), "credit_numeric": col_numeric("credit_code"),
+        "credit_col": col_letter("credit_code"),
+        "industry_text": col_text("industry_code"), "industry_numeric": col_numeric("industry_code"),
+        "industry_col": col_letter("industry_code"),
+        "release_text": col_text("release"), "source_text": col_text("source"),
+    }, index=t.index)
+    unit_names = base["unit_text"].map(norm)
+    base["is_total"] = unit_names.isin(TOTAL_WORDS) | (
+        (base["unit_text"] == "") & base["unit_code_text"].map(norm).isin(TOTAL_WORDS))
+    sheet_measure = layout.sheet_measure or defaults.get("measure", "")
+    parts = []
+    for vc in layout.values:
+        part = base.copy()
+        part["value_col"] = letter(vc.col)
+        part["value_header"] = vc.header
+        part["value_raw"] = raw.iloc[:, vc.col].astype(object)
+        part["value_text"] = t.iloc[:, vc.col].astype(object)
+        if layout.kind == "long":
+            part["indicator_text"] = col_text("indicator")
+            part["indicator_row"] = part["row"]
+            part["indicator_col"] = col_letter("indicator")
+            part["period_text"] = col_text("period")
+            part["period_row"] = part["row"]
+            part["period_col"] = col_letter("period")
+            part["measure_text"] = col_text("measure").where(col_text("measure") != "", sheet_measure)
+        elif layout.kind == "wide_periods":
+            indicator = defaults.get("indicator") or title_indicator(layout.title, indicator_names)
+            part["indicator_text"] = indicator
+            # Named in the title (row 1) or by a parameter; with no title, the header cell is the place to fix.
+            part["indicator_row"] = 1
+            part["indicator_col"] = "A" if layout.header_row else letter(vc.col)
+            part["period_text"] = vc.key
+            part["period_row"] = layout.header_row + 1
+            part["period_col"] = letter(vc.col)
+            part["measure_text"] = vc.measure or sheet_measure
+        else:
+            part["indicator_text"] = vc.key
+            part["indicator_row"] = layout.header_row + 1
+            part["indicator_col"] = letter(vc.col)
+            period_default = defaults.get("period") or title_period(layout.title)
+            if "period" in layout.roles:
+                part["period_text"] = col_text("period")
+                part["period_row"] = part["row"]
+                part["period_col"] = col_letter("period")
+            else:
+                part["period_text"] = period_default
+                part["period_row"] = 1
+                part["period_col"] = "A"
+            part["measure_text"] = vc.measure or sheet_measure
+        parts.append(part)
+    records = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=RECORD_COLUMNS)
+    if layout.note_source:
+        records["source_text"] = records["source_text"].where(records["source_text"] != "", layout.note_source)
+    return records.reindex(columns=RECORD_COLUMNS), layout
+
+
+def title_indicator(title: str, indicator_names: set[str]) -> str:
+    """The longest catalogue name or alias written in the title, e.g. '各县市区地区生产总值（万元）' → 地区生产总值."""
+    t = norm(title)
+    found = [name for name in indicator_names if len(name) >= 2 and name in t]
+    return max(found, key=len) if found else ""
+
+
+def title_period(title: str) -> str:
+    """The period written in a title such as '2017年1—11月各县市区主要工业指标' → '2017年1-11月'."""
+    t = re.sub(r"\s+", "", title)
+    for pattern in TITLE_PERIOD_RES:
+        m = pattern.search(t)
+        if m:
+            return m.group(0)
+    return ""
+
+
+# --- values, units of measure, releases, codes --------------------------------------------------------
+
+
+def clean_values(text: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
+    """Column-wise: (missing mask, numeric mask, had-percent-sign mask, Decimal values where numeric)."""
+    s = text.astype(str).str.strip()
+    missing = s.isin(MISSING_TEXTS)
+    pct = s.str.endswith(("%", "％"))
+    cleaned = s.str.replace(r"[,，\s]", "", regex=True).str.rstrip("%％")
+    numeric = ~missing & cleaned.str.fullmatch(NUMBER_RE).fillna(False).astype(bool)
+    values = pd.Series([None] * len(s), index=s.index, dtype=object)
+    values[numeric] = cleaned[numeric].map(Decimal)
+    return missing, numeric, pct, values
+
+
+def measure_scale(measure: str) -> tuple[str, int] | None:
+    """'万元' → ('元', 4); '亿千瓦时' → ('千瓦时', 8); None for units outside the power-of-ten families."""
+    m = norm(measure)
+    for base in MEASURE_BASES:
+        if m.endswith(base) and m[: -len(base)] in MEASURE_PREFIXES:
+            return base, MEASURE_PREFIXES[m[: -len(base)]]
+    return None
+
+
+def conversion_exponent(source: str, target: str) -> int | None:
+    """Power of ten to multiply a value in `source` by to get `target`; None when incompatible."""
+    s, t = norm(source).replace("％", "%"), norm(target).replace("％", "%")
+    if s == t:
+        return 0
+    a, b = measure_scale(s), measure_scale(t)
+    if a and b and a[0] == b[0]:
+        return a[1] - b[1]
+    return None
+
+
+def to_store(value: Decimal) -> Decimal:
+    """Decimal in plain notation, rounded to the stored 8 decimal places when it has more."""
+    if value.as_tuple().exponent < -STORE_DECIMALS:  # type: ignore[operator]
+        value = value.quantize(Decimal(1).scaleb(-STORE_DECIMALS))
+    if value.as_tuple().exponent > 0:  # type: ignore[operator]
+        value = value.quantize(Decimal(1))
+    return value
+
+
+def release_code(text: str) -> str | None:
+    return RELEASE_WORDS.get(norm(text))
+
+
+def normalise_division_code(text: pd.Series) -> pd.Series:
+    """GB/T 2260 codes that Excel turned into numbers: '430600.0' → '430600' (harmless, six digits)."""
+    return text.astype(str).str.strip().str.replace(r"^(\d{6})\.0+$", r"\1", regex=True)
+
+
+def mangled_credit_codes(text: pd.Series, numeric: pd.Series) -> pd.Series:
+    """Mask of 统一社会信用代码 cells that are not 18-character text (numbers, 9.14E+17, lost digits)."""
+    s = text.astype(str).str.strip().str.upper()
+    present = s != ""
+    return present & (numeric | ~s.str.fullmatch(CREDIT_CODE_RE).fillna(False).astype(bool))
+
+
+def mangled_industry_codes(text: pd.Series, numeric: pd.Series) -> pd.Series:
+    """Mask of 行业代码 cells stored as numbers (Excel drops the leading 0: 0611 → 611) or not a code."""
+    s = text.astype(str).str.strip().str.upper()
+    present = s != ""
+    return present & (numeric | ~s.str.fullmatch(INDUSTRY_CODE_RE).fillna(False).astype(bool))
+
+
+# --- resolving records against the catalogue and the units -------------------------------------------
+
+
+@dataclass
+class Resolved:
+    """The outcome of checking records: candidate figures (with display columns), problems and notes."""
+
+    candidates: pd.DataFrame
+    problems: list[Problem]
+    notes: list[str]
+    warnings: list[str]
+    skipped_missing: int
+    conversions: dict[tuple[str, str], int]
+
+
+def indicator_name_map(indicators: pd.DataFrame) -> dict[str, int]:
+    """Normalised code, name and every alias → indicator id."""
+    names: dict[str, int] = {}
+    for row in indicators.itertuples():
+        for text in [row.code, row.name, *list(row.aliases or [])]:
+            names.setdefault(norm(text), int(row.id))
+    return names
+
+
+def unit_name_map(units: pd.DataFrame) -> dict[str, int]:
+    names: dict[str, int] = {}
+    for col in ("name", "short_name"):
+        for text, uid in zip(units[col], units["id"], strict=True):
+            if text:
+                names.setdefault(norm(text), int(uid))
+    return names
+
+
+def _known(items: list[str], limit: int = 8) -> str:
+    shown = "、".join(items[:limit])
+    return f"{shown}等{len(items)}个" if len(items) > limit else shown
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self._seen: set[tuple[object, ...]] = set()
+
+    def add(self, message: str, sheet: str, row: int, column: str) -> None:
+        key = (message, sheet, row, column)
+        if key not in self._seen:
+            self._seen.add(key)
+            self.problems.append(Problem(message, sheet, int(row), column or None))
+
+    def from_mask(self, frame: pd.DataFrame, mask: pd.Series, message: object, row: str = "row",
+                  column: str = "value_col") -> None:
+        for rec in frame[mask].to_dict("records"):
+            text = message(rec) if callable(message) else str(message)
+            self.add(text, rec["sheet"], rec[row], rec[column])
+
+
+def resolve_records(records: pd.DataFrame, indicators: pd.DataFrame, units: pd.DataFrame, *,
+                    release: str | None = None, source: str | None = None,
+                    file_name: str = "") -> Resolved:
+    """Check every record against the catalogue and the units; build candidate figures column-wise."""
+    out = _Collector()
+    notes: list[str] = []
+    warnings: list[str] = []
+    r = records.reset_index(drop=True).copy()
+    _resolve_units(r, units, out)
+    _resolve_indicators(r, indicators, out)
+    _resolve_periods(r, indicators, out)
+    skipped = _resolve_values(r, indicators, out)
+    conversions = _convert_units(r, indicators, out)
+    _resolve_release_source(r, out, release, source, file_name, notes)
+    _check_codes(r, out)
+    ok = r["ok"] & ~r["missing"]
+    totals = r[ok & r["is_total"]]
+    figures = r[ok & ~r["is_total"]]
+    figures = _check_duplicates(figures, out)
+    warnings += _check_totals(figures, totals, indicators)
+    for (src, dst), count in sorted(conversions.items()):
+        notes.append(f"已将{src}换算为{dst}：{count}个数值")
+    if skipped:
+        notes.append(f"空缺值（—、…、空白等）{skipped}个，已跳过，未记为0。")
+    candidates = pd.DataFrame({
+        "indicator_id": figures["indicator_id"].astype(int), "unit_id": figures["unit_id"].astype(int),
+        "year": figures["year"].astype(int), "period_kind": figures["period_kind"].astype(str),
+        "period_n": figures["period_n"].astype(int), "value": figures["value"],
+        "measure_unit": figures["target_measure"], "price_basis": figures["price_basis"],
+        "release": figures["release"], "source": figures["source"], "original": figures["original"],
+        "is_synthetic": False, "sheet": figures["sheet"], "row": figures["row"],
+    }).reset_index(drop=True)
+    return Resolved(candidates, out.problems, notes, warnings, skipped, conversions)
+
+
+def _resolve_units(r: pd.DataFrame, units: pd.DataFrame, out: _Collector) -> None:
+    by_code = {str(c): int(i) for c, i in zip(units["code"], units["id"], strict=True)}
+    by_credit = {str(c).upper(): int(i) for c, i in zip(units["credit_code"], units["id"], strict=True) if c}
+    by_name = unit_name_map(units)
+    code = normalise_division_code(r["unit_code_text"])
+    from_code = code.map(by_code)
+    from_name = r["unit_text"].map(norm).map(by_name)
+    from_credit = r["credit_text"].astype(str).str.strip().str.upper().map(by_credit)
+    r["unit_id"] = from_code.fillna(from_credit).fillna(from_name)
+    body = ~r["is_total"]
+    has_code, has_name = code != "", r["unit_text"] != ""
+    names = units["name"].tolist()
+    out.from_mask(r, body & has_code & from_code.isna() & from_credit.isna(),
+                  lambda x: f"未找到代码为「{x['unit_code_text']}」的单位：请使用行政区划代码（如 430600）或平台中的单位代码。",
+                  column="unit_code_col")
+    out.from_mask(r, body & ~has_code & has_name & from_name.isna() & from_credit.isna(),
+                  lambda x: f"未找到单位「{x['unit_text']}」：请使用平台中的单位全称、简称或代码（已知单位如{_known(names)}）。",
+                  column="unit_col")
+    conflict = body & from_code.notna() & from_name.notna() & (from_code != from_name)
+    out.from_mask(r, conflict, lambda x: f"单位名称「{x['unit_text']}」与代码「{x['unit_code_text']}」不是同一个单位：请核对。",
+                  column="unit_col")
+    no_unit = body & ~has_code & ~has_name & (r["credit_text"].astype(str).str.strip() == "")
+    out.from_mask(r, no_unit & (r["value_text"] != ""), "这一行没有填写单位（地区）名称或代码：请补上。",
+                  column="unit_col")
+    r["ok"] = r["unit_id"].notna() | r["is_total"]
+
+
+def _resolve_indicators(r: pd.DataFrame, indicators: pd.DataFrame, out: _Collector) -> None:
+    names = indicator_name_map(indicators)
+    split = r["indicator_text"].astype(str).map(split_header_unit)
+    key = split.map(lambda p: p[0])
+    suffix = split.map(lambda p: p[1])
+    r["indicator_id"] = key.map(names)
+    # A unit written in brackets after the indicator name counts when no other unit is given.
+    r["measure_text"] = r["measure_text"].where(r["measure_text"].astype(str) != "", suffix)
+    known = indicators["name"].tolist()
+    blank = key == ""
+    out.from_mask(r, blank, "未能确定这些数据属于哪项指标：请在表格标题中写明指标名称（如「各县市区地区生产总值」），"
+                  "或导入时指定指标（命令行 --indicator）。", row="indicator_row", column="indicator_col")
+    out.from_mask(r, ~blank & r["indicator_id"].isna(),
+                  lambda x: f"未知指标「{x['indicator_text']}」：请使用指标目录中的名称、别名或代码（如{_known(known)}）。",
+                  row="indicator_row", column="indicator_col")
+    r["ok"] &= r["indicator_id"].notna()
+
+
+def _parse_period(text: str) -> tuple[int, str, int] | str:
+    from newind.core.errors import AppError
+    from newind.indicators.periods import Period
+
+    if not text.strip():
+        return "没有填写时期（年份或1—N月）：请补上，或导入时指定时期（命令行 --period）。"
+    try:
+        p = Period.parse(text)
+    except AppError as error:
+        return f"时期「{text}」有误：{error.message}"
+    return (p.year, p.kind.value, p.n)
+
+
+FREQUENCY_KIND = {"annual": "Y", "quarterly": "Q", "monthly": "M"}
+KIND_WORDS = {"Y": "年度", "Q": "季度累计", "M": "月度累计（1—N月）"}
+
+
+def _resolve_periods(r: pd.DataFrame, indicators: pd.DataFrame, out: _Collector) -> None:
+    # Parse each distinct period text once, then map back onto the column.
+    parsed = {t: _parse_period(t) for t in r["period_text"].astype(str).unique()}
+    result = r["period_text"].astype(str).map(parsed)
+    bad = result.map(lambda v: isinstance(v, str))
+    for rec, message in zip(r[bad].to_dict("records"), result[bad], strict=True):
+        out.add(str(message), rec["sheet"], rec["period_row"], rec["period_col"])
+    good = result.where(~bad, None)
+    r["year"] = good.map(lambda v: v[0] if v else None)
+    r["period_kind"] = good.map(lambda v: v[1] if v else None)
+    r["period_n"] = good.map(lambda v: v[2] if v else None)
+    meta = indicators.set_index("id")
+    expected = r["indicator_id"].map(meta["frequency"]).map(FREQUENCY_KIND)
+    wrong = ~bad & r["indicator_id"].notna() & (expected != r["period_kind"])
+    ind_name = r["indicator_id"].map(meta["name"])
+    out.from_mask(r.assign(_exp=expected, _name=ind_name), wrong,
+                  lambda x: f"「{x['_name']}」是{KIND_WORDS.get(x['_exp'], x['_exp'])}指标，时期「{x['period_text']}」"
+                            f"与之不符：请填写{KIND_WORDS.get(x['_exp'], x['_exp'])}时期"
+                            + ("（1—N月累计，1月与2月合并为1—2月）。" if x["_exp"] == "M" else "。"),
+                  row="period_row", column="period_col")
+    r["ok"] &= ~bad & ~wrong
+
+
+def _resolve_values(r: pd.DataFrame, indicators: pd.DataFrame, out: _Collector) -> int:
+    missing, numeric, pct, values = clean_values(r["value_text"])
+    r["missing"], r["value"], r["pct"] = missing, values, pct
+    target = r["indicator_id"].map(indicators.set_index("id")["measure_unit"]).fillna("")
+    bad = ~missing & ~numeric
+    out.from_mask(r.assign(_t=target), bad,
+                  lambda x: f"「{x['value_header']}」的值「{x['value_text']}」不是数字：请填写数字"
+                            + (f"（单位：{x['_t']}）" if x["_t"] else "") + "，空缺请留空或填“—”。")
+    r["ok"] &= ~bad
+    return int((missing & ~r["is_total"] & r["ok"]).sum())
+
+
+def _convert_units(r: pd.DataFrame, indicators: pd.DataFrame, out: _Collector) -> dict[tuple[str, str], int]:
+    meta = indicators.set_index("id")
+    r["target_measure"] = r["indicator_id"].map(meta["measure_unit"]).fillna("")
+    r["price_basis"] = r["indicator_id"].map(meta["price_basis"]).fillna("none")
+    source = r["measure_text"].astype(str).str.strip()
+    source = source.where(source != "", r["target_measure"].where(~r["pct"], "%"))
+    pairs = pd.DataFrame({"s": source, "t": r["target_measure"]})
+    exps = {(s, t): conversion_exponent(s, t) for s, t in pairs.drop_duplicates().itertuples(index=False)}
+    exp = pd.Series([exps[(s, t)] for s, t in zip(source, r["target_measure"], strict=True)], index=r.index,
+                    dtype=object)
+    live = r["ok"] & ~r["missing"]
+    bad = live & exp.isna() & (r["target_measure"] != "")
+    out.from_mask(r.assign(_s=source), bad,
+                  lambda x: f"「{x['value_header']}」的计量单位「{x['_s']}」与指标的计量单位「{x['target_measure']}」不相容："
+                            f"请把数值换算为{x['target_measure']}（或元/万元/亿元等可换算的单位）后再导入。")
+    r["ok"] &= ~bad
+    r["original"] = ""
+    counts: dict[tuple[str, str], int] = {}
+    for k in {e for e in exp[live & ~bad].unique() if e}:
+        mask = live & ~bad & (exp == k)
+        r.loc[mask, "original"] = r.loc[mask, "value_text"].astype(str).str.strip() + " " + source[mask]
+        r.loc[mask, "value"] = r.loc[mask, "value"].map(lambda d, k=k: d.scaleb(k))
+        for (s, t), n in pairs[mask].value_counts().items():
+            counts[(str(s), str(t))] = counts.get((str(s), str(t)), 0) + int(n)
+    ready = live & ~bad
+    r.loc[ready, "value"] = r.loc[ready, "value"].map(to_store)
+    too_big = ready & r["value"].map(lambda d: isinstance(d, Decimal) and d.adjusted() >= STORE_INT_DIGITS)
+    out.from_mask(r, too_big, lambda x: f"「{x['value_header']}」的值「{x['value_text']}」过大：请检查数值和计量单位。")
+    r["ok"] &= ~too_big
+    return counts
+
+
+def _resolve_release_source(r: pd.DataFrame, out: _Collector, release: str | None, source: str | None,
+                            file_name: str, notes: list[str]) -> None:
+    text = r["release_text"].astype(str).str.strip()
+    if release:
+        text = pd.Series(release, index=r.index)
+    codes = text.map(lambda t: release_code(t) if t else "official")
+    bad = codes.isna()
+    words = "、".join(sorted({k for k in RELEASE_WORDS if not k.isascii()}))
+    out.from_mask(r.assign(_t=text), bad & r["ok"],
+                  lambda x: f"无法识别发布类型「{x['_t']}」：请填写{words}之一。")
+    r["release"] = codes
+    r["ok"] &= ~bad
+    given = r["source_text"].astype(str).str.strip()
+    if source:
+        given = pd.Series(source, index=r.index)
+    if ((given == "") & r["ok"] & ~r["missing"]).any():
+        fallback = f"导入文件：{file_name}" if file_name else "导入文件"
+        notes.append(f"部分数据未注明来源，已记为「{fallback}」：建议在表下注明“资料来源：…”或导入时指定来源。")
+        given = given.where(given != "", fallback)
+    r["source"] = given.str.slice(0, 300)
+
+
+def _check_codes(r: pd.DataFrame, out: _Collector) -> None:
+    credit_bad = mangled_credit_codes(r["credit_text"], r["credit_numeric"].astype(bool))
+    out.from_mask(r, credit_bad,
+                  lambda x: f"统一社会信用代码「{x['credit_text']}」已被 Excel 当作数字或不是18位代码（可能丢失了末几位或开头的0）："
+                            "请把该列设为“文本”格式后重新填写。", column="credit_col")
+    industry_bad = mangled_industry_codes(r["industry_text"], r["industry_numeric"].astype(bool))
+    out.from_mask(r, industry_bad,
+                  lambda x: f"行业代码「{x['industry_text']}」已被 Excel 当作数字（开头的0会丢失，如 0611 变成 611）或不是行业代码："
+                            "请把该列设为“文本”格式后按 GB/T 4754 重新填写（如 0611）。", column="industry_col")
+    r["ok"] &= ~credit_bad & ~industry_bad
+
+
+def _check_duplicates(figures: pd.DataFrame, out: _Collector) -> pd.DataFrame:
+    key = ["indicator_id", "unit_id", "year", "period_kind", "period_n", "release"]
+    if figures.empty:
+        return figures
+    f = figures.assign(_v=figures["value"].map(str))
+    distinct = f.groupby(key)["_v"].transform("nunique")
+    clash = f[distinct > 1]
+    for _, group in clash.groupby(key):
+        recs = group.to_dict("records")
+        first = recs[0]
+        for rec in recs[1:]:
+            out.add(f"与工作表「{first['sheet']}」第{first['row']}行第{first['value_col']}列是同一数据"
+                    f"（同一指标、单位、时期和发布类型），数值却不同（{first['value_text']} 与 {rec['value_text']}）："
+                    "请只保留正确的一个。", rec["sheet"], rec["row"], rec["value_col"])
+    # The same figure written twice with the same value is harmless: keep one.
+    return f[distinct <= 1].drop_duplicates(subset=key).drop(columns=["_v"])
+
+
+def _check_totals(figures: pd.DataFrame, totals: pd.DataFrame, indicators: pd.DataFrame) -> list[str]:
+    """合计 rows are not stored; for additive indicators compare them with the sum of the units (warning)."""
+    if totals.empty:
+        return []
+    additive = indicators.set_index("id")["additive"]
+    names = indicators.set_index("id")["name"]
+    key = ["sheet", "indicator_id", "year", "period_kind", "period_n", "release", "value_col"]
+    sums = figures.groupby(key)["value"].agg(["sum", "count"]).reset_index()
+    merged = totals.merge(sums, on=key, how="left")
+    warnings = []
+    for rec in merged.to_dict("records"):
+        if not bool(additive.get(rec["indicator_id"], False)) or pd.isna(rec["count"]):
+            continue
+        total, summed = rec["value"], rec["sum"]
+        tolerance = Decimal(1).scaleb(total.as_tuple().exponent) * Decimal(int(rec["count"])) / 2
+        if abs(total - summed) > tolerance:
+            warnings.append(f"工作表「{rec['sheet']}」第{rec['row']}行合计（{names[rec['indicator_id']]}）为{total}，"
+                            f"与各单位之和{summed}不一致：合计行不导入，请核对各单位数据。")
+    return warnings

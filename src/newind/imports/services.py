@@ -1,0 +1,255 @@
+"""Imports: a file (CSV or XLSX, long or wide) → checked candidate figures → preview → all-or-nothing write.
+
+Every problem in a file is collected and raised together as one AppError; nothing is written unless the
+whole file is clean. Writing goes through `plan_observations` / `apply_observation_plan`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from django.conf import settings
+from django.db import transaction
+
+from newind.core.errors import AppError, Problem, forbidden
+from newind.imports import calc, parsing
+from newind.indicators.models import ImportBatch, Indicator
+from newind.indicators.periods import Period, PeriodKind
+from newind.indicators.services import (
+    CANDIDATE_COLUMNS,
+    ObservationPlan,
+    apply_observation_plan,
+    make_batch,
+    plan_observations,
+)
+from newind.units.queries import unit_lookup_frame
+
+DEFAULT_MAX_RATIO = 200.0
+
+
+@dataclass
+class ImportOptions:
+    """What the user may state for the whole file (CLI flags or the upload form)."""
+
+    indicator: str | None = None
+    period: str | None = None
+    source: str | None = None
+    release: str | None = None
+
+
+@dataclass
+class ImportPreview:
+    """What importing a file would do: the plan (added / changed old→new / unchanged) and notes."""
+
+    file_name: str
+    sha256: str
+    kind: str
+    plan: ObservationPlan
+    notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    skipped_missing: int = 0
+    unit_ids: list[int] = field(default_factory=list)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {**self.plan.counts, "skipped_missing": self.skipped_missing}
+
+    @property
+    def is_noop(self) -> bool:
+        return self.plan.is_noop
+
+    def changed_lines(self, limit: int | None = 20) -> list[dict[str, Any]]:
+        """The changed figures as display rows (unit, indicator, period, old → new, release)."""
+        return _display_rows(self.plan.changed, limit, with_old=True)
+
+    def added_lines(self, limit: int | None = 20) -> list[dict[str, Any]]:
+        return _display_rows(self.plan.added, limit, with_old=False)
+
+    def summary(self) -> str:
+        c = self.counts
+        return (f"新增 {c['added']} 条，变更 {c['changed']} 条，未变 {c['unchanged']} 条，"
+                f"跳过空缺 {c['skipped_missing']} 个。")
+
+
+def _display_rows(frame: pd.DataFrame, limit: int | None, *, with_old: bool) -> list[dict[str, Any]]:
+    if frame.empty:
+        return []
+    part = frame if limit is None else frame.head(limit)
+    lookup = unit_lookup_frame().set_index("id")
+    inds = {i.id: i for i in Indicator.objects.filter(id__in=part["indicator_id"].unique().tolist())}
+    rows = []
+    for rec in part.to_dict("records"):
+        ind = inds[rec["indicator_id"]]
+        period = Period(int(rec["year"]), PeriodKind(rec["period_kind"]), int(rec["period_n"]))
+        unit_id = int(rec["unit_id"])
+        rows.append({
+            "unit": lookup.at[unit_id, "name"], "unit_code": lookup.at[unit_id, "code"],
+            "indicator": ind.name, "indicator_code": ind.code, "period": period.label, "period_key": period.key,
+            "measure_unit": rec["measure_unit"], "release": rec["release"],
+            "old": rec.get("old_value") if with_old else None, "new": rec["value"],
+            "original": rec.get("original", ""), "sheet": rec.get("sheet"), "row": rec.get("row"),
+        })
+    return rows
+
+
+def indicator_frame() -> pd.DataFrame:
+    """The catalogue as plain data for the pure checks in calc.py."""
+    cols = ["id", "code", "name", "measure_unit", "frequency", "cumulative", "price_basis", "additive",
+            "decimals", "aliases"]
+    return pd.DataFrame(list(Indicator.objects.values_list(*cols)), columns=cols)
+
+
+def check_import_allowed(user: Any, unit_ids: list[int]) -> None:
+    """May this user import figures for these units? The one place the rule lives (tighten it here).
+
+    For now: office staff (is_staff, superusers, or members of the `office` group) may import for any unit;
+    anonymous users and everyone else may not.
+    """
+    if user is None:  # the CLI and the demo loader run as the system
+        return
+    if not getattr(user, "is_authenticated", False):
+        raise AppError("请先登录后再导入数据。", status=401, code="unauthenticated")
+    if user.is_staff or user.is_superuser or user.groups.filter(name="office").exists():
+        return
+    raise forbidden("这些单位的数据导入")
+
+
+def _read_limits() -> dict[str, Any]:
+    return {
+        "max_bytes": settings.NEWIND_IMPORT_MAX_BYTES,
+        "max_uncompressed": settings.NEWIND_XLSX_MAX_UNCOMPRESSED_BYTES,
+        "max_ratio": float(getattr(settings, "NEWIND_XLSX_MAX_RATIO", DEFAULT_MAX_RATIO)),
+    }
+
+
+def _validate_options(options: ImportOptions, indicators: pd.DataFrame) -> dict[str, str]:
+    defaults: dict[str, str] = {}
+    if options.indicator:
+        names = calc.indicator_name_map(indicators)
+        if calc.norm(options.indicator) not in names:
+            raise AppError(f"未知指标「{options.indicator}」：请使用指标目录中的代码或名称，如 gdp、地区生产总值。")
+        defaults["indicator"] = options.indicator
+    if options.period:
+        Period.parse(options.period)  # raises a Chinese AppError when invalid
+        defaults["period"] = options.period
+    if options.release and not calc.release_code(options.release):
+        raise AppError(f"无法识别发布类型「{options.release}」：请填写 official（正式）、first（初步核算）、"
+                       "yearbook（年鉴）、flash（快报）、revised（修订）、estimate（预估）或 published（公开发布）。")
+    return defaults
+
+
+def prepare_import(data: bytes, file_name: str, options: ImportOptions | None = None,
+                   user: Any = None) -> ImportPreview:
+    """Read, check and plan a file; raise one AppError listing every problem. Writes nothing."""
+    options = options or ImportOptions()
+    file_name = Path(file_name).name or "上传文件"
+    indicators = indicator_frame()
+    defaults = _validate_options(options, indicators)
+    kind, sheets = parsing.read_sheets(data, file_name, **_read_limits())
+    names = set(calc.indicator_name_map(indicators))
+    problems: list[Problem] = []
+    frames = []
+    found_any = False
+    for sheet in sheets:
+        records, layout = calc.sheet_records(sheet.cells, sheet.name, names, problems, defaults)
+        if layout is None:
+            continue
+        found_any = True
+        frames.append(records)
+    if not found_any:
+        raise AppError("文件中没有找到可识别的数据表：表头应有「地区」（或单位名称/代码）一列，以及年份列、指标列，"
+                       "或「指标」「数值」两列。请参照导入页面的格式说明调整后再导入。")
+    records = pd.concat(frames, ignore_index=True)
+    resolved = calc.resolve_records(records, indicators, unit_lookup_frame(), release=options.release,
+                                    source=options.source, file_name=file_name)
+    problems += resolved.problems
+    if problems:
+        raise AppError(f"文件「{file_name}」有{len(problems)}处问题，未导入任何数据：请逐条修改后重新导入。",
+                       problems=problems, code="import_problems")
+    candidates = resolved.candidates
+    unit_ids = sorted(int(u) for u in candidates["unit_id"].unique())
+    check_import_allowed(user, unit_ids)
+    plan = plan_observations(candidates)
+    notes = list(resolved.notes)
+    if plan.is_noop:
+        notes.insert(0, "数据均未变化：本文件中的数据已全部导入过，不会写入任何内容。")
+    if candidates.empty:
+        notes.insert(0, "文件中没有可导入的数值。")
+    return ImportPreview(file_name=file_name, sha256=hashlib.sha256(data).hexdigest(), kind=kind, plan=plan,
+                         notes=notes, warnings=resolved.warnings, skipped_missing=resolved.skipped_missing,
+                         unit_ids=unit_ids)
+
+
+@transaction.atomic
+def apply_import(preview: ImportPreview, user: Any = None, source_kind: str = "import") -> ImportBatch | None:
+    """Write a previewed import as one batch (one transaction); None when nothing would change."""
+    check_import_allowed(user, preview.unit_ids)
+    if preview.is_noop:
+        return None
+    plan = ObservationPlan(
+        added=preview.plan.added[[*CANDIDATE_COLUMNS]],
+        changed=preview.plan.changed[[*CANDIDATE_COLUMNS, "old_value"]],
+        unchanged=preview.plan.unchanged[[*CANDIDATE_COLUMNS]],
+    )
+    batch = make_batch(preview.file_name, preview.sha256, user, source_kind, plan, preview.notes + preview.warnings)
+    apply_observation_plan(plan, batch, user, reason=f"导入文件 {preview.file_name}")
+    return batch
+
+
+def import_file(path: Path, options: ImportOptions | None = None, user: Any = None, *, dry_run: bool = False,
+                source_kind: str = "import") -> tuple[ImportPreview, ImportBatch | None]:
+    """Preview a file on disk and, unless dry_run, write it."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        raise AppError(f"找不到文件「{path}」：请检查路径。") from None
+    if size > settings.NEWIND_IMPORT_MAX_BYTES:
+        # Refuse before reading a huge file into memory.
+        raise AppError(f"文件过大（{size / 1048576:.1f} MB），超过导入上限 "
+                       f"{settings.NEWIND_IMPORT_MAX_BYTES / 1048576:.0f} MB：请拆分为较小的文件后再导入。", status=413)
+    preview = prepare_import(path.read_bytes(), path.name, options, user)
+    if dry_run:
+        return preview, None
+    return preview, apply_import(preview, user, source_kind)
+
+
+# --- uploads kept between preview and confirm ------------------------------------------------------
+
+SHA_RE = re.compile(r"^[0-9a-f]{64}$")
+
+
+def upload_dir() -> Path:
+    return Path(settings.VAR_DIR) / "uploads"
+
+
+def store_upload(data: bytes) -> str:
+    """Keep an uploaded file by its sha256 until the user confirms; return the hash."""
+    digest = hashlib.sha256(data).hexdigest()
+    folder = upload_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / digest
+    if not target.exists():
+        tmp = folder / f"{digest}.part"
+        tmp.write_bytes(data)
+        tmp.replace(target)
+    return digest
+
+
+def load_upload(digest: str) -> bytes:
+    """The stored upload with this hash (the hash is checked, so no path can be smuggled in)."""
+    if not SHA_RE.match(digest or ""):
+        raise AppError("上传文件的标识无效：请重新上传文件。")
+    target = upload_dir() / digest
+    if not target.exists():
+        raise AppError("上传的文件已过期或不存在：请重新上传文件。", status=404)
+    return target.read_bytes()
+
+
+def discard_upload(digest: str) -> None:
+    if SHA_RE.match(digest or ""):
+        (upload_dir() / digest).unlink(missing_ok=True)
