@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "newind.benchmark",
     "newind.submissions",
     "newind.accounts",
+    "newind.audit",
     "newind.reports",
     "newind.dashboard",
 ]
@@ -102,6 +103,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # Imports: the largest file accepted, and the largest uncompressed size of an XLSX (zip-bomb guard).
 NEWIND_IMPORT_MAX_BYTES = int(os.environ.get("NEWIND_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
+# Reminders of the monthly submissions are POSTed here (企业微信/钉钉-style JSON) when set.
+NEWIND_WEBHOOK_URL = os.environ.get("NEWIND_WEBHOOK_URL", "")
 NEWIND_XLSX_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("NEWIND_XLSX_MAX_UNCOMPRESSED_BYTES", 200 * 1024 * 1024))
 
 LOGIN_URL = "/accounts/login/"
