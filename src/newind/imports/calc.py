@@ -405,6 +405,14 @@ def to_store(value: Decimal) -> Decimal:
     return value
 
 
+def decimal_text(value: object) -> str:
+    """A Decimal as plain text without trailing zeros: Decimal('3100.90000000') → '3100.9'."""
+    if value is None or (isinstance(value, float) and value != value):
+        return "—"
+    text = format(Decimal(str(value)), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def release_code(text: str) -> str | None:
     return RELEASE_WORDS.get(norm(text))
 
@@ -638,7 +646,7 @@ def _convert_units(r: pd.DataFrame, indicators: pd.DataFrame, out: _Collector) -
         mask = live & ~bad & (exp == k)
         r.loc[mask, "original"] = r.loc[mask, "value_text"].astype(str).str.strip() + " " + source[mask]
         r.loc[mask, "value"] = r.loc[mask, "value"].map(lambda d, k=k: d.scaleb(k))
-        for (s, t), n in pairs[mask].value_counts().items():
+        for (s, t), n in pairs[mask & ~r["is_total"]].value_counts().items():
             counts[(str(s), str(t))] = counts.get((str(s), str(t)), 0) + int(n)
     ready = live & ~bad
     r.loc[ready, "value"] = r.loc[ready, "value"].map(to_store)
@@ -686,7 +694,8 @@ def _check_duplicates(figures: pd.DataFrame, out: _Collector) -> pd.DataFrame:
     key = ["indicator_id", "unit_id", "year", "period_kind", "period_n", "release"]
     if figures.empty:
         return figures
-    f = figures.assign(_v=figures["value"].map(str))
+    # Compare numbers, not spellings: 9323.7 and 9323.70 are the same figure.
+    f = figures.assign(_v=figures["value"].map(lambda d: str(d.normalize())))
     distinct = f.groupby(key)["_v"].transform("nunique")
     clash = f[distinct > 1]
     for _, group in clash.groupby(key):

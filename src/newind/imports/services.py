@@ -18,7 +18,7 @@ from django.db import transaction
 
 from newind.core.errors import AppError, Problem, forbidden
 from newind.imports import calc, parsing
-from newind.indicators.models import ImportBatch, Indicator
+from newind.indicators.models import ImportBatch, Indicator, Release
 from newind.indicators.periods import Period, PeriodKind
 from newind.indicators.services import (
     CANDIDATE_COLUMNS,
@@ -91,7 +91,10 @@ def _display_rows(frame: pd.DataFrame, limit: int | None, *, with_old: bool) -> 
             "unit": lookup.at[unit_id, "name"], "unit_code": lookup.at[unit_id, "code"],
             "indicator": ind.name, "indicator_code": ind.code, "period": period.label, "period_key": period.key,
             "measure_unit": rec["measure_unit"], "release": rec["release"],
+            "release_label": Release(rec["release"]).label,
             "old": rec.get("old_value") if with_old else None, "new": rec["value"],
+            "old_text": calc.decimal_text(rec.get("old_value")) if with_old else "",
+            "new_text": calc.decimal_text(rec["value"]),
             "original": rec.get("original", ""), "sheet": rec.get("sheet"), "row": rec.get("row"),
         })
     return rows
@@ -169,6 +172,9 @@ def prepare_import(data: bytes, file_name: str, options: ImportOptions | None = 
                                     source=options.source, file_name=file_name)
     problems += resolved.problems
     if problems:
+        # In reading order, as the user will fix them: sheet by sheet, row by row, column by column.
+        order = {sheet.name: i for i, sheet in enumerate(sheets)}
+        problems.sort(key=lambda p: (order.get(p.sheet or "", -1), p.row or 0, len(p.column or ""), p.column or ""))
         raise AppError(f"文件「{file_name}」有{len(problems)}处问题，未导入任何数据：请逐条修改后重新导入。",
                        problems=problems, code="import_problems")
     candidates = resolved.candidates

@@ -1,7 +1,96 @@
+"""Upload → preview → confirm, recent batches, and the history of one figure."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from newind.core.errors import AppError
+from newind.imports.forms import ConfirmForm, ImportForm
+from newind.imports.queries import figure_history, recent_batches
+from newind.imports.services import (
+    ImportOptions,
+    apply_import,
+    check_import_allowed,
+    discard_upload,
+    load_upload,
+    prepare_import,
+    store_upload,
+)
+
+SESSION_KEY = "newind_import_uploads"
+PREVIEW_LINES = 50
 
 
+def _options(data: dict[str, Any]) -> ImportOptions:
+    return ImportOptions(indicator=data.get("indicator") or None, period=data.get("period") or None,
+                         source=data.get("source") or None, release=data.get("release") or None)
+
+
+def _upload_page(request: HttpRequest, form: ImportForm, error: AppError | None = None) -> HttpResponse:
+    return render(request, "imports/upload.html", {
+        "form": form, "error": error, "batches": recent_batches(),
+        "max_mb": settings.NEWIND_IMPORT_MAX_BYTES // (1024 * 1024),
+    }, status=error.status if error else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def upload_page(request: HttpRequest) -> HttpResponse:
-    # Placeholder until the import page lands (issue 2, item 5).
-    return render(request, "core/home.html", {})
+    """GET: the form and recent batches. POST: keep the file, check it and show the preview (writes nothing)."""
+    check_import_allowed(request.user, [])
+    if request.method != "POST":
+        return _upload_page(request, ImportForm())
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _upload_page(request, form)
+    upload = form.cleaned_data["file"]
+    try:
+        if upload.size > settings.NEWIND_IMPORT_MAX_BYTES:
+            raise AppError(f"文件过大（{upload.size / 1048576:.1f} MB），超过导入上限 "
+                           f"{settings.NEWIND_IMPORT_MAX_BYTES / 1048576:.0f} MB：请拆分为较小的文件后再导入。", status=413)
+        data = upload.read()
+        options = _options(form.cleaned_data)
+        preview = prepare_import(data, upload.name, options, request.user)
+    except AppError as error:
+        return _upload_page(request, form, error)
+    digest = store_upload(data)
+    allowed = [d for d in request.session.get(SESSION_KEY, []) if d != digest][-9:] + [digest]
+    request.session[SESSION_KEY] = allowed
+    confirm = ConfirmForm(initial={"sha256": digest, "file_name": preview.file_name, **{
+        k: v or "" for k, v in vars(options).items()}})
+    return render(request, "imports/preview.html", {
+        "preview": preview, "confirm": confirm, "added": preview.added_lines(PREVIEW_LINES),
+        "changed": preview.changed_lines(PREVIEW_LINES), "limit": PREVIEW_LINES,
+    })
+
+
+@login_required
+@require_POST
+def confirm_import(request: HttpRequest) -> HttpResponse:
+    """Write a previewed file: re-read the kept upload, check it again and write it in one transaction."""
+    form = ConfirmForm(request.POST)
+    if not form.is_valid():
+        raise AppError("确认导入的请求无效：请重新上传文件。")
+    digest = form.cleaned_data["sha256"]
+    if digest not in request.session.get(SESSION_KEY, []):
+        raise AppError("只能确认本人刚刚上传并预览过的文件：请重新上传文件。", status=403, code="forbidden")
+    preview = prepare_import(load_upload(digest), form.cleaned_data["file_name"], _options(form.cleaned_data),
+                             request.user)
+    batch = apply_import(preview, request.user)
+    discard_upload(digest)
+    request.session[SESSION_KEY] = [d for d in request.session.get(SESSION_KEY, []) if d != digest]
+    return render(request, "imports/done.html", {"preview": preview, "batch": batch, "batches": recent_batches()})
+
+
+@login_required
+def history_page(request: HttpRequest) -> HttpResponse:
+    """All versions of one figure: ?indicator=gdp&unit=430000&period=2013."""
+    history = figure_history(request.GET.get("indicator", ""), request.GET.get("unit", ""),
+                             request.GET.get("period", ""))
+    return render(request, "imports/history.html", {"history": history})
