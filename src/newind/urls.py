@@ -10,5 +10,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("benchmark/", include("newind.benchmark.urls")),
     path("imports/", include("newind.imports.urls")),
+    path("submissions/", include("newind.submissions.urls")),
     path("api/", api.urls),
 ]

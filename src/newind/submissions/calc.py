@@ -1,0 +1,342 @@
+"""Pure rules of the monthly submission workflow: states and transitions, deadlines by the Chinese
+working calendar, reminders, reporting discipline, and the checks a submitted figure must pass.
+
+Nothing here touches the database, so each rule is tested with a whole table of cases.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import operator
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+import chinese_calendar
+from django.db import models
+
+# --- states and transitions -----------------------------------------------------------------------
+
+
+class State(models.TextChoices):
+    NOT_STARTED = "not_started", "未填报"
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "已提交"
+    RETURNED = "returned", "退回"
+    APPROVED = "approved", "已审核"
+    PUBLISHED = "published", "已发布"
+
+
+class Action(models.TextChoices):
+    SAVE = "save", "保存"
+    SUBMIT = "submit", "提交"
+    RETURN = "return", "退回"
+    APPROVE = "approve", "审核通过"
+    PUBLISH = "publish", "发布"
+    CORRECT = "correct", "更正"
+
+
+# (state, action) -> (next state, roles allowed). Roles are the names of newind.accounts.access.Role.
+# Why these: the unit's reporter fills and submits; the unit's reviewer approves or sends back; the
+# office may also send back a submission (before or after review) and alone publishes and corrects.
+TRANSITIONS: dict[tuple[State, Action], tuple[State, frozenset[str]]] = {
+    (State.NOT_STARTED, Action.SAVE): (State.DRAFT, frozenset({"REPORTER"})),
+    (State.DRAFT, Action.SAVE): (State.DRAFT, frozenset({"REPORTER"})),
+    # A returned report keeps showing 退回 on the office's board until it is submitted again.
+    (State.RETURNED, Action.SAVE): (State.RETURNED, frozenset({"REPORTER"})),
+    (State.DRAFT, Action.SUBMIT): (State.SUBMITTED, frozenset({"REPORTER"})),
+    (State.RETURNED, Action.SUBMIT): (State.SUBMITTED, frozenset({"REPORTER"})),
+    (State.SUBMITTED, Action.RETURN): (State.RETURNED, frozenset({"REVIEWER", "OFFICE"})),
+    (State.APPROVED, Action.RETURN): (State.RETURNED, frozenset({"OFFICE"})),
+    (State.SUBMITTED, Action.APPROVE): (State.APPROVED, frozenset({"REVIEWER"})),
+    (State.APPROVED, Action.PUBLISH): (State.PUBLISHED, frozenset({"OFFICE"})),
+    (State.PUBLISHED, Action.CORRECT): (State.PUBLISHED, frozenset({"OFFICE"})),
+}
+
+EDITABLE_STATES = frozenset({State.NOT_STARTED, State.DRAFT, State.RETURNED})
+NEEDS_REASON = frozenset({Action.RETURN, Action.CORRECT})
+
+
+@dataclass(frozen=True)
+class Transition:
+    allowed: bool
+    to_state: State | None
+    message: str = ""
+
+
+def transition(state: str, action: str, role: str | None) -> Transition:
+    """Decide whether `role` may take `action` on a report in `state`, and the state it leads to."""
+    st, act = State(state), Action(action)
+    rule = TRANSITIONS.get((st, act))
+    if rule is None:
+        return Transition(False, None, f"报表当前状态为「{st.label}」，不能执行「{act.label}」。")
+    to_state, roles = rule
+    if role not in roles:
+        return Transition(False, None, f"您的角色不能对「{st.label}」的报表执行「{act.label}」。")
+    return Transition(True, to_state)
+
+
+def allowed_actions(state: str, role: str | None) -> list[Action]:
+    """The actions `role` may take on a report in `state` (for showing buttons)."""
+    return [a for a in Action if transition(state, a, role).allowed]
+
+
+# --- deadlines, reminders and discipline --------------------------------------------------------------
+
+
+def period_end_month(year: int, kind: str, n: int) -> tuple[int, int]:
+    """The calendar (year, month) in which a period ends: 1—3月 → March, 一季度 → March, a year → December."""
+    if kind == "M":
+        return year, n
+    if kind == "Q":
+        return year, n * 3
+    return year, 12
+
+
+def is_workday(day: dt.date) -> bool:
+    """A working day by the Chinese calendar with 调休; outside the library's years, Monday to Friday."""
+    try:
+        return bool(chinese_calendar.is_workday(day))
+    except NotImplementedError:
+        # chinese_calendar only knows the years the State Council has announced.
+        return day.weekday() < 5
+
+
+def next_workday(day: dt.date) -> dt.date:
+    """`day` itself when it is a working day, otherwise the next working day."""
+    while not is_workday(day):
+        day += dt.timedelta(days=1)
+    return day
+
+
+def workdays_before(day: dt.date, count: int) -> dt.date:
+    """The working day `count` working days before `day` (count=0 gives `day` moved back to a working day)."""
+    current = day
+    while not is_workday(current):
+        current -= dt.timedelta(days=1)
+    for _ in range(count):
+        current -= dt.timedelta(days=1)
+        while not is_workday(current):
+            current -= dt.timedelta(days=1)
+    return current
+
+
+def default_deadline(year: int, kind: str, n: int, day_of_month: int = 8) -> dt.date:
+    """The 8th of the month after the period ends, moved to the next working day (调休 included)."""
+    end_year, end_month = period_end_month(year, kind, n)
+    if end_month == 12:
+        nominal = dt.date(end_year + 1, 1, day_of_month)
+    else:
+        nominal = dt.date(end_year, end_month + 1, day_of_month)
+    return next_workday(nominal)
+
+
+class ReminderKind(models.TextChoices):
+    BEFORE = "before", "截止前提醒"
+    OVERDUE = "overdue", "逾期催报"
+
+
+def reminder_due(today: dt.date, deadline: dt.date, lead_workdays: int = 2) -> ReminderKind | None:
+    """Which reminder is due today: `lead_workdays` working days before the deadline, or the day after it."""
+    if today == deadline + dt.timedelta(days=1):
+        return ReminderKind.OVERDUE
+    if lead_workdays > 0 and today == workdays_before(deadline, lead_workdays):
+        return ReminderKind.BEFORE
+    return None
+
+
+class Discipline(models.TextChoices):
+    ON_TIME = "on_time", "按时"
+    LATE = "late", "迟报"
+    MISSING = "missing", "缺报"
+    PENDING = "pending", "未到期"
+
+
+def discipline_of(deadline: dt.date, first_submitted_on: dt.date | None, today: dt.date) -> Discipline:
+    """On time, late, missing (deadline passed with nothing submitted) or not yet due."""
+    if first_submitted_on is not None:
+        return Discipline.ON_TIME if first_submitted_on <= deadline else Discipline.LATE
+    return Discipline.MISSING if today > deadline else Discipline.PENDING
+
+
+def discipline_table(rows: Iterable[Mapping[str, object]]) -> dict[object, dict[str, int]]:
+    """Count each unit's on-time, late, missing and pending reports from rows with `unit` and `discipline`."""
+    table: dict[object, dict[str, int]] = {}
+    for row in rows:
+        counts = table.setdefault(row["unit"], {d.value: 0 for d in Discipline})
+        counts[str(row["discipline"])] += 1
+    return table
+
+
+# --- check relations: a small, safe evaluator ---------------------------------------------------------
+
+_BINOPS: dict[type, Callable[[Decimal, Decimal], Decimal]] = {
+    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
+}
+_CMPOPS: dict[type, Callable[[Decimal, Decimal], bool]] = {
+    ast.Lt: operator.lt, ast.LtE: operator.le, ast.Gt: operator.gt, ast.GtE: operator.ge,
+    ast.Eq: operator.eq, ast.NotEq: operator.ne,
+}
+
+
+class RuleError(ValueError):
+    """A check relation that is not a comparison of sums of indicator codes and numbers."""
+
+
+def parse_rule(rule: str) -> ast.Expression:
+    """Parse a check relation such as `a <= b + c`; reject anything but arithmetic and comparisons."""
+    try:
+        tree = ast.parse(rule, mode="eval")
+    except SyntaxError as exc:
+        raise RuleError(f"校验关系「{rule}」无法解析：{exc.msg}") from None
+    if not isinstance(tree.body, ast.Compare):
+        raise RuleError(f"校验关系「{rule}」必须是比较式，例如 a <= b + c。")
+    for node in ast.walk(tree):
+        ok = isinstance(node, ast.Expression | ast.Compare | ast.BinOp | ast.UnaryOp | ast.Name | ast.Load
+                        | ast.Constant | ast.USub | ast.UAdd) or type(node) in _BINOPS or type(node) in _CMPOPS
+        if not ok:
+            raise RuleError(f"校验关系「{rule}」含有不允许的写法（{type(node).__name__}）。")
+        if isinstance(node, ast.Constant) and (isinstance(node.value, bool)
+                                               or not isinstance(node.value, int | float)):
+            raise RuleError(f"校验关系「{rule}」只能含数字常量。")
+    return tree
+
+
+def rule_names(rule: str) -> set[str]:
+    """The indicator codes a check relation refers to."""
+    return {n.id for n in ast.walk(parse_rule(rule)) if isinstance(n, ast.Name)}
+
+
+def evaluate_rule(rule: str, values: Mapping[str, Decimal | None]) -> bool | None:
+    """True/False for a check relation over `values`; None when a figure it needs is missing."""
+    tree = parse_rule(rule)
+    if any(values.get(name) is None for name in rule_names(rule)):
+        return None
+
+    def ev(node: ast.AST) -> Decimal:
+        if isinstance(node, ast.Name):
+            value = values[node.id]
+            assert value is not None
+            return Decimal(value)
+        if isinstance(node, ast.Constant):
+            return Decimal(str(node.value))
+        if isinstance(node, ast.UnaryOp):
+            operand = ev(node.operand)
+            return -operand if isinstance(node.op, ast.USub) else operand
+        if isinstance(node, ast.BinOp):
+            left, right = ev(node.left), ev(node.right)
+            if isinstance(node.op, ast.Div) and right == 0:
+                raise RuleError("校验关系中出现除以零。")
+            return _BINOPS[type(node.op)](left, right)
+        raise RuleError(f"不支持的表达式 {type(node).__name__}")
+
+    compare = tree.body
+    assert isinstance(compare, ast.Compare)
+    left = ev(compare.left)
+    for op, comparator in zip(compare.ops, compare.comparators, strict=True):
+        right = ev(comparator)
+        if not _CMPOPS[type(op)](left, right):
+            return False
+        left = right
+    return True
+
+
+# --- checking the figures of one report --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One field of a report: the indicator, its unit of measure and the rules from the definitions."""
+
+    code: str
+    name: str
+    measure_unit: str
+    required: bool = True
+    minimum: Decimal | None = None
+    maximum: Decimal | None = None
+    # Year-on-year bound applies to levels and counts, not to rates (a growth rate's own change is no signal).
+    yoy_check: bool = True
+    decimals: int = 2
+
+
+@dataclass(frozen=True)
+class CheckRule:
+    rule: str
+    message: str
+
+
+@dataclass
+class CheckResult:
+    field_errors: dict[str, list[str]] = field(default_factory=dict)
+    form_errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.field_errors and not self.form_errors
+
+    def add(self, code: str, message: str) -> None:
+        self.field_errors.setdefault(code, []).append(message)
+
+
+def parse_number(text: object) -> Decimal | None:
+    """A figure as typed or read from a cell: '1,234.5', ' 12 ', 12.0 → Decimal; '' or None → None.
+
+    Raises ValueError for text that is not a number.
+    """
+    if text is None:
+        return None
+    if isinstance(text, bool):
+        raise ValueError(str(text))
+    if isinstance(text, int | float | Decimal):
+        value = Decimal(str(text))
+    else:
+        s = str(text).strip().replace(",", "").replace("，", "")
+        if not s:
+            return None
+        try:
+            value = Decimal(s)
+        except InvalidOperation:
+            raise ValueError(s) from None
+    if not value.is_finite():
+        raise ValueError(str(text))
+    return value
+
+
+def yoy_change_pct(value: Decimal, last_year: Decimal | None) -> Decimal | None:
+    """Nominal change against last year's same period in %, None without a usable base."""
+    if last_year is None or last_year == 0:
+        return None
+    return (value - last_year) / abs(last_year) * 100
+
+
+def _fmt(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def check_values(specs: list[FieldSpec], values: Mapping[str, Decimal | None], explanations: Mapping[str, str],
+                 last_year: Mapping[str, Decimal | None], checks: list[CheckRule], yoy_bound_pct: Decimal,
+                 *, require_complete: bool) -> CheckResult:
+    """Check one report's figures: required (when submitting), range, check relations and the
+    year-on-year bound (a larger change needs an explanation). Messages are complete Chinese sentences."""
+    result = CheckResult()
+    for spec in specs:
+        value = values.get(spec.code)
+        if value is None:
+            if require_complete and spec.required:
+                result.add(spec.code, f"「{spec.name}」为必填项：请填写数值（单位：{spec.measure_unit}）。")
+            continue
+        if spec.minimum is not None and value < spec.minimum or spec.maximum is not None and value > spec.maximum:
+            low = _fmt(spec.minimum) if spec.minimum is not None else "不限"
+            high = _fmt(spec.maximum) if spec.maximum is not None else "不限"
+            result.add(spec.code, f"「{spec.name}」为 {_fmt(value)} {spec.measure_unit}，超出合理范围"
+                                  f"（{low} 至 {high} {spec.measure_unit}）：请核对数值和计量单位。")
+        if spec.yoy_check:
+            change = yoy_change_pct(value, last_year.get(spec.code))
+            if change is not None and abs(change) > yoy_bound_pct and not explanations.get(spec.code, "").strip():
+                result.add(spec.code, f"「{spec.name}」比上年同期变化 {change:+.1f}%，超过 ±{_fmt(yoy_bound_pct)}%："
+                                      "请在「说明」栏写明原因。")
+    for check in checks:
+        if evaluate_rule(check.rule, values) is False:
+            result.form_errors.append(check.message)
+    return result

@@ -1,0 +1,524 @@
+"""Writes of the monthly submission workflow: issue a task, fill (form or Excel), submit, send back or
+approve, publish into observations, correct after publishing, and remind.
+
+Every write checks access through newind.accounts.access (scope by unit) and the transition table in
+calc.py (state × action × role), runs in one transaction, records a SubmissionEvent and an audit entry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from newind.accounts.access import require_read_unit, require_role, require_write_unit, role_of
+from newind.audit.services import record
+from newind.core.errors import AppError, Problem
+from newind.imports.parsing import read_sheets
+from newind.indicators.models import Indicator, Release
+from newind.indicators.periods import Period
+from newind.indicators.services import apply_observation_plan, candidate_frame, make_batch, plan_observations
+from newind.submissions import queries
+from newind.submissions.calc import (
+    EDITABLE_STATES,
+    Action,
+    CheckResult,
+    ReminderKind,
+    State,
+    check_values,
+    default_deadline,
+    parse_number,
+    reminder_due,
+    transition,
+)
+from newind.submissions.models import (
+    Reminder,
+    ReportingTask,
+    Submission,
+    SubmissionEvent,
+    SubmissionValue,
+    WebhookStatus,
+)
+from newind.submissions.xlsx import SHEET, parse_template
+from newind.units.models import Unit
+
+log = logging.getLogger("newind")
+
+PUBLISH_RELEASES = (Release.FLASH, Release.OFFICIAL)
+VALUE_PLACES = Decimal("0.00000001")
+
+
+class SubmissionInvalid(AppError):
+    """Figures that fail the checks; `result` keeps the errors per field for showing them inline."""
+
+    result: CheckResult
+
+    @classmethod
+    def from_result(cls, result: CheckResult, specs_by_code: dict[str, str]) -> SubmissionInvalid:
+        problems = [Problem(m) for m in result.form_errors]
+        problems += [Problem(m) for code in specs_by_code for m in result.field_errors.get(code, [])]
+        error = cls("报表数据未通过校验，未保存：请按提示修改后重新保存。", status=400, problems=problems,
+                    code="invalid_submission")
+        error.result = result
+        return error
+
+
+def _role_name(user: Any) -> str | None:
+    role = role_of(user)
+    return role.name if role is not None else None
+
+
+def _user_label(user: Any) -> str:
+    return (user.get_full_name() or user.username) if user is not None else ""
+
+
+# --- issuing a task -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def issue_task(user: Any, *, period: Period, unit_ids: list[int], form_code: str = "monthly-industry",
+               deadline: dt.date | None = None, is_demo: bool = False, request: Any = None) -> ReportingTask:
+    """Issue a reporting task for a period to a set of units (the office only)."""
+    require_role(user, "office")
+    if not unit_ids:
+        raise AppError("请至少选择一个填报单位。")
+    definition = queries.read_report_definition(form_code)
+    if ReportingTask.objects.filter(form_code=form_code, year=period.year, period_kind=period.kind.value,
+                                    period_n=period.n).exists():
+        raise AppError(f"{period.label}的「{definition['name']}」已经下达过：请在任务列表中打开该任务，不要重复下达。",
+                       status=409)
+    units = list(Unit.objects.filter(pk__in=unit_ids).order_by("sort_order", "code"))
+    if len(units) != len(set(unit_ids)):
+        raise AppError("所选填报单位中有不存在的单位：请重新选择。")
+    sets = definition.get("indicator_sets") or {}
+    without = [u.name for u in units if u.kind not in sets]
+    if without:
+        raise AppError(f"报表「{definition['name']}」没有为这些单位的类型规定指标：{'、'.join(without)}；"
+                       "请在 definitions/reporting 中补充该类单位的指标集，或不向它们下达。")
+    deadline = deadline or default_deadline(period.year, period.kind.value, period.n)
+    task = ReportingTask.objects.create(
+        form_code=form_code, title=f"{definition['name']}（{period.label}）", year=period.year,
+        period_kind=period.kind.value, period_n=period.n, definition=definition, deadline=deadline,
+        is_demo=is_demo, issued_by=user if getattr(user, "pk", None) else None,
+    )
+    Submission.objects.bulk_create([Submission(task=task, unit=u) for u in units])
+    record("submission.task_issue", user=user, request=request, obj=task,
+           after={"period": period.key, "units": [u.code for u in units], "deadline": deadline.isoformat()})
+    return task
+
+
+# --- filling in ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class ValueInput:
+    """What a user typed or uploaded for one field; `where` names the cell for error messages."""
+
+    raw: object
+    explanation: str | None = None
+    where: Problem | None = None
+
+
+def _check_editable(submission: Submission, user: Any, action: Action = Action.SAVE) -> State:
+    require_write_unit(user, submission.unit_id)
+    step = transition(submission.state, action, _role_name(user))
+    if not step.allowed or step.to_state is None:
+        raise AppError(step.message + "如需修改，请联系本单位审核员或市新型工业化领导小组办公室。", status=409)
+    return step.to_state
+
+
+def _parse_inputs(specs_by_code: dict[str, str], inputs: dict[str, ValueInput],
+                  units_by_code: dict[str, str]) -> tuple[dict[str, Decimal | None], list[Problem], dict[str, str]]:
+    parsed: dict[str, Decimal | None] = {}
+    problems: list[Problem] = []
+    field_errors: dict[str, str] = {}
+    for code, item in inputs.items():
+        try:
+            value = parse_number(item.raw)
+        except ValueError:
+            message = (f"「{specs_by_code[code]}」填写的「{item.raw}」不是数字：请填写数字，"
+                       f"单位为{units_by_code[code]}。")
+            where = item.where or Problem("")
+            problems.append(Problem(message, sheet=where.sheet, row=where.row, column=where.column))
+            field_errors[code] = message
+            continue
+        if value is not None:
+            value = value.quantize(VALUE_PLACES)
+        parsed[code] = value
+    return parsed, problems, field_errors
+
+
+def _write_values(submission: Submission, user: Any, new_values: dict[str, Decimal | None],
+                  new_explanations: dict[str, str], request: Any, source: str) -> int:
+    """Store changed figures and explanations; audit each change (before → after). Returns the count."""
+    existing = {v.indicator.code: v for v in submission.values.select_related("indicator")}
+    indicators = {i.code: i for i in Indicator.objects.filter(code__in=list(new_values) + list(new_explanations))}
+    changed = 0
+    for code in indicators:
+        row = existing.get(code)
+        old_value = row.value if row else None
+        old_expl = row.explanation if row else ""
+        value = new_values.get(code, old_value)
+        explanation = new_explanations.get(code, old_expl)
+        if row is not None and old_value == value and old_expl == explanation:
+            continue
+        if row is None and value is None and not explanation:
+            continue
+        if row is None:
+            row = SubmissionValue(submission=submission, indicator=indicators[code])
+        row.value, row.explanation, row.updated_by = value, explanation, user
+        row.save()
+        changed += 1
+        record("submission.value_edit", user=user, request=request, obj=submission, unit=submission.unit,
+               before={"indicator": code, "value": _str(old_value), "explanation": old_expl},
+               after={"indicator": code, "value": _str(value), "explanation": explanation, "via": source})
+    return changed
+
+
+def _str(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value.normalize():f}"
+
+
+def _log_event(submission: Submission, user: Any, action: Action, from_state: str, to_state: str,
+               reason: str = "", detail: dict[str, Any] | None = None, request: Any = None) -> None:
+    SubmissionEvent.objects.create(submission=submission, action=action, from_state=from_state, to_state=to_state,
+                                   reason=reason, detail=detail or {}, user=user)
+    record(f"submission.{action.value}", user=user, request=request, obj=submission, unit=submission.unit,
+           before={"state": from_state}, after={"state": to_state, "reason": reason, **(detail or {})})
+
+
+@transaction.atomic
+def save_values(submission: Submission, user: Any, inputs: dict[str, ValueInput], *, submit: bool = False,
+                filled_by_name: str | None = None, request: Any = None, source: str = "form") -> Submission:
+    """Save a unit's figures (form or Excel), checked against the definitions; optionally submit them.
+
+    All or nothing: when any figure fails, nothing is written and SubmissionInvalid lists every problem.
+    """
+    submission = Submission.objects.select_for_update().select_related("task", "unit").get(pk=submission.pk)
+    to_state = _check_editable(submission, user)
+    task, unit = submission.task, submission.unit
+    specs = queries.field_specs(task, unit)
+    names = {s.code: s.name for s in specs}
+    measure = {s.code: s.measure_unit for s in specs}
+    unknown = [c for c in inputs if c not in names]
+    if unknown:
+        raise AppError(f"本报表没有这些指标：{'、'.join(unknown)}；请使用本单位本期的填报表。")
+    parsed, parse_problems, parse_field_errors = _parse_inputs(names, inputs, measure)
+    stored, stored_expl = queries.stored_values(submission)
+    merged = {code: stored.get(code) for code in names}
+    merged.update(parsed)
+    explanations = {code: stored_expl.get(code, "") for code in names}
+    explanations.update({c: (i.explanation or "").strip() for c, i in inputs.items() if i.explanation is not None})
+    result = check_values(specs, merged, explanations, queries.last_year_values(task, unit), queries.check_rules(task),
+                          queries.yoy_bound(task), require_complete=submit)
+    for code, message in parse_field_errors.items():
+        result.field_errors.setdefault(code, []).insert(0, message)
+    if not result.ok:
+        error = SubmissionInvalid.from_result(result, names)
+        # Keep the cell locations of unparseable numbers (uploads name sheet, row and column).
+        located = [p for p in parse_problems if p.row is not None]
+        if located:
+            error.problems = located + [p for p in error.problems if p.message not in {q.message for q in located}]
+        raise error
+    changed = _write_values(submission, user, {c: merged[c] for c in parsed},
+                            {c: explanations[c] for c in inputs if inputs[c].explanation is not None}, request, source)
+    from_state = submission.state
+    if filled_by_name is not None:
+        submission.filled_by_name = filled_by_name.strip()[:50]
+    submission.state = to_state
+    submission.save()
+    _log_event(submission, user, Action.SAVE, from_state, to_state, detail={"changed": changed, "via": source},
+               request=request)
+    if submit:
+        return submit_submission(submission, user, request=request)
+    return submission
+
+
+@transaction.atomic
+def submit_submission(submission: Submission, user: Any, *, request: Any = None) -> Submission:
+    """Submit a draft (or a report sent back) for review after checking it is complete."""
+    submission = Submission.objects.select_for_update().select_related("task", "unit").get(pk=submission.pk)
+    to_state = _check_editable(submission, user, Action.SUBMIT)
+    specs = queries.field_specs(submission.task, submission.unit)
+    values, explanations = queries.stored_values(submission)
+    result = check_values(specs, values, explanations, queries.last_year_values(submission.task, submission.unit),
+                          queries.check_rules(submission.task), queries.yoy_bound(submission.task),
+                          require_complete=True)
+    if not result.ok:
+        raise SubmissionInvalid.from_result(result, {s.code: s.name for s in specs})
+    now = timezone.now()
+    from_state = submission.state
+    submission.state = to_state
+    submission.submitted_at = now
+    submission.first_submitted_at = submission.first_submitted_at or now
+    submission.save()
+    _log_event(submission, user, Action.SUBMIT, from_state, to_state, request=request)
+    return submission
+
+
+# --- review, publish, correct --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def review_submission(submission: Submission, user: Any, *, approve: bool, reason: str = "",
+                      reviewer_name: str | None = None, request: Any = None) -> Submission:
+    """The unit's reviewer approves a submitted report or sends it back with a reason."""
+    submission = Submission.objects.select_for_update().select_related("task", "unit").get(pk=submission.pk)
+    action = Action.APPROVE if approve else Action.RETURN
+    to_state = _check_editable(submission, user, action)
+    reason = reason.strip()
+    if action == Action.RETURN and not reason:
+        raise AppError("退回报表必须填写退回原因：请写明需要修改的指标和问题。")
+    from_state = submission.state
+    submission.state = to_state
+    if approve:
+        submission.approved_at, submission.approved_by = timezone.now(), user
+        submission.reviewer_name = (reviewer_name or "").strip()[:50] or _user_label(user)
+        submission.return_reason = ""
+    else:
+        submission.return_reason = reason[:500]
+    submission.save()
+    _log_event(submission, user, action, from_state, to_state, reason=reason, request=request)
+    return submission
+
+
+def _source_text(submission: Submission) -> str:
+    reviewer = submission.reviewer_name or _user_label(submission.approved_by)
+    return f"{submission.unit.name} {submission.task.period.label} 报表（审核人 {reviewer}）"
+
+
+def _candidates(submission: Submission, release: str, codes: list[str] | None = None) -> Any:
+    period = submission.task.period
+    rows = []
+    values = submission.values.select_related("indicator").exclude(value=None)
+    for v in values:
+        if codes is not None and v.indicator.code not in codes:
+            continue
+        rows.append({
+            "indicator_id": v.indicator_id, "unit_id": submission.unit_id, "year": period.year,
+            "period_kind": period.kind.value, "period_n": period.n, "value": v.value,
+            "measure_unit": v.indicator.measure_unit, "price_basis": v.indicator.price_basis, "release": release,
+            "source": _source_text(submission)[:300], "original": "",
+            "is_synthetic": bool(submission.task.is_demo or submission.unit.is_synthetic),
+        })
+    return candidate_frame(rows)
+
+
+def _digest(submission: Submission, release: str) -> str:
+    values = sorted((v.indicator.code, _str(v.value)) for v in submission.values.select_related("indicator"))
+    payload = json.dumps([submission.pk, release, values], ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+@transaction.atomic
+def publish_submission(submission: Submission, user: Any, *, release: str = Release.FLASH,
+                       request: Any = None) -> Submission:
+    """Publish an approved report: its figures become observations (快报 or 正式) with their history."""
+    submission = Submission.objects.select_for_update().select_related("task", "unit", "approved_by").get(
+        pk=submission.pk)
+    require_role(user, "office")
+    to_state = _check_editable(submission, user, Action.PUBLISH)
+    if release not in PUBLISH_RELEASES:
+        raise AppError("发布类型只能是「快报」或「正式」。")
+    plan = plan_observations(_candidates(submission, release))
+    batch = make_batch(f"报表：{submission.unit.name} {submission.task.period.label}", _digest(submission, release),
+                       user, "submission", plan, [f"报表发布（{Release(release).label}）"])
+    written = apply_observation_plan(plan, batch, user, reason="")
+    from_state = submission.state
+    submission.state, submission.release, submission.published_at = to_state, release, timezone.now()
+    submission.save()
+    _log_event(submission, user, Action.PUBLISH, from_state, to_state,
+               detail={"release": release, "batch": batch.pk, "observations": written, **plan.counts},
+               request=request)
+    return submission
+
+
+@transaction.atomic
+def correct_published(submission: Submission, user: Any, inputs: dict[str, ValueInput], *, reason: str,
+                      request: Any = None) -> Submission:
+    """Correct figures after publishing: each changed figure becomes a new observation version (修订) with
+    the reason; the earlier versions stay in the history."""
+    submission = Submission.objects.select_for_update().select_related("task", "unit", "approved_by").get(
+        pk=submission.pk)
+    require_role(user, "office")
+    _check_editable(submission, user, Action.CORRECT)
+    reason = reason.strip()
+    if not reason:
+        raise AppError("更正已发布的数据必须填写更正原因。")
+    specs = queries.field_specs(submission.task, submission.unit)
+    names = {s.code: s.name for s in specs}
+    parsed, problems, _ = _parse_inputs(names, inputs, {s.code: s.measure_unit for s in specs})
+    if problems:
+        raise AppError("更正的数值有误，未保存。", problems=problems)
+    stored, stored_expl = queries.stored_values(submission)
+    changed_codes = [c for c, v in parsed.items() if v is not None and v != stored.get(c)]
+    if not changed_codes:
+        raise AppError("没有数值发生变化：请修改需要更正的数值后再提交。")
+    merged = {c: stored.get(c) for c in names} | {c: parsed[c] for c in changed_codes}
+    explanations = {c: stored_expl.get(c, "") for c in names}
+    result = check_values(specs, merged, explanations, queries.last_year_values(submission.task, submission.unit),
+                          queries.check_rules(submission.task), queries.yoy_bound(submission.task),
+                          require_complete=True)
+    # The office's correction may exceed the year-on-year bound: the reason given stands as its explanation.
+    result.field_errors = {c: [m for m in ms if "上年同期" not in m] for c, ms in result.field_errors.items()}
+    result.field_errors = {c: ms for c, ms in result.field_errors.items() if ms}
+    if not result.ok:
+        raise SubmissionInvalid.from_result(result, names)
+    _write_values(submission, user, {c: parsed[c] for c in changed_codes}, {}, request, "correction")
+    plan = plan_observations(_candidates(submission, Release.REVISED, changed_codes))
+    batch = make_batch(f"报表更正：{submission.unit.name} {submission.task.period.label}",
+                       _digest(submission, Release.REVISED), user, "submission", plan, [reason])
+    written = apply_observation_plan(plan, batch, user, reason=reason[:300])
+    _log_event(submission, user, Action.CORRECT, submission.state, submission.state, reason=reason,
+               detail={"indicators": changed_codes, "batch": batch.pk, "observations": written}, request=request)
+    return submission
+
+
+# --- Excel ----------------------------------------------------------------------------------------------
+
+
+def export_template(submission: Submission, user: Any, *, request: Any = None) -> tuple[str, bytes]:
+    """The unit's Excel template for this task (file name, bytes), prefilled with the figures so far."""
+    from newind.core.excel import safe_cell
+    from newind.submissions.xlsx import TemplateContext, build_template
+
+    require_read_unit(user, submission.unit_id, published=submission.state == State.PUBLISHED)
+    task, unit = submission.task, submission.unit
+    values, explanations = queries.stored_values(submission)
+    ctx = TemplateContext(
+        title=f"岳阳市{task.definition.get('name', task.title)}", form_number=task.form_number,
+        issuer=str(task.definition.get("issuer", "")), unit_name=unit.name, unit_code=unit.code,
+        period_label=task.period.label, period_key=task.period.key, deadline=task.deadline.isoformat(),
+        yoy_bound_pct=f"{queries.yoy_bound(task).normalize():f}", specs=queries.field_specs(task, unit),
+        last_year=queries.last_year_values(task, unit), values=values, explanations=explanations,
+        filled_by=submission.filled_by_name, reviewer=submission.reviewer_name,
+    )
+    data = build_template(ctx, safe_cell)
+    record("submission.template_export", user=user, request=request, obj=submission, unit=unit,
+           after={"period": task.period.key})
+    return f"{unit.code}_{task.period.key}_{task.form_code}.xlsx", data
+
+
+def upload_excel(submission: Submission, user: Any, data: bytes, file_name: str, *, request: Any = None) -> Submission:
+    """Read a filled template back: same checks as the form, the right unit and period, all or nothing."""
+    _check_editable(submission, user)
+    kind, sheets = read_sheets(
+        data, file_name, max_bytes=settings.NEWIND_IMPORT_MAX_BYTES,
+        max_uncompressed=settings.NEWIND_XLSX_MAX_UNCOMPRESSED_BYTES,
+        max_ratio=float(getattr(settings, "NEWIND_XLSX_MAX_RATIO", 100)),
+    )
+    if kind != "xlsx":
+        raise AppError("报表只接受从平台下载的 Excel 模板（.xlsx）：请下载本单位本期模板填写后上传。")
+    sheet = next((s for s in sheets if s.name == SHEET), None)
+    if sheet is None:
+        raise AppError(f"工作簿中没有名为「{SHEET}」的工作表：请使用从平台下载的填报模板。")
+    cells = sheet.cells.where(sheet.cells.notna(), None).values.tolist()
+    parsed = parse_template(cells)
+    problems = list(parsed.problems)
+    task, unit = submission.task, submission.unit
+    if parsed.unit_code is not None and parsed.unit_code != unit.code:
+        other = Unit.objects.filter(code=parsed.unit_code).first()
+        named = f"{parsed.unit_code}（{other.name}）" if other else parsed.unit_code
+        problems.append(Problem(f"文件填写的单位代码为 {named}，与本报表的填报单位 {unit.code}（{unit.name}）不符："
+                                "只能上传本单位的报表。", sheet=SHEET, row=parsed.unit_code_row, column="E"))
+    if parsed.period_key is not None and parsed.period_key != task.period.key:
+        problems.append(Problem(f"文件的报告期为「{parsed.period_key}」，与本任务的报告期 {task.period.key}"
+                                f"（{task.period.label}）不符：请下载本期模板重新填写。",
+                                sheet=SHEET, row=parsed.period_key_row, column="E"))
+    specs = {s.code: s for s in queries.field_specs(task, unit)}
+    seen: dict[str, int] = {}
+    inputs: dict[str, ValueInput] = {}
+    for row in parsed.rows:
+        if row.code not in specs:
+            problems.append(Problem(f"指标代码「{row.code}」不在本单位本期的报表中：请勿增加或修改指标代码。",
+                                    sheet=SHEET, row=row.row, column="B"))
+            continue
+        if row.code in seen:
+            problems.append(Problem(f"指标「{specs[row.code].name}」重复出现（另见第{seen[row.code]}行）：每项指标只填一行。",
+                                    sheet=SHEET, row=row.row, column="B"))
+            continue
+        seen[row.code] = row.row
+        blank = row.value is None or (isinstance(row.value, str) and not row.value.strip())
+        if blank and not row.explanation:
+            continue  # a blank cell leaves the stored figure as it is (see the template's note)
+        inputs[row.code] = ValueInput(None if blank else row.value, row.explanation,
+                                      Problem("", sheet=SHEET, row=row.row, column="F"))
+    if problems:
+        raise AppError(f"上传的文件「{file_name}」有 {len(problems)} 处问题，未写入任何数据：请修改后重新上传。",
+                       problems=problems)
+    if not inputs:
+        raise AppError("上传的文件中没有填写任何数值：请在「本期数值」列（F列）填写后再上传。")
+    # Blank value with an explanation: keep the stored value, update the explanation only.
+    stored, _ = queries.stored_values(submission)
+    for code, item in inputs.items():
+        if item.raw is None:
+            item.raw = stored.get(code)
+    try:
+        return save_values(submission, user, inputs, filled_by_name=parsed.filled_by or None, request=request,
+                           source="excel")
+    except SubmissionInvalid as error:
+        error.message = f"上传的文件「{file_name}」未通过校验，未写入任何数据：请按提示修改后重新上传。"
+        for p in error.problems:
+            if p.sheet is None:
+                p.sheet = SHEET
+        raise
+
+
+# --- reminders ------------------------------------------------------------------------------------------
+
+
+def _reminder_text(kind: ReminderKind, sub: Submission) -> str:
+    task = sub.task
+    if kind == ReminderKind.BEFORE:
+        return (f"【催报提醒】{sub.unit.name}：{task.title}将于{task.deadline:%Y年%m月%d日}截止，"
+                f"目前状态为「{sub.state_label}」，请按时填报并提交审核。")
+    return (f"【逾期催报】{sub.unit.name}：{task.title}已于{task.deadline:%Y年%m月%d日}截止，"
+            f"目前状态为「{sub.state_label}」，已计为迟报，请尽快填报提交。")
+
+
+def post_webhook(url: str, content: str, timeout: float = 5.0) -> str:
+    """POST a 企业微信/钉钉-style text message; return '' on success or the error text (never raises)."""
+    body = json.dumps({"msgtype": "text", "text": {"content": content}}, ensure_ascii=False).encode("utf-8")
+    req = urllib.request.Request(url, data=body, method="POST",
+                                 headers={"Content-Type": "application/json; charset=utf-8"})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as response:  # noqa: S310 - configured https/http URL
+            status = response.status
+        return "" if 200 <= status < 300 else f"HTTP {status}"
+    except urllib.error.HTTPError as exc:
+        return f"HTTP {exc.code}"
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        return str(getattr(exc, "reason", exc))[:300]
+
+
+def send_reminders(today: dt.date, *, lead_workdays: int = 2) -> list[Reminder]:
+    """Record the reminders due today for every unfinished report (before the deadline, the day after it)
+    and push each to NEWIND_WEBHOOK_URL when set. Running twice on one day records nothing new."""
+    url = getattr(settings, "NEWIND_WEBHOOK_URL", "")
+    made: list[Reminder] = []
+    pending = Submission.objects.filter(state__in=[s.value for s in EDITABLE_STATES]).select_related("task", "unit")
+    for sub in pending:
+        kind = reminder_due(today, sub.task.deadline, lead_workdays)
+        if kind is None or Reminder.objects.filter(submission=sub, kind=kind, for_date=today).exists():
+            continue
+        message = _reminder_text(kind, sub)
+        reminder = Reminder.objects.create(submission=sub, kind=kind, for_date=today, message=message)
+        if url:
+            error = post_webhook(url, message)
+            reminder.webhook_status = WebhookStatus.FAILED if error else WebhookStatus.SENT
+            reminder.webhook_error = error
+            reminder.save(update_fields=["webhook_status", "webhook_error"])
+            if error:
+                log.warning("reminder webhook failed: %s", error)
+        made.append(reminder)
+    return made

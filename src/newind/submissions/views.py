@@ -1,0 +1,220 @@
+"""Pages of the monthly submission workflow. Each view checks access through newind.accounts.access
+(directly or in the service it calls) for reads and writes alike."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from newind.accounts.access import (
+    can_write_unit,
+    is_business_user,
+    require_read_unit,
+    require_role,
+    role_of,
+    role_required,
+    scope_unit_ids,
+)
+from newind.core.errors import AppError, forbidden
+from newind.submissions import queries, services
+from newind.submissions.calc import Action, State, allowed_actions, yoy_change_pct
+from newind.submissions.forms import IssueTaskForm, PublishForm, ReviewForm, UploadForm
+from newind.submissions.models import ReportingTask, Submission
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """Office and leaders: the tasks with their boards. Units: their own reports and reminders."""
+    if not is_business_user(request.user):
+        raise forbidden("月度报表")
+    role = role_of(request.user)
+    scope = scope_unit_ids(request.user)
+    tasks = ReportingTask.objects.all() if scope is None else ReportingTask.objects.none()
+    subs = list(queries.submissions_for(request.user, scope)[:200]) if scope is not None else []
+    reminders = [r for s in subs for r in s.reminders.all()][:20]
+    return render(request, "submissions/index.html", {
+        "tasks": tasks, "subs": subs, "reminders": reminders, "is_office": role is not None and role.name == "OFFICE",
+    })
+
+
+@role_required("office")
+def issue(request: HttpRequest) -> HttpResponse:
+    """The office issues a reporting task for a period to a set of units."""
+    form = IssueTaskForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            task = services.issue_task(request.user, period=data["period"], unit_ids=[u.pk for u in data["units"]],
+                                       form_code=data["form_code"], deadline=data["deadline"], request=request)
+        except AppError as error:
+            if error.status not in (400, 409):
+                raise
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"已下达「{task.title}」，截止日期 {task.deadline:%Y-%m-%d}。")
+            return redirect("submissions:board", task_id=task.pk)
+    return render(request, "submissions/issue.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def board(request: HttpRequest, task_id: int) -> HttpResponse:
+    """The live board of one task: who submitted, who is late, who was sent back."""
+    require_role(request.user, "office", "leader")
+    task = queries.task_or_404(task_id)
+    rows = queries.board_rows(task, _today())
+    return render(request, "submissions/board.html", {
+        "task": task, "rows": rows, "summary": queries.board_summary(rows), "today": _today(),
+        "states": State, "publish_form": PublishForm(),
+        "can_publish": role_of(request.user) is not None and role_of(request.user).name == "OFFICE",  # type: ignore[union-attr]
+    })
+
+
+@login_required
+def discipline(request: HttpRequest, year: int) -> HttpResponse:
+    """Each unit's reporting discipline over a year: on time, late, missing."""
+    require_role(request.user, "office", "leader")
+    return render(request, "submissions/discipline.html",
+                  {"year": year, "rows": queries.discipline_record(year, _today()), "today": _today()})
+
+
+def _field_rows(submission: Submission, posted: dict[str, Any] | None = None,
+                errors: dict[str, list[str]] | None = None) -> list[dict[str, Any]]:
+    task, unit = submission.task, submission.unit
+    values, explanations = queries.stored_values(submission)
+    last = queries.last_year_values(task, unit)
+    rows = []
+    for spec in queries.field_specs(task, unit):
+        value = values.get(spec.code)
+        shown = posted.get(f"v_{spec.code}", "") if posted is not None else (
+            "" if value is None else f"{value.normalize():f}")
+        change = yoy_change_pct(value, last.get(spec.code)) if value is not None else None
+        rows.append({
+            "spec": spec, "value": value, "shown": shown, "last": last.get(spec.code),
+            "explanation": posted.get(f"e_{spec.code}", "") if posted is not None else explanations.get(spec.code, ""),
+            "errors": (errors or {}).get(spec.code, []), "change": change,
+        })
+    return rows
+
+
+def _render_submission(request: HttpRequest, submission: Submission, *, posted: dict[str, Any] | None = None,
+                       errors: dict[str, list[str]] | None = None, form_errors: list[str] | None = None,
+                       review_form: ReviewForm | None = None, status: int = 200) -> HttpResponse:
+    role = role_of(request.user)
+    writable = can_write_unit(request.user, submission.unit_id)
+    actions = allowed_actions(submission.state, role.name if role else None) if writable else []
+    return render(request, "submissions/submission.html", {
+        "sub": submission, "task": submission.task, "rows": _field_rows(submission, posted, errors),
+        "form_errors": form_errors or [], "can_fill": Action.SAVE in actions, "can_submit": Action.SUBMIT in actions,
+        "can_approve": Action.APPROVE in actions, "can_return": Action.RETURN in actions,
+        "can_publish": Action.PUBLISH in actions, "can_correct": Action.CORRECT in actions,
+        "review_form": review_form or ReviewForm(), "publish_form": PublishForm(), "upload_form": UploadForm(),
+        "events": submission.events.select_related("user"), "reminders": submission.reminders.all(),
+        "filled_by": posted.get("filled_by", submission.filled_by_name) if posted else submission.filled_by_name,
+        "yoy_bound": queries.yoy_bound(submission.task),
+    }, status=status)
+
+
+@login_required
+def submission_page(request: HttpRequest, submission_id: int) -> HttpResponse:
+    """A unit's report: the fill form (GET shows it; POST saves or submits), review and publish controls."""
+    submission = queries.submission_or_404(submission_id)
+    require_read_unit(request.user, submission.unit_id, published=submission.state == State.PUBLISHED)
+    if request.method != "POST":
+        return _render_submission(request, submission)
+    specs = queries.field_specs(submission.task, submission.unit)
+    inputs = {s.code: services.ValueInput(request.POST.get(f"v_{s.code}", ""), request.POST.get(f"e_{s.code}", ""))
+              for s in specs}
+    submit = request.POST.get("action") == "submit"
+    try:
+        services.save_values(submission, request.user, inputs, submit=submit,
+                             filled_by_name=request.POST.get("filled_by", ""), request=request)
+    except services.SubmissionInvalid as error:
+        return _render_submission(request, submission, posted=request.POST.dict(),
+                                  errors=error.result.field_errors, form_errors=error.result.form_errors, status=400)
+    messages.success(request, "已提交，等待本单位审核员审核。" if submit else "已保存草稿。")
+    return redirect("submissions:submission", submission_id=submission.pk)
+
+
+@require_POST
+@login_required
+def review(request: HttpRequest, submission_id: int) -> HttpResponse:
+    """The unit's reviewer (or the office) approves or sends back a submitted report."""
+    submission = queries.submission_or_404(submission_id)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        require_read_unit(request.user, submission.unit_id, published=submission.state == State.PUBLISHED)
+        return _render_submission(request, submission, review_form=form, status=400)
+    approve = form.cleaned_data["decision"] == "approve"
+    services.review_submission(submission, request.user, approve=approve, reason=form.cleaned_data["reason"],
+                               request=request)
+    messages.success(request, "已审核通过，等待市新型工业化办公室发布。" if approve else "已退回填报员修改。")
+    return redirect("submissions:submission", submission_id=submission.pk)
+
+
+@require_POST
+@login_required
+def publish(request: HttpRequest, submission_id: int) -> HttpResponse:
+    """The office publishes an approved report as 快报 or 正式 figures."""
+    submission = queries.submission_or_404(submission_id)
+    form = PublishForm(request.POST)
+    if not form.is_valid():
+        raise AppError("请选择发布类型（快报或正式）。")
+    services.publish_submission(submission, request.user, release=form.cleaned_data["release"], request=request)
+    messages.success(request, f"已发布{submission.unit.name}{submission.task.period.label}的数据。")
+    if request.POST.get("next") == "board":
+        return redirect("submissions:board", task_id=submission.task_id)
+    return redirect("submissions:submission", submission_id=submission.pk)
+
+
+@require_POST
+@login_required
+def correct(request: HttpRequest, submission_id: int) -> HttpResponse:
+    """The office corrects published figures; each change becomes a new version with the reason."""
+    submission = queries.submission_or_404(submission_id)
+    specs = queries.field_specs(submission.task, submission.unit)
+    inputs = {s.code: services.ValueInput(request.POST.get(f"v_{s.code}", "")) for s in specs
+              if request.POST.get(f"v_{s.code}", "").strip()}
+    services.correct_published(submission, request.user, inputs, reason=request.POST.get("reason", ""),
+                               request=request)
+    messages.success(request, "已更正，原数据作为历史版本保留。")
+    return redirect("submissions:submission", submission_id=submission.pk)
+
+
+@login_required
+def template_xlsx(request: HttpRequest, submission_id: int) -> HttpResponse:
+    """Download the unit's Excel template for this task."""
+    submission = queries.submission_or_404(submission_id)
+    name, data = services.export_template(submission, request.user, request=request)
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f"attachment; filename=\"{name}\""
+    return response
+
+
+@require_POST
+@login_required
+def upload(request: HttpRequest, submission_id: int) -> HttpResponse:
+    """Upload a filled template: checked like the form, all or nothing."""
+    submission = queries.submission_or_404(submission_id)
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        raise AppError("请选择要上传的 Excel 文件（.xlsx）。")
+    upload_file = form.cleaned_data["file"]
+    limit = int(getattr(services.settings, "NEWIND_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
+    if upload_file.size > limit:
+        # Refuse before reading the whole file into memory.
+        raise AppError(f"文件过大（{upload_file.size / 1048576:.1f} MB），超过上限 {limit / 1048576:.0f} MB："
+                       "请上传从平台下载的填报模板。", status=413)
+    services.upload_excel(submission, request.user, upload_file.read(), upload_file.name, request=request)
+    messages.success(request, f"已导入「{upload_file.name}」中的数据（草稿），请核对后提交。")
+    return redirect("submissions:submission", submission_id=submission.pk)
