@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass
 from typing import IO
 
@@ -128,6 +129,9 @@ def check_xlsx_safety(data: bytes, *, max_uncompressed: int, max_ratio: float) -
                     pass
             except _TooBig:
                 raise _bomb_error() from None
+            except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
+                # zipfile never inflates more than an entry declares; a forged size shows up as a bad CRC.
+                raise AppError(f"工作簿中的部件「{info.filename}」已损坏（校验失败）：请在 Excel 中重新保存为 .xlsx。") from None
             remaining -= reader.count
 
 
