@@ -108,7 +108,8 @@ def gap_trend(gaps: pd.Series, tolerance: float = GAP_STABLE_TOLERANCE) -> str |
     if first == 0:
         return STABLE if last == 0 else WIDENING
     change = (last - first) / abs(first)
-    if abs(change) < tolerance:
+    # Rounded so that a change of exactly the tolerance (0.01 as 101/100 − 1) is not lost to float noise.
+    if round(abs(change), 9) < tolerance:
         return STABLE
     return WIDENING if change > 0 else NARROWING
 
@@ -119,7 +120,7 @@ def share_trend(shares: pd.Series, tolerance_pp: float = SHARE_STABLE_TOLERANCE_
     if ends is None:
         return None
     change = ends[1] - ends[0]
-    if abs(change) < tolerance_pp:
+    if round(abs(change), 9) < tolerance_pp:  # 9.93 − 9.83 is 0.0999… in floating point
         return STABLE
     return RISING if change > 0 else FALLING
 
@@ -261,7 +262,7 @@ def narrative(by_year: pd.DataFrame, ctx: NarrativeContext) -> list[str]:
     if int(last["rank"]) == 1 and not bool(last["tied"]):
         sentences.append(f"{ctx.period_labels[year]}{ctx.unit_name}位居第一，没有标兵。")
     elif pd.isna(last["behind_gap"]) and int(last["reported"]) > 1:
-        sentences.append(f"{ctx.period_labels[year]}{ctx.unit_name}位居末位，亟需奋起直追。")
+        sentences.append(f"{ctx.period_labels[year]}{ctx.unit_name}位居末位，没有追兵。")
     said = {prefix: _neighbour_sentence(rows, prefix, ctx) for prefix in ("ahead", "behind")}
     sentences += [f"{s}。" for s in said.values() if s]
     ahead_trend = gap_trend(rows["ahead_gap"]) if said["ahead"] else None

@@ -86,7 +86,7 @@ class BenchmarkResult:
                     {"rank": _int(r["rank"]), "tied": bool(r["tied"]), "code": r["unit_code"],
                      "name": r["unit_name"], "value": _num(r["value"]),
                      "share_of_group_pct": _num(r.get("share_of_group_pct")),
-                     "release": r["release"], "is_synthetic": bool(r["is_synthetic"])}
+                     "release": r["release"] if isinstance(r["release"], str) else None, "is_synthetic": bool(r["is_synthetic"])}
                     for r in table.to_dict("records")
                 ],
             })
@@ -199,6 +199,12 @@ def benchmark(unit_code: str, group_code: str, indicator_code: str, year_from: i
     is_rate = indicator.value_kind in (ValueKind.RATE, ValueKind.RATIO)
     shares_apply = indicator.additive and indicator.value_kind in (ValueKind.LEVEL, ValueKind.COUNT)
 
+    # Every member in every year, so the ranking tables list a member without a figure (unranked).
+    grid = pd.DataFrame([(u.id, u.code, u.name, i) for i, u in enumerate(members)],
+                        columns=["unit_id", "unit_code", "unit_name", "order"]).merge(pd.DataFrame({"year": years}),
+                                                                                      how="cross")
+    figures = grid.merge(figures.drop(columns=["unit_code", "unit_name", "order"]), on=["unit_id", "year"], how="left")
+    figures["is_synthetic"] = figures["is_synthetic"].fillna(False).astype(bool)
     ranked = calc.rank_by_year(figures, higher)
     by_year = calc.neighbours(ranked, unit.code, years, higher, with_ratio=not is_rate)
     province_rows = values[values["unit_id"] == group.province_id] if group.province_id else values.iloc[0:0]
@@ -220,7 +226,7 @@ def benchmark(unit_code: str, group_code: str, indicator_code: str, year_from: i
 
     labels = {y: Period(y, kind, n).label for y in years}
     span_label = _span_label(years, kind, n)
-    missing = _missing_by_year(members, figures, years)
+    missing = {int(y): list(g["unit_name"]) for y, g in ranked[ranked["value"].isna()].groupby("year")}
     scope, noun = _group_wording(group, members)
     province_has_share = shares_apply and by_year["share_of_province_pct"].notna().any()
     share_column = ("share_of_province_pct" if province_has_share else "share_of_group_pct") if shares_apply else None
@@ -232,7 +238,7 @@ def benchmark(unit_code: str, group_code: str, indicator_code: str, year_from: i
         "gap_ahead": calc.gap_trend(by_year["ahead_gap"]),
         "gap_behind": calc.gap_trend(by_year["behind_gap"]),
     }
-    used = pd.concat([figures, province_rows], ignore_index=True)
+    used = pd.concat([figures.dropna(subset=["value"]), province_rows], ignore_index=True)
     synthetic = bool(used["is_synthetic"].any())
     ctx = calc.NarrativeContext(
         unit_name=unit.name, indicator_name=indicator.name, measure_unit=indicator.measure_unit,
@@ -258,11 +264,23 @@ def _span_label(years: list[int], kind: PeriodKind, n: int) -> str:
     return head + ("各年" if len(years) > 1 else "") + Period(years[0], kind, n).short_label
 
 
-def _missing_by_year(members: list[Unit], figures: pd.DataFrame, years: list[int]) -> dict[int, list[str]]:
-    """Names of the group's members without a figure, per year (a frame anti-join, not a loop per row)."""
-    grid = pd.DataFrame([(u.code, u.name, u.sort_order) for u in members], columns=["unit_code", "name", "o"])
-    grid = grid.merge(pd.DataFrame({"year": years}), how="cross")
-    have = figures.dropna(subset=["value"])[["unit_code", "year"]].assign(present=True)
-    gaps = grid.merge(have, on=["unit_code", "year"], how="left")
-    gaps = gaps[gaps["present"].isna()]
-    return {int(y): list(g["name"]) for y, g in gaps.groupby("year")}
+def selector_options(group_code: str) -> dict[str, Any]:
+    """What the page's selectors offer: every peer group, the chosen group's members, and the indicators
+    that have current figures for that group (all indicators when the group has none yet)."""
+    from newind.indicators.models import Observation
+
+    groups = [{"code": g.code, "name": g.name} for g in PeerGroup.objects.order_by("id")]
+    group = PeerGroup.objects.filter(code=group_code).first()
+    members = peer_group_units(group) if group else []
+    with_data = set(
+        Observation.objects.filter(unit_id__in=[u.id for u in members], is_current=True)
+        .values_list("indicator_id", flat=True).distinct()
+    ) if members else set()
+    indicators = Indicator.objects.order_by("sort_order", "code")
+    return {
+        "groups": groups,
+        "units": [{"code": u.code, "name": u.name} for u in members],
+        "indicators": [{"code": i.code, "name": i.name, "measure_unit": i.measure_unit,
+                        "frequency": i.frequency, "has_data": i.id in with_data}
+                       for i in indicators if not with_data or i.id in with_data],
+    }
