@@ -11,5 +11,7 @@ urlpatterns = [
     path("benchmark/", include("newind.benchmark.urls")),
     path("imports/", include("newind.imports.urls")),
     path("submissions/", include("newind.submissions.urls")),
+    path("dashboard/", include("newind.dashboard.urls")),
+    path("reports/", include("newind.reports.urls")),
     path("api/", api.urls),
 ]

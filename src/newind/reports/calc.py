@@ -1,0 +1,160 @@
+"""Pure functions behind the monthly overview: growth with its basis, league ranks, the headline sentence.
+
+No database here: the query layer (`reports.queries`) loads frames and calls these, and both the report
+and the dashboard read the result, so a rank or a light is computed in exactly one place.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+
+from newind.indicators.calc import rank_within_groups, yoy_growth_pct
+
+# What a growth figure is: published (as reported by the statistics bureau) or computed here.
+BASIS_COMPARABLE = "可比价"
+BASIS_REPORTED = "公布数"
+BASIS_NOMINAL = "名义"
+# Value kinds whose nominal year-on-year growth means something (never rates or ratios).
+NOMINAL_GROWTH_KINDS = {"level", "count"}
+# Which target kind stands for an indicator on a card when several exist (the binding one first).
+TARGET_KIND_PRIORITY = ["hard", "floor", "stretch"]
+LIGHT_ORDER = {"red": 0, "yellow": 1, "green": 2}
+LIGHT_LABELS = {"red": "红灯", "yellow": "黄灯", "green": "绿灯"}
+
+
+def attach_growth(current: pd.DataFrame, last_year: pd.DataFrame, reported: pd.DataFrame,
+                  meta: pd.DataFrame) -> pd.DataFrame:
+    """Add `growth_pct` and `growth_basis` to the current levels (one row per indicator × unit).
+
+    `current`/`last_year`: indicator_code, unit_code, value. `reported`: indicator_code (the LEVEL's code),
+    unit_code, growth_reported, growth_price_basis. `meta`: indicator_code, value_kind, growth_indicator.
+    A level with a published growth indicator only ever shows the published rate (comparable-price growth
+    cannot be recomputed from nominal values); other levels and counts get nominal growth, labelled 名义;
+    rates and ratios get none.
+    """
+    out = current.merge(meta[["indicator_code", "value_kind", "growth_indicator"]], on="indicator_code",
+                        how="left")
+    last = last_year[["indicator_code", "unit_code", "value"]].rename(columns={"value": "last_year_value"})
+    out = out.merge(last, on=["indicator_code", "unit_code"], how="left")
+    out = out.merge(reported[["indicator_code", "unit_code", "growth_reported", "growth_price_basis"]],
+                    on=["indicator_code", "unit_code"], how="left")
+    has_published = out["growth_indicator"].fillna("").astype(str) != ""
+    nominal_ok = out["value_kind"].isin(NOMINAL_GROWTH_KINDS) & ~has_published
+    nominal = yoy_growth_pct(out["value"].astype(float), out["last_year_value"].astype(float))
+    out["growth_pct"] = out["growth_reported"].astype(float).where(has_published, nominal.where(nominal_ok))
+    published_basis = out["growth_price_basis"].map(
+        lambda b: BASIS_COMPARABLE if b == "comparable" else BASIS_REPORTED)
+    out["growth_basis"] = ""
+    out.loc[has_published & out["growth_pct"].notna(), "growth_basis"] = published_basis
+    out.loc[nominal_ok & out["growth_pct"].notna(), "growth_basis"] = BASIS_NOMINAL
+    return out.drop(columns=["growth_reported", "growth_price_basis"])
+
+
+def league_ranks(frame: pd.DataFrame, group_cols: list[str]) -> pd.DataFrame:
+    """Rank units within each group and indicator on growth where there is one, else on the value.
+
+    `frame` has indicator_code, value, growth_pct, higher_is_better and the `group_cols`. Ranking on
+    growth is how the monthly 赛马 compares units of very different size; ratios and per-unit figures
+    (no growth) rank on their value in the indicator's direction. Ties share the best rank (并列).
+    Returns a copy with rank_by (growth|value), rank_metric, rank (Int64), tied, reported.
+    """
+    out = frame.reset_index(drop=True)  # positional index: the parts are put back in order below
+    by_growth = out.groupby(["indicator_code", *group_cols], sort=False)["growth_pct"].transform("count") > 0
+    out["rank_by"] = by_growth.map({True: "growth", False: "value"})
+    out["rank_metric"] = out["growth_pct"].where(by_growth, out["value"]).astype(float)
+    parts = []
+    for higher, part in out.groupby("higher_is_better", sort=False):
+        parts.append(rank_within_groups(part, "rank_metric", ["indicator_code", *group_cols],
+                                        higher_is_better=bool(higher)))
+    if not parts:
+        return out.assign(rank=pd.Series(dtype="Int64"), tied=pd.Series(dtype=bool),
+                          reported=pd.Series(dtype=int))
+    ranked = pd.concat(parts).sort_index()
+    ranked.index = frame.index
+    return ranked
+
+
+def rank_label(rank: Any, tied: Any, reported: Any = None) -> str:
+    """'第3位', '第3位（并列）', with '/13' when the count of units ranked is given; '—' without a rank."""
+    if rank is None or rank is pd.NA or (isinstance(rank, float) and math.isnan(rank)):
+        return "—"
+    text = f"{int(rank)}"
+    if reported is not None and not pd.isna(reported):
+        text += f"/{int(reported)}"
+    return text + ("（并列）" if bool(tied) else "")
+
+
+def fmt_number(value: object, decimals: int = 2) -> str:
+    """A figure as text with fixed decimals and thousands separators; '—' when missing."""
+    if value is None or value is pd.NA:
+        return "—"
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return "—"
+    if math.isnan(number):
+        return "—"
+    return f"{number:,.{decimals}f}"
+
+
+def difference_pp(own: float | None, parent: float | None, decimals: int = 1) -> float | None:
+    """Own growth minus the parent's in percentage points, from the figures as shown (both rounded), so
+    the sentence and the table agree; None when either is missing."""
+    if own is None or parent is None or pd.isna(own) or pd.isna(parent):
+        return None
+    return round(round(float(own), decimals) - round(float(parent), decimals), decimals)
+
+
+def compare_phrase(diff_pp: float | None, whom: str = "全省") -> str:
+    """'高于全省1.2个百分点' / '低于全省0.3个百分点' / '与全省持平'; '' when there is nothing to compare."""
+    if diff_pp is None:
+        return ""
+    if diff_pp > 0:
+        return f"高于{whom}{diff_pp:.1f}个百分点"
+    if diff_pp < 0:
+        return f"低于{whom}{-diff_pp:.1f}个百分点"
+    return f"与{whom}持平"
+
+
+def headline_sentence(period_short_label: str, indicator_name: str, value: float | None, measure_unit: str,
+                      value_decimals: int, growth_pct: float | None, growth_basis: str, diff_pp: float | None,
+                      rank: int | None, tied: bool = False, region: str = "全市",
+                      group_label: str = "全省") -> str:
+    """The report's opening sentence, built only from the numbers given, e.g.
+    '1—3月，全市规模工业增加值完成212.35亿元，同比增长7.9%，高于全省0.6个百分点，居全省第3位。'"""
+    parts = [f"{period_short_label}，{region}{indicator_name}"]
+    if value is not None and not pd.isna(value):
+        parts[0] += f"完成{fmt_number(value, value_decimals)}{measure_unit}"
+    if growth_pct is not None and not pd.isna(growth_pct):
+        word = "增长" if growth_pct >= 0 else "下降"
+        nominal = "（名义）" if growth_basis == BASIS_NOMINAL else ""
+        parts.append(f"同比{word}{abs(growth_pct):.1f}%{nominal}")
+    phrase = compare_phrase(diff_pp, group_label)
+    if phrase:
+        parts.append(phrase)
+    if rank is not None and not pd.isna(rank):
+        parts.append(f"居{group_label}第{int(rank)}位" + ("（并列）" if tied else ""))
+    return "，".join(parts) + "。"
+
+
+def pick_target_rows(progress: pd.DataFrame) -> pd.DataFrame:
+    """One target row per (indicator, unit): the binding kind first (hard, then floor, then stretch)."""
+    if progress.empty:
+        return progress
+    order = {k: i for i, k in enumerate(TARGET_KIND_PRIORITY)}
+    ranked = progress.assign(__order=progress["target_kind"].map(order).fillna(len(order)))
+    ranked = ranked.sort_values(["indicator_code", "unit_code", "__order"], kind="stable")
+    return ranked.drop_duplicates(["indicator_code", "unit_code"]).drop(columns="__order")
+
+
+def sort_by_severity(warnings: pd.DataFrame) -> pd.DataFrame:
+    """Red before yellow, then by how far behind schedule (gap_pts, most negative first)."""
+    if warnings.empty:
+        return warnings
+    key = warnings["light"].map(LIGHT_ORDER).fillna(9)
+    gap = warnings["gap_pts"].astype(float) if "gap_pts" in warnings else pd.Series(0.0, index=warnings.index)
+    return warnings.assign(__k=key, __g=gap).sort_values(["__k", "__g"], kind="stable").drop(
+        columns=["__k", "__g"])

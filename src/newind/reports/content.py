@@ -1,0 +1,319 @@
+"""The monthly dispatch report's content, built once from the overview and rendered three ways.
+
+Word, PDF and Excel all render this one `ReportContent`, so the three documents cannot disagree with
+each other or with the dashboard (which reads the same `Overview`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from newind.reports import calc
+from newind.reports.queries import GROUP_LABELS, HEADLINE_INDICATOR, Overview
+
+ISSUER = "岳阳市新型工业化领导小组办公室"
+SYNTHETIC_MARK = "（示例数据）"
+SECOND_INDICATOR = "industrial_investment"
+PARK_INDICATOR = "park_tgm_income"
+
+
+@dataclass
+class Column:
+    title: str
+    kind: str = "text"  # text | number | code | light
+    decimals: int | None = 2  # None: each row's own precision (Table.row_decimals)
+
+
+@dataclass
+class Table:
+    key: str  # the sheet name in the workbook
+    title: str
+    columns: list[Column]
+    rows: list[list[object]]
+    note: str
+    row_decimals: list[int] | None = None
+
+    def decimals(self, row_index: int, column: Column) -> int:
+        """Display decimals of one cell: the column's, or the row's own (an indicator's precision)."""
+        if column.decimals is not None:
+            return column.decimals
+        return self.row_decimals[row_index] if self.row_decimals else 2
+
+
+@dataclass
+class Chart:
+    key: str
+    title: str
+    png: bytes
+    note: str
+
+
+@dataclass
+class Section:
+    heading: str
+    paragraphs: list[str] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+
+
+@dataclass
+class ReportContent:
+    title: str
+    subtitle: str
+    headline: str
+    sections: list[Section]
+    issuer: str
+    date_text: str
+    is_synthetic: bool
+    period_label: str
+
+    @property
+    def tables(self) -> list[Table]:
+        return [t for s in self.sections for t in s.tables]
+
+
+def _v(value: object) -> object:
+    """A cell value: None for missing, plain Python numbers otherwise (no numpy or pandas scalars)."""
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, str):
+        return value
+    try:
+        if pd.isna(value):  # type: ignore[call-overload]
+            return None
+    except (TypeError, ValueError):
+        return value
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def _note(overview: Overview, extra: str = "") -> str:
+    sources = "；".join(overview.sources) or "本平台数据库"
+    text = f"时期：{overview.period.label}（1—N月累计）。来源：{sources}。{extra}"
+    return text + (SYNTHETIC_MARK if overview.is_synthetic else "")
+
+
+def _light_text(light: object) -> str:
+    return calc.LIGHT_LABELS.get(str(light), "—") if _v(light) is not None else "—"
+
+
+def build_content(overview: Overview, issued: dt.date | None = None, with_charts: bool = True) -> ReportContent:
+    """Assemble the report from the overview: sentences, tables and charts, every figure with its unit,
+    period and source; synthetic figures marked 示例数据."""
+    period = overview.period
+    issued = issued or dt.date.today()
+    sections = [
+        _key_section(overview, with_charts),
+        _league_section(overview, with_charts),
+        _parks_section(overview),
+        _warning_section(overview),
+        _forecast_section(overview),
+    ]
+    return ReportContent(
+        title=f"{overview.city_name}新型工业化月度调度通报",
+        subtitle=f"（{period.label}）" + (SYNTHETIC_MARK if overview.is_synthetic else ""),
+        headline=overview.headline_sentence(),
+        sections=sections,
+        issuer=ISSUER,
+        date_text=f"{issued.year}年{issued.month}月{issued.day}日",
+        is_synthetic=overview.is_synthetic,
+        period_label=period.label,
+    )
+
+
+# --- sections ------------------------------------------------------------------------------------------
+
+def _key_section(overview: Overview, with_charts: bool) -> Section:
+    key = overview.key
+    rows = []
+    for r in key.itertuples(index=False):
+        rows.append([
+            r.indicator_name, r.measure_unit, _v(r.value), _v(r.growth_pct), r.growth_basis or "—",
+            calc.rank_label(r.province_rank, r.province_tied, r.province_reported),
+            _v(r.completion_pct), _v(r.schedule_pct), _v(r.light),
+        ])
+    table = Table(
+        key="主要指标", title=f"表1  {overview.city_name}主要工业指标完成情况（{overview.period.label}）",
+        columns=[Column("指标"), Column("计量单位"), Column(f"{overview.period.short_label}累计", "number", None),
+                 Column("同比增长（%）", "number", 1), Column("口径"), Column("全省位次"),
+                 Column("目标完成（%）", "number", 1), Column("序时进度（%）", "number", 1),
+                 Column("预警", "light")],
+        rows=rows,
+        note=_note(overview, "增速口径：可比价、公布数为统计部门公布的增速；名义为按现价计算的同比增长。"
+                             "全省位次为14个市州中的位次。"),
+        row_decimals=[int(d) for d in key["decimals"]],
+    )
+    paragraphs = _key_sentences(overview)
+    charts = []
+    if with_charts and not overview.trend.empty:
+        from newind.reports import charts as charts_mod
+
+        charts.append(Chart("trend", f"图1  {overview.city_name}与全省规模工业增加值累计增速",
+                            charts_mod.trend_chart(overview.trend, overview.city_name),
+                            _note(overview, "单位：%。")))
+    return Section("一、主要指标完成情况", paragraphs, [table], charts)
+
+
+def _key_sentences(overview: Overview) -> list[str]:
+    out = []
+    key = overview.key.set_index("indicator_code")
+    growth = key["growth_pct"].dropna()
+    faster = [f"{key.at[c, 'indicator_name']}{'增长' if g >= 0 else '下降'}{abs(g):.1f}%"
+              + ("（名义）" if key.at[c, "growth_basis"] == calc.BASIS_NOMINAL else "")
+              for c, g in growth.items() if c != HEADLINE_INDICATOR]
+    if faster:
+        out.append("其他主要指标：" + "，".join(faster) + "。")
+    if overview.targets_available and not overview.progress.empty:
+        counts = overview.key["light"].value_counts()
+        out.append(f"全市有年度目标的指标中，绿灯{int(counts.get('green', 0))}项、黄灯{int(counts.get('yellow', 0))}项、"
+                   f"红灯{int(counts.get('red', 0))}项。")
+    return out
+
+
+def _league_rows(frame: pd.DataFrame, main: str, second: str | None) -> tuple[list[list[object]], list[str]]:
+    a = frame[frame["indicator_code"] == main].set_index("unit_code")
+    b = frame[frame["indicator_code"] == second].set_index("unit_code") if second else None
+    a = a.sort_values(["rank", "member_order"], na_position="last")
+    rows = []
+    for code, r in a.iterrows():
+        row = [calc.rank_label(r["rank"], r["tied"]), str(r["unit_name"]), str(code), _v(r["value"]),
+               _v(r["growth_pct"])]
+        if b is not None:
+            br = b.loc[code] if code in b.index else None
+            row += [_v(br["value"]) if br is not None else None, _v(br["growth_pct"]) if br is not None else None,
+                    calc.rank_label(br["rank"], br["tied"]) if br is not None else "—"]
+        row += [_v(r["completion_pct"]), _v(r["light"])]
+        rows.append(row)
+    return rows, [str(r) for r in a["unit_name"]]
+
+
+def _names(frame: pd.DataFrame, code: str) -> tuple[str, str, str]:
+    rows = frame[frame["indicator_code"] == code]
+    if rows.empty:
+        return code, "", ""
+    r = rows.iloc[0]
+    return str(r["indicator_name"]), str(r["measure_unit"]), str(r["growth_basis"] or "")
+
+
+def _league_section(overview: Overview, with_charts: bool) -> Section:
+    frame = overview.counties
+    name, unit, basis = _names(frame, HEADLINE_INDICATOR)
+    name2, unit2, basis2 = _names(frame, SECOND_INDICATOR)
+    rows, _ = _league_rows(frame, HEADLINE_INDICATOR, SECOND_INDICATOR if name2 != SECOND_INDICATOR else None)
+    columns = [Column("位次"), Column("单位"), Column("代码", "code"), Column(f"{name}（{unit}）", "number"),
+               Column(f"{name}增速（%，{basis or '—'}）", "number", 1)]
+    if name2 != SECOND_INDICATOR:
+        columns += [Column(f"{name2}（{unit2}）", "number"), Column(f"{name2}增速（%，{basis2 or '—'}）", "number", 1),
+                    Column(f"{name2}增速位次")]
+    columns += [Column("增加值目标完成（%）", "number", 1), Column("预警", "light")]
+    label = GROUP_LABELS.get("yueyang-counties-zones", "县市区")
+    table = Table("县市区排名", f"表2  {label}{name}增速排名（{overview.period.label}）", columns, rows,
+                  _note(overview, "位次按增速从高到低排列，增速相同者并列。"))
+    paragraphs = [_league_sentence(frame, label, name)]
+    charts = []
+    if with_charts and rows:
+        from newind.reports import charts as charts_mod
+
+        head = overview.headline
+        city_growth = None if head is None else _v(head["growth_pct"])
+        sub = frame[frame["indicator_code"] == HEADLINE_INDICATOR]
+        charts.append(Chart("league", f"图2  {label}{name}累计增速",
+                            charts_mod.league_chart(sub, overview.city_name, city_growth),  # type: ignore[arg-type]
+                            _note(overview, "单位：%。")))
+    return Section(f"二、{label}赛马排名", paragraphs, [table], charts)
+
+
+def _league_sentence(frame: pd.DataFrame, label: str, name: str, code: str = HEADLINE_INDICATOR) -> str:
+    sub = frame[(frame["indicator_code"] == code) & frame["rank"].notna() & frame["growth_pct"].notna()]
+    if sub.empty:
+        return f"本期{label}尚无{name}数据。"
+    sub = sub.sort_values("rank")
+    top = "、".join(f"{r.unit_name}（{r.growth_pct:.1f}%）" for r in sub.head(3).itertuples())
+    bottom = "、".join(f"{r.unit_name}（{r.growth_pct:.1f}%）" for r in sub.tail(3).itertuples())
+    negative = sub[sub["growth_pct"] < 0]
+    nominal = "（名义增长）" if (sub["growth_basis"] == calc.BASIS_NOMINAL).any() else ""
+    text = f"{label}{name}增速{nominal}居前三位的是{top}；居后三位的是{bottom}。"
+    if not negative.empty:
+        text += "负增长的有" + "、".join(negative["unit_name"].astype(str)) + "。"
+    return text
+
+
+def _parks_section(overview: Overview) -> Section:
+    frame = overview.parks
+    main = PARK_INDICATOR if not frame[frame["indicator_code"] == PARK_INDICATOR].empty else HEADLINE_INDICATOR
+    second = HEADLINE_INDICATOR if main != HEADLINE_INDICATOR else None
+    name, unit, basis = _names(frame, main)
+    rows, _ = _league_rows(frame, main, second)
+    columns = [Column("位次"), Column("园区"), Column("代码", "code"), Column(f"{name}（{unit}）", "number"),
+               Column(f"{name}增长（%，{basis or '—'}）", "number", 1)]
+    if second:
+        name2, unit2, basis2 = _names(frame, second)
+        columns += [Column(f"{name2}（{unit2}）", "number"), Column(f"{name2}增速（%，{basis2 or '—'}）", "number", 1),
+                    Column(f"{name2}增速位次")]
+    columns += [Column("目标完成（%）", "number", 1), Column("预警", "light")]
+    table = Table("园区排名", f"表3  园区{name}增长排名（{overview.period.label}）", columns, rows,
+                  _note(overview, "位次按增长从高到低排列，增长相同者并列；名义增长按现价计算。"))
+    return Section("三、园区发展情况", [_league_sentence(frame, "园区", name, main)], [table])
+
+
+def _warning_section(overview: Overview) -> Section:
+    if not overview.targets_available:
+        return Section("四、目标预警", ["本平台尚未启用目标管理，本期无预警。"])
+    warnings = overview.warnings
+    if warnings.empty:
+        return Section("四、目标预警", [f"{overview.period.label}，各项年度目标均按序时推进，无红灯、黄灯。"])
+    paragraphs = []
+    for light, label in (("red", "红灯"), ("yellow", "黄灯")):
+        part = warnings[warnings["light"] == light]
+        if part.empty:
+            continue
+        items = "；".join(
+            f"{r.unit_name}{r.indicator_name}（{r.target_kind_label}，完成{calc.fmt_number(r.completion_pct, 1)}%，"
+            f"序时进度{calc.fmt_number(r.schedule_pct, 1)}%，责任单位：{r.responsible_unit_name or r.unit_name}）"
+            for r in part.itertuples())
+        paragraphs.append(f"亮{label}{len(part)}项：{items}。")
+    rows = [[_v(r.light), r.unit_name, str(r.unit_code), r.indicator_name, r.target_kind_label,
+             _target_text(r.target_value, r.target_type, r.measure_unit), _v(r.completion_pct), _v(r.schedule_pct),
+             _v(r.gap_pts), r.responsible_unit_name or r.unit_name, getattr(r, "change", "") or "",
+             r.light_reason or ""] for r in warnings.itertuples()]
+    table = Table("目标预警", f"表4  目标预警清单（{overview.period.label}）",
+                  [Column("预警", "light"), Column("单位"), Column("代码", "code"), Column("指标"), Column("目标类型"),
+                   Column("年度目标"), Column("完成（%）", "number", 1), Column("序时进度（%）", "number", 1),
+                   Column("差距（个百分点）", "number", 1), Column("责任单位"), Column("较上月"), Column("原因")],
+                  rows, _note(overview, "按严重程度排序；红灯为严重滞后或预计完不成硬指标、底线指标。"))
+    return Section("四、目标预警", paragraphs, [table])
+
+
+def _target_text(value: object, target_type: object, measure_unit: object) -> str:
+    if _v(value) is None:
+        return "—"
+    if str(target_type) in {"growth", "rate"}:
+        return f"增长{calc.fmt_number(value, 1)}%"
+    return f"{calc.fmt_number(value, 2)}{measure_unit}"
+
+
+def _forecast_section(overview: Overview) -> Section:
+    key = overview.key
+    has = key["ye_forecast"].notna() if "ye_forecast" in key else pd.Series(False, index=key.index)
+    if not overview.forecasts_available or not bool(has.any()):
+        return Section("五、年底预测", ["本期暂无年底预测（预测模块尚未提供数据）。"])
+    sub = key[has]
+    rows = [[r.indicator_name, r.measure_unit, _v(r.value), _v(r.ye_forecast), _v(r.ye_lower), _v(r.ye_upper),
+             r.ye_method_label or r.ye_method or "—", _v(r.ye_backtest_mape), _v(r.light)] for r in sub.itertuples()]
+    table = Table("年底预测", f"表5  {overview.city_name}主要指标年底预测（{overview.period.year}年）",
+                  [Column("指标"), Column("计量单位"), Column(f"{overview.period.short_label}累计", "number", None),
+                   Column("全年预测", "number", None), Column("预测下限", "number", None),
+                   Column("预测上限", "number", None),
+                   Column("预测方法"), Column("回测误差MAPE（%）", "number", 1), Column("预警", "light")],
+                  rows, _note(overview, "预测区间为约80%的预测区间；方法为历年回测误差最小者。"),
+                  row_decimals=[int(d) for d in sub["decimals"]])
+    first = sub.iloc[0]
+    text = (f"按{first['ye_method_label'] or first['ye_method']}预测，全年{first['indicator_name']}约"
+            f"{calc.fmt_number(first['ye_forecast'], int(first['decimals']))}{first['measure_unit']}"
+            f"（区间{calc.fmt_number(first['ye_lower'], int(first['decimals']))}—"
+            f"{calc.fmt_number(first['ye_upper'], int(first['decimals']))}{first['measure_unit']}）。")
+    return Section("五、年底预测", [text], [table])

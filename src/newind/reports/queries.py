@@ -1,0 +1,327 @@
+"""The monthly overview: the ONE read that both the dispatch report and the leaders' dashboard show.
+
+`monthly_overview(period)` loads every current monthly figure of the period (and of the same period
+last year) for the city, its 13 counties/zones, its parks, the 14 市州 and the province in one query,
+then computes growth, ranks, the comparison with the province, and joins target progress, lights,
+warnings and forecasts from their own apps. Ranks and lights are never computed anywhere else.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass, field
+
+import pandas as pd
+from django.apps import apps
+
+from newind.core.errors import AppError
+from newind.indicators.models import Frequency, Indicator, Observation
+from newind.indicators.periods import Period, PeriodKind
+from newind.reports import calc
+from newind.units.models import PeerGroupMember, Unit
+
+CITY_CODE = "430600"
+PROVINCE_CODE = "430000"
+COUNTIES_GROUP = "yueyang-counties-zones"
+PARKS_GROUP = "yueyang-parks"
+PROVINCE_GROUP = "hunan-14"
+# The indicator the report opens with and the dashboard's trend chart follows.
+HEADLINE_INDICATOR = "industrial_va_above_size"
+GROUP_LABELS = {COUNTIES_GROUP: "县市区及功能区", PARKS_GROUP: "园区", PROVINCE_GROUP: "全省14个市州"}
+
+PROGRESS_COLUMNS = [
+    "indicator_code", "indicator_name", "measure_unit", "unit_code", "unit_name", "year", "target_kind",
+    "target_kind_label", "target_type", "target_value", "actual", "period_label", "schedule_pct",
+    "completion_pct", "gap_pts", "light", "light_label", "light_reason", "forecast", "forecast_lower",
+    "forecast_upper", "forecast_method", "prob_meet", "responsible_unit_code", "responsible_unit_name",
+    "source", "is_synthetic",
+]
+WARNING_EXTRA_COLUMNS = ["change"]
+FORECAST_COLUMNS = ["indicator_code", "unit_code", "forecast", "lower", "upper", "method", "method_label",
+                    "backtest_mape"]
+
+
+@dataclass
+class Overview:
+    """Everything the monthly report and the dashboard show for one period (frames, already ranked)."""
+
+    period: Period
+    city_code: str
+    city_name: str
+    # One row per key indicator of the city: value, growth (+ basis), province rank/difference, target,
+    # light and forecast.
+    key: pd.DataFrame
+    # League tables: one row per unit × indicator of the group, with rank_by/rank/tied/reported.
+    counties: pd.DataFrame
+    parks: pd.DataFrame
+    # All target progress rows of the period (every unit), and the red/yellow ones sorted by severity.
+    progress: pd.DataFrame
+    warnings: pd.DataFrame
+    forecasts: pd.DataFrame
+    # The headline growth by period for the city and the province (this year and last), for the charts.
+    trend: pd.DataFrame
+    sources: list[str] = field(default_factory=list)
+    is_synthetic: bool = False
+    targets_available: bool = False
+    forecasts_available: bool = False
+
+    @property
+    def headline(self) -> pd.Series | None:
+        rows = self.key[self.key["indicator_code"] == HEADLINE_INDICATOR]
+        return None if rows.empty else rows.iloc[0]
+
+    @property
+    def red(self) -> pd.DataFrame:
+        return self.warnings[self.warnings["light"] == "red"]
+
+    @property
+    def yellow(self) -> pd.DataFrame:
+        return self.warnings[self.warnings["light"] == "yellow"]
+
+    def headline_sentence(self) -> str:
+        """The report's opening sentence from the headline row (the same numbers the tables show)."""
+        row = self.headline
+        if row is None:
+            return f"{self.period.short_label}，{self.city_name}暂无规模工业增加值数据。"
+        return calc.headline_sentence(
+            self.period.short_label, str(row["indicator_name"]), _opt(row["value"]), str(row["measure_unit"]),
+            int(row["decimals"]), _opt(row["growth_pct"]), str(row["growth_basis"]), _opt(row["province_diff_pp"]),
+            _opt_int(row["province_rank"]), bool(row["province_tied"]) if _opt_int(row["province_rank"]) else False,
+        )
+
+
+def _opt(value: object) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)  # type: ignore[arg-type, call-overload]
+
+
+def _opt_int(value: object) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)  # type: ignore[arg-type, call-overload]
+
+
+# --- periods -------------------------------------------------------------------------------------------
+
+def available_periods(city_code: str = CITY_CODE) -> list[Period]:
+    """Monthly periods with a figure of the headline indicator for the city, newest first."""
+    rows = (Observation.objects.filter(indicator__code=HEADLINE_INDICATOR, unit__code=city_code, is_current=True,
+                                       period_kind=PeriodKind.MONTH_CUM.value)
+            .values_list("year", "period_n").distinct())
+    return sorted((Period.month(y, n) for y, n in rows), reverse=True)
+
+
+def latest_period(city_code: str = CITY_CODE) -> Period | None:
+    periods = available_periods(city_code)
+    return periods[0] if periods else None
+
+
+def resolve_period(text: str | None, city_code: str = CITY_CODE) -> Period:
+    """The period asked for ('2017-03'), or the latest with data; an AppError when there is none."""
+    if text:
+        period = Period.parse(text)
+        if period.kind != PeriodKind.MONTH_CUM:
+            raise AppError(f"「{text}」不是月度时期：月度调度通报按1—N月累计编制，请写成 2017-03 这样的形式。")
+        return period
+    latest = latest_period(city_code)
+    if latest is None:
+        raise AppError("还没有全市月度数据：请先导入或录入规模工业增加值等月度数据（演示可运行 newind demo）。",
+                       status=404, code="not_found")
+    return latest
+
+
+# --- the overview --------------------------------------------------------------------------------------
+
+def _indicator_meta() -> pd.DataFrame:
+    rows = list(Indicator.objects.filter(frequency=Frequency.MONTHLY).values(
+        "code", "name", "measure_unit", "direction", "value_kind", "growth_indicator", "decimals", "price_basis",
+        "sort_order", "source_department"))
+    meta = pd.DataFrame(rows, columns=["code", "name", "measure_unit", "direction", "value_kind",
+                                       "growth_indicator", "decimals", "price_basis", "sort_order",
+                                       "source_department"])
+    meta = meta.rename(columns={"code": "indicator_code", "name": "indicator_name"})
+    meta["higher_is_better"] = meta["direction"] != "lower"
+    return meta
+
+
+def _group_members() -> pd.DataFrame:
+    rows = list(PeerGroupMember.objects.filter(group__code__in=[COUNTIES_GROUP, PARKS_GROUP, PROVINCE_GROUP])
+                .values_list("group__code", "unit__code", "sort_order"))
+    return pd.DataFrame(rows, columns=["group_code", "unit_code", "member_order"])
+
+
+def _observations(period: Period, unit_codes: list[str], indicator_codes: list[str]) -> pd.DataFrame:
+    """Current figures of the period and the same period last year, one query."""
+    rows = list(Observation.objects.filter(
+        is_current=True, period_kind=period.kind.value, period_n=period.n, year__in=[period.year, period.year - 1],
+        unit__code__in=unit_codes, indicator__code__in=indicator_codes,
+    ).values_list("indicator__code", "unit__code", "unit__name", "year", "value", "source", "is_synthetic"))
+    frame = pd.DataFrame(rows, columns=["indicator_code", "unit_code", "unit_name", "year", "value", "source",
+                                        "is_synthetic"])
+    frame["value"] = frame["value"].astype(float)
+    frame["is_synthetic"] = frame["is_synthetic"].astype(bool)
+    return frame
+
+
+def _trend(period: Period, growth_code: str) -> pd.DataFrame:
+    """The headline growth for the city and the province, every month of this year and last, up to the period."""
+    rows = list(Observation.objects.filter(
+        is_current=True, period_kind=period.kind.value, year__in=[period.year - 1, period.year],
+        unit__code__in=[CITY_CODE, PROVINCE_CODE], indicator__code=growth_code,
+    ).values_list("unit__code", "year", "period_n", "value", "is_synthetic"))
+    frame = pd.DataFrame(rows, columns=["unit_code", "year", "period_n", "value", "is_synthetic"])
+    frame["value"] = frame["value"].astype(float)
+    frame = frame[(frame["year"] < period.year) | (frame["period_n"] <= period.n)]
+    wide = frame.pivot_table(index=["year", "period_n"], columns="unit_code", values="value").reset_index()
+    for code in (CITY_CODE, PROVINCE_CODE):
+        if code not in wide.columns:
+            wide[code] = float("nan")
+    wide = wide.rename(columns={CITY_CODE: "city", PROVINCE_CODE: "province"})
+    wide["period_label"] = [Period.month(int(y), int(n)).label for y, n in zip(wide["year"], wide["period_n"],
+                                                                               strict=True)]
+    wide.columns.name = None
+    return wide[["year", "period_n", "period_label", "city", "province"]].sort_values(["year", "period_n"])
+
+
+def monthly_overview(period: Period, city_code: str = CITY_CODE) -> Overview:
+    """Compute the month's overview (see module docstring). One query for the figures, vectorised after."""
+    meta = _indicator_meta()
+    members = _group_members()
+    city = Unit.objects.filter(code=city_code).values_list("name", flat=True).first()
+    if city is None:
+        raise AppError(f"未找到单位「{city_code}」：请先加载参考单位（newind demo 或 load_reference_units）。",
+                       status=404, code="not_found")
+    unit_codes = sorted({city_code, PROVINCE_CODE, *members["unit_code"]})
+    obs = _observations(period, unit_codes, meta["indicator_code"].tolist())
+    if obs[(obs["unit_code"] == city_code) & (obs["year"] == period.year)].empty:
+        raise AppError(f"{period.label}{city}没有任何月度数据：请换一个时期，或先导入该期数据。", status=404,
+                       code="not_found")
+
+    growth_codes = set(meta["growth_indicator"].replace("", pd.NA).dropna())
+    level_meta = meta[~meta["indicator_code"].isin(growth_codes)]
+    to_level = {g: lvl for lvl, g in zip(meta["indicator_code"], meta["growth_indicator"], strict=True) if g}
+    cur = obs[obs["year"] == period.year]
+    reported = cur[cur["indicator_code"].isin(growth_codes)].assign(
+        growth_reported=lambda f: f["value"],
+        indicator_code=lambda f: f["indicator_code"].map(to_level),
+    )
+    reported = reported.merge(meta[["indicator_code", "growth_indicator"]], on="indicator_code", how="left")
+    growth_basis = meta.set_index("indicator_code")["price_basis"]
+    reported["growth_price_basis"] = reported["growth_indicator"].map(growth_basis)
+    levels = cur[cur["indicator_code"].isin(level_meta["indicator_code"])]
+    # A level may be missing for units that only publish the growth rate (the other 市州): keep them.
+    only_growth = reported[["indicator_code", "unit_code", "unit_name", "source", "is_synthetic"]].merge(
+        levels[["indicator_code", "unit_code"]], on=["indicator_code", "unit_code"], how="left", indicator=True)
+    only_growth = only_growth[only_growth["_merge"] == "left_only"].drop(columns="_merge").assign(value=float("nan"))
+    levels = pd.concat([levels.drop(columns="year"), only_growth], ignore_index=True)
+    last = obs[(obs["year"] == period.year - 1) & obs["indicator_code"].isin(level_meta["indicator_code"])]
+    figures = calc.attach_growth(levels, last, reported, meta)
+    figures = figures.merge(level_meta[["indicator_code", "indicator_name", "measure_unit", "decimals",
+                                        "higher_is_better", "sort_order", "source_department"]],
+                            on="indicator_code", how="inner")
+    figures["period_label"] = period.label
+
+    ranked = calc.league_ranks(figures.merge(members, on="unit_code", how="inner"), ["group_code"])
+    ranked = ranked.sort_values(["group_code", "sort_order", "member_order"]).reset_index(drop=True)
+
+    progress, targets_ok = _target_progress(period)
+    warnings = _warnings(period, progress) if targets_ok else _empty(PROGRESS_COLUMNS + WARNING_EXTRA_COLUMNS)
+    forecasts, forecasts_ok = _forecasts(period, city_code)
+
+    key = _key_table(figures, ranked, city_code, period, progress, forecasts, meta)
+    counties = _attach_targets(ranked[ranked["group_code"] == COUNTIES_GROUP], progress)
+    parks = _attach_targets(ranked[ranked["group_code"] == PARKS_GROUP], progress)
+    headline_growth = meta.set_index("indicator_code")["growth_indicator"].get(HEADLINE_INDICATOR, "")
+    trend = _trend(period, headline_growth or HEADLINE_INDICATOR)
+
+    shown = pd.concat([figures[figures["unit_code"].isin([city_code, PROVINCE_CODE])],
+                       counties, parks], ignore_index=True)
+    sources = sorted(set(shown["source"].dropna().astype(str)))
+    synthetic = bool(shown["is_synthetic"].fillna(False).astype(bool).any()) or bool(
+        progress["is_synthetic"].fillna(False).astype(bool).any() if not progress.empty else False)
+    return Overview(period=period, city_code=city_code, city_name=city, key=key, counties=counties, parks=parks,
+                    progress=progress, warnings=warnings, forecasts=forecasts, trend=trend, sources=sources,
+                    is_synthetic=synthetic, targets_available=targets_ok, forecasts_available=forecasts_ok)
+
+
+def _key_table(figures: pd.DataFrame, ranked: pd.DataFrame, city_code: str, period: Period,
+               progress: pd.DataFrame, forecasts: pd.DataFrame, meta: pd.DataFrame) -> pd.DataFrame:
+    key = figures[figures["unit_code"] == city_code].copy()
+    province = figures[figures["unit_code"] == PROVINCE_CODE][["indicator_code", "growth_pct"]].rename(
+        columns={"growth_pct": "province_growth_pct"})
+    key = key.merge(province, on="indicator_code", how="left")
+    in_province = ranked[(ranked["group_code"] == PROVINCE_GROUP) & (ranked["unit_code"] == city_code)]
+    in_province = in_province[["indicator_code", "rank", "tied", "reported", "rank_by"]].rename(columns={
+        "rank": "province_rank", "tied": "province_tied", "reported": "province_reported",
+        "rank_by": "province_rank_by"})
+    key = key.merge(in_province, on="indicator_code", how="left")
+    # A "rank" among the 市州 when only the city itself reported says nothing: show none.
+    alone = key["province_reported"].fillna(0).astype(int) < 2
+    key.loc[alone, ["province_rank", "province_reported"]] = pd.NA
+    key.loc[alone, "province_tied"] = False
+    key["province_diff_pp"] = [calc.difference_pp(a, b) for a, b in
+                               zip(key["growth_pct"], key["province_growth_pct"], strict=True)]
+    key["province_diff_pp"] = key["province_diff_pp"].astype(float)
+    key = _attach_targets(key, progress)
+    if not forecasts.empty:
+        fc = forecasts[forecasts["unit_code"] == city_code].drop(columns=["unit_code"]).rename(columns={
+            "forecast": "ye_forecast", "lower": "ye_lower", "upper": "ye_upper", "method": "ye_method",
+            "method_label": "ye_method_label", "backtest_mape": "ye_backtest_mape"})
+        key = key.merge(fc, on="indicator_code", how="left")
+    for col in ("ye_forecast", "ye_lower", "ye_upper", "ye_method", "ye_method_label", "ye_backtest_mape"):
+        if col not in key.columns:
+            key[col] = pd.NA
+    return key.sort_values("sort_order").reset_index(drop=True)
+
+
+def _attach_targets(frame: pd.DataFrame, progress: pd.DataFrame) -> pd.DataFrame:
+    """Join each row's (binding) target progress and light, if any."""
+    cols = ["target_kind", "target_kind_label", "target_type", "target_value", "schedule_pct", "completion_pct",
+            "gap_pts", "light", "light_label", "light_reason", "responsible_unit_name"]
+    if progress.empty:
+        out = frame.copy()
+        for col in cols:
+            out[col] = pd.NA
+        return out
+    chosen = calc.pick_target_rows(_progress_on_levels(progress))
+    return frame.merge(chosen[["indicator_code", "unit_code", *cols]], on=["indicator_code", "unit_code"],
+                       how="left")
+
+
+def _progress_on_levels(progress: pd.DataFrame) -> pd.DataFrame:
+    """A growth target set on the growth indicator belongs to its level's row in the tables."""
+    meta = dict(Indicator.objects.exclude(growth_indicator="").values_list("growth_indicator", "code"))
+    return progress.assign(indicator_code=progress["indicator_code"].map(lambda c: meta.get(c, c)))
+
+
+def _empty(columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+
+
+def _available(app: str) -> bool:
+    """Whether an app that feeds the overview is installed and has its queries module."""
+    return apps.is_installed(app) and importlib.util.find_spec(f"{app}.queries") is not None
+
+
+def _target_progress(period: Period) -> tuple[pd.DataFrame, bool]:
+    if not _available("newind.targets"):
+        return _empty(PROGRESS_COLUMNS), False
+    from newind.targets.queries import target_progress
+
+    frame = target_progress(period)
+    return (frame if not frame.empty else _empty(PROGRESS_COLUMNS)), True
+
+
+def _warnings(period: Period, progress: pd.DataFrame) -> pd.DataFrame:
+    from newind.targets.queries import warning_list
+
+    frame = warning_list(period)
+    if frame.empty:
+        return _empty(PROGRESS_COLUMNS + WARNING_EXTRA_COLUMNS)
+    return frame[frame["light"].isin(["red", "yellow"])].reset_index(drop=True)
+
+
+def _forecasts(period: Period, city_code: str) -> tuple[pd.DataFrame, bool]:
+    if not _available("newind.forecasts"):
+        return _empty(FORECAST_COLUMNS), False
+    from newind.forecasts.queries import year_end_forecasts
+
+    frame = year_end_forecasts(period)
+    return (frame if not frame.empty else _empty(FORECAST_COLUMNS)), True

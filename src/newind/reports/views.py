@@ -1,0 +1,26 @@
+"""Downloading the monthly dispatch report (office and leaders; every download is audited)."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.http import HttpRequest, HttpResponse
+
+from newind.accounts.access import role_required
+from newind.core.errors import AppError
+from newind.reports.queries import resolve_period
+from newind.reports.services import FORMATS, monthly_report
+
+
+# The office and the city leaders (read-only); role values as strings because mypy, without Django
+# stubs, sees TextChoices members as tuples.
+@role_required("office", "leader")
+def monthly_download(request: HttpRequest) -> HttpResponse:
+    fmt = request.GET.get("format", "docx")
+    if fmt not in FORMATS:
+        raise AppError(f"不支持的格式「{fmt}」：请选择 docx、pdf 或 xlsx。")
+    period = resolve_period(request.GET.get("period"))
+    report = monthly_report(period, fmt, user=request.user, request=request)
+    response = HttpResponse(report.data, content_type=report.content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(report.file_name)}"
+    return response
