@@ -58,7 +58,7 @@ def test_problems_are_one_app_error_that_the_cli_prints_with_exit_code_2(referen
         run(str(path))
     err = excinfo.value.full_text()
     assert err.startswith("文件「table.csv」有1处问题，未导入任何数据")
-    assert "工作表「table」第3行第D列：「数值」的值「abc」不是数字" in err
+    assert "第3行第D列：「数值」的值「abc」不是数字" in err
     assert Observation.objects.count() == 0
 
 

@@ -107,6 +107,11 @@ def split_header_unit(header: str) -> tuple[str, str]:
     return norm(header), ""
 
 
+def where(sheet: str, row: int, column: str = "") -> str:
+    """'工作表「表1」第4行第C列', or '第4行第C列' for a CSV file (one table, no sheets)."""
+    return Problem("", sheet or None, int(row), column or None).location()
+
+
 def letter(col: int) -> str:
     return get_column_letter(col + 1)
 
@@ -702,7 +707,7 @@ def _check_duplicates(figures: pd.DataFrame, out: _Collector) -> pd.DataFrame:
         recs = group.to_dict("records")
         first = recs[0]
         for rec in recs[1:]:
-            out.add(f"与工作表「{first['sheet']}」第{first['row']}行第{first['value_col']}列是同一数据"
+            out.add(f"与{where(first['sheet'], first['row'], first['value_col'])}是同一数据"
                     f"（同一指标、单位、时期和发布类型），数值却不同（{first['value_text']} 与 {rec['value_text']}）："
                     "请只保留正确的一个。", rec["sheet"], rec["row"], rec["value_col"])
     # The same figure written twice with the same value is harmless: keep one.
@@ -725,6 +730,6 @@ def _check_totals(figures: pd.DataFrame, totals: pd.DataFrame, indicators: pd.Da
         total, summed = rec["value"], rec["sum"]
         tolerance = Decimal(1).scaleb(total.as_tuple().exponent) * Decimal(int(rec["count"])) / 2
         if abs(total - summed) > tolerance:
-            warnings.append(f"工作表「{rec['sheet']}」第{rec['row']}行合计（{names[rec['indicator_id']]}）为{total}，"
+            warnings.append(f"{where(rec['sheet'], rec['row'])}合计（{names[rec['indicator_id']]}）为{total}，"
                             f"与各单位之和{summed}不一致：合计行不导入，请核对各单位数据。")
     return warnings

@@ -59,8 +59,8 @@ def decode_csv(data: bytes) -> str:
         raise AppError("无法识别 CSV 文件的编码：请另存为 UTF-8 或 GBK 编码的 CSV 后再导入。") from None
 
 
-def read_csv_sheet(data: bytes, name: str = "CSV") -> Sheet:
-    """Read a CSV file into one sheet of text cells."""
+def read_csv_sheet(data: bytes, name: str = "") -> Sheet:
+    """Read a CSV file into one sheet of text cells (unnamed: problems say only row and column)."""
     text = decode_csv(data)
     first = text.split("\n", 5)[:5]
     sample = "\n".join(first)
@@ -176,5 +176,4 @@ def read_sheets(data: bytes, file_name: str, *, max_bytes: int, max_uncompressed
     if kind == "xlsx":
         check_xlsx_safety(data, max_uncompressed=max_uncompressed, max_ratio=max_ratio)
         return kind, read_xlsx_sheets(data)
-    stem = file_name.rsplit("/", 1)[-1]
-    return kind, [read_csv_sheet(data, stem.rsplit(".", 1)[0] or "CSV")]
+    return kind, [read_csv_sheet(data)]
