@@ -12,14 +12,28 @@ import operator
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import TYPE_CHECKING, ClassVar
 
 import chinese_calendar
 from django.db import models
 
+if TYPE_CHECKING:
+    # Without Django type stubs mypy sees TextChoices members as tuples; describe them as what they are at
+    # run time: str enums with a Chinese `label`.
+    class _Choices(StrEnum):
+        choices: ClassVar[list[tuple[str, str]]]
+        values: ClassVar[list[str]]
+
+        @property
+        def label(self) -> str: ...
+else:
+    _Choices = models.TextChoices
+
 # --- states and transitions -----------------------------------------------------------------------
 
 
-class State(models.TextChoices):
+class State(_Choices):
     NOT_STARTED = "not_started", "未填报"
     DRAFT = "draft", "草稿"
     SUBMITTED = "submitted", "已提交"
@@ -28,7 +42,7 @@ class State(models.TextChoices):
     PUBLISHED = "published", "已发布"
 
 
-class Action(models.TextChoices):
+class Action(_Choices):
     SAVE = "save", "保存"
     SUBMIT = "submit", "提交"
     RETURN = "return", "退回"
@@ -132,7 +146,7 @@ def default_deadline(year: int, kind: str, n: int, day_of_month: int = 8) -> dt.
     return next_workday(nominal)
 
 
-class ReminderKind(models.TextChoices):
+class ReminderKind(_Choices):
     BEFORE = "before", "截止前提醒"
     OVERDUE = "overdue", "逾期催报"
 
@@ -146,7 +160,7 @@ def reminder_due(today: dt.date, deadline: dt.date, lead_workdays: int = 2) -> R
     return None
 
 
-class Discipline(models.TextChoices):
+class Discipline(_Choices):
     ON_TIME = "on_time", "按时"
     LATE = "late", "迟报"
     MISSING = "missing", "缺报"
@@ -164,7 +178,7 @@ def discipline_table(rows: Iterable[Mapping[str, object]]) -> dict[object, dict[
     """Count each unit's on-time, late, missing and pending reports from rows with `unit` and `discipline`."""
     table: dict[object, dict[str, int]] = {}
     for row in rows:
-        counts = table.setdefault(row["unit"], {d.value: 0 for d in Discipline})
+        counts = table.setdefault(row["unit"], {str(d): 0 for d in Discipline})
         counts[str(row["discipline"])] += 1
     return table
 

@@ -60,8 +60,8 @@ class IssueTaskForm(forms.Form):
 
 
 class PublishForm(forms.Form):
-    release = forms.ChoiceField(label="发布类型", choices=[(Release.FLASH.value, Release.FLASH.label),
-                                                       (Release.OFFICIAL.value, Release.OFFICIAL.label)])
+    release = forms.ChoiceField(label="发布类型", choices=[("flash", Release("flash").label),
+                                                       ("official", Release("official").label)])
 
 
 class ReviewForm(forms.Form):

@@ -169,9 +169,9 @@ def board_rows(task: ReportingTask, today: dt.date) -> list[dict[str, Any]]:
 
 
 def board_summary(rows: list[dict[str, Any]]) -> dict[str, int]:
-    summary = {s.value: 0 for s in State}
+    summary: dict[str, int] = {str(s): 0 for s in State}
     for row in rows:
-        summary[row["state"].value] += 1
+        summary[str(row["state"])] += 1
     summary["late"] = sum(1 for r in rows if r["discipline"] == Discipline.LATE)
     summary["missing"] = sum(1 for r in rows if r["discipline"] == Discipline.MISSING)
     summary["total"] = len(rows)

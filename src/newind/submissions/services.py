@@ -54,7 +54,9 @@ from newind.units.models import Unit
 
 log = logging.getLogger("newind")
 
-PUBLISH_RELEASES = (Release.FLASH, Release.OFFICIAL)
+# Release kinds (newind.indicators.models.Release) a submission may be published as, and a correction's.
+PUBLISH_RELEASES = ("flash", "official")
+CORRECTION_RELEASE = "revised"
 VALUE_PLACES = Decimal("0.00000001")
 
 
@@ -237,8 +239,10 @@ def save_values(submission: Submission, user: Any, inputs: dict[str, ValueInput]
         submission.filled_by_name = filled_by_name.strip()[:50]
     submission.state = to_state
     submission.save()
-    _log_event(submission, user, Action.SAVE, from_state, to_state, detail={"changed": changed, "via": source},
-               request=request)
+    if changed or from_state != to_state:
+        # A save that changes nothing (e.g. "submit" pressed on an unchanged form) is not worth a history line.
+        _log_event(submission, user, Action.SAVE, from_state, to_state, detail={"changed": changed, "via": source},
+                   request=request)
     if submit:
         return submit_submission(submission, user, request=request)
     return submission
@@ -321,7 +325,7 @@ def _digest(submission: Submission, release: str) -> str:
 
 
 @transaction.atomic
-def publish_submission(submission: Submission, user: Any, *, release: str = Release.FLASH,
+def publish_submission(submission: Submission, user: Any, *, release: str = "flash",
                        request: Any = None) -> Submission:
     """Publish an approved report: its figures become observations (快报 or 正式) with their history."""
     submission = Submission.objects.select_for_update().select_related("task", "unit", "approved_by").get(
@@ -375,9 +379,9 @@ def correct_published(submission: Submission, user: Any, inputs: dict[str, Value
     if not result.ok:
         raise SubmissionInvalid.from_result(result, names)
     _write_values(submission, user, {c: parsed[c] for c in changed_codes}, {}, request, "correction")
-    plan = plan_observations(_candidates(submission, Release.REVISED, changed_codes))
+    plan = plan_observations(_candidates(submission, CORRECTION_RELEASE, changed_codes))
     batch = make_batch(f"报表更正：{submission.unit.name} {submission.task.period.label}",
-                       _digest(submission, Release.REVISED), user, "submission", plan, [reason])
+                       _digest(submission, CORRECTION_RELEASE), user, "submission", plan, [reason])
     written = apply_observation_plan(plan, batch, user, reason=reason[:300])
     _log_event(submission, user, Action.CORRECT, submission.state, submission.state, reason=reason,
                detail={"indicators": changed_codes, "batch": batch.pk, "observations": written}, request=request)

@@ -133,8 +133,9 @@ def submission_page(request: HttpRequest, submission_id: int) -> HttpResponse:
     if request.method != "POST":
         return _render_submission(request, submission)
     specs = queries.field_specs(submission.task, submission.unit)
-    inputs = {s.code: services.ValueInput(request.POST.get(f"v_{s.code}", ""), request.POST.get(f"e_{s.code}", ""))
-              for s in specs}
+    # A field left out of the POST is not touched; a field posted blank clears the figure.
+    inputs = {s.code: services.ValueInput(request.POST[f"v_{s.code}"], request.POST.get(f"e_{s.code}"))
+              for s in specs if f"v_{s.code}" in request.POST}
     submit = request.POST.get("action") == "submit"
     try:
         services.save_values(submission, request.user, inputs, submit=submit,

@@ -120,8 +120,8 @@ def build_template(ctx: TemplateContext, safe_cell: Callable[[object], object]) 
     for col in (2, 5):
         ws.cell(row=sign_row, column=col).protection = unlocked
         ws.cell(row=sign_row, column=col).fill = fill
-    for col, width in zip("ABCDEFG", (6, 34, 28, 10, 14, 14, 40), strict=True):
-        ws.column_dimensions[col].width = width
+    for letter, width in zip("ABCDEFG", (6, 34, 28, 10, 14, 14, 40), strict=True):
+        ws.column_dimensions[letter].width = width
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
     # Locked headers: the structure cannot be edited in Excel (no password: this guards against slips,
     # the server checks everything again on upload).
@@ -157,7 +157,11 @@ def _text(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    text = str(value).strip()
+    # Undo the apostrophe that safe_cell put before formula-like text when the template was written.
+    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
+        text = text[1:]
+    return text
 
 
 def _right_of(cells: list[object], label: str) -> str | None:
