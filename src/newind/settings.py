@@ -57,15 +57,21 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "newind.accounts.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "newind.audit.context.AuditContextMiddleware",
+    "newind.accounts.middleware.LoginRequiredMiddleware",
+    "newind.accounts.middleware.IdleTimeoutMiddleware",
+    "newind.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "newind.core.middleware.AppErrorMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
 ROOT_URLCONF = "newind.urls"
@@ -81,6 +87,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "newind.accounts.context_processors.current_role",
             ],
         },
     },
@@ -115,6 +122,57 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
+
+# --- Accounts and login security (accounts app; docs/security.md) ---
+INSTALLED_APPS.append("axes")
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+# Defaults of the security policy; a 安全管理员 may change them on /accounts/security/ (audited).
+NEWIND_PASSWORD_MIN_LENGTH = int(os.environ.get("NEWIND_PASSWORD_MIN_LENGTH", 8))
+NEWIND_PASSWORD_MIN_CLASSES = int(os.environ.get("NEWIND_PASSWORD_MIN_CLASSES", 3))
+NEWIND_LOGIN_FAILURE_LIMIT = int(os.environ.get("NEWIND_LOGIN_FAILURE_LIMIT", 5))
+NEWIND_LOCKOUT_MINUTES = int(os.environ.get("NEWIND_LOCKOUT_MINUTES", 15))
+NEWIND_IDLE_TIMEOUT_MINUTES = int(os.environ.get("NEWIND_IDLE_TIMEOUT_MINUTES", 30))
+NEWIND_AUDIT_RETENTION_DAYS = max(180, int(os.environ.get("NEWIND_AUDIT_RETENTION_DAYS", 180)))
+# Only behind a reverse proxy that sets X-Forwarded-For may the audit log trust it.
+NEWIND_TRUST_X_FORWARDED_FOR = env_bool("NEWIND_TRUST_X_FORWARDED_FOR", False)
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "newind.accounts.validators.PolicyLengthValidator"},
+    {"NAME": "newind.accounts.validators.CharacterClassesValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("NEWIND_AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = "newind.accounts.policy.axes_failure_limit"
+AXES_COOLOFF_TIME = "newind.accounts.policy.axes_cooloff"
+# Lock the account (等保 登录失败处理), not the address: one office NAT address serves many users. Axes warns
+# (W006) that a per-address limit would also stop one client spraying many usernames; accepted, see docs/security.md.
+AXES_LOCKOUT_PARAMETERS = ["username"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
+AXES_HTTP_RESPONSE_CODE = 403
+AXES_VERBOSE = False
+# Server-side sessions in the database (listable and revocable); no session outlives a working day.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = int(os.environ.get("NEWIND_SESSION_MAX_HOURS", 10)) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# Behind HTTPS in production set NEWIND_SECURE_COOKIES=1 (cookies only over HTTPS, HSTS).
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("NEWIND_SECURE_COOKIES", False)
+SECURE_HSTS_SECONDS = 31536000 if SESSION_COOKIE_SECURE else 0
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+NEWIND_CSP = os.environ.get(
+    "NEWIND_CSP",
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+)
 
 LOGGING = {
     "version": 1,

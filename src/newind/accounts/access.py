@@ -151,7 +151,8 @@ def require_write_unit(user: Any, unit_id: int) -> None:
     raise _forbidden(f"您没有权限修改{_unit_label(unit_id)}的数据：只能填报或审核本单位及下级单位的数据。{_CONTACT}")
 
 
-def require_role(user: Any, *roles: Role | str) -> Role:
+# Roles are typed Any: without Django type stubs, mypy sees `Role.OFFICE` as a (value, label) tuple.
+def require_role(user: Any, *roles: Any) -> Role:
     """Raise a 403 AppError unless the user has one of the roles; returns the user's role."""
     role = role_of(user)
     wanted = {Role(r) for r in roles}
@@ -165,7 +166,7 @@ def require_role(user: Any, *roles: Role | str) -> Role:
 F = TypeVar("F", bound=Callable[..., HttpResponse])
 
 
-def role_required(*roles: Role | str) -> Callable[[F], F]:
+def role_required(*roles: Any) -> Callable[[F], F]:
     """View decorator: anonymous users go to the login page; other roles get a 403 page (or JSON)."""
 
     def decorator(view: F) -> F:

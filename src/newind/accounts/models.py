@@ -49,3 +49,45 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user.get_username()}（{self.get_role_display()}）"
+
+
+class SecurityPolicy(models.Model):
+    """The security settings a 安全管理员 may change (one row). Defaults come from NEWIND_* settings."""
+
+    failure_limit = models.PositiveSmallIntegerField("连续登录失败锁定次数")
+    lockout_minutes = models.PositiveSmallIntegerField("锁定时长（分钟）")
+    idle_timeout_minutes = models.PositiveSmallIntegerField("空闲超时（分钟）")
+    password_min_length = models.PositiveSmallIntegerField("密码最小长度")
+    password_min_classes = models.PositiveSmallIntegerField(
+        "密码至少包含的字符类别数", help_text="大写字母、小写字母、数字、特殊字符四类中至少几类（1–4）。")
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+    updated_by = models.CharField("修改人", max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = "安全策略"
+        verbose_name_plural = "安全策略"
+
+    def __str__(self) -> str:
+        return "安全策略"
+
+
+class LoginSession(models.Model):
+    """One signed-in session (the server-side session row is Django's); lets a 安全管理员 list and end it."""
+
+    session_key = models.CharField("会话标识", max_length=40, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="login_sessions",
+                             verbose_name="用户")
+    ip = models.CharField("来源地址", max_length=64, blank=True)
+    user_agent = models.CharField("浏览器", max_length=300, blank=True)
+    started_at = models.DateTimeField("登录时间", auto_now_add=True)
+    ended_at = models.DateTimeField("结束时间", null=True, blank=True)
+    ended_reason = models.CharField("结束原因", max_length=32, blank=True)
+    ended_by = models.CharField("结束人", max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = "登录会话"
+        verbose_name_plural = "登录会话"
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.started_at:%Y-%m-%d %H:%M}"

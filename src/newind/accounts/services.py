@@ -34,6 +34,25 @@ def check_password_policy(password: str, user: Any = None) -> None:
         raise AppError("密码不符合安全策略：请按以下要求重新设置。", problems=problems) from None
 
 
+SYSADMIN_GROUP = "系统管理员"
+# What the 系统管理员 may do in the admin: manage users, groups and roles — not the audit log (only the
+# 审计员 sees it), not the security policy (安全管理员's page), not business figures.
+SYSADMIN_PERMISSIONS = [("auth", "user"), ("auth", "group"), ("accounts", "profile")]
+
+
+def sysadmin_group() -> Any:
+    """The group carrying the 系统管理员's admin permissions (created on first use)."""
+    from django.contrib.auth.models import Group, Permission
+
+    group, created = Group.objects.get_or_create(name=SYSADMIN_GROUP)
+    if created:
+        perms = Permission.objects.none()
+        for app_label, model in SYSADMIN_PERMISSIONS:
+            perms = perms | Permission.objects.filter(content_type__app_label=app_label, content_type__model=model)
+        group.permissions.set(list(perms))
+    return group
+
+
 @transaction.atomic
 def create_user(username: str, role: Role | str, *, password: str, unit_code: str | None = None,
                 name: str = "", must_change_password: bool = True, actor: Any = None) -> Any:
@@ -43,10 +62,13 @@ def create_user(username: str, role: Role | str, *, password: str, unit_code: st
     if user_model.objects.filter(username=username).exists():
         raise AppError(f"用户名「{username}」已存在：请换一个用户名。")
     unit = _unit_for(role, unit_code)
-    user = user_model(username=username, first_name=name, is_staff=role in {Role.SYSADMIN, Role.SECADMIN})
+    # The admin site is for the 系统管理员 (users and roles) and the 审计员 (read-only audit log) only.
+    user = user_model(username=username, first_name=name, is_staff=role in {Role.SYSADMIN, Role.AUDITOR})
     check_password_policy(password, user)
     user.set_password(password)
     user.save()
+    if role == Role.SYSADMIN:
+        user.groups.add(sysadmin_group())
     Profile.objects.create(user=user, role=role, unit=unit, must_change_password=must_change_password,
                            password_changed_at=None if must_change_password else timezone.now())
     return user
@@ -60,3 +82,87 @@ def change_password(user: Any, new_password: str) -> None:
     user.save(update_fields=["password"])
     # A superuser made by `createsuperuser` has no profile; there is no flag to clear then.
     Profile.objects.filter(user=user).update(must_change_password=False, password_changed_at=timezone.now())
+
+
+def new_totp_secret() -> str:
+    """A fresh base32 secret for an authenticator app."""
+    import pyotp
+
+    return str(pyotp.random_base32())
+
+
+def totp_uri(user: Any, secret: str) -> str:
+    """The otpauth:// URI an authenticator app reads (type it in, or turn it into a QR code)."""
+    import pyotp
+
+    return str(pyotp.TOTP(secret).provisioning_uri(name=user.get_username(), issuer_name="岳阳新型工业化推进平台"))
+
+
+def totp_matches(secret: str, code: str) -> bool:
+    """Does the 6-digit code match the secret now (allowing one 30-second step of clock drift)?"""
+    import pyotp
+
+    return bool(secret) and bool(pyotp.TOTP(secret).verify(code.strip(), valid_window=1))
+
+
+@transaction.atomic
+def enable_totp(user: Any, secret: str, code: str, *, request: Any = None) -> None:
+    """Turn on the second factor once the user proves their app shows the right code."""
+    from newind.audit.services import record
+
+    if not totp_matches(secret, code):
+        raise AppError("动态口令不正确：请确认手机时间准确，并输入身份验证器当前显示的 6 位数字。")
+    Profile.objects.filter(user=user).update(totp_secret=secret, totp_enabled=True)
+    record("totp.enable", user=user, request=request, obj=user, summary="启用动态口令（双因素认证）。")
+
+
+@transaction.atomic
+def disable_totp(user: Any, password: str, *, request: Any = None) -> None:
+    """Turn off the second factor after re-entering the password."""
+    from newind.audit.services import record
+
+    if not user.check_password(password):
+        raise AppError("当前密码不正确：关闭动态口令需要再次输入登录密码。")
+    Profile.objects.filter(user=user).update(totp_secret="", totp_enabled=False)
+    record("totp.disable", user=user, request=request, obj=user, summary="关闭动态口令（双因素认证）。")
+
+
+@transaction.atomic
+def save_policy(values: dict[str, int], *, user: Any, request: Any = None) -> None:
+    """Save the security policy (安全管理员 only) and audit before → after."""
+    from newind.accounts import policy
+    from newind.accounts.access import require_role
+    from newind.accounts.models import SecurityPolicy
+    from newind.audit.services import record
+
+    require_role(user, Role.SECADMIN)
+    before = policy.current().as_dict()
+    after = {name: int(values[name]) for name in policy.FIELDS}
+    SecurityPolicy.objects.update_or_create(pk=1, defaults={**after, "updated_by": user.get_username()})
+    changed = {k: after[k] for k in after if after[k] != before[k]}
+    record("settings.change", user=user, request=request, object_type="accounts.securitypolicy", object_id=1,
+           before=before, after=after,
+           summary=f"修改安全策略：{'、'.join(changed) if changed else '无变化'}。")
+
+
+@transaction.atomic
+def end_session(login_session_id: int, *, user: Any, request: Any = None) -> None:
+    """End one signed-in session at once (安全管理员 only): its server-side session row is deleted."""
+    from django.contrib.sessions.models import Session
+
+    from newind.accounts.access import require_role
+    from newind.accounts.models import LoginSession
+    from newind.audit.services import record
+
+    require_role(user, Role.SECADMIN)
+    ls = LoginSession.objects.select_related("user").filter(pk=login_session_id).first()
+    if ls is None or ls.ended_at is not None:
+        raise AppError("该会话不存在或已经结束：请刷新会话列表。", status=404, code="not_found")
+    Session.objects.filter(session_key=ls.session_key).delete()
+    ls.ended_at = timezone.now()
+    ls.ended_reason = "ended_by_admin"
+    ls.ended_by = user.get_username()
+    ls.save(update_fields=["ended_at", "ended_reason", "ended_by"])
+    record("session.end", user=user, request=request, obj=ls,
+           summary=f"结束用户「{ls.user.get_username()}」的登录会话（{ls.ip or '未知地址'}）。",
+           before={"user": ls.user.get_username(), "started_at": ls.started_at.isoformat()})

@@ -1,1 +1,146 @@
-"""Signal receivers of the accounts app (filled in as the audit hooks land)."""
+"""Audit hooks: logins, failures, lock-outs, logouts, and every change to users, roles, groups and permissions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from axes.signals import user_locked_out
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.dispatch import receiver
+from django.utils import timezone
+
+from newind.accounts.models import LoginSession, Profile, SecurityPolicy
+from newind.audit.context import current_request, current_user
+from newind.audit.services import client_ip, record
+
+User = get_user_model()
+# User fields whose change matters to security (the password hash itself is never written to the log).
+USER_FIELDS = ("username", "first_name", "is_active", "is_staff", "is_superuser")
+PROFILE_FIELDS = ("role", "unit_id", "must_change_password", "totp_enabled")
+
+
+@receiver(user_logged_in)
+def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    if request is None or not hasattr(request, "session"):
+        return
+    # force_login in tests and the admin also end here; only a real session gets a LoginSession row.
+    key = request.session.session_key
+    if key:
+        LoginSession.objects.update_or_create(session_key=key, defaults={
+            "user": user, "ip": client_ip(request),
+            "user_agent": request.META.get("HTTP_USER_AGENT", "")[:300]})
+    record("login", user=user, request=request, summary="登录成功。")
+
+
+@receiver(user_login_failed)
+def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
+    username = str(credentials.get("username", ""))[:150]
+    record("login.failed", user=None, actor=username, request=request, summary="登录失败：用户名或密码错误，或账号已锁定。")
+
+
+@receiver(user_locked_out)
+def _locked_out(sender: Any, request: Any, username: str | None, ip_address: str | None, **kwargs: Any) -> None:
+    from newind.accounts import policy
+
+    p = policy.current()
+    record("login.lockout", user=None, actor=(username or "")[:150], request=request,
+           summary=f"连续登录失败 {p.failure_limit} 次，账号锁定 {p.lockout_minutes} 分钟。",
+           after={"username": username, "ip": ip_address})
+
+
+@receiver(user_logged_out)
+def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    if user is None:
+        return
+    key = getattr(getattr(request, "session", None), "session_key", None)
+    if key:
+        LoginSession.objects.filter(session_key=key, ended_at__isnull=True).update(
+            ended_at=timezone.now(), ended_reason="logout")
+    record("logout", user=user, request=request, summary="退出登录。")
+
+
+def _snapshot(instance: Any, fields: tuple[str, ...]) -> dict[str, Any]:
+    return {f: getattr(instance, f) for f in fields}
+
+
+def _actor_record(action: str, **kwargs: Any) -> None:
+    record(action, user=current_user(), request=current_request(), actor="命令行", **kwargs)
+
+
+@receiver(pre_save, sender=User)
+@receiver(pre_save, sender=Profile)
+def _remember_before(sender: Any, instance: Any, **kwargs: Any) -> None:
+    fields = USER_FIELDS if sender is User else PROFILE_FIELDS
+    old = sender.objects.filter(pk=instance.pk).first() if instance.pk else None
+    instance._audit_before = _snapshot(old, fields) if old is not None else None
+    if sender is User:
+        instance._audit_password_changed = old is not None and old.password != instance.password
+
+
+@receiver(post_save, sender=User)
+def _user_saved(sender: Any, instance: Any, created: bool, update_fields: Any = None, **kwargs: Any) -> None:
+    before = getattr(instance, "_audit_before", None)
+    after = _snapshot(instance, USER_FIELDS)
+    if before == after and not getattr(instance, "_audit_password_changed", False):
+        return  # e.g. last_login updated at each login: not a security change
+    if not created and update_fields is not None and set(update_fields) <= {"last_login"}:
+        return
+    changes = {k: after[k] for k in after if before is None or before.get(k) != after[k]}
+    if getattr(instance, "_audit_password_changed", False):
+        changes["password"] = "（已修改，不记录内容）"
+    _actor_record("user.create" if created else "user.change", obj=instance, before=before, after=changes,
+                  summary=f"{'新建' if created else '修改'}用户「{instance.get_username()}」。")
+
+
+@receiver(post_delete, sender=User)
+def _user_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
+    _actor_record("user.delete", object_type="auth.user", object_id=instance.pk,
+                  before=_snapshot(instance, USER_FIELDS), summary=f"删除用户「{instance.get_username()}」。")
+
+
+@receiver(post_save, sender=Profile)
+def _profile_saved(sender: Any, instance: Profile, created: bool, **kwargs: Any) -> None:
+    before = getattr(instance, "_audit_before", None)
+    after = _snapshot(instance, PROFILE_FIELDS)
+    if before == after:
+        return
+    _actor_record("role.assign" if created else "role.change", obj=instance, unit=instance.unit_id,
+                  before=before, after=after,
+                  summary=f"{'分配' if created else '修改'}用户「{instance.user.get_username()}」的角色为"
+                          f"「{instance.get_role_display()}」。")
+
+
+@receiver(m2m_changed, sender=User.groups.through)
+@receiver(m2m_changed, sender=User.user_permissions.through)
+@receiver(m2m_changed, sender=Group.permissions.through)
+def _permissions_changed(sender: Any, instance: Any, action: str, pk_set: Any, model: Any, **kwargs: Any) -> None:
+    if action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    names = sorted(str(o) for o in model.objects.filter(pk__in=pk_set or [])) if pk_set else []
+    what = "组" if model is Group else "权限"
+    verb = {"post_add": "增加", "post_remove": "移除", "post_clear": "清空"}[action]
+    _actor_record("permission.change", obj=instance, after={"action": verb, "items": names},
+                  summary=f"为「{instance}」{verb}{what}：{'、'.join(names) or '全部'}。")
+
+
+@receiver(post_save, sender=Group)
+def _group_saved(sender: Any, instance: Group, created: bool, **kwargs: Any) -> None:
+    _actor_record("group.create" if created else "group.change", obj=instance,
+                  after={"name": instance.name}, summary=f"{'新建' if created else '修改'}用户组「{instance.name}」。")
+
+
+@receiver(post_save, sender=SecurityPolicy)
+def _policy_saved(sender: Any, instance: SecurityPolicy, **kwargs: Any) -> None:
+    # Saved through services.save_policy, which records before → after itself; saves from elsewhere
+    # (the admin, a shell) are recorded here so no change goes unaudited.
+    if getattr(instance, "_audited", False):
+        return
+    if current_request() is not None and current_request().path.startswith("/accounts/security"):  # type: ignore[union-attr]
+        return
+    _actor_record("settings.change", obj=instance, summary="安全策略被修改（非安全策略页面）。",
+                  after={f: getattr(instance, f) for f in ("failure_limit", "lockout_minutes",
+                                                             "idle_timeout_minutes", "password_min_length",
+                                                             "password_min_classes")})

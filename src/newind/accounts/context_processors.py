@@ -1,0 +1,14 @@
+"""Template context: the signed-in user's role, for the top bar and role-specific links."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from newind.accounts.access import role_of
+
+
+def current_role(request: HttpRequest) -> dict[str, Any]:
+    role = role_of(getattr(request, "user", None))
+    return {"current_role": role, "current_role_value": role.value if role else ""}

@@ -1,0 +1,109 @@
+"""Login-related middleware: nothing readable anonymously, idle timeout, forced password change, CSP headers."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.contrib import auth
+from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from newind.accounts import policy
+
+LAST_ACTIVITY = "newind_last_activity"
+# Refresh the stored activity time at most this often, so most requests don't write the session.
+_TOUCH_EVERY_SECONDS = 30
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def _json(status: int, code: str, message: str) -> JsonResponse:
+    return JsonResponse({"error": code, "message": message, "problems": []}, status=status,
+                        json_dumps_params={"ensure_ascii": False})
+
+
+class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
+    """Django's: every view needs a login unless marked `login_not_required`; the API answers 401 in JSON."""
+
+    def handle_no_permission(self, request: HttpRequest, view_func: Callable[..., Any]) -> HttpResponse:
+        if _is_api(request):
+            return _json(401, "not_authenticated", "请先登录：接口只对已登录用户开放。")
+        return super().handle_no_permission(request, view_func)
+
+
+class IdleTimeoutMiddleware:
+    """Logs a user out after the policy's idle time without a request (default 30 minutes); audited."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = time.time()
+            last = request.session.get(LAST_ACTIVITY)
+            if last is not None and now - float(last) > policy.idle_timeout().total_seconds():
+                from newind.audit.services import record
+
+                record("logout.idle", user=user, request=request,
+                       summary=f"空闲超过 {policy.current().idle_timeout_minutes} 分钟，自动退出登录。")
+                auth.logout(request)
+                if _is_api(request):
+                    return _json(401, "session_expired", "登录已因长时间未操作而失效：请重新登录。")
+                return redirect(f"{reverse('accounts:login')}?timeout=1&next={request.get_full_path()}")
+            if last is None or now - float(last) > _TOUCH_EVERY_SECONDS:
+                request.session[LAST_ACTIVITY] = now
+        return self.get_response(request)
+
+
+class PasswordChangeRequiredMiddleware:
+    """A user with an initial (or reset) password may only change it or log out until they do."""
+
+    ALLOWED = ("/accounts/password/", "/accounts/logout/", "/static/", "/healthz")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated and _must_change(user)
+                and not request.path.startswith(self.ALLOWED)):
+            if _is_api(request):
+                return _json(403, "password_change_required", "首次登录须先修改初始密码：请在网页上修改密码后再使用接口。")
+            return redirect(f"{reverse('accounts:password_change')}?next={request.get_full_path()}")
+        return self.get_response(request)
+
+
+def _must_change(user: Any) -> bool:
+    from newind.accounts.models import Profile
+
+    try:
+        return bool(user.profile.must_change_password)
+    except Profile.DoesNotExist:
+        return False
+
+
+class SecurityHeadersMiddleware:
+    """Content-Security-Policy (no inline scripts or styles), Permissions-Policy, and no caching of pages
+    that show data to a signed-in user."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.setdefault("Content-Security-Policy", settings.NEWIND_CSP)
+        response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
+        response.setdefault("X-Content-Type-Options", "nosniff")
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not request.path.startswith("/static/"):
+            # 剩余信息保护: figures shown to a signed-in user are not left in shared caches or the browser cache.
+            response.setdefault("Cache-Control", "no-store, private")
+        return response

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from newind.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("login/", views.login_view, name="login"),
+    path("login/totp/", views.login_totp_view, name="login_totp"),
+    path("logout/", views.logout_view, name="logout"),
+    path("password/", views.password_change_view, name="password_change"),
+    path("me/", views.account_view, name="account"),
+    path("me/totp/", views.totp_enrol_view, name="totp"),
+    path("sessions/", views.sessions_view, name="sessions"),
+    path("sessions/<int:pk>/end/", views.session_end_view, name="session_end"),
+    path("security/", views.security_policy_view, name="security"),
+]
