@@ -209,6 +209,9 @@ def upload(request: HttpRequest, submission_id: int) -> HttpResponse:
     submission = queries.submission_or_404(submission_id)
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
+        chosen = request.FILES.get("file")
+        if chosen is not None and not chosen.size:
+            raise AppError("文件是空的：请选择填写好的 .xlsx 填报模板后再上传。")
         raise AppError("请选择要上传的 Excel 文件（.xlsx）。")
     upload_file = form.cleaned_data["file"]
     limit = int(getattr(services.settings, "NEWIND_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
