@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 import pandas as pd
 from openpyxl.utils import get_column_letter
@@ -95,8 +97,27 @@ def cell_text(value: object) -> str:
     return str(value).replace("\u3000", " ").strip()
 
 
+def cells_to_text(cells: pd.DataFrame) -> pd.DataFrame:
+    """The whole grid as text; columns that are all strings (every CSV) are stripped column-wise."""
+    if cells.empty:
+        return cells
+    out = {}
+    for col in cells.columns:
+        series = cells[col]
+        if series.map(type).eq(str).all():
+            out[col] = series.str.replace("\u3000", " ").str.strip().astype(object)
+        else:
+            out[col] = series.map(cell_text).astype(object)
+    return pd.DataFrame(out, index=cells.index)
+
+
 def is_number_cell(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def map_unique(series: pd.Series, fn: Callable[[Any], Any]) -> pd.Series:
+    """Apply a Python function once per distinct value (codes, names and periods repeat a lot)."""
+    return series.map({v: fn(v) for v in series.unique()})
 
 
 def split_header_unit(header: str) -> tuple[str, str]:
@@ -227,29 +248,30 @@ def _read_surroundings(layout: Layout, texts: pd.DataFrame) -> None:
         m = SHEET_UNIT_RE.search(t)
         if m:
             layout.sheet_measure = m.group(1)
-    first_unit_col = min(layout.roles[r] for r in UNIT_ROLES & layout.roles.keys())
-    after_blank = False
-    ended = False
-    for i in range(layout.header_row + 1, len(texts)):
-        cells = [t for t in texts.iloc[i].tolist() if t]
-        if not cells:
-            after_blank = True
-            continue
-        first = cells[0]
-        is_note = bool(NOTE_RE.match(first)) or (after_blank and len(cells) == 1)
-        if is_note or ended:
-            ended = True
-            for c in cells:
-                m = SOURCE_NOTE_RE.match(c)
+    body = texts.iloc[layout.header_row + 1:]
+    if body.empty:
+        return
+    filled = body != ""
+    count = filled.sum(axis=1)
+    # The first non-empty cell of each row (column-wise, no loop over rows).
+    first = body.where(filled).bfill(axis=1).iloc[:, 0].fillna("").astype(str)
+    after_blank = (count.shift(1, fill_value=1) == 0).cummax()
+    is_note = first.str.match(NOTE_RE.pattern) | (after_blank & (count == 1))
+    ended = is_note.cummax()
+    for row in body[ended & (count > 0)].to_numpy().tolist():
+        for c in (c for c in row if c):
+            m = SOURCE_NOTE_RE.match(c)
+            if m:
+                layout.note_source = m.group(1).strip()
+            if not layout.sheet_measure and c.startswith(("单位", "计量单位")):
+                m = SHEET_UNIT_RE.search(c)
                 if m:
-                    layout.note_source = m.group(1).strip()
-                m = SHEET_UNIT_RE.search(c) if not layout.sheet_measure else None
-                if m and c.startswith(("单位", "计量单位")):
                     layout.sheet_measure = m.group(1)
-            continue
-        if not texts.iat[i, first_unit_col] and not any(texts.iat[i, v.col] for v in layout.values):
-            continue
-        layout.data_rows.append(i)
+    unit_cols = [layout.roles[r] for r in UNIT_ROLES & layout.roles.keys()]
+    keep = ~ended & (body.iloc[:, unit_cols] != "").any(axis=1)
+    if layout.values:
+        keep |= ~ended & (body.iloc[:, [v.col for v in layout.values]] != "").any(axis=1)
+    layout.data_rows = [int(i) for i in body.index[keep.to_numpy()]]
 
 
 # --- records: one located figure per row -----------------------------------------------------------
@@ -265,7 +287,7 @@ RECORD_COLUMNS = [
 def sheet_records(cells: pd.DataFrame, sheet: str, indicator_names: set[str], problems: list[Problem],
                   defaults: dict[str, str]) -> tuple[pd.DataFrame, Layout | None]:
     """Turn one sheet into located records (one per figure cell), long or wide."""
-    texts = cells.map(cell_text) if not cells.empty else cells
+    texts = cells_to_text(cells)
     layout = find_layout(texts, indicator_names, sheet, problems) if not cells.empty else None
     if layout is None:
         return pd.DataFrame(columns=RECORD_COLUMNS), None
@@ -299,9 +321,9 @@ def sheet_records(cells: pd.DataFrame, sheet: str, indicator_names: set[str], pr
         "industry_col": col_letter("industry_code"),
         "release_text": col_text("release"), "source_text": col_text("source"),
     }, index=t.index)
-    unit_names = base["unit_text"].map(norm)
+    unit_names = map_unique(base["unit_text"], norm)
     base["is_total"] = unit_names.isin(TOTAL_WORDS) | (
-        (base["unit_text"] == "") & base["unit_code_text"].map(norm).isin(TOTAL_WORDS))
+        (base["unit_text"] == "") & map_unique(base["unit_code_text"], norm).isin(TOTAL_WORDS))
     sheet_measure = layout.sheet_measure or defaults.get("measure", "")
     parts = []
     for vc in layout.values:
@@ -538,7 +560,7 @@ def _resolve_units(r: pd.DataFrame, units: pd.DataFrame, out: _Collector) -> Non
     by_name = unit_name_map(units)
     code = normalise_division_code(r["unit_code_text"])
     from_code = code.map(by_code)
-    from_name = r["unit_text"].map(norm).map(by_name)
+    from_name = map_unique(r["unit_text"], norm).map(by_name)
     from_credit = r["credit_text"].astype(str).str.strip().str.upper().map(by_credit)
     r["unit_id"] = from_code.fillna(from_credit).fillna(from_name)
     body = ~r["is_total"]
@@ -561,9 +583,9 @@ def _resolve_units(r: pd.DataFrame, units: pd.DataFrame, out: _Collector) -> Non
 
 def _resolve_indicators(r: pd.DataFrame, indicators: pd.DataFrame, out: _Collector) -> None:
     names = indicator_name_map(indicators)
-    split = r["indicator_text"].astype(str).map(split_header_unit)
-    key = split.map(lambda p: p[0])
-    suffix = split.map(lambda p: p[1])
+    text = r["indicator_text"].astype(str)
+    key = map_unique(text, lambda t: split_header_unit(t)[0])
+    suffix = map_unique(text, lambda t: split_header_unit(t)[1])
     r["indicator_id"] = key.map(names)
     # A unit written in brackets after the indicator name counts when no other unit is given.
     r["measure_text"] = r["measure_text"].where(r["measure_text"].astype(str) != "", suffix)
@@ -666,7 +688,7 @@ def _resolve_release_source(r: pd.DataFrame, out: _Collector, release: str | Non
     text = r["release_text"].astype(str).str.strip()
     if release:
         text = pd.Series(release, index=r.index)
-    codes = text.map(lambda t: release_code(t) if t else "official")
+    codes = map_unique(text, lambda t: release_code(t) if t else "official")
     bad = codes.isna()
     words = "、".join(sorted({k for k in RELEASE_WORDS if not k.isascii()}))
     out.from_mask(r.assign(_t=text), bad & r["ok"],
