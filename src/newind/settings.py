@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "newind.indicators",
     "newind.imports",
     "newind.benchmark",
+    "newind.forecasts",
+    "newind.targets",
     "newind.submissions",
     "newind.accounts",
     "newind.audit",

@@ -1,0 +1,289 @@
+"""Reads: targets with their progress, lights and forecasts (`target_progress`), the warning list with what
+changed since the previous period (`warning_list`), and the decomposition check."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from newind.forecasts import calc as fcalc
+from newind.forecasts.queries import ForecastSet, forecast_set
+from newind.indicators.calc import yoy_growth_pct
+from newind.indicators.models import Frequency, Indicator, Observation, ValueKind
+from newind.indicators.periods import Period, PeriodKind
+from newind.targets import calc
+from newind.targets.models import Target, TargetType, WarningScheme
+from newind.targets.rules import DEFAULT_RULE_SET, RuleSet, rule_set, schedule_basis_for
+from newind.units.models import Unit, UnitLink
+
+PROGRESS_COLUMNS = [
+    "target_id", "indicator_code", "indicator_name", "measure_unit", "unit_code", "unit_name", "year",
+    "target_kind", "target_kind_label", "target_type", "target_value", "actual", "actual_indicator_code",
+    "period_label", "schedule_basis", "schedule_basis_label", "schedule_pct", "completion_pct", "gap_pts",
+    "light", "light_label", "light_reason", "forecast", "forecast_lower", "forecast_upper", "forecast_method",
+    "forecast_method_label", "prob_meet", "responsible_unit_code", "responsible_unit_name", "source",
+    "is_synthetic", "rule_set",
+]
+WARNING_EXTRA = ["previous_light", "previous_light_label", "change"]
+
+
+def rule_set_for_year(year: int) -> RuleSet:
+    """The light rules the office chose for a year (default when not chosen)."""
+    chosen = WarningScheme.objects.filter(year=year).values_list("rule_set", flat=True).first()
+    return rule_set(chosen or DEFAULT_RULE_SET)
+
+
+def _targets_frame(year: int, unit_codes: list[str] | None, indicator_codes: list[str] | None) -> pd.DataFrame:
+    qs = Target.objects.filter(year=year)
+    if unit_codes is not None:
+        qs = qs.filter(unit__code__in=unit_codes)
+    if indicator_codes is not None:
+        qs = qs.filter(indicator__code__in=indicator_codes)
+    rows = list(qs.values(
+        "id", "indicator_id", "indicator__code", "indicator__name", "indicator__measure_unit",
+        "indicator__decimals", "indicator__sort_order", "unit_id", "unit__code", "unit__name", "unit__sort_order",
+        "year", "kind", "target_type", "value", "schedule_basis", "responsible_unit__code",
+        "responsible_unit__name", "source", "is_synthetic",
+    ))
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return frame
+    frame = frame.rename(columns={
+        "id": "target_id", "indicator__code": "indicator_code", "indicator__name": "indicator_name",
+        "indicator__measure_unit": "measure_unit", "indicator__decimals": "decimals", "unit__code": "unit_code",
+        "unit__name": "unit_name", "kind": "target_kind", "value": "target_value",
+        "responsible_unit__code": "responsible_unit_code", "responsible_unit__name": "responsible_unit_name",
+        "is_synthetic": "target_is_synthetic",
+    })
+    frame["target_value"] = frame["target_value"].astype(float)
+    return frame
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """How one target is measured: which indicator carries the actual figure and how it is compared."""
+
+    mode: str  # flow | stock | direct | nominal_growth
+    actual_indicator: Indicator
+
+
+def evaluation_for(indicator: Indicator, target_type: str, by_code: dict[str, Indicator]) -> Evaluation:
+    """flow: cumulative level vs schedule; stock: a 时点数 level, increase vs schedule; direct: a rate or
+    ratio compared point for point; nominal_growth: a level's growth computed from two cumulative figures
+    (only when no published growth indicator exists)."""
+    if target_type == TargetType.GROWTH:
+        if indicator.value_kind == ValueKind.RATE:
+            return Evaluation("direct", indicator)
+        if indicator.growth_indicator and indicator.growth_indicator in by_code:
+            return Evaluation("direct", by_code[indicator.growth_indicator])
+        return Evaluation("nominal_growth", indicator)
+    if indicator.value_kind in (ValueKind.RATE, ValueKind.RATIO, ValueKind.PER_UNIT):
+        return Evaluation("direct", indicator)
+    if indicator.cumulative or indicator.frequency == Frequency.ANNUAL:
+        return Evaluation("flow", indicator)
+    return Evaluation("stock", indicator)
+
+
+def _period_slot(indicator: Indicator, period: Period) -> tuple[str, int] | None:
+    """Which stored period of this indicator answers `period` (None when the indicator has none)."""
+    months = period.months_covered
+    if indicator.frequency == Frequency.MONTHLY:
+        return PeriodKind.MONTH_CUM.value, months
+    if indicator.frequency == Frequency.QUARTERLY:
+        return (PeriodKind.QUARTER_CUM.value, months // 3) if months % 3 == 0 else None
+    return (PeriodKind.ANNUAL.value, 0) if months == 12 else None
+
+
+def _figures(indicator: Indicator, unit_ids: list[int], period: Period) -> pd.DataFrame:
+    """Per unit: the figure now (`now`), last year same period (`ly_now`) and last year's total (`ly_total`)."""
+    slot = _period_slot(indicator, period)
+    cols = ["unit_id", "now", "ly_now", "ly_total", "now_synthetic", "now_source"]
+    if slot is None:
+        return pd.DataFrame(columns=cols)
+    kind, n = slot
+    end = {PeriodKind.MONTH_CUM.value: 12, PeriodKind.QUARTER_CUM.value: 4, PeriodKind.ANNUAL.value: 0}[kind]
+    rows = list(Observation.objects.filter(
+        indicator=indicator, is_current=True, unit_id__in=unit_ids, period_kind=kind,
+        year__in=[period.year - 1, period.year], period_n__in=sorted({n, end}),
+    ).values_list("unit_id", "year", "period_n", "value", "is_synthetic", "source"))
+    obs = pd.DataFrame(rows, columns=["unit_id", "year", "period_n", "value", "is_synthetic", "source"])
+    obs["value"] = obs["value"].astype(float)
+    out = pd.DataFrame({"unit_id": unit_ids})
+
+    def pick(year: int, pn: int, name: str, extra: bool = False) -> None:
+        nonlocal out
+        sel = obs[(obs["year"] == year) & (obs["period_n"] == pn)]
+        keep = ["unit_id", "value"] + (["is_synthetic", "source"] if extra else [])
+        renamed = sel[keep].rename(columns={"value": name, "is_synthetic": f"{name}_synthetic",
+                                            "source": f"{name}_source"})
+        out = out.merge(renamed, on="unit_id", how="left")
+
+    pick(period.year, n, "now", extra=True)
+    pick(period.year - 1, n, "ly_now")
+    pick(period.year - 1, end, "ly_total")
+    return out[cols]
+
+
+def target_progress(period: Period, *, unit_codes: list[str] | None = None,
+                    indicator_codes: list[str] | None = None, rules: RuleSet | None = None) -> pd.DataFrame:
+    """Every target of `period.year` with its figure to date, schedule, completion, gap, light and year-end
+    forecast (see PROGRESS_COLUMNS). One frame per call; computed set-wise per indicator."""
+    targets = _targets_frame(period.year, unit_codes, indicator_codes)
+    if targets.empty:
+        return pd.DataFrame(columns=PROGRESS_COLUMNS)
+    rules = rules or rule_set_for_year(period.year)
+    by_code = {i.code: i for i in Indicator.objects.all()}
+    parts = []
+    for (ind_code, ttype), grp in targets.groupby(["indicator_code", "target_type"], sort=False):
+        ev = evaluation_for(by_code[str(ind_code)], str(ttype), by_code)
+        parts.append(_evaluate(grp.copy(), ev, by_code[str(ind_code)], period))
+    frame = pd.concat(parts, ignore_index=True)
+    frame["rule_type"] = np.where(frame["mode"].isin(["flow", "stock"]), "level", "growth")
+    lights = calc.lights_frame(
+        frame.rename(columns={"target_kind": "kind"}).assign(target_type=frame["rule_type"]), rules)
+    frame = frame.join(lights)
+    frame["rule_set"] = rules.code
+    frame["period_label"] = period.label
+    frame["target_kind_label"] = frame["target_kind"].map(calc.KIND_LABELS)
+    frame["schedule_basis_label"] = frame["schedule_basis"].map(calc.BASIS_LABELS).fillna("")
+    frame = frame.sort_values(["indicator__sort_order", "indicator_code", "unit__sort_order", "unit_code",
+                               "target_kind"]).reset_index(drop=True)
+    return frame[PROGRESS_COLUMNS]
+
+
+def _evaluate(grp: pd.DataFrame, ev: Evaluation, indicator: Indicator, period: Period) -> pd.DataFrame:
+    """Actual, schedule, completion, gap, forecast and probability for the targets of one indicator."""
+    actual_ind = ev.actual_indicator
+    unit_ids = sorted(grp["unit_id"].unique().tolist())
+    figs = _figures(actual_ind, unit_ids, period)
+    grp = grp.merge(figs, on="unit_id", how="left")
+    grp["mode"] = ev.mode
+    grp["actual_indicator_code"] = actual_ind.code
+    grp["source"] = grp["source"].where(grp["source"].astype(bool), grp["now_source"].fillna(""))
+    grp["is_synthetic"] = grp["target_is_synthetic"].astype(bool) | grp["now_synthetic"].fillna(False).astype(bool)
+    months = 12 if period.kind == PeriodKind.ANNUAL else period.months_covered
+    higher = indicator.higher_is_better
+
+    fs: ForecastSet | None = None
+    if actual_ind.frequency == Frequency.MONTHLY and period.kind != PeriodKind.QUARTER_CUM:
+        fs = forecast_set(actual_ind, period, grp["unit_code"].unique().tolist())
+    fc = fs.frame.set_index("unit_code") if fs is not None else pd.DataFrame()
+
+    def fc_col(name: str) -> pd.Series:
+        if fc.empty or name not in fc.columns:
+            return pd.Series(np.nan, index=grp.index)
+        return grp["unit_code"].map(fc[name])
+
+    grp["forecast"], grp["forecast_lower"], grp["forecast_upper"] = fc_col("forecast"), fc_col("lower"), \
+        fc_col("upper")
+    grp["forecast_method"] = fc_col("method").fillna("")
+    grp["forecast_method_label"] = fc_col("method_label").fillna("")
+    target = grp["target_value"]
+
+    if ev.mode == "flow":
+        basis = grp["schedule_basis"].where(grp["schedule_basis"].astype(bool),
+                                            schedule_basis_for(indicator.code))
+        sched = calc.schedule_frame(pd.DataFrame({"months": months, "basis": basis,
+                                                  "last_year_cum": grp["ly_now"],
+                                                  "last_year_total": grp["ly_total"]}))
+        grp["schedule_pct"], grp["schedule_basis"] = sched["schedule_pct"], sched["basis_used"]
+        grp["actual"] = grp["now"]
+        grp["completion_pct"] = calc.completion_pct(grp["now"], target)
+        grp["gap_pts"] = grp["schedule_pct"] - grp["completion_pct"]
+        threshold = target
+    elif ev.mode == "stock":
+        grp["schedule_pct"] = calc.calendar_schedule_pct(np.full(len(grp), months))
+        grp["schedule_basis"] = "calendar"
+        grp["actual"] = grp["now"]
+        grp["completion_pct"] = calc.completion_pct(grp["now"], target, grp["ly_total"])
+        grp["gap_pts"] = grp["schedule_pct"] - grp["completion_pct"]
+        threshold = target
+    elif ev.mode == "nominal_growth":
+        grp["schedule_pct"], grp["schedule_basis"] = 100.0, ""
+        grp["actual"] = yoy_growth_pct(grp["now"], grp["ly_now"])
+        grp["completion_pct"] = calc.completion_pct(grp["actual"], target)
+        grp["gap_pts"] = calc.direct_gap_pts(grp["actual"], target, higher)
+        ly = grp["ly_total"].where(grp["ly_total"] > 0)
+        for col in ("forecast", "forecast_lower", "forecast_upper"):
+            grp[col] = (grp[col] / ly - 1.0) * 100.0
+        threshold = ly * (1.0 + target / 100.0)  # the level the growth target implies
+    else:  # direct
+        grp["schedule_pct"], grp["schedule_basis"] = 100.0, ""
+        grp["actual"] = grp["now"]
+        grp["completion_pct"] = calc.completion_pct(grp["now"], target)
+        grp["gap_pts"] = calc.direct_gap_pts(grp["now"], target, higher)
+        threshold = target
+
+    # Probability of meeting the target and "forecast to miss" from the same error distribution.
+    grp["prob_meet"] = np.nan
+    if fs is not None and len(fs.errors):
+        level_fc = grp["unit_code"].map(fc["forecast"]) if not fc.empty else pd.Series(np.nan, index=grp.index)
+        grp["prob_meet"] = fcalc.prob_at_least(level_fc.to_numpy(dtype=float), fs.errors,
+                                               np.asarray(threshold, dtype=float), fs.dist.family, higher)
+    if ev.mode == "nominal_growth":
+        miss = grp["forecast"] < target if higher else grp["forecast"] > target
+    else:
+        miss = grp["forecast"] < target if higher else grp["forecast"] > target
+    grp["forecast_miss"] = miss.where(grp["forecast"].notna(), False).astype(bool)
+    dec = int(indicator.decimals)
+    unit = actual_ind.measure_unit if ev.mode == "direct" else indicator.measure_unit
+    grp["forecast_text"] = [_value_text(v, ev.mode, unit, dec) for v in grp["forecast"]]
+    grp["target_text"] = [_value_text(v, ev.mode if ev.mode != "flow" else "flow", unit, dec)
+                          for v in grp["target_value"]]
+    if ev.mode == "nominal_growth" or (ev.mode == "direct" and actual_ind.value_kind == ValueKind.RATE):
+        grp["forecast_text"] = [f"增长{v:.1f}%" if pd.notna(v) else "—" for v in grp["forecast"]]
+        grp["target_text"] = [f"增长{v:g}%" for v in grp["target_value"]]
+    return grp
+
+
+def _value_text(v: float, mode: str, unit: str, decimals: int) -> str:
+    if v is None or pd.isna(v):
+        return "—"
+    if unit == "%":
+        return f"{v:.1f}%"
+    return f"{v:,.{decimals}f}{unit}"
+
+
+def warning_list(period: Period, *, unit_codes: list[str] | None = None,
+                 indicator_codes: list[str] | None = None, rules: RuleSet | None = None) -> pd.DataFrame:
+    """Targets lit red or yellow now, or last period (then '转绿'), red first, then by gap; with the change
+    since the previous period (新亮红灯, 转绿, 由黄转红, 持续红灯 …)."""
+    now = target_progress(period, unit_codes=unit_codes, indicator_codes=indicator_codes, rules=rules)
+    prev_period = period.previous() if period.kind != PeriodKind.ANNUAL else None
+    if prev_period is not None and not now.empty:
+        prev = target_progress(prev_period, unit_codes=unit_codes, indicator_codes=indicator_codes, rules=rules)
+        prev_light = dict(zip(prev["target_id"], prev["light"], strict=True))
+    else:
+        prev_light = {}
+    now["previous_light"] = now["target_id"].map(prev_light).fillna("none")
+    now["previous_light_label"] = now["previous_light"].map(calc.LIGHT_LABELS)
+    now["change"] = [calc.light_change(p, c) for p, c in zip(now["previous_light"], now["light"], strict=True)]
+    warn = now["light"].isin(["red", "yellow"]) | now["previous_light"].isin(["red", "yellow"])
+    out = now[warn].copy()
+    out["_sev"] = out["light"].map(calc.LIGHT_SEVERITY)
+    out = out.sort_values(["_sev", "gap_pts"], ascending=[True, False], na_position="last")
+    return out.drop(columns="_sev").reset_index(drop=True)[[*PROGRESS_COLUMNS, *WARNING_EXTRA]]
+
+
+# --- decomposition ------------------------------------------------------------------------------------
+
+def decomposition(indicator: Indicator, year: int, kind: str, parent: Unit) -> dict[str, object]:
+    """The whole's level target against its direct children's (admin hierarchy), and the parks' sum shown
+    beside it (parks sit inside counties, so they are not added to the counties)."""
+    children = list(UnitLink.objects.filter(hierarchy__code="admin", parent=parent)
+                    .exclude(child__kind="park").values_list("child_id", flat=True))
+    park_ids = list(UnitLink.objects.filter(hierarchy__code="admin", child__kind="park",
+                                            parent_id__in=[*children, parent.id]).values_list("child_id", flat=True))
+    qs = Target.objects.filter(indicator=indicator, year=year, kind=kind, target_type=TargetType.LEVEL)
+    whole = qs.filter(unit=parent).values_list("value", flat=True).first()
+    parts = list(qs.filter(unit_id__in=children).select_related("unit").order_by("unit__sort_order"))
+    parks = list(qs.filter(unit_id__in=park_ids).select_related("unit").order_by("unit__sort_order"))
+    check = calc.decomposition_check(float(whole), [float(t.value) for t in parts],
+                                     measure_unit=indicator.measure_unit, decimals=indicator.decimals) \
+        if whole is not None else None
+    return {"indicator": indicator, "year": year, "kind": kind, "kind_label": calc.KIND_LABELS[kind],
+            "parent": parent, "whole": float(whole) if whole is not None else None, "parts": parts,
+            "children_count": len(children), "missing": len(children) - len(parts), "check": check,
+            "parks": parks, "parks_sum": sum(float(t.value) for t in parks)}
