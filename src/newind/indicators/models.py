@@ -181,8 +181,10 @@ class DerivedFigure(models.Model):
     a nominal year-on-year growth, or a rank. Rebuilt per period (delete + bulk insert), never edited;
     see newind.indicators.derived. Published comparable-price growth is never recomputed here."""
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    # No single-column FK indexes: rows are read by period (index below) and rebuilt by period, and every
+    # extra index slows the bulk rebuild.
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+", db_index=False)
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False)
     year = models.SmallIntegerField("年份")
     period_kind = models.CharField("时期类型", max_length=1, choices=[(k.value, k.name) for k in PeriodKind])
     period_n = models.SmallIntegerField("截至季/月", default=0)
