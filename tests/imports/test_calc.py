@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newind.imports import calc
+from newind.imports import calc, tables
 
 
 @pytest.mark.parametrize("raw,text", [
@@ -80,14 +80,14 @@ def test_mangled_industry_codes(text, numeric, bad):
     ("2016年各市州主要指标", "2016年"), ("2017年一季度", "2017年一季度"), ("各县市区", ""),
 ])
 def test_title_period(title, period):
-    assert calc.title_period(title) == period
+    assert tables.title_period(title) == period
 
 
 def test_title_indicator_takes_the_longest_name():
     names = {"地区生产总值", "生产总值", "gdp", "地区生产总值增速"}
-    assert calc.title_indicator("2012—2016年各市州地区生产总值（亿元）", names) == "地区生产总值"
-    assert calc.title_indicator("各市州地区生产总值增速", names) == "地区生产总值增速"
-    assert calc.title_indicator("各县市区", names) == ""
+    assert tables.title_indicator("2012—2016年各市州地区生产总值（亿元）", names) == "地区生产总值"
+    assert tables.title_indicator("各市州地区生产总值增速", names) == "地区生产总值增速"
+    assert tables.title_indicator("各县市区", names) == ""
 
 
 @given(st.decimals(min_value=Decimal("-1e12"), max_value=Decimal("1e12"), places=4, allow_nan=False,

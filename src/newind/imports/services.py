@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import transaction
 
 from newind.core.errors import AppError, Problem, forbidden
-from newind.imports import calc, parsing
+from newind.imports import calc, parsing, tables
 from newind.indicators.models import ImportBatch, Indicator, Release
 from newind.indicators.periods import Period, PeriodKind
 from newind.indicators.services import (
@@ -159,7 +159,7 @@ def prepare_import(data: bytes, file_name: str, options: ImportOptions | None = 
     frames = []
     found_any = False
     for sheet in sheets:
-        records, layout = calc.sheet_records(sheet.cells, sheet.name, names, problems, defaults)
+        records, layout = tables.sheet_records(sheet.cells, sheet.name, names, problems, defaults)
         if layout is None:
             continue
         found_any = True
