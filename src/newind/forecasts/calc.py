@@ -160,9 +160,10 @@ def errors_for_month(errors_by_n: dict[int, list[float]], n: int) -> np.ndarray:
 def backtest_cases(cube: Cube, family: str, ets_by_year_n: dict[tuple[int, int], np.ndarray] | None = None,
                    months: Sequence[int] = tuple(range(2, 12))) -> pd.DataFrame:
     """Replay every past year month by month: one row per (unit, year, n, method) with forecast, actual
-    (the year's 1—12月 figure) and error. A year is replayed when it and the year before are complete."""
-    rows = []
+    (the year's 1—12月 figure) and error. A year is replayed when it has 1—12月 figures."""
     methods = FLOW_METHODS if family == "flow" else POINT_METHODS
+    parts: dict[str, list[np.ndarray]] = {k: [] for k in ("unit", "year", "n", "method", "forecast", "actual")}
+    units = np.asarray(cube.units, dtype=object)
     for yi, year in enumerate(cube.years):
         if yi == 0:
             continue
@@ -171,16 +172,22 @@ def backtest_cases(cube: Cube, family: str, ets_by_year_n: dict[tuple[int, int],
             continue
         for n in months:
             if family == "flow":
-                ets = (ets_by_year_n or {}).get((year, n))
-                f = flow_forecasts(cube, year, n, ets)
+                f = flow_forecasts(cube, year, n, (ets_by_year_n or {}).get((year, n)))
             else:
                 f = point_forecasts(cube, year, n)
             for method in methods:
-                rows.append(pd.DataFrame({"unit_code": cube.units, "year": year, "n": n, "method": method,
-                                          "forecast": f[method].to_numpy(), "actual": actual}))
-    if not rows:
+                parts["unit"].append(units)
+                parts["year"].append(np.full(len(units), year))
+                parts["n"].append(np.full(len(units), n))
+                parts["method"].append(np.full(len(units), method, dtype=object))
+                parts["forecast"].append(f[method].to_numpy(dtype=float))
+                parts["actual"].append(actual)
+    if not parts["unit"]:
         return pd.DataFrame(columns=["unit_code", "year", "n", "method", "forecast", "actual", "error"])
-    cases = pd.concat(rows, ignore_index=True)
+    cases = pd.DataFrame({"unit_code": np.concatenate(parts["unit"]), "year": np.concatenate(parts["year"]),
+                          "n": np.concatenate(parts["n"]), "method": np.concatenate(parts["method"]),
+                          "forecast": np.concatenate(parts["forecast"]),
+                          "actual": np.concatenate(parts["actual"])})
     cases = cases[np.isfinite(cases["forecast"]) & np.isfinite(cases["actual"])].reset_index(drop=True)
     cases["error"] = forecast_errors(cases["actual"].to_numpy(), cases["forecast"].to_numpy(), family)
     return cases
@@ -188,17 +195,24 @@ def backtest_cases(cube: Cube, family: str, ets_by_year_n: dict[tuple[int, int],
 
 def _leave_one_year_out_coverage(cases: pd.DataFrame, family: str) -> pd.Series:
     """Share of cases inside the 80% interval built from the OTHER years' errors (honest coverage)."""
-    hits = pd.Series(np.nan, index=cases.index)
-    for _key, grp in cases.groupby(["method", "n"], sort=False):
-        for year in grp["year"].unique():
-            own = grp["year"] == year
-            others = grp.loc[~own, "error"].to_numpy()
-            if np.isfinite(others).sum() < 3:
+    hits = np.full(len(cases), np.nan)
+    err = cases["error"].to_numpy(dtype=float)
+    fc = cases["forecast"].to_numpy(dtype=float)
+    act = cases["actual"].to_numpy(dtype=float)
+    yrs = cases["year"].to_numpy()
+    q = [(1 - INTERVAL_LEVEL) / 2, 1 - (1 - INTERVAL_LEVEL) / 2]
+    for idx in cases.groupby(["method", "n"], sort=False).indices.values():
+        e, y = err[idx], yrs[idx]
+        for year in np.unique(y):
+            own = y == year
+            others = e[~own]
+            others = others[np.isfinite(others)]
+            if others.size < 3:
                 continue
-            lo, hi = interval(grp.loc[own, "forecast"].to_numpy(), others, family)
-            a = grp.loc[own, "actual"].to_numpy()
-            hits.loc[grp.index[own]] = ((a >= lo) & (a <= hi)).astype(float)
-    return hits
+            lo, hi = np.quantile(others, q)
+            f, a = fc[idx][own], act[idx][own]
+            hits[idx[own]] = ((a >= apply_error(f, lo, family)) & (a <= apply_error(f, hi, family))).astype(float)
+    return pd.Series(hits, index=cases.index)
 
 
 def summarise_backtest(cases: pd.DataFrame, family: str) -> pd.DataFrame:
