@@ -1,0 +1,309 @@
+"""Login as an assessor would test it: lock-out, idle timeout, forced password change, sessions, TOTP, policy."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import pyotp
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
+from django.test import Client
+from django.utils import timezone
+
+from newind.accounts.middleware import LAST_ACTIVITY
+from newind.accounts.models import LoginSession, Profile, SecurityPolicy
+from newind.accounts.services import create_user
+from newind.audit.models import AuditEntry
+from newind.audit.services import verify_chain
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = "/accounts/login/"
+
+
+def login(client: Client, username: str, password: str, next_url: str = "/"):  # type: ignore[no-untyped-def]
+    return client.post(LOGIN, {"username": username, "password": password, "next": next_url})
+
+
+def actions(**filters: object) -> list[str]:
+    return list(AuditEntry.objects.filter(**filters).order_by("id").values_list("action", flat=True))
+
+
+# --- nothing is readable anonymously ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", ["/", "/benchmark/", "/imports/", "/audit/", "/accounts/sessions/", "/admin/"])
+def test_anonymous_pages_redirect_to_the_login_page(client, url) -> None:  # type: ignore[no-untyped-def]
+    response = client.get(url, follow=True)
+    # (the admin's own login page hands over to the platform's login, which has lock-out and TOTP)
+    assert response.redirect_chain and response.redirect_chain[-1][0].startswith(LOGIN)
+    assert response.status_code == 200 and "用户名" in response.content.decode()
+
+
+def test_anonymous_api_gets_401_json(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/api/benchmark/options")
+    assert response.status_code == 401
+    assert "请先登录" in response.json()["message"]
+
+
+def test_login_page_and_healthz_are_public_and_carry_security_headers(client) -> None:  # type: ignore[no-untyped-def]
+    page = client.get(LOGIN)
+    assert page.status_code == 200
+    assert "登录" in page.content.decode() and "csrfmiddlewaretoken" in page.content.decode()
+    csp = page["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert page["X-Frame-Options"] == "DENY" and page["X-Content-Type-Options"] == "nosniff"
+    assert client.get("/healthz").status_code == 200
+
+
+# --- password login, audit, sessions ------------------------------------------------------------------
+
+
+def test_login_succeeds_records_the_session_and_audits_it(cast) -> None:  # type: ignore[no-untyped-def]
+    client = Client()
+    response = login(client, "yyx_rep", cast.PASSWORD, "/benchmark/")
+    assert response.status_code == 302 and response["Location"] == "/benchmark/"
+    assert LoginSession.objects.filter(user=cast.yyx_rep, ended_at__isnull=True).count() == 1
+    entry = AuditEntry.objects.filter(action="login").latest("id")
+    assert entry.actor == "yyx_rep" and entry.ip == "127.0.0.1"
+    home = client.get("/")
+    assert "岳阳县填报员" in home.content.decode() and "单位填报员" in home.content.decode()
+    assert home["Cache-Control"] == "no-store, private"
+    client.post("/accounts/logout/")
+    assert "logout" in actions(actor="yyx_rep")
+    assert client.get("/").status_code == 302
+
+
+def test_the_login_form_rejects_a_post_without_csrf_token(cast) -> None:  # type: ignore[no-untyped-def]
+    client = Client(enforce_csrf_checks=True)
+    response = login(client, "yyx_rep", cast.PASSWORD)
+    assert response.status_code == 403
+
+
+def test_five_failures_lock_the_account_for_15_minutes_and_the_lockout_is_audited(cast) -> None:  # type: ignore[no-untyped-def]
+    from axes.models import AccessAttempt
+
+    client = Client()
+    for _ in range(4):
+        response = login(client, "yx_rep", "wrong-Password-1")
+        assert response.status_code == 200 and "正确的" in response.content.decode()
+    response = login(client, "yx_rep", "wrong-Password-1")
+    assert response.status_code == 403 and "已临时锁定" in response.content.decode()
+    # While locked, even the right password is refused.
+    response = login(client, "yx_rep", cast.PASSWORD)
+    assert response.status_code == 403
+    assert "_auth_user_id" not in client.session
+    # (django-axes signals the lock-out at the 5th failure and again at each attempt while locked)
+    assert actions(action="login.lockout")
+    assert len(actions(action="login.failed", actor="yx_rep")) >= 5
+    # Another account is not affected.
+    assert login(Client(), "yyx_rep", cast.PASSWORD).status_code == 302
+    # 16 minutes later the lock has expired.
+    AccessAttempt.objects.update(attempt_time=timezone.now() - dt.timedelta(minutes=16))
+    assert login(client, "yx_rep", cast.PASSWORD).status_code == 302
+    assert verify_chain().ok
+
+
+def test_the_security_admin_can_change_the_lockout_threshold(cast) -> None:  # type: ignore[no-untyped-def]
+    admin = Client()
+    admin.force_login(cast.secadmin)
+    page = admin.get("/accounts/security/")
+    assert page.status_code == 200 and "连续登录失败几次后锁定账号" in page.content.decode()
+    response = admin.post("/accounts/security/", {"failure_limit": 3, "lockout_minutes": 30,
+                                                  "idle_timeout_minutes": 20, "password_min_length": 10,
+                                                  "password_min_classes": 3})
+    assert response.status_code == 302
+    assert SecurityPolicy.objects.get().failure_limit == 3
+    entry = AuditEntry.objects.filter(action="settings.change").latest("id")
+    assert entry.before["failure_limit"] == 5 and entry.after["failure_limit"] == 3 and entry.actor == "secadmin"
+    client = Client()
+    for _ in range(3):
+        response = login(client, "yx_rep", "wrong-Password-1")
+    assert response.status_code == 403
+    # Out of bounds values are refused with a Chinese message and nothing is saved.
+    response = admin.post("/accounts/security/", {"failure_limit": 100, "lockout_minutes": 30,
+                                                  "idle_timeout_minutes": 20, "password_min_length": 4,
+                                                  "password_min_classes": 3})
+    assert response.status_code == 200 and "不能大于 10" in response.content.decode()
+    assert "不能小于 8" in response.content.decode()
+    assert SecurityPolicy.objects.get().failure_limit == 3
+
+
+@pytest.mark.parametrize("who", ["sysadmin", "auditor", "office", "yyx_rep"])
+def test_only_the_security_admin_changes_security_settings(client_as, who) -> None:  # type: ignore[no-untyped-def]
+    client = client_as(who)
+    assert client.get("/accounts/security/").status_code == 403
+    response = client.post("/accounts/security/", {"failure_limit": 10, "lockout_minutes": 5,
+                                                   "idle_timeout_minutes": 120, "password_min_length": 8,
+                                                   "password_min_classes": 2})
+    assert response.status_code == 403
+    assert not SecurityPolicy.objects.exists()
+
+
+# --- idle timeout --------------------------------------------------------------------------------------
+
+
+def test_idle_for_31_minutes_logs_out_and_is_audited(cast) -> None:  # type: ignore[no-untyped-def]
+    client = Client()
+    login(client, "leader", cast.PASSWORD)
+    assert client.get("/").status_code == 200
+    session = client.session
+    session[LAST_ACTIVITY] = time.time() - 31 * 60
+    session.save()
+    response = client.get("/benchmark/")
+    assert response.status_code == 302 and "timeout=1" in response["Location"]
+    assert client.get("/").status_code == 302  # logged out for good
+    page = client.get(response["Location"])
+    assert "30 分钟未操作" in page.content.decode()
+    assert actions(action="logout.idle", actor="leader") == ["logout.idle"]
+
+
+def test_activity_within_the_idle_limit_keeps_the_session(cast) -> None:  # type: ignore[no-untyped-def]
+    client = Client()
+    login(client, "leader", cast.PASSWORD)
+    session = client.session
+    session[LAST_ACTIVITY] = time.time() - 29 * 60
+    session.save()
+    assert client.get("/").status_code == 200
+
+
+# --- forced password change ----------------------------------------------------------------------------
+
+
+def test_an_initial_password_must_be_changed_before_anything_else(reference_data) -> None:  # type: ignore[no-untyped-def]
+    create_user("newrep", "reporter", password="Initial-2017", unit_code="430621", name="新填报员")
+    client = Client()
+    response = login(client, "newrep", "Initial-2017", "/benchmark/")
+    assert response.status_code == 302
+    response = client.get("/benchmark/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/password/")
+    assert client.get("/api/benchmark/options").status_code == 403
+    page = client.get("/accounts/password/")
+    assert "初始密码" in page.content.decode()
+    # A new password that breaks the policy is refused, naming the rule.
+    response = client.post("/accounts/password/", {"old_password": "Initial-2017", "new_password1": "abcdefgh",
+                                                   "new_password2": "abcdefgh"})
+    assert response.status_code == 200 and "至少 3 类" in response.content.decode()
+    assert Profile.objects.get(user__username="newrep").must_change_password
+    response = client.post("/accounts/password/", {"old_password": "Initial-2017", "new_password1": "Yueyang#Good7",
+                                                   "new_password2": "Yueyang#Good7", "next": "/benchmark/"})
+    assert response.status_code == 302 and response["Location"] == "/benchmark/"
+    assert not Profile.objects.get(user__username="newrep").must_change_password
+    assert client.get("/").status_code == 200  # still signed in after the change
+    assert "password.change" in actions(actor="newrep")
+
+
+# --- sessions ------------------------------------------------------------------------------------------
+
+
+def test_the_security_admin_lists_and_ends_a_session(cast) -> None:  # type: ignore[no-untyped-def]
+    user_client = Client()
+    login(user_client, "yyx_rev", cast.PASSWORD)
+    assert user_client.get("/").status_code == 200
+    admin = Client()
+    login(admin, "secadmin", cast.PASSWORD)
+    page = admin.get("/accounts/sessions/")
+    assert page.status_code == 200 and "yyx_rev" in page.content.decode()
+    ls = LoginSession.objects.get(user=cast.yyx_rev, ended_at__isnull=True)
+    response = admin.post(f"/accounts/sessions/{ls.pk}/end/")
+    assert response.status_code == 302
+    assert not Session.objects.filter(session_key=ls.session_key).exists()
+    ls.refresh_from_db()
+    assert ls.ended_at is not None and ls.ended_by == "secadmin"
+    assert user_client.get("/").status_code == 302  # the user must sign in again
+    entry = AuditEntry.objects.filter(action="session.end").latest("id")
+    assert entry.actor == "secadmin" and "yyx_rev" in entry.summary
+
+
+@pytest.mark.parametrize("who", ["sysadmin", "auditor", "office", "leader"])
+def test_only_the_security_admin_may_end_sessions(cast, who) -> None:  # type: ignore[no-untyped-def]
+    victim = Client()
+    login(victim, "yyx_rev", cast.PASSWORD)
+    ls = LoginSession.objects.get(user=cast.yyx_rev)
+    other = Client()
+    other.force_login(getattr(cast, who))
+    assert other.get("/accounts/sessions/").status_code == 403
+    assert other.post(f"/accounts/sessions/{ls.pk}/end/").status_code == 403
+    assert victim.get("/").status_code == 200
+
+
+# --- TOTP ----------------------------------------------------------------------------------------------
+
+
+def test_totp_enrolment_then_login_asks_for_the_code(cast) -> None:  # type: ignore[no-untyped-def]
+    client = Client()
+    login(client, "office", "Office-Pass-2017")
+    page = client.get("/accounts/me/totp/")
+    assert page.status_code == 200
+    secret = client.session["newind_pending_totp_secret"]
+    assert secret in page.content.decode() and "otpauth://totp/" in page.content.decode()
+    response = client.post("/accounts/me/totp/", {"code": "000000" if pyotp.TOTP(secret).now() != "000000"
+                                                  else "111111"})
+    assert response.status_code == 200 and "动态口令不正确" in response.content.decode()
+    response = client.post("/accounts/me/totp/", {"code": pyotp.TOTP(secret).now()})
+    assert response.status_code == 302
+    profile = Profile.objects.get(user=cast.office)
+    assert profile.totp_enabled and profile.totp_secret == secret
+    client.post("/accounts/logout/")
+
+    fresh = Client()
+    response = login(fresh, "office", "Office-Pass-2017", "/benchmark/")
+    assert response.status_code == 302 and response["Location"] == "/accounts/login/totp/"
+    assert fresh.get("/").status_code == 302  # the password alone did not sign in
+    wrong = "123456" if pyotp.TOTP(secret).now() != "123456" else "654321"
+    response = fresh.post("/accounts/login/totp/", {"code": wrong})
+    assert response.status_code == 200 and "动态口令不正确" in response.content.decode()
+    response = fresh.post("/accounts/login/totp/", {"code": pyotp.TOTP(secret).now()})
+    assert response.status_code == 302 and response["Location"] == "/benchmark/"
+    assert fresh.get("/").status_code == 200
+    assert {"totp.enable", "login.totp_failed", "login"} <= set(actions())
+
+
+def test_five_wrong_codes_send_the_user_back_to_the_password(cast) -> None:  # type: ignore[no-untyped-def]
+    secret = pyotp.random_base32()
+    Profile.objects.filter(user=cast.leader).update(totp_secret=secret, totp_enabled=True)
+    client = Client()
+    login(client, "leader", cast.PASSWORD)
+    wrong = "123456" if pyotp.TOTP(secret).now() != "123456" else "654321"
+    for _ in range(5):
+        response = client.post("/accounts/login/totp/", {"code": wrong})
+    assert response.status_code == 302 and response["Location"] == LOGIN
+    assert client.post("/accounts/login/totp/", {"code": pyotp.TOTP(secret).now()})["Location"] == LOGIN
+    assert client.get("/").status_code == 302
+
+
+# --- password storage and policy ----------------------------------------------------------------------
+
+
+def test_argon2_is_the_production_hasher(settings, reference_data) -> None:  # type: ignore[no-untyped-def]
+    from newind import settings as project_settings
+
+    assert project_settings.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    settings.PASSWORD_HASHERS = project_settings.PASSWORD_HASHERS
+    user = create_user("hashme", "leader", password="Hash-Me-2017")
+    assert user.password.startswith("argon2")
+    assert get_user_model().objects.get(username="hashme").check_password("Hash-Me-2017")
+
+
+@pytest.mark.parametrize(("password", "ok", "reason"), [
+    ("Short1!", False, "太短"),  # 7 characters
+    ("abcdefgh", False, "至少 3 类"),  # one class
+    ("abcdefg1", False, "至少 3 类"),  # two classes
+    ("Kxqvbzm7", True, ""),  # upper, lower, digit
+    ("abcdef1!", True, ""),  # lower, digit, special
+    ("岳阳abcd12", True, ""),  # Chinese characters count as special characters
+    ("Password1", False, "常见"),  # three classes, but a common password
+    ("Yyx_rep2017", False, "相似"),  # too similar to the username
+])
+def test_password_policy(reference_data, password, ok, reason) -> None:  # type: ignore[no-untyped-def]
+    from newind.core.errors import AppError
+
+    if ok:
+        create_user("yyx_rep", "reporter", password=password, unit_code="430621")
+        return
+    with pytest.raises(AppError) as exc:
+        create_user("yyx_rep", "reporter", password=password, unit_code="430621")
+    assert any(reason in str(p) for p in exc.value.problems), exc.value.problems
+    assert not get_user_model().objects.filter(username="yyx_rep").exists()
