@@ -344,7 +344,7 @@ def share_target_path(unit_values: Sequence[float], province_values: Sequence[fl
     diff = float(req["differential_pp"])
     verb = "快" if diff >= 0 else "慢"
     msg = (f"{base_year}年占全省{share0:.2f}%；要在{by_year}年达到{target_share_pct:g}%，在全省每年增长"
-           f"{province_growth_pct:g}%的假设下，今后{n}年每年需增长{req['required_growth_pct']:.2f}%，"
+           f"{province_growth_pct:.2f}%的假设下，今后{n}年每年需增长{req['required_growth_pct']:.2f}%，"
            f"比全省{verb}{abs(diff):.2f}个百分点。")
     if recent is not None:
         msg += (f"近{k}年平均每年比全省{'快' if recent >= 0 else '慢'}{abs(recent):.2f}个百分点，"

@@ -287,3 +287,49 @@ def decomposition(indicator: Indicator, year: int, kind: str, parent: Unit) -> d
             "parent": parent, "whole": float(whole) if whole is not None else None, "parts": parts,
             "children_count": len(children), "missing": len(children) - len(parts), "check": check,
             "parks": parks, "parks_sum": sum(float(t.value) for t in parks)}
+
+
+# --- share target --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ShareTarget:
+    indicator: Indicator
+    unit: Unit
+    province: Unit
+    path: calc.SharePath
+    province_growth_assumed: bool  # True when the province's growth was taken from its recent trend
+    years: list[int]
+    is_synthetic: bool
+    source: str
+
+
+def share_target(indicator_code: str, unit_code: str, *, target_share_pct: float, by_year: int,
+                 province_code: str = "430000", province_growth_pct: float | None = None,
+                 recent_years: int = 3) -> ShareTarget:
+    """A share target (e.g. 12% of the province's GDP by 2020) read against the stored annual figures."""
+    from newind.core.errors import AppError
+    from newind.indicators.queries import current_values, indicator_by_code
+    from newind.units.queries import unit_by_code
+
+    indicator = indicator_by_code(indicator_code)
+    if not indicator.additive:
+        raise AppError(f"「{indicator.name}」不是可加总的总量指标，不能计算占全省比重：请选择地区生产总值等总量指标。")
+    unit, province = unit_by_code(unit_code), unit_by_code(province_code)
+    frame = current_values(indicator, unit_ids=[unit.id, province.id], period_kind=PeriodKind.ANNUAL)
+    wide = frame.pivot_table(index="year", columns="unit_code", values="value", aggfunc="last").dropna()
+    if unit.code not in wide.columns or province.code not in wide.columns or len(wide) < 2:
+        raise AppError(f"缺少{unit.name}或{province.name}的「{indicator.name}」年度数据（至少需要两年）："
+                       "请先导入年度数据。")
+    wide = wide.sort_index()
+    years = [int(y) for y in wide.index]
+    assumed = province_growth_pct is None
+    if province_growth_pct is None:
+        k = min(recent_years, len(wide) - 1)
+        p = wide[province.code].to_numpy()
+        province_growth_pct = float(((p[-1] / p[-1 - k]) ** (1.0 / k) - 1.0) * 100.0)
+    path = calc.share_target_path(wide[unit.code].tolist(), wide[province.code].tolist(), years,
+                                  target_share_pct=target_share_pct, by_year=by_year,
+                                  province_growth_pct=province_growth_pct, recent_years=recent_years)
+    used = frame[frame["year"].isin(years)]
+    sources = "；".join(sorted(set(used["source"].astype(str)))[:3])
+    return ShareTarget(indicator, unit, province, path, assumed, years, bool(used["is_synthetic"].any()), sources)
