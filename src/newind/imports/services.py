@@ -95,7 +95,8 @@ def _display_rows(frame: pd.DataFrame, limit: int | None, *, with_old: bool) -> 
             "old": rec.get("old_value") if with_old else None, "new": rec["value"],
             "old_text": calc.decimal_text(rec.get("old_value")) if with_old else "",
             "new_text": calc.decimal_text(rec["value"]),
-            "original": rec.get("original", ""), "sheet": rec.get("sheet"), "row": rec.get("row"),
+            "original": rec.get("original", ""), "source": rec["source"], "sheet": rec.get("sheet"),
+            "row": rec.get("row"),
         })
     return rows
 
