@@ -94,7 +94,10 @@ def test_confirm_only_accepts_a_file_this_session_uploaded(reference_data, offic
                                                              django_user_model):
     path = make_csv("地区,年份,指标,数值\n岳阳市,2016,gdp,3100.87\n")
     fields = confirm_fields(upload(office_client, path))
-    other = django_user_model.objects.create_user("other", is_staff=True)
+    from newind.accounts.models import Profile, Role
+
+    other = django_user_model.objects.create_user("other")
+    Profile.objects.create(user=other, role=Role.OFFICE, must_change_password=False)
     client.force_login(other)
     response = client.post("/imports/confirm/", fields)
     assert response.status_code == 403 and Observation.objects.count() == 0
@@ -115,11 +118,23 @@ def test_anonymous_users_are_sent_to_login(db, client):
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
-def test_users_who_are_not_office_staff_may_not_import(reference_data, client, django_user_model, make_csv):
-    client.force_login(django_user_model.objects.create_user("visitor"))
+@pytest.mark.parametrize("role", [None, "sysadmin", "leader", "reporter"])
+def test_only_the_office_may_import(reference_data, client, django_user_model, make_csv, role):
+    from newind.accounts.models import Profile
+    from newind.units.queries import unit_by_code
+
+    # No role, the system administrator (三员分立: no business data), a leader (read-only) and a
+    # county reporter (figures go through 数据填报 and review) are all refused.
+    user = django_user_model.objects.create_user("visitor", is_staff=role == "sysadmin")
+    if role:
+        Profile.objects.create(user=user, role=role, must_change_password=False,
+                               **({"unit": unit_by_code("430621")} if role == "reporter" else {}))
+    client.force_login(user)
     assert client.get("/imports/").status_code == 403
-    path = make_csv("地区,年份,指标,数值\n岳阳市,2016,gdp,3100.87\n")
-    assert upload(client, path).status_code == 403 and Observation.objects.count() == 0
+    path = make_csv("地区,年份,指标,数值\n岳阳县,2016,gdp,310\n")
+    response = upload(client, path)
+    assert response.status_code == 403 and "只有市新型工业化办公室可以导入数据" in response.content.decode()
+    assert Observation.objects.count() == 0
 
 
 def test_history_with_a_bad_period_explains_itself(reference_data, office_client):

@@ -111,16 +111,22 @@ def indicator_frame() -> pd.DataFrame:
 def check_import_allowed(user: Any, unit_ids: list[int]) -> None:
     """May this user import figures for these units? The one place the rule lives (tighten it here).
 
-    For now: office staff (is_staff, superusers, or members of the `office` group) may import for any unit;
-    anonymous users and everyone else may not.
+    Imports write published figures directly, without the fill-in/review workflow, so only the
+    市新型工业化办公室 role (which writes every unit) may import; everyone else gets a 403, and anonymous
+    users a 401. The CLI and the demo loader run as the system (user None).
     """
-    if user is None:  # the CLI and the demo loader run as the system
+    if user is None:
         return
     if not getattr(user, "is_authenticated", False):
         raise AppError("请先登录后再导入数据。", status=401, code="unauthenticated")
-    if user.is_staff or user.is_superuser or user.groups.filter(name="office").exists():
-        return
-    raise forbidden("这些单位的数据导入")
+    from newind.accounts.access import Role, can_write_unit, role_of
+
+    if role_of(user) != Role.OFFICE:
+        raise AppError("只有市新型工业化办公室可以导入数据：各单位的数据请通过“数据填报”提交，"
+                       "如需导入权限请联系市新型工业化领导小组办公室。", status=403, code="forbidden")
+    denied = [u for u in unit_ids if not can_write_unit(user, u)]
+    if denied:
+        raise forbidden(f"{len(denied)}个单位的数据导入")
 
 
 def _read_limits() -> dict[str, Any]:
