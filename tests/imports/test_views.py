@@ -140,3 +140,13 @@ def test_only_the_office_may_import(reference_data, client, django_user_model, m
 def test_history_with_a_bad_period_explains_itself(reference_data, office_client):
     response = office_client.get("/imports/history/?indicator=gdp&unit=430000&period=2013年13月")
     assert response.status_code == 400 and "月份13无效" in response.content.decode()
+
+
+def test_the_auditor_may_not_read_figure_history(reference_data, client, django_user_model):
+    from newind.accounts.models import Profile
+
+    user = django_user_model.objects.create_user("auditor")
+    Profile.objects.create(user=user, role="auditor", must_change_password=False)
+    client.force_login(user)
+    response = client.get("/imports/history/?indicator=gdp&unit=430000&period=2013")
+    assert response.status_code == 403

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from newind.accounts.access import require_read_unit
 from newind.core.errors import AppError
 from newind.imports.forms import ConfirmForm, ImportForm
 from newind.imports.queries import figure_history, recent_batches
@@ -93,4 +94,6 @@ def history_page(request: HttpRequest) -> HttpResponse:
     """All versions of one figure: ?indicator=gdp&unit=430000&period=2013."""
     history = figure_history(request.GET.get("indicator", ""), request.GET.get("unit", ""),
                              request.GET.get("period", ""))
+    # Imported figures are published ones; 三员 and users without a role see none (accounts.access).
+    require_read_unit(request.user, history.unit.id, published=True)
     return render(request, "imports/history.html", {"history": history})
