@@ -141,13 +141,16 @@ def headline_sentence(period_short_label: str, indicator_name: str, value: float
 
 
 def pick_target_rows(progress: pd.DataFrame) -> pd.DataFrame:
-    """One target row per (indicator, unit): the binding kind first (hard, then floor, then stretch)."""
+    """One target row per (indicator, unit) for a table cell or a card: the most severe light, so a row
+    never looks better than the warning list says; among equal lights the binding kind (hard, floor,
+    stretch) first."""
     if progress.empty:
         return progress
     order = {k: i for i, k in enumerate(TARGET_KIND_PRIORITY)}
-    ranked = progress.assign(__order=progress["target_kind"].map(order).fillna(len(order)))
-    ranked = ranked.sort_values(["indicator_code", "unit_code", "__order"], kind="stable")
-    return ranked.drop_duplicates(["indicator_code", "unit_code"]).drop(columns="__order")
+    ranked = progress.assign(__light=progress["light"].map(LIGHT_ORDER).fillna(len(LIGHT_ORDER)),
+                             __order=progress["target_kind"].map(order).fillna(len(order)))
+    ranked = ranked.sort_values(["indicator_code", "unit_code", "__light", "__order"], kind="stable")
+    return ranked.drop_duplicates(["indicator_code", "unit_code"]).drop(columns=["__light", "__order"])
 
 
 def sort_by_severity(warnings: pd.DataFrame) -> pd.DataFrame:

@@ -167,10 +167,13 @@ def _key_sentences(overview: Overview) -> list[str]:
               for c, g in growth.items() if c != HEADLINE_INDICATOR]
     if faster:
         out.append("其他主要指标：" + "，".join(faster) + "。")
-    if overview.targets_available and not overview.progress.empty:
-        counts = overview.key["light"].value_counts()
-        out.append(f"全市有年度目标的指标中，绿灯{int(counts.get('green', 0))}项、黄灯{int(counts.get('yellow', 0))}项、"
-                   f"红灯{int(counts.get('red', 0))}项。")
+    progress = overview.progress
+    if overview.targets_available and not progress.empty:
+        own = progress[progress["unit_code"] == overview.city_code]
+        counts = own["light"].value_counts()
+        out.append(f"{overview.city_name}本级年度目标{len(own)}项（含硬指标、底线指标和奋斗目标）："
+                   f"绿灯{int(counts.get('green', 0))}项、黄灯{int(counts.get('yellow', 0))}项、"
+                   f"红灯{int(counts.get('red', 0))}项。表中预警为该指标各项目标中最严重的灯。")
     return out
 
 
@@ -209,7 +212,7 @@ def _league_section(overview: Overview, with_charts: bool) -> Section:
     if name2 != SECOND_INDICATOR:
         columns += [Column(f"{name2}（{unit2}）", "number"), Column(f"{name2}增速（%，{basis2 or '—'}）", "number", 1),
                     Column(f"{name2}增速位次")]
-    columns += [Column("增加值目标完成（%）", "number", 1), Column("预警", "light")]
+    columns += [Column("目标完成（%）", "number", 1), Column("预警", "light")]
     label = GROUP_LABELS.get("yueyang-counties-zones", "县市区")
     table = Table("县市区排名", f"表2  {label}{name}增速排名（{overview.period.label}）", columns, rows,
                   _note(overview, "位次按增速从高到低排列，增速相同者并列。"))
@@ -255,9 +258,11 @@ def _parks_section(overview: Overview) -> Section:
         columns += [Column(f"{name2}（{unit2}）", "number"), Column(f"{name2}增速（%，{basis2 or '—'}）", "number", 1),
                     Column(f"{name2}增速位次")]
     columns += [Column("目标完成（%）", "number", 1), Column("预警", "light")]
-    table = Table("园区排名", f"表3  园区{name}增长排名（{overview.period.label}）", columns, rows,
+    title_name = name if name.startswith("园区") else f"园区{name}"
+    table = Table("园区排名", f"表3  {title_name}增长排名（{overview.period.label}）", columns, rows,
                   _note(overview, "位次按增长从高到低排列，增长相同者并列；名义增长按现价计算。"))
-    return Section("三、园区发展情况", [_league_sentence(frame, "园区", name, main)], [table])
+    return Section("三、园区发展情况", [_league_sentence(frame, "" if name.startswith("园区") else "园区", name, main)],
+                   [table])
 
 
 def _warning_section(overview: Overview) -> Section:
@@ -271,11 +276,17 @@ def _warning_section(overview: Overview) -> Section:
         part = warnings[warnings["light"] == light]
         if part.empty:
             continue
-        items = "；".join(
-            f"{r.unit_name}{r.indicator_name}（{r.target_kind_label}，完成{calc.fmt_number(r.completion_pct, 1)}%，"
-            f"序时进度{calc.fmt_number(r.schedule_pct, 1)}%，责任单位：{r.responsible_unit_name or r.unit_name}）"
-            for r in part.itertuples())
-        paragraphs.append(f"亮{label}{len(part)}项：{items}。")
+        # By unit, in the order of the most severe (the list is sorted by severity).
+        by_unit = part.groupby("unit_name", sort=False)["indicator_name"].agg(
+            lambda s: "、".join(dict.fromkeys(s)))
+        items = "；".join(f"{unit}（{names}）" for unit, names in by_unit.items())
+        paragraphs.append(f"亮{label}{len(part)}项，涉及{len(by_unit)}个单位：{items}。")
+    if "change" in warnings.columns:
+        new_red = warnings[warnings["change"] == "新亮红灯"]
+        if not new_red.empty:
+            paragraphs.append("本月新亮红灯：" + "、".join(
+                f"{r.unit_name}{r.indicator_name}（{r.target_kind_label}）" for r in new_red.itertuples()) + "。")
+    paragraphs.append("各项预警的目标、完成情况、序时进度和责任单位见表4。")
     rows = [[_v(r.light), r.unit_name, str(r.unit_code), r.indicator_name, r.target_kind_label,
              _target_text(r.target_value, r.target_type, r.measure_unit), _v(r.completion_pct), _v(r.schedule_pct),
              _v(r.gap_pts), r.responsible_unit_name or r.unit_name, getattr(r, "change", "") or "",

@@ -13,21 +13,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from newind.core.excel import safe_cell
 from newind.reports import calc
 from newind.reports.content import ReportContent, Table
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _local_safe_cell(value: object) -> object:
-    """Text that a spreadsheet would read as a formula gets a leading apostrophe; numbers pass through."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
-# One line to swap for the project-wide helper once newind.core.excel exists.
-safe_cell = _local_safe_cell
 
 THIN = Side(style="thin", color="999999")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)

@@ -261,7 +261,8 @@ def _key_table(figures: pd.DataFrame, ranked: pd.DataFrame, city_code: str, peri
     key["province_diff_pp"] = key["province_diff_pp"].astype(float)
     key = _attach_targets(key, progress)
     if not forecasts.empty:
-        fc = forecasts[forecasts["unit_code"] == city_code].drop(columns=["unit_code"]).rename(columns={
+        fc = forecasts.loc[forecasts["unit_code"] == city_code, FORECAST_COLUMNS].drop(columns=["unit_code"])
+        fc = fc.rename(columns={
             "forecast": "ye_forecast", "lower": "ye_lower", "upper": "ye_upper", "method": "ye_method",
             "method_label": "ye_method_label", "backtest_mape": "ye_backtest_mape"})
         key = key.merge(fc, on="indicator_code", how="left")
@@ -323,5 +324,5 @@ def _forecasts(period: Period, city_code: str) -> tuple[pd.DataFrame, bool]:
         return _empty(FORECAST_COLUMNS), False
     from newind.forecasts.queries import year_end_forecasts
 
-    frame = year_end_forecasts(period)
+    frame = year_end_forecasts(period, unit_codes=[city_code])
     return (frame if not frame.empty else _empty(FORECAST_COLUMNS)), True

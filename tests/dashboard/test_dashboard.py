@@ -1,0 +1,92 @@
+"""The leaders' dashboard and the report download, through the test client: who may see them, and that they
+show the very ranks and lights the report prints."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from newind.indicators.periods import Period
+from newind.reports.queries import monthly_overview
+
+
+def _chart_data(page: str) -> dict:  # type: ignore[type-arg]
+    m = re.search(r'<script id="dashboard-data" type="application/json">(.*?)</script>', page, re.S)
+    assert m, "the chart data is delivered as json_script"
+    return json.loads(m.group(1))
+
+
+def test_it_shows_the_latest_period_by_default_with_cards_warnings_and_charts(client_as, demo_figures):
+    page = client_as("leader").get("/dashboard/").content.decode()
+    assert "领导驾驶舱" in page and "2017年1—11月" in page  # the latest period with data
+    overview = monthly_overview(Period.month(2017, 11))
+    assert overview.headline_sentence() in page
+    assert page.count('<article class="kpi') == len(overview.key)
+    assert 'id="warnings"' in page and 'id="chart-trend"' in page and 'id="chart-counties"' in page
+    assert "示例数据" in page
+    # CSP-friendly: the only inline <script> is the JSON data block; JS comes from static files.
+    scripts = re.findall(r"<script(?P<attrs>[^>]*)>", page)
+    assert all("src=" in a or 'type="application/json"' in a for a in scripts)
+    assert "onclick" not in page and "onchange" not in page
+
+
+def test_it_shows_the_ranks_the_report_prints(client_as, demo_figures):
+    response = client_as("office").get("/dashboard/?period=2017-03")
+    page = response.content.decode()
+    overview = monthly_overview(Period.month(2017, 3))
+    counties = overview.counties[overview.counties["indicator_code"] == "industrial_va_above_size"]
+    data = _chart_data(page)
+    # The county chart is sorted by the overview's growth; names and values are the overview's own.
+    expected = counties.sort_values("growth_pct", ascending=False)
+    assert data["counties"]["names"] == expected["unit_name"].tolist()
+    assert data["counties"]["values"] == [round(v, 1) for v in expected["growth_pct"]]
+    assert data["trend"]["city"][-1] == round(float(overview.headline["growth_pct"]), 1)
+    # The league table rows: rank, unit, code (the report's own table).
+    rows = re.findall(r"<tr><td class=\"[^\"]*\">([^<]+)</td><td class=\"[^\"]*\">([^<]+)</td>"
+                      r"<td class=\"[^\"]*\">(\d{6}|Z\d{6})</td>", page)
+    by_code = {code: (rank, name) for rank, name, code in rows}
+    for r in counties.itertuples():
+        rank, name = by_code[r.unit_code]
+        assert name == r.unit_name and rank == f"{r.rank}" + ("（并列）" if r.tied else "")
+    rank = int(overview.headline["province_rank"])
+    assert f"全省第 <b>{rank}/14</b> 位" in page
+
+
+def test_screen_mode_and_period_selector(client_as, demo_figures):
+    page = client_as("leader").get("/dashboard/?period=2017-05&mode=screen").content.decode()
+    assert 'class="cockpit screen"' in page
+    assert '<option value="2017-05" selected>2017年1—5月</option>' in page
+    assert 'id="fullscreen-btn"' in page and "普通模式" in page
+
+
+@pytest.mark.parametrize("who", ["yyx_rep", "auditor", "sysadmin"])
+def test_only_the_office_and_leaders_see_the_dashboard(client_as, demo_figures, who):
+    client = client_as(who)
+    assert client.get("/dashboard/").status_code == 403
+    assert client.get("/reports/monthly?period=2017-03&format=xlsx").status_code == 403
+
+
+def test_anonymous_users_are_sent_to_log_in(client, demo_figures):
+    response = client.get("/dashboard/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_a_leader_downloads_the_report_and_the_download_is_audited(client_as, demo_figures):
+    from newind.audit.models import AuditEntry
+
+    response = client_as("leader").get("/reports/monthly?period=2017-03&format=xlsx")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml")
+    assert "attachment" in response["Content-Disposition"]
+    entry = AuditEntry.objects.filter(action="export").latest("id")
+    assert entry.object_id == "2017-03" and "月度调度通报" in entry.summary and entry.actor == "leader"
+
+
+def test_a_bad_period_or_format_is_explained(client_as, demo_figures):
+    client = client_as("office")
+    page = client.get("/dashboard/?period=2030-03").content.decode()
+    assert "没有任何月度数据" in page
+    response = client.get("/reports/monthly?period=2017-03&format=exe")
+    assert response.status_code == 400 and "docx、pdf 或 xlsx" in response.content.decode()
