@@ -16,6 +16,9 @@ def _register_routers() -> None:
     from newind.benchmark.api import router as benchmark_router
 
     api.add_router("/benchmark", benchmark_router)
+    from newind.imports.api import router as imports_router
+
+    api.add_router("/imports", imports_router)
 
 
 _register_routers()

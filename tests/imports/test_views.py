@@ -150,3 +150,20 @@ def test_the_auditor_may_not_read_figure_history(reference_data, client, django_
     client.force_login(user)
     response = client.get("/imports/history/?indicator=gdp&unit=430000&period=2013")
     assert response.status_code == 403
+
+
+def test_history_and_batches_api(reference_data, office_client):
+    from newind.imports.services import import_file
+
+    import_file(HUNAN / "prefectures_annual_2005_2016.csv")
+    data = office_client.get("/api/imports/history", {"indicator": "gdp", "unit": "430000", "period": "2013"}).json()
+    assert [(v["release"], v["value"], v["is_current"]) for v in data["versions"]] == [
+        ("first", "24501.7", False), ("yearbook", "24621.67", True)]
+    assert data["period_label"] == "2013年"
+    batches = office_client.get("/api/imports/batches").json()
+    assert batches[0]["file_name"] == "prefectures_annual_2005_2016.csv" and batches[0]["added"] == 645
+
+
+def test_history_api_needs_login(db, client):
+    response = client.get("/api/imports/history", {"indicator": "gdp", "unit": "430000", "period": "2013"})
+    assert response.status_code == 401 and "请先登录" in response.json()["message"]
