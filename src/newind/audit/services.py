@@ -110,6 +110,11 @@ def record(action: str, *, user: Any, request: HttpRequest | None = None, obj: A
     `obj` fills object type/id from a model instance; `unit` is a Unit or unit id; `before`/`after` are JSON.
     `actor` names an anonymous actor (e.g. the username tried in a failed login).
     """
+    if request is None:
+        # Writes deep inside services (observations, role changes) still get the address of the request.
+        from newind.audit.context import current_request
+
+        request = current_request()
     fields: dict[str, Any] = {"at": timezone.now(), **_actor_fields(user), "ip": client_ip(request),
                               "action": action[:48], "summary": summary[:500],
                               "before": _json_safe(before), "after": _json_safe(after), **_unit_fields(unit)}
@@ -201,3 +206,40 @@ def purge_before(before: dt.date, *, user: Any = None, actor: str = "") -> int:
            after={"before": before.isoformat(), "count": count, "anchor_id": last["id"],
                   "anchor_hash": last["hash"]})
     return count
+
+
+# Above this many units in one write, the log gets one batch-level entry instead of one entry per unit.
+PER_UNIT_ENTRY_LIMIT = 300
+
+
+def record_observation_writes(plan: Any, batch: Any, user: Any, reason: str = "") -> None:
+    """Audit one write of figures (called once by `indicators.services.apply_observation_plan`).
+
+    One entry per unit touched (so the auditor can filter by unit), each with the batch id and the number of
+    figures added and changed; one batch-level entry when a write touches very many units.
+    """
+    import pandas as pd
+
+    parts = [plan.added.assign(_kind="added"), plan.changed.assign(_kind="changed")]
+    frame = pd.concat([p[["unit_id", "indicator_id", "_kind"]] for p in parts if not p.empty], ignore_index=True)
+    if frame.empty:
+        return
+    batch_id = getattr(batch, "id", None)
+    base = {"batch": batch_id, "reason": reason or None}
+    if frame["unit_id"].nunique() > PER_UNIT_ENTRY_LIMIT:
+        counts = frame["_kind"].value_counts()
+        record("observations.write", user=user, object_type="indicators.importbatch", object_id=batch_id or "",
+               summary=f"写入数据：新增 {int(counts.get('added', 0))} 条，变更 {int(counts.get('changed', 0))} 条，"
+                       f"涉及 {frame['unit_id'].nunique()} 个单位（批次 #{batch_id}）。",
+               after={**base, "added": int(counts.get("added", 0)), "changed": int(counts.get("changed", 0)),
+                      "units": int(frame["unit_id"].nunique())})
+        return
+    table = (frame.groupby(["unit_id", "_kind"]).size().unstack(fill_value=0)
+             .reindex(columns=["added", "changed"], fill_value=0))
+    indicators = frame.groupby("unit_id")["indicator_id"].nunique()
+    for unit_id, row in table.iterrows():
+        added, changed = int(row["added"]), int(row["changed"])
+        record("observations.write", user=user, unit=int(unit_id), object_type="indicators.importbatch",
+               object_id=batch_id or "",
+               summary=f"写入数据：新增 {added} 条，变更 {changed} 条，{int(indicators[unit_id])} 项指标（批次 #{batch_id}）。",
+               after={**base, "added": added, "changed": changed})

@@ -183,6 +183,9 @@ def apply_observation_plan(plan: ObservationPlan, batch: ImportBatch | None, use
     new_rows["created_by_id"] = getattr(user, "id", None)
     bulk_insert_observations(new_rows)
     recompute_current(new_rows[KEY].drop_duplicates())
+    from newind.audit.services import record_observation_writes  # every write of figures is audited
+
+    record_observation_writes(plan, batch, user, reason)
     return len(new_rows)
 
 
@@ -259,8 +262,9 @@ def make_batch(file_name: str, sha256: str, user: Any = None, source_kind: str =
 def candidate_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     """Build a candidate frame from dicts with the candidate columns (used by services and tests)."""
     frame = pd.DataFrame(rows, columns=CANDIDATE_COLUMNS)
-    frame["original"] = frame["original"].fillna("")
-    frame["is_synthetic"] = frame["is_synthetic"].fillna(False).astype(bool)
+    # (astype(object): a column absent from every row is all-NaN float, which pandas 3 won't fill with text)
+    frame["original"] = frame["original"].astype(object).fillna("")
+    frame["is_synthetic"] = frame["is_synthetic"].astype(object).fillna(False).astype(bool)
     return frame
 
 
@@ -278,7 +282,16 @@ def revise_observation(indicator: Indicator, unit_id: int, period: Period, value
     plan = plan_observations(candidates)
     if plan.is_noop:
         raise AppError("新数值与现有数值相同，无需修改。")
+    current = Observation.objects.filter(indicator=indicator, unit_id=unit_id, year=period.year,
+                                         period_kind=period.kind.value, period_n=period.n, is_current=True)
+    old = current.values_list("value", flat=True).first()  # for the audit log's before → after
     batch = make_batch(f"修订：{indicator.name} {period.label}", "", user, "revision", plan, [reason])
     apply_observation_plan(plan, batch, user, reason)
+    from newind.audit.services import record  # the revised figure, before → after
+
+    record("observation.revise", user=user, unit=unit_id, object_type="indicators.indicator",
+           object_id=indicator.code, before={"value": old, "period": period.key},
+           after={"value": str(value), "period": period.key, "release": release, "reason": reason},
+           summary=f"修订 {indicator.name} {period.label}：{old} → {value}（{reason}）。")
     return Observation.objects.get(indicator=indicator, unit_id=unit_id, year=period.year,
                                    period_kind=period.kind.value, period_n=period.n, is_current=True)
