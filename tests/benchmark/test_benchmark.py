@@ -83,6 +83,9 @@ def test_metadata_sources_releases_and_not_synthetic(hunan_data: None) -> None:
     assert "National Bureau of Statistics provincial series (public copies)" in data["sources"]
     assert any("China City Statistical Yearbook" in s for s in data["sources"])
     assert {r["code"] for r in data["releases"]} == {"yearbook", "published"}
+    # the gaps are made of 岳阳, 长沙 and 常德's figures only: one source, not the province's
+    assert data["gap_sources"] == [
+        "China City Statistical Yearbook, as compiled in CSMAR CRE_Gdpct (redistributed in a public research repository)"]
     assert data["synthetic"] is False
     assert set(data["share_basis"]) == {"share_of_group_pct", "share_of_province_pct"}
 

@@ -49,6 +49,7 @@ class BenchmarkResult:
     shares_apply: bool
     share_labels: dict[str, str]
     sources: list[str]
+    gap_sources: list[str]  # sources of the unit's own figures and its 标兵/追兵 figures only
     releases: list[dict[str, str]]
     synthetic: bool
     missing: dict[int, list[str]] = field(default_factory=dict)
@@ -107,6 +108,7 @@ class BenchmarkResult:
             "trend": self.trend,
             "narrative": self.narrative,
             "sources": self.sources,
+            "gap_sources": self.gap_sources,
             "releases": self.releases,
             "synthetic": self.synthetic,
         }
@@ -252,9 +254,21 @@ def benchmark(unit_code: str, group_code: str, indicator_code: str, year_from: i
         by_year=by_year, ranking=ranked, trend=trend, narrative=calc.narrative(by_year, ctx),
         period_labels=labels, span_label=span_label, group_size=len(members), shares_apply=shares_apply,
         share_labels=share_labels, sources=sorted(used["source"].dropna().unique().tolist()),
+        gap_sources=_gap_sources(ranked, by_year, unit.code),
         releases=[{"code": r, "label": str(release_labels.get(r, r))} for r in sorted(used["release"].unique())],
         synthetic=synthetic, missing=missing,
     )
+
+
+def _gap_sources(ranked: pd.DataFrame, by_year: pd.DataFrame, unit_code: str) -> list[str]:
+    """Distinct sources of the figures a gap is made of: the unit's own and its neighbours' each year."""
+    pairs = pd.concat([
+        by_year[["year"]].assign(unit_code=unit_code),
+        by_year[["year", "ahead_code"]].rename(columns={"ahead_code": "unit_code"}),
+        by_year[["year", "behind_code"]].rename(columns={"behind_code": "unit_code"}),
+    ]).dropna()
+    used = ranked.merge(pairs, on=["year", "unit_code"])
+    return sorted(used["source"].dropna().unique().tolist())
 
 
 def _span_label(years: list[int], kind: PeriodKind, n: int) -> str:

@@ -36,6 +36,10 @@ def benchmark_page(request: HttpRequest) -> HttpResponse:
         return redirect_to_login(request.get_full_path())
     require_benchmark_access(request.user)
     params = {k: (request.GET.get(k) or v).strip() for k, v in DEFAULTS.items()}
+    if params["period"] and not (request.GET.get("from") or request.GET.get("to")):
+        # A cumulative period alone (e.g. 2017-11) means that one year, not the default span.
+        year = params["period"][:4]
+        params["from"] = params["to"] = year
     options = selector_options(params["group"])
     context: dict[str, Any] = {"params": params, "options": options, "result": None, "error": None}
     try:
