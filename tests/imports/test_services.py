@@ -76,8 +76,8 @@ def test_every_problem_is_listed_at_once(reference_data, make_csv):
     texts = problems_of(excinfo)
     assert len(texts) == 5
     assert texts[0].startswith("第2行第D列：「数值」的值「abc」不是数字")
-    assert texts[1].startswith("第3行第A列：未找到单位「火星市」") and "岳阳市" in texts[1]
-    assert texts[2].startswith("第4行第C列：未知指标「幸福指数」：请使用指标目录中的名称、别名或代码（如")
+    assert texts[1].startswith("第3行第A列：「地区」列：未找到单位「火星市」") and "岳阳市" in texts[1]
+    assert texts[2].startswith("第4行第C列：「指标」列：未知指标「幸福指数」：请使用指标目录中的名称、别名或代码（如")
     assert texts[3].startswith("第5行第D列：「数值」的计量单位「%」与指标的计量单位「亿元」不相容")
     assert texts[4].startswith("第6行第B列：时期「2016年13月」有误")
     assert Observation.objects.count() == 0
@@ -203,7 +203,7 @@ def test_duplicate_figures_with_different_values_name_both_rows(reference_data, 
     with pytest.raises(AppError) as excinfo:
         import_file(path)
     [text] = problems_of(excinfo)
-    assert text.startswith("第4行第D列：与第2行第D列是同一数据") and "3100.87 与 3100.9" in text
+    assert text.startswith("第4行第D列：「数值」列：与第2行第D列是同一数据") and "3100.87 与 3100.9" in text
 
 
 def test_mangled_credit_and_industry_codes_are_refused(reference_data, make_xlsx):

@@ -60,7 +60,7 @@ def test_a_file_with_problems_shows_every_problem_and_writes_nothing(reference_d
     page = response.content.decode()
     assert "有2处问题，未导入任何数据" in page
     assert "第2行第D列：「数值」的值「三千」不是数字" in page
-    assert "第3行第A列：未找到单位「火星市」" in page
+    assert "第3行第A列：「地区」列：未找到单位「火星市」" in page
     assert Observation.objects.count() == 0 and ImportBatch.objects.count() == 0
 
 

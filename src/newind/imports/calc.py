@@ -250,12 +250,22 @@ def _known(items: list[str], limit: int = 8) -> str:
     return f"{shown}等{len(items)}个" if len(items) > limit else shown
 
 
+# Per sheet: the Excel row number of the header and its column letter → header text.
+HeaderMap = dict[str, tuple[int, dict[str, str]]]
+
+
 class _Collector:
-    def __init__(self) -> None:
+    def __init__(self, headers: HeaderMap | None = None) -> None:
         self.problems: list[Problem] = []
         self._seen: set[tuple[object, ...]] = set()
+        self.headers = headers or {}
 
     def add(self, message: str, sheet: str, row: int, column: str) -> None:
+        header_row, names = self.headers.get(sheet, (0, {}))
+        name = names.get(column, "")
+        # Name the column by its header as well as its letter (cells below the header only).
+        if name and int(row) > header_row and f"「{name}」" not in message and not message.startswith(name):
+            message = f"「{name}」列：{message}"
         key = (message, sheet, row, column)
         if key not in self._seen:
             self._seen.add(key)
@@ -269,10 +279,10 @@ class _Collector:
 
 
 def resolve_records(records: pd.DataFrame, indicators: pd.DataFrame, units: pd.DataFrame, *,
-                    release: str | None = None, source: str | None = None,
-                    file_name: str = "") -> Resolved:
+                    release: str | None = None, source: str | None = None, file_name: str = "",
+                    headers: HeaderMap | None = None) -> Resolved:
     """Check every record against the catalogue and the units; build candidate figures column-wise."""
-    out = _Collector()
+    out = _Collector(headers)
     notes: list[str] = []
     warnings: list[str] = []
     r = records.reset_index(drop=True).copy()

@@ -164,6 +164,7 @@ def prepare_import(data: bytes, file_name: str, options: ImportOptions | None = 
     names = set(calc.indicator_name_map(indicators))
     problems: list[Problem] = []
     frames = []
+    headers: calc.HeaderMap = {}
     found_any = False
     for sheet in sheets:
         records, layout = tables.sheet_records(sheet.cells, sheet.name, names, problems, defaults)
@@ -171,12 +172,13 @@ def prepare_import(data: bytes, file_name: str, options: ImportOptions | None = 
             continue
         found_any = True
         frames.append(records)
+        headers[sheet.name] = tables.header_names(layout)
     if not found_any:
         raise AppError("文件中没有找到可识别的数据表：表头应有「地区」（或单位名称/代码）一列，以及年份列、指标列，"
                        "或「指标」「数值」两列。请参照导入页面的格式说明调整后再导入。")
     records = pd.concat(frames, ignore_index=True)
     resolved = calc.resolve_records(records, indicators, unit_lookup_frame(), release=options.release,
-                                    source=options.source, file_name=file_name)
+                                    source=options.source, file_name=file_name, headers=headers)
     problems += resolved.problems
     if problems:
         # In reading order, as the user will fix them: sheet by sheet, row by row, column by column.

@@ -261,6 +261,11 @@ def sheet_records(cells: pd.DataFrame, sheet: str, indicator_names: set[str], pr
     return records.reindex(columns=RECORD_COLUMNS), layout
 
 
+def header_names(layout: Layout) -> tuple[int, dict[str, str]]:
+    """The header's Excel row number and its column letter → header text (to name columns in problems)."""
+    return layout.header_row + 1, {letter(j): h for j, h in enumerate(layout.headers) if h}
+
+
 def title_indicator(title: str, indicator_names: set[str]) -> str:
     """The longest catalogue name or alias written in the title, e.g. '各县市区地区生产总值（万元）' → 地区生产总值."""
     t = norm(title)
