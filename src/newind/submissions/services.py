@@ -206,7 +206,7 @@ def save_values(submission: Submission, user: Any, inputs: dict[str, ValueInput]
 
     All or nothing: when any figure fails, nothing is written and SubmissionInvalid lists every problem.
     """
-    submission = Submission.objects.select_for_update().select_related("task", "unit").get(pk=submission.pk)
+    submission = Submission.objects.select_for_update(of=("self",)).select_related("task", "unit").get(pk=submission.pk)
     to_state = _check_editable(submission, user)
     task, unit = submission.task, submission.unit
     specs = queries.field_specs(task, unit)
@@ -251,7 +251,7 @@ def save_values(submission: Submission, user: Any, inputs: dict[str, ValueInput]
 @transaction.atomic
 def submit_submission(submission: Submission, user: Any, *, request: Any = None) -> Submission:
     """Submit a draft (or a report sent back) for review after checking it is complete."""
-    submission = Submission.objects.select_for_update().select_related("task", "unit").get(pk=submission.pk)
+    submission = Submission.objects.select_for_update(of=("self",)).select_related("task", "unit").get(pk=submission.pk)
     to_state = _check_editable(submission, user, Action.SUBMIT)
     specs = queries.field_specs(submission.task, submission.unit)
     values, explanations = queries.stored_values(submission)
@@ -277,7 +277,7 @@ def submit_submission(submission: Submission, user: Any, *, request: Any = None)
 def review_submission(submission: Submission, user: Any, *, approve: bool, reason: str = "",
                       reviewer_name: str | None = None, request: Any = None) -> Submission:
     """The unit's reviewer approves a submitted report or sends it back with a reason."""
-    submission = Submission.objects.select_for_update().select_related("task", "unit").get(pk=submission.pk)
+    submission = Submission.objects.select_for_update(of=("self",)).select_related("task", "unit").get(pk=submission.pk)
     action = Action.APPROVE if approve else Action.RETURN
     to_state = _check_editable(submission, user, action)
     reason = reason.strip()
@@ -328,7 +328,7 @@ def _digest(submission: Submission, release: str) -> str:
 def publish_submission(submission: Submission, user: Any, *, release: str = "flash",
                        request: Any = None) -> Submission:
     """Publish an approved report: its figures become observations (快报 or 正式) with their history."""
-    submission = Submission.objects.select_for_update().select_related("task", "unit", "approved_by").get(
+    submission = Submission.objects.select_for_update(of=("self",)).select_related("task", "unit", "approved_by").get(
         pk=submission.pk)
     require_role(user, "office")
     to_state = _check_editable(submission, user, Action.PUBLISH)
@@ -352,7 +352,7 @@ def correct_published(submission: Submission, user: Any, inputs: dict[str, Value
                       request: Any = None) -> Submission:
     """Correct figures after publishing: each changed figure becomes a new observation version (修订) with
     the reason; the earlier versions stay in the history."""
-    submission = Submission.objects.select_for_update().select_related("task", "unit", "approved_by").get(
+    submission = Submission.objects.select_for_update(of=("self",)).select_related("task", "unit", "approved_by").get(
         pk=submission.pk)
     require_role(user, "office")
     _check_editable(submission, user, Action.CORRECT)
