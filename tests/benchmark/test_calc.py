@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newind.benchmark.calc import (
@@ -99,6 +99,7 @@ def test_neighbours_years_without_the_focus_figure_have_no_rank_but_keep_the_rep
     assert out.loc[2017, "reported"] == 0
 
 
+@settings(deadline=None, max_examples=60)  # pandas on a busy 2-core CI box: no per-example deadline
 @given(st.lists(st.integers(min_value=0, max_value=50), min_size=2, max_size=15), st.data())
 def test_neighbours_invariants(values: list[int], data: st.DataObject) -> None:
     # Gaps are ≥ 0; the unit ahead ranks strictly better, the one behind strictly worse, and nobody
@@ -160,6 +161,7 @@ def test_share_trend_table(shares: list[float | None], expected: str | None) -> 
     assert share_trend(pd.Series(shares, dtype=float)) == expected
 
 
+@settings(deadline=None, max_examples=60)  # pandas on a busy 2-core CI box: no per-example deadline
 @given(st.lists(st.floats(min_value=0.01, max_value=1e5), min_size=2, max_size=10),
        st.floats(min_value=1.5, max_value=10))
 def test_gap_trend_is_scale_free_and_mirrors_when_reversed(gaps: list[float], scale: float) -> None:

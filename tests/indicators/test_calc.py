@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newind.indicators.calc import (
@@ -69,6 +69,7 @@ def test_decumulate_keeps_units_apart() -> None:
     assert singles[("B", 3)] == 30.0
 
 
+@settings(deadline=None, max_examples=60)  # pandas on a busy 2-core CI box: no per-example deadline
 @given(st.lists(st.floats(min_value=0, max_value=1e6, allow_nan=False), min_size=1, max_size=11))
 def test_decumulate_singles_add_back_to_the_cumulative_figure(increments: list[float]) -> None:
     # Invariant: with every month present, the singles of 1–2月 … 1–N月 sum to the 1–N月 figure.
@@ -142,6 +143,7 @@ def test_cagr_pct_is_elementwise_on_series_and_keeps_the_index() -> None:
     assert pd.isna(got["B"])
 
 
+@settings(deadline=None, max_examples=60)  # pandas on a busy 2-core CI box: no per-example deadline
 @given(st.floats(min_value=1, max_value=1e6), st.floats(min_value=-50, max_value=100),
        st.integers(min_value=1, max_value=30))
 def test_cagr_pct_inverts_compounding(first: float, rate: float, years: int) -> None:
@@ -189,6 +191,7 @@ def test_share_of_parent_uses_the_parents_own_figure_not_the_sum() -> None:
     assert pd.isna(got.iloc[2])  # no parent figure for 2017
 
 
+@settings(deadline=None, max_examples=60)  # pandas on a busy 2-core CI box: no per-example deadline
 @given(st.lists(st.floats(min_value=0.01, max_value=1e6), min_size=1, max_size=20))
 def test_group_shares_sum_to_100(values: list[float]) -> None:
     frame = pd.DataFrame({"year": 2016, "value": values})
@@ -232,6 +235,7 @@ def test_required_growth_for_share_hand_figure() -> None:
     assert round(got["differential_pp"], 2) == 5.50
 
 
+@settings(deadline=None, max_examples=60)  # pandas on a busy 2-core CI box: no per-example deadline
 @given(st.floats(min_value=0.1, max_value=50), st.floats(min_value=0.1, max_value=50),
        st.integers(min_value=1, max_value=20), st.floats(min_value=-10, max_value=20))
 def test_required_growth_reaches_the_target_share(share0: float, target: float, years: int, g: float) -> None:
