@@ -79,7 +79,7 @@ def test_every_problem_is_listed_at_once(reference_data, make_csv):
     assert texts[1].startswith("第3行第A列：「地区」列：未找到单位「火星市」") and "岳阳市" in texts[1]
     assert texts[2].startswith("第4行第C列：「指标」列：未知指标「幸福指数」：请使用指标目录中的名称、别名或代码（如")
     assert texts[3].startswith("第5行第D列：「数值」的计量单位「%」与指标的计量单位「亿元」不相容")
-    assert texts[4].startswith("第6行第B列：时期「2016年13月」有误")
+    assert texts[4].startswith("第6行第B列：「年份」列：时期「2016年13月」有误")
     assert Observation.objects.count() == 0
 
 
