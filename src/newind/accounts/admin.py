@@ -8,9 +8,9 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
 
 from newind.accounts.models import Profile
+from newind.core.errors import AppError
 
 User = get_user_model()
 
@@ -51,8 +51,9 @@ def admin_login_redirect(request: HttpRequest, extra_context: Any = None) -> Htt
     from django.contrib.auth.views import redirect_to_login
 
     if request.user.is_authenticated:
-        # Signed in but not staff: the admin would show its own login form again; send them home instead.
-        return redirect("/")
+        # Signed in but not allowed in the admin: say so, instead of the admin's own login form.
+        raise AppError("后台管理仅限系统管理员（用户与角色）和审计员（只读审计日志）使用：如需开通，请联系系统管理员。",
+                       status=403, code="forbidden")
     return redirect_to_login(request.GET.get("next", "/admin/"))
 
 
