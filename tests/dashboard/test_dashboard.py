@@ -62,13 +62,13 @@ def test_screen_mode_and_period_selector(client_as, demo_figures):
 
 
 @pytest.mark.parametrize("who", ["yyx_rep", "auditor", "sysadmin"])
-def test_only_the_office_and_leaders_see_the_dashboard(client_as, demo_figures, who):
+def test_only_the_office_and_leaders_see_the_dashboard(client_as, who):
     client = client_as(who)
     assert client.get("/dashboard/").status_code == 403
     assert client.get("/reports/monthly?period=2017-03&format=xlsx").status_code == 403
 
 
-def test_anonymous_users_are_sent_to_log_in(client, demo_figures):
+def test_anonymous_users_are_sent_to_log_in(client, reference_data):
     response = client.get("/dashboard/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
@@ -84,7 +84,7 @@ def test_a_leader_downloads_the_report_and_the_download_is_audited(client_as, de
     assert entry.object_id == "2017-03" and "月度调度通报" in entry.summary and entry.actor == "leader"
 
 
-def test_a_bad_period_or_format_is_explained(client_as, demo_figures):
+def test_a_bad_period_or_format_is_explained(client_as):
     client = client_as("office")
     page = client.get("/dashboard/?period=2030-03").content.decode()
     assert "没有任何月度数据" in page

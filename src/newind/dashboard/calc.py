@@ -105,5 +105,10 @@ def chart_data(overview: Overview) -> dict[str, Any]:
         "counties": {**_series(overview.counties, HEADLINE_INDICATOR),
                      "reference": None if head is None else _num(head["growth_pct"])},
         "parks": {**_series(overview.parks, parks_code),
-                  "title": (parks_name.iloc[0] if not parks_name.empty else "") + "增长（%）"},
+                  "title": _parks_title(parks_name.iloc[0] if not parks_name.empty else "")},
     }
+
+
+def _parks_title(name: str) -> str:
+    """'园区技工贸总收入增长（%）'; prefixes 园区 only when the indicator's name lacks it."""
+    return (name if name.startswith("园区") else f"园区{name}") + "增长（%）"

@@ -43,14 +43,14 @@
     var option = {
       textStyle: { fontSize: fontSize() },
       tooltip: { trigger: "axis", valueFormatter: function (v) { return v + "%"; } },
-      grid: { left: 90, right: 40, top: 10, bottom: 24 },
+      grid: { left: 8, right: 48, top: 10, bottom: 8, containLabel: true },
       xAxis: { type: "value", axisLabel: { formatter: "{value}%", fontSize: fontSize() - 2 } },
       yAxis: { type: "category", inverse: true, data: series.names, axisLabel: { fontSize: fontSize() - 1 } },
       series: [{ type: "bar", data: values, label: { show: true, position: "right", formatter: "{c}%",
                                                     fontSize: fontSize() - 2 } }]
     };
     if (reference != null) {
-      option.series[0].markLine = { symbol: "none", label: { formatter: data.city + " {c}%" },
+      option.series[0].markLine = { symbol: "none", label: { formatter: data.city + " {c}%", position: "insideEndTop" },
                                     lineStyle: { type: "dashed", color: "#888" }, data: [{ xAxis: reference }] };
     }
     return option;
@@ -65,7 +65,7 @@
   }
 
   var parksTitle = document.getElementById("parks-title");
-  if (parksTitle && data.parks.title) { parksTitle.textContent = "园区" + data.parks.title; }
+  if (parksTitle && data.parks.title) { parksTitle.textContent = data.parks.title; }
   drawAll();
   window.addEventListener("resize", function () { charts.forEach(function (c) { c.chart.resize(); }); });
 
