@@ -16,5 +16,7 @@ urlpatterns = [
     path("submissions/", include("newind.submissions.urls")),
     path("dashboard/", include("newind.dashboard.urls")),
     path("reports/", include("newind.reports.urls")),
+    path("targets/", include("newind.targets.urls")),
+    path("forecasts/", include("newind.forecasts.urls")),
     path("api/", api.urls),
 ]

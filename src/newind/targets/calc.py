@@ -55,7 +55,7 @@ class LightRule:
         if self.gap_from is not None:
             m &= gap >= self.gap_from
         if self.forecast_miss is not None:
-            miss = frame["forecast_miss"].fillna(False).astype(bool)
+            miss = frame["forecast_miss"].astype(object).fillna(False).astype(bool)
             m &= miss if self.forecast_miss else ~miss
         if self.prob_meet_below is not None:
             prob = frame["prob_meet"].astype(float) if "prob_meet" in frame.columns \

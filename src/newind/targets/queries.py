@@ -147,7 +147,7 @@ def target_progress(period: Period, *, unit_codes: list[str] | None = None,
     frame["rule_set"] = rules.code
     frame["period_label"] = period.label
     frame["target_kind_label"] = frame["target_kind"].map(calc.KIND_LABELS)
-    frame["schedule_basis_label"] = frame["schedule_basis"].map(calc.BASIS_LABELS).fillna("")
+    frame["schedule_basis_label"] = frame["schedule_basis"].map(calc.BASIS_LABELS).astype(object).fillna("")
     frame = frame.sort_values(["indicator__sort_order", "indicator_code", "unit__sort_order", "unit_code",
                                "target_kind"]).reset_index(drop=True)
     return frame[PROGRESS_COLUMNS]
@@ -161,8 +161,8 @@ def _evaluate(grp: pd.DataFrame, ev: Evaluation, indicator: Indicator, period: P
     grp = grp.merge(figs, on="unit_id", how="left")
     grp["mode"] = ev.mode
     grp["actual_indicator_code"] = actual_ind.code
-    grp["source"] = grp["source"].where(grp["source"].astype(bool), grp["now_source"].fillna(""))
-    grp["is_synthetic"] = grp["target_is_synthetic"].astype(bool) | grp["now_synthetic"].fillna(False).astype(bool)
+    grp["source"] = grp["source"].where(grp["source"].astype(bool), grp["now_source"].astype(object).fillna(""))
+    grp["is_synthetic"] = grp["target_is_synthetic"].astype(bool) | grp["now_synthetic"].astype(object).fillna(False).astype(bool)
     months = 12 if period.kind == PeriodKind.ANNUAL else period.months_covered
     higher = indicator.higher_is_better
 
@@ -178,8 +178,8 @@ def _evaluate(grp: pd.DataFrame, ev: Evaluation, indicator: Indicator, period: P
 
     grp["forecast"], grp["forecast_lower"], grp["forecast_upper"] = fc_col("forecast"), fc_col("lower"), \
         fc_col("upper")
-    grp["forecast_method"] = fc_col("method").fillna("")
-    grp["forecast_method_label"] = fc_col("method_label").fillna("")
+    grp["forecast_method"] = fc_col("method").astype(object).fillna("")
+    grp["forecast_method_label"] = fc_col("method_label").astype(object).fillna("")
     target = grp["target_value"]
 
     if ev.mode == "flow":
@@ -252,12 +252,17 @@ def warning_list(period: Period, *, unit_codes: list[str] | None = None,
     since the previous period (新亮红灯, 转绿, 由黄转红, 持续红灯 …)."""
     now = target_progress(period, unit_codes=unit_codes, indicator_codes=indicator_codes, rules=rules)
     prev_period = period.previous() if period.kind != PeriodKind.ANNUAL else None
+    prev = None
     if prev_period is not None and not now.empty:
         prev = target_progress(prev_period, unit_codes=unit_codes, indicator_codes=indicator_codes, rules=rules)
-        prev_light = dict(zip(prev["target_id"], prev["light"], strict=True))
-    else:
-        prev_light = {}
-    now["previous_light"] = now["target_id"].map(prev_light).fillna("none")
+    return warnings_from(now, prev)
+
+
+def warnings_from(now: pd.DataFrame, previous: pd.DataFrame | None) -> pd.DataFrame:
+    """The warning list from two progress frames (this period's and the previous one's)."""
+    now = now.copy()
+    prev_light = dict(zip(previous["target_id"], previous["light"], strict=True)) if previous is not None else {}
+    now["previous_light"] = now["target_id"].map(prev_light).astype(object).fillna("none")
     now["previous_light_label"] = now["previous_light"].map(calc.LIGHT_LABELS)
     now["change"] = [calc.light_change(p, c) for p, c in zip(now["previous_light"], now["light"], strict=True)]
     warn = now["light"].isin(["red", "yellow"]) | now["previous_light"].isin(["red", "yellow"])
@@ -267,13 +272,30 @@ def warning_list(period: Period, *, unit_codes: list[str] | None = None,
     return out.drop(columns="_sev").reset_index(drop=True)[[*PROGRESS_COLUMNS, *WARNING_EXTRA]]
 
 
+def latest_period(year: int | None = None) -> Period | None:
+    """The latest 1—N月 period with figures for the indicators that have targets (of `year`, or the latest
+    year with targets)."""
+    from django.db.models import Max
+
+    if year is None:
+        year = Target.objects.aggregate(y=Max("year"))["y"]
+        if year is None:
+            return None
+    codes = set(Target.objects.filter(year=year).values_list("indicator__code", flat=True))
+    by_code = {i.code: i for i in Indicator.objects.filter(code__in=codes)}
+    growth = [i.growth_indicator for i in by_code.values() if i.growth_indicator]
+    n = Observation.objects.filter(year=year, period_kind=PeriodKind.MONTH_CUM.value, is_current=True,
+                                   indicator__code__in=[*codes, *growth]).aggregate(n=Max("period_n"))["n"]
+    return Period.month(year, int(n)) if n else None
+
+
 # --- decomposition ------------------------------------------------------------------------------------
 
 def decomposition(indicator: Indicator, year: int, kind: str, parent: Unit) -> dict[str, object]:
     """The whole's level target against its direct children's (admin hierarchy), and the parks' sum shown
     beside it (parks sit inside counties, so they are not added to the counties)."""
-    children = list(UnitLink.objects.filter(hierarchy__code="admin", parent=parent)
-                    .exclude(child__kind="park").values_list("child_id", flat=True))
+    children = list(UnitLink.objects.filter(hierarchy__code="admin", parent=parent,
+                                            child__kind__in=["county", "zone"]).values_list("child_id", flat=True))
     park_ids = list(UnitLink.objects.filter(hierarchy__code="admin", child__kind="park",
                                             parent_id__in=[*children, parent.id]).values_list("child_id", flat=True))
     qs = Target.objects.filter(indicator=indicator, year=year, kind=kind, target_type=TargetType.LEVEL)

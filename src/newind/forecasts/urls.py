@@ -1,0 +1,6 @@
+from django.urls import path
+
+from newind.forecasts import views
+
+app_name = "forecasts"
+urlpatterns = [path("", views.backtest_page, name="backtest")]

@@ -1,0 +1,273 @@
+"""Pages: progress and warnings (leaders, office, reporters for their own unit), target entry, import and
+rules (office only), the share target."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from newind.accounts.access import Role, require_read_unit, role_of, role_required, scope_unit_ids
+from newind.core.errors import AppError
+from newind.indicators.models import Indicator
+from newind.indicators.periods import Period
+from newind.targets import queries, services
+from newind.targets.calc import LIGHT_LABELS
+from newind.targets.forms import ImportForm, ShareForm, TargetForm
+from newind.targets.models import Target, TargetType
+from newind.targets.rules import rule_set, rule_sets
+from newind.units.models import Unit
+
+READERS = (Role.OFFICE, Role.LEADER, Role.REPORTER, Role.REVIEWER)
+
+
+def _num(v: Any, d: int = 1) -> str:
+    try:
+        x = float(v)
+    except (TypeError, ValueError):
+        return "—"
+    return "—" if math.isnan(x) else f"{x:,.{d}f}"
+
+
+def _rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Display rows: numbers formatted with their unit; growth targets in percent."""
+    out = []
+    for r in frame.to_dict("records"):
+        growth = r["target_type"] == TargetType.GROWTH or r["measure_unit"] == "%"
+        unit = "%" if growth else r["measure_unit"]
+        d = 1 if growth else 2
+        r.update({
+            "target_text": f"{_num(r['target_value'], d)}{unit}",
+            "actual_text": f"{_num(r['actual'], d)}{unit}",
+            "completion_text": f"{_num(r['completion_pct'])}%",
+            "schedule_text": "—" if growth else f"{_num(r['schedule_pct'])}%",
+            "gap_text": _num(r["gap_pts"]),
+            "forecast_text": f"{_num(r['forecast'], d)}{unit}",
+            "interval_text": f"{_num(r['forecast_lower'], d)}—{_num(r['forecast_upper'], d)}",
+            "prob_text": "—" if pd.isna(r["prob_meet"]) else f"{float(r['prob_meet']) * 100:.0f}%",
+            "responsible": r["responsible_unit_name"] or r["unit_name"],
+        })
+        out.append(r)
+    return out
+
+
+def _scope_codes(request: HttpRequest) -> list[str] | None:
+    """Unit codes whose targets the user sees: None = all (office, leaders); a reporter's own unit and below."""
+    scope = scope_unit_ids(request.user)
+    if scope is None:
+        return None
+    return list(Unit.objects.filter(id__in=scope).values_list("code", flat=True))
+
+
+def _summary(frame: pd.DataFrame, by: str, label: str) -> list[dict[str, Any]]:
+    if frame.empty:
+        return []
+    counts = pd.crosstab([frame[by], frame[label]], frame["light"])
+    rows = []
+    for (code, name), row in counts.iterrows():
+        rows.append({"code": code, "name": name, **{k: int(row.get(k, 0)) for k in LIGHT_LABELS}})
+    rows.sort(key=lambda r: (-r["red"], -r["yellow"], r["name"]))
+    return rows
+
+
+@role_required(*READERS)
+def progress_page(request: HttpRequest) -> HttpResponse:
+    """目标进度与预警: the warning list (with changes since last month), per unit, per indicator, all targets."""
+    period = Period.parse(request.GET["period"]) if request.GET.get("period") else queries.latest_period()
+    unit_codes = _scope_codes(request)
+    unit_code = request.GET.get("unit") or ""
+    if unit_code:
+        unit = get_object_or_404(Unit, code=unit_code)
+        require_read_unit(request.user, unit.id, published=False)
+        unit_codes = [unit_code]
+    indicator_code = request.GET.get("indicator") or ""
+    indicator_codes = [indicator_code] if indicator_code else None
+    preview = request.GET.get("rules") or ""
+    context: dict[str, Any] = {"period": period, "unit_code": unit_code, "indicator_code": indicator_code,
+                               "rule_sets": rule_sets(), "preview": preview, "can_manage": _is_office(request)}
+    if period is None:
+        return render(request, "targets/progress.html", {**context, "empty": True})
+    rules = rule_set(preview) if preview else queries.rule_set_for_year(period.year)
+    now = queries.target_progress(period, unit_codes=unit_codes, indicator_codes=indicator_codes, rules=rules)
+    prev_period = period.previous()
+    prev = queries.target_progress(prev_period, unit_codes=unit_codes, indicator_codes=indicator_codes,
+                                   rules=rules) if prev_period and not now.empty else None
+    warnings = queries.warnings_from(now, prev) if not now.empty else now
+    months = list(range(2, 13))
+    visible_units = Unit.objects.filter(targets__year=period.year).distinct().order_by("sort_order", "code")
+    if unit_codes is not None and not unit_code:
+        visible_units = visible_units.filter(code__in=unit_codes)
+    counts = now["light"].value_counts().to_dict() if not now.empty else {}
+    context.update({
+        "rules": rules, "warnings": _rows(warnings) if not warnings.empty else [], "rows": _rows(now),
+        "by_unit": _summary(now, "unit_code", "unit_name"),
+        "by_indicator": _summary(now, "indicator_code", "indicator_name"),
+        "counts": {k: int(counts.get(k, 0)) for k in LIGHT_LABELS},
+        "periods": [Period.month(period.year, n) for n in months], "units": visible_units,
+        "indicators": Indicator.objects.filter(targets__year=period.year).distinct(),
+        "synthetic": bool(now["is_synthetic"].any()) if not now.empty else False,
+        "changes": (warnings["change"].value_counts().to_dict() if not warnings.empty else {}),
+    })
+    return render(request, "targets/progress.html", context)
+
+
+def _is_office(request: HttpRequest) -> bool:
+    return role_of(request.user) == Role.OFFICE
+
+
+def _year(request: HttpRequest) -> int:
+    raw = request.GET.get("year") or request.POST.get("year")
+    if raw:
+        try:
+            return int(raw)
+        except ValueError:
+            raise AppError(f"年度「{raw}」不是年份：请填写四位年份，如 2017。") from None
+    latest = queries.latest_period()
+    return latest.year if latest else 2017
+
+
+def _decompositions(year: int) -> list[dict[str, Any]]:
+    city_targets = Target.objects.filter(year=year, target_type=TargetType.LEVEL, unit__kind="city") \
+        .select_related("indicator", "unit")
+    return [queries.decomposition(t.indicator, year, t.kind, t.unit) for t in city_targets]
+
+
+@role_required(Role.OFFICE)
+def manage_page(request: HttpRequest) -> HttpResponse:
+    """目标任务管理: the year's targets, decomposition checks, entry form, Excel import and the year's rules."""
+    year = _year(request)
+    form = TargetForm(initial={"year": year})
+    return _manage(request, year, form)
+
+
+def _manage(request: HttpRequest, year: int, form: TargetForm, status: int = 200,
+            editing: Target | None = None) -> HttpResponse:
+    targets = Target.objects.filter(year=year).select_related("indicator", "unit", "responsible_unit")
+    scheme = queries.rule_set_for_year(year)
+    return render(request, "targets/manage.html", {
+        "year": year, "targets": targets, "form": form, "import_form": ImportForm(), "editing": editing,
+        "decompositions": _decompositions(year), "rule_sets": rule_sets(), "current_rules": scheme,
+    }, status=status)
+
+
+def _save_from_form(request: HttpRequest, form: TargetForm, target: Target | None) -> Target:
+    d = form.cleaned_data
+    return services.save_target(
+        indicator=d["indicator"], unit=d["unit"], year=d["year"], kind=d["kind"], target_type=d["target_type"],
+        value=d["value"], schedule_basis=d["schedule_basis"] or "", responsible_unit=d["responsible_unit"],
+        source=d["source"], note=d["note"], user=request.user, target=target)
+
+
+@role_required(Role.OFFICE)
+@require_POST
+def create_target(request: HttpRequest) -> HttpResponse:
+    form = TargetForm(request.POST)
+    year = _year(request)
+    if not form.is_valid():
+        return _manage(request, year, form, status=400)
+    try:
+        target = _save_from_form(request, form, None)
+    except AppError as error:
+        form.add_error(None, error.message)
+        for p in error.problems:
+            form.add_error(None, str(p))
+        return _manage(request, year, form, status=error.status)
+    messages.success(request, f"已保存：{target}。")
+    return redirect(f"/targets/manage/?year={target.year}")
+
+
+@role_required(Role.OFFICE)
+def edit_target(request: HttpRequest, pk: int) -> HttpResponse:
+    target = get_object_or_404(Target, pk=pk)
+    if request.method == "POST":
+        form = TargetForm(request.POST)
+        if form.is_valid():
+            try:
+                _save_from_form(request, form, target)
+            except AppError as error:
+                form.add_error(None, error.message)
+                return _manage(request, target.year, form, status=error.status, editing=target)
+            messages.success(request, f"已修改：{target}。")
+            return redirect(f"/targets/manage/?year={target.year}")
+        return _manage(request, target.year, form, status=400, editing=target)
+    form = TargetForm(initial={
+        "indicator": target.indicator.code, "unit": target.unit.code, "year": target.year, "kind": target.kind,
+        "target_type": target.target_type, "value": target.value, "schedule_basis": target.schedule_basis,
+        "responsible_unit": target.responsible_unit.code if target.responsible_unit else None,
+        "source": target.source, "note": target.note,
+    })
+    return _manage(request, target.year, form, editing=target)
+
+
+@role_required(Role.OFFICE)
+@require_POST
+def delete_target(request: HttpRequest, pk: int) -> HttpResponse:
+    target = get_object_or_404(Target, pk=pk)
+    year, text = target.year, str(target)
+    services.delete_target(target)
+    messages.success(request, f"已删除：{text}。")
+    return redirect(f"/targets/manage/?year={year}")
+
+
+@role_required(Role.OFFICE)
+@require_POST
+def choose_rules(request: HttpRequest) -> HttpResponse:
+    year = _year(request)
+    services.choose_rule_set(year, request.POST.get("rule_set", ""), request.user)
+    messages.success(request, f"{year}年预警规则已改为：{rule_set(request.POST['rule_set']).name}。")
+    return redirect(request.POST.get("next") or f"/targets/manage/?year={year}")
+
+
+@role_required(Role.OFFICE)
+def template_download(request: HttpRequest) -> HttpResponse:
+    year = _year(request)
+    response = HttpResponse(services.template_workbook(year),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f"attachment; filename=\"targets-template-{year}.xlsx\""
+    return response
+
+
+@role_required(Role.OFFICE)
+@require_POST
+def import_upload(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST, request.FILES)
+    year = _year(request)
+    if not form.is_valid():
+        return _manage(request, year, TargetForm(initial={"year": year}), status=400)
+    upload = form.cleaned_data["file"]
+    try:
+        result = services.import_targets(upload.read(), upload.name, request.user)
+    except AppError as error:
+        return render(request, "targets/import_error.html", {"error": error, "year": year, "file": upload.name},
+                      status=error.status)
+    messages.success(request, result.message)
+    return redirect(f"/targets/manage/?year={year}")
+
+
+@role_required(*READERS)
+def share_page(request: HttpRequest) -> HttpResponse:
+    """占全省比重目标: the growth differential needed each year, and whether the recent trend gets there."""
+    form = ShareForm(request.GET or None)
+    result = None
+    error = None
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            result = queries.share_target(d["indicator"].code, d["unit"].code, target_share_pct=d["target"],
+                                          by_year=d["by"], province_growth_pct=d["province_growth"],
+                                          recent_years=d["recent"])
+        except AppError as exc:
+            error = exc
+    chart = None
+    if result is not None:
+        p = result.path.path
+        chart = {"years": [int(y) for y in p["year"]],
+                 "required": [round(float(v), 3) for v in p["required_share_pct"]],
+                 "trend": [None if pd.isna(v) else round(float(v), 3) for v in p["trend_share_pct"]]}
+    return render(request, "targets/share.html", {"form": form, "result": result, "error": error,
+                                                  "chart": chart})
