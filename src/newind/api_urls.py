@@ -19,6 +19,9 @@ def _register_routers() -> None:
     from newind.imports.api import router as imports_router
 
     api.add_router("/imports", imports_router)
+    from newind.submissions.api import router as submissions_router
+
+    api.add_router("/submissions", submissions_router)
 
 
 _register_routers()

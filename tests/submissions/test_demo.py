@@ -27,9 +27,12 @@ def test_demo_task_is_idempotent_and_shows_every_state(client_as):
     task = ReportingTask.objects.get()
     assert task.is_demo and task.deadline.isoformat() == "2018-01-08"
     # Approved figures pass the report's own checks (value added ≤ output).
-    yyx = task.submissions.get(unit__code="430621")
-    values = dict(SubmissionValue.objects.filter(submission=yyx).values_list("indicator__code", "value"))
+    yx = task.submissions.get(unit__code="430603")
+    values = dict(SubmissionValue.objects.filter(submission=yx).values_list("indicator__code", "value"))
     assert len(values) == 9 and values["industrial_va_above_size"] <= values["industrial_output_above_size"]
+    # 岳阳县 has a half-filled draft for the demo's reporter to finish.
+    yyx = task.submissions.get(unit__code="430621")
+    assert yyx.state == "draft" and SubmissionValue.objects.filter(submission=yyx).count() == 4
     board = client_as("office").get(f"/submissions/tasks/{task.pk}/").content.decode()
     assert "示例数据" in board and "缺报 <b class=\"light-red\">5</b>" in board
     assert "迟报 <b class=\"light-yellow\">1</b>" in board and demo.RETURN_REASON in board

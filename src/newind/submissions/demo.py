@@ -22,11 +22,12 @@ from newind.units.queries import peer_group_by_code, peer_group_units
 
 FORM = "monthly-industry"
 PERIOD = Period.month(2017, 12)
-# What each unit has done by the demo's story (the office looks at the board on 2018-01-10).
+# What each unit has done by the demo's story (the office looks at the board on 2018-01-10). 岳阳县 has a
+# half-filled draft, so the demo's 岳阳县填报员 can finish it, submit, and walk the rest of the workflow.
 STORY: dict[str, str] = {
-    "430602": "approved", "430603": "approved", "430611": "returned", "430621": "approved",
+    "430602": "approved", "430603": "approved", "430611": "returned", "430621": "draft",
     "430623": "submitted", "430624": "approved", "430626": "late", "430681": "approved",
-    "430682": "draft", "Z430601": "not_started", "Z430602": "not_started", "Z430603": "not_started",
+    "430682": "approved", "Z430601": "not_started", "Z430602": "not_started", "Z430603": "not_started",
     "Z430604": "not_started",
 }
 RETURN_REASON = "规模工业利润总额比1—11月减少，与累计口径不符，请核对后重新提交。"

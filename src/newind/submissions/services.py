@@ -487,7 +487,7 @@ def _reminder_text(kind: ReminderKind, sub: Submission) -> str:
         return (f"【催报提醒】{sub.unit.name}：{task.title}将于{task.deadline:%Y年%m月%d日}截止，"
                 f"目前状态为「{sub.state_label}」，请按时填报并提交审核。")
     return (f"【逾期催报】{sub.unit.name}：{task.title}已于{task.deadline:%Y年%m月%d日}截止，"
-            f"目前状态为「{sub.state_label}」，已计为迟报，请尽快填报提交。")
+            f"目前状态为「{sub.state_label}」，已逾期，请尽快填报提交（逾期提交计为迟报）。")
 
 
 def post_webhook(url: str, content: str, timeout: float = 5.0) -> str:
