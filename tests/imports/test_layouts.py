@@ -85,3 +85,24 @@ def test_rank_and_remark_columns_are_ignored(reference_data, make_xlsx):
                       [1, "岳阳县", 230, 2, "含新港区"], [2, "华容县", 231.5, 1, ""]])
     preview, _ = import_file(path)
     assert preview.counts["added"] == 2
+
+
+def test_regions_by_years_with_an_indicator_column(reference_data, make_xlsx):
+    path = make_xlsx([["主要经济指标"], ["地区", "指标", "计量单位", "2015年", "2016年"],
+                      ["岳阳市", "地区生产总值", "万元", 28862800, 31008700],
+                      ["岳阳市", "GDP增速", "%", 8.6, 8.1]])
+    preview, _ = import_file(path)
+    assert preview.counts["added"] == 4 and "已将万元换算为亿元：2个数值" in preview.notes
+    assert ("gdp", "430600", 2016, 0, Decimal("3100.87")) in values()
+    assert ("gdp_real_growth_pct", "430600", 2015, 0, Decimal("8.6")) in values()
+
+
+def test_dan_wei_as_the_reporting_unit_in_a_long_table(reference_data, make_csv):
+    import_file(make_csv("单位,年份,指标,数值\n岳阳市,2016,gdp,3100.87\n"))
+    assert values() == {("gdp", "430600", 2016, 0, Decimal("3100.87"))}
+
+
+def test_a_unit_of_measure_written_in_the_header_row(reference_data, make_xlsx):
+    path = make_xlsx([["各市州地区生产总值"], ["地区", "2016年", "单位：万元"], ["岳阳市", 31008700]])
+    preview, _ = import_file(path)
+    assert values() == {("gdp", "430600", 2016, 0, Decimal("3100.87"))}

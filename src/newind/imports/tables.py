@@ -23,6 +23,7 @@ from newind.imports.calc import (
     is_number_cell,
     letter,
     map_unique,
+    measure_scale,
     norm,
     split_header_unit,
 )
@@ -78,10 +79,8 @@ def find_layout(texts: pd.DataFrame, indicator_names: set[str], sheet: str,
         row = [str(t) for t in texts.iloc[i].tolist()]
         roles, period_cols, indicator_cols = _header_roles(row, indicator_names)
         if "unit_or_measure" in roles:
-            # 单位 is the reporting unit unless another column names the unit (then it is 计量单位).
             col = roles.pop("unit_or_measure")
-            target = "measure" if (UNIT_ROLES & roles.keys() or "indicator" in roles) else "unit"
-            roles.setdefault(target, col)
+            roles.setdefault(_unit_or_measure(texts.iloc[i + 1:i + 31, col], roles), col)
         if not UNIT_ROLES & roles.keys():
             continue
         if "indicator" in roles and "value" in roles:
@@ -97,6 +96,20 @@ def find_layout(texts: pd.DataFrame, indicator_names: set[str], sheet: str,
         _read_surroundings(layout, texts)
         return layout
     return None
+
+
+def _unit_or_measure(values: pd.Series, roles: dict[str, int]) -> str:
+    """单位 is ambiguous: 计量单位 when the cells below read like 万元/亿元/%/个, else the reporting unit;
+    with no cells to go by, 计量单位 when another column already names the reporting unit."""
+    filled = [v for v in values.tolist() if v]
+    if filled:
+        return "measure" if all(_looks_like_measure(v) for v in filled) else "unit"
+    return "measure" if (UNIT_ROLES & roles.keys() or "indicator" in roles) else "unit"
+
+
+def _looks_like_measure(text: str) -> bool:
+    t = norm(text)
+    return measure_scale(t) is not None or t in {"%", "％", "‰", "家", "项", "亿千瓦时"} or "/" in t
 
 
 def _describe_columns(layout: Layout, row: list[str], period_cols: list[int], indicator_cols: list[int],
@@ -115,7 +128,12 @@ def _describe_columns(layout: Layout, row: list[str], period_cols: list[int], in
     for j, header in enumerate(row):
         if j in used or ROLE_HEADERS.get(norm(header)) == "ignore":
             continue
-        if not header and not (body.iloc[:, j] != "").any():
+        has_data = bool((body.iloc[:, j] != "").any())
+        if not header and not has_data:
+            continue
+        unit_line = SHEET_UNIT_RE.match(header)
+        if unit_line and not has_data:  # 「单位：万元」 written in the header row's last cell
+            layout.sheet_measure = unit_line.group(1)
             continue
         if header and (j in period_cols or j in indicator_cols):
             what = "时期" if j in period_cols else "指标"
@@ -231,15 +249,19 @@ def sheet_records(cells: pd.DataFrame, sheet: str, indicator_names: set[str], pr
             part["period_col"] = col_letter("period")
             part["measure_text"] = col_text("measure").where(col_text("measure") != "", sheet_measure)
         elif layout.kind == "wide_periods":
-            indicator = defaults.get("indicator") or title_indicator(layout.title, indicator_names)
-            part["indicator_text"] = indicator
-            # Named in the title (row 1) or by a parameter; with no title, the header cell is the place to fix.
-            part["indicator_row"] = 1
-            part["indicator_col"] = "A" if layout.header_row else letter(vc.col)
+            if "indicator" in layout.roles:  # 地区 | 指标 | 2015 | 2016: the indicator is named per row
+                part["indicator_text"] = col_text("indicator")
+                part["indicator_row"] = part["row"]
+                part["indicator_col"] = col_letter("indicator")
+            else:
+                part["indicator_text"] = defaults.get("indicator") or title_indicator(layout.title, indicator_names)
+                # Named in the title (row 1) or by a parameter; with no title, the header cell is the place to fix.
+                part["indicator_row"] = 1
+                part["indicator_col"] = "A" if layout.header_row else letter(vc.col)
             part["period_text"] = vc.key
             part["period_row"] = layout.header_row + 1
             part["period_col"] = letter(vc.col)
-            part["measure_text"] = vc.measure or sheet_measure
+            part["measure_text"] = _per_row_measure(col_text("measure"), vc.measure or sheet_measure)
         else:
             part["indicator_text"] = vc.key
             part["indicator_row"] = layout.header_row + 1
@@ -253,12 +275,17 @@ def sheet_records(cells: pd.DataFrame, sheet: str, indicator_names: set[str], pr
                 part["period_text"] = period_default
                 part["period_row"] = 1
                 part["period_col"] = "A"
-            part["measure_text"] = vc.measure or sheet_measure
+            part["measure_text"] = _per_row_measure(col_text("measure"), vc.measure or sheet_measure)
         parts.append(part)
     records = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=RECORD_COLUMNS)
     if layout.note_source:
         records["source_text"] = records["source_text"].where(records["source_text"] != "", layout.note_source)
     return records.reindex(columns=RECORD_COLUMNS), layout
+
+
+def _per_row_measure(column: pd.Series, fallback: str) -> pd.Series:
+    """A 计量单位 column wins row by row; otherwise the header's or the sheet's unit."""
+    return column.where(column != "", fallback)
 
 
 def header_names(layout: Layout) -> tuple[int, dict[str, str]]:
