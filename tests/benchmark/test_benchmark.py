@@ -103,6 +103,8 @@ def test_growth_rates_have_no_shares_and_gaps_in_points(hunan_data: None) -> Non
     assert data["gap_unit"] == "个百分点"
     assert data["trend"]["share"] is None
     assert "个百分点" in "".join(data["narrative"]) and "比重" not in "".join(data["narrative"])
+    # compared with the province's own published rate: 7.1 − 5.4 = 1.7 points
+    assert "低于湖南省（7.1%）1.7个百分点" in data["narrative"][0]
 
 
 @pytest.mark.parametrize(
@@ -122,3 +124,48 @@ def test_bad_requests_are_complete_chinese_sentences(hunan_data: None, args: tup
         benchmark(*args)  # type: ignore[arg-type]
     assert fragment in err.value.message
     assert err.value.status == status
+
+
+def _write(indicator_code: str, figures: dict[tuple[str, int, int], str], synthetic: bool = True) -> None:
+    """Write monthly cumulative figures {(unit code, year, month): value} through the spine's write path."""
+    from decimal import Decimal
+
+    from newind.indicators.models import Indicator
+    from newind.indicators.services import apply_observation_plan, candidate_frame, plan_observations
+    from newind.units.models import Unit
+
+    ind = Indicator.objects.get(code=indicator_code)
+    ids = dict(Unit.objects.values_list("code", "id"))
+    rows = [{"indicator_id": ind.id, "unit_id": ids[code], "year": y, "period_kind": "M", "period_n": m,
+             "value": Decimal(v), "measure_unit": ind.measure_unit, "price_basis": ind.price_basis,
+             "release": "official", "source": "测试用示例数据", "is_synthetic": synthetic}
+            for (code, y, m), v in figures.items()]
+    apply_observation_plan(plan_observations(candidate_frame(rows)), None)
+
+
+COUNTIES = ["430602", "430603", "430611", "430621", "430623", "430624", "430626", "430681", "430682"]
+
+
+def test_monthly_level_defaults_to_the_latest_month_ties_and_the_citys_share(reference_data: None) -> None:
+    # 1—11月 2016 and 2017 for the 9 counties (values 10, 20, …, 90 亿元), 岳阳县 (430621, value 40) tied with
+    # 汨罗市 (430681) in 2017; 2017 has no 1—12月 yet, so the default period is 1—11月. The city 岳阳市 (430600)
+    # published 500 亿元 for 2017年1—11月.
+    figures = {(code, y, 11): str(10 * (i + 1)) for y in (2016, 2017) for i, code in enumerate(COUNTIES)}
+    figures.update({(code, 2016, 12): str(11 * (i + 1)) for i, code in enumerate(COUNTIES)})
+    figures[("430681", 2017, 11)] = "40"
+    figures[("430600", 2017, 11)] = "500"
+    _write("industrial_va_above_size", figures)
+    data = benchmark("430621", "yueyang-counties", "industrial_va_above_size", 2016, 2017).as_dict()
+    y16, y17 = data["years"]
+    assert (y16["period"], y17["period"]) == ("2016年1—11月", "2017年1—11月")
+    # 2017 values: 10, 20, 30, 40 (岳阳县), 50, 60, 70, 40 (汨罗市), 90 → ranks 90, 70, 60, 50 ahead; 并列第5
+    assert (y17["rank"], y17["tied"]) == (5, True)
+    assert y17["ahead"]["code"] == "430623" and y17["ahead"]["gap"] == pytest.approx(10.0)  # 华容县 50 − 40
+    assert y17["behind"]["code"] == "430611" and y17["behind"]["gap"] == pytest.approx(10.0)  # 君山区 30
+    # share of the city: 40 / 500 = 8 %; share of the group: 40 / (10+20+30+40+50+60+70+40+90 = 410) = 9.756098 %
+    assert y17["share_of_province_pct"] == pytest.approx(8.0)
+    assert y17["share_of_group_pct"] == pytest.approx(9.756098, abs=1e-6)
+    assert data["province_column"] == "占全市%"
+    assert data["synthetic"] is True
+    assert "居全市9个县市区并列第5位" in data["narrative"][0]
+    assert data["narrative"][-1].startswith("注：以上含示例数据")

@@ -145,6 +145,7 @@ class NarrativeContext:
     missing: dict[int, list[str]] = field(default_factory=dict)  # year -> names of members without a figure
     share_column: str | None = None  # "share_of_province_pct" or "share_of_group_pct" when shares apply
     share_label: str = ""  # "占全省的比重" …
+    province_name: str = ""  # for rates: compare with the province's (or city's) own published rate
     synthetic: bool = False
 
 
@@ -230,6 +231,14 @@ def narrative(by_year: pd.DataFrame, ctx: NarrativeContext) -> list[str]:
                           ctx.missing.get(year, [])))
     if ctx.share_column and pd.notna(last.get(ctx.share_column)):
         text += f"，{ctx.share_label}为{_num(float(last[ctx.share_column]), 2)}%"
+    province_value = last.get("province_value")
+    if ctx.is_rate and ctx.province_name and province_value is not None and pd.notna(province_value):
+        diff = float(last["value"]) - float(province_value)
+        if round(diff, 9) == 0:
+            text += f"，与{ctx.province_name}（{_fmt_value(float(province_value), ctx)}）持平"
+        else:
+            word = "高于" if diff > 0 else "低于"
+            text += f"，{word}{ctx.province_name}（{_fmt_value(float(province_value), ctx)}）{_fmt_gap(abs(diff), ctx)}"
     sentences.append(text + "。")
 
     if len(has_value) >= 2:

@@ -53,6 +53,7 @@ class BenchmarkResult:
     releases: list[dict[str, str]]
     synthetic: bool
     missing: dict[int, list[str]] = field(default_factory=dict)
+    province_column: str = "占全省%"  # table heading of share_of_province_pct: 占全省% / 占全市%
 
     @property
     def is_rate(self) -> bool:
@@ -104,6 +105,7 @@ class BenchmarkResult:
             "period": {"kind": self.period_kind.value, "n": self.period_n, "span": self.span_label,
                        "labels": {str(y): label for y, label in self.period_labels.items()}},
             "share_basis": self.share_labels if self.shares_apply else {},
+            "province_column": self.province_column,
             "years": years,
             "trend": self.trend,
             "narrative": self.narrative,
@@ -137,8 +139,9 @@ def _neighbour(row: dict[str, Any], prefix: str) -> dict[str, Any] | None:
 def resolve_period(indicator: Indicator, period: str | Period | None) -> tuple[PeriodKind, int, int | None]:
     """Which period of each year to compare: (kind, n, year named in `period` or None).
 
-    Annual indicators compare annual figures; monthly and quarterly ones default to the full-year
-    cumulative figure (1—12月, 1—4季度) unless a period such as '2017-11' (1—11月) is given.
+    Annual indicators compare annual figures; monthly and quarterly ones compare the cumulative figure
+    named by `period` (e.g. '2017-11': 1—11月 of every year). Without one, n is 12 (or 4) here and
+    `benchmark()` narrows it to the latest period published in the last year of the span.
     """
     if period is None or period == "":
         if indicator.frequency == Frequency.MONTHLY:
@@ -148,6 +151,16 @@ def resolve_period(indicator: Indicator, period: str | Period | None) -> tuple[P
         return PeriodKind.ANNUAL, 0, None
     p = period if isinstance(period, Period) else Period.parse(period)
     return p.kind, p.n, p.year
+
+
+def _latest_period_n(indicator: Indicator, unit_ids: list[int], year: int, kind: PeriodKind) -> int | None:
+    """The latest cumulative month (or quarter) with current figures for these units in `year`."""
+    from django.db.models import Max
+
+    from newind.indicators.models import Observation
+
+    return Observation.objects.filter(indicator=indicator, unit_id__in=unit_ids, year=year, period_kind=kind.value,
+                                      is_current=True).aggregate(n=Max("period_n"))["n"]
 
 
 def _group_wording(group: PeerGroup, members: list[Unit]) -> tuple[str, str]:
@@ -191,6 +204,8 @@ def benchmark(unit_code: str, group_code: str, indicator_code: str, year_from: i
     ids = list(order)
     if group.province_id:
         ids.append(group.province_id)
+    if period in (None, "") and kind != PeriodKind.ANNUAL:
+        n = _latest_period_n(indicator, list(order), years[-1], kind) or n
     values = current_values(indicator, unit_ids=ids, years=years, period_kind=kind, period_n=n)
     figures = values[values["unit_id"].isin(order.keys())].assign(order=lambda f: f["unit_id"].map(order))
     if figures.empty:
@@ -246,7 +261,7 @@ def benchmark(unit_code: str, group_code: str, indicator_code: str, year_from: i
         unit_name=unit.name, indicator_name=indicator.name, measure_unit=indicator.measure_unit,
         decimals=indicator.decimals, is_rate=is_rate, scope=scope, noun=noun, group_size=len(members),
         period_labels=labels, span_label=span_label, missing=missing, share_column=share_column,
-        share_label=share_label, synthetic=synthetic,
+        share_label=share_label, synthetic=synthetic, province_name=group.province.name if group.province else "",
     )
     release_labels = dict(Release.choices)
     return BenchmarkResult(
@@ -257,6 +272,7 @@ def benchmark(unit_code: str, group_code: str, indicator_code: str, year_from: i
         gap_sources=_gap_sources(ranked, by_year, unit.code),
         releases=[{"code": r, "label": str(release_labels.get(r, r))} for r in sorted(used["release"].unique())],
         synthetic=synthetic, missing=missing,
+        province_column=f"占{scope if group.province and scope else '上级'}%",
     )
 
 

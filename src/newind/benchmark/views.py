@@ -84,6 +84,7 @@ def _page_context(result: BenchmarkResult) -> dict[str, Any]:
         "share_group": [y["share_of_group_pct"] for y in data["years"]],
         "share_province": [y["share_of_province_pct"] for y in data["years"]],
         "share_labels": data["share_basis"],
+        "province_series": data["province_column"].rstrip("%") + "比重",
     }
     return {"result": result, "data": data, "rows": rows, "chart": chart,
             "trend_labels": {k: TREND_LABELS.get(v, "—") for k, v in data["trend"].items() if k != "share_basis"}}

@@ -43,14 +43,17 @@ def render_table(result: BenchmarkResult) -> str:
     ind = data["indicator"]
     d = ind["decimals"]
     unit, gap_unit = ind["measure_unit"], data["gap_unit"]
-    head = ["时期", f"数值（{unit}）", "位次", "有数据", "占组合计%", "占全省%",
+    head = ["时期", f"数值（{unit}）", "位次", "有数据", "占组合计%", data["province_column"],
             "标兵", f"差距（{gap_unit}）", "追兵", f"领先（{gap_unit}）"]
+    shares = bool(data["share_basis"])
+    if not shares:  # rates and ratios: no shares, so no share columns
+        head = head[:4] + head[6:]
     rows = [head]
     for y in data["years"]:
         place = "—" if y["rank"] is None else f"{'并列' if y['tied'] else ''}第{y['rank']}位"
+        share_cells = [_cell(y["share_of_group_pct"], 2), _cell(y["share_of_province_pct"], 2)] if shares else []
         rows.append([
-            y["period"], _cell(y["value"], d), place, f"{y['reported']}/{y['group_size']}",
-            _cell(y["share_of_group_pct"], 2), _cell(y["share_of_province_pct"], 2),
+            y["period"], _cell(y["value"], d), place, f"{y['reported']}/{y['group_size']}", *share_cells,
             y["ahead"]["name"] if y["ahead"] else "—", _cell(y["ahead"]["gap"], d) if y["ahead"] else "—",
             y["behind"]["name"] if y["behind"] else "—", _cell(y["behind"]["gap"], d) if y["behind"] else "—",
         ])
@@ -72,7 +75,7 @@ def render_table(result: BenchmarkResult) -> str:
     lines.append("来源：" + "；".join(data["sources"]))
     lines.append("发布类型：" + "、".join(r["label"] for r in data["releases"]))
     for basis, label in data["share_basis"].items():
-        lines.append(f"说明：{'占组合计%' if basis == 'share_of_group_pct' else '占全省%'} = {label}")
+        lines.append(f"说明：{'占组合计%' if basis == 'share_of_group_pct' else data['province_column']} = {label}")
     return "\n".join(lines) + "\n"
 
 

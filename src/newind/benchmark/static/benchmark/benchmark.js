@@ -1,6 +1,10 @@
 /* Benchmarking charts: share (or value) trend and the 标兵/追兵 gaps. Data comes from json_script. */
 (function () {
   "use strict";
+  // Changing the peer group reloads its units (no inline handler: the CSP forbids inline scripts).
+  Array.prototype.forEach.call(document.querySelectorAll("select[data-autosubmit]"), function (el) {
+    el.addEventListener("change", function () { el.form.submit(); });
+  });
   var holder = document.getElementById("benchmark-data");
   if (!holder || typeof echarts === "undefined") { return; }
   var d = JSON.parse(holder.textContent);
@@ -25,7 +29,7 @@
       opt1.yAxis = { type: "value", name: "%", scale: true };
       opt1.series = [];
       if (d.share_labels.share_of_province_pct) {
-        opt1.series.push({ name: "占全省比重", type: "line", data: d.share_province, connectNulls: false,
+        opt1.series.push({ name: d.province_series, type: "line", data: d.share_province, connectNulls: false,
           label: { show: true, formatter: function (p) { return fmt(p.value, 2); } } });
       }
       opt1.series.push({ name: "占组内合计比重", type: "line", data: d.share_group, lineStyle: { type: "dashed" } });
