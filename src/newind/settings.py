@@ -96,6 +96,8 @@ TEMPLATES = [
 ]
 
 LANGUAGE_CODE = "zh-hans"
+# Only Chinese: an English browser must not turn Django's messages (login errors, validators) into English.
+LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -170,9 +172,12 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("NEWIND_SECURE_COOKIES", False)
 SECURE_HSTS_SECONDS = 31536000 if SESSION_COOKIE_SECURE else 0
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# No inline or foreign scripts. Style *attributes* are allowed (style-src-attr): ECharts positions its
+# tooltips and canvases with them; they cannot run script, and <style> elements stay forbidden.
 NEWIND_CSP = os.environ.get(
     "NEWIND_CSP",
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; "
     "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
 )
 
