@@ -63,3 +63,15 @@ def test_page_needs_login_and_a_business_role(hunan_data: None, client, client_a
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     assert client_as("auditor").get("/benchmark/").status_code == 403
     assert client_as("yyx_rep").get("/benchmark/").status_code == 200  # published statistics: every business user
+
+
+def test_switching_group_keeps_the_form_usable(hunan_data: None, office_client) -> None:  # type: ignore[no-untyped-def]
+    # 岳阳县 is not one of Hunan's 14 divisions: the page picks 岳阳市 and says so (the API would refuse).
+    html = office_client.get("/benchmark/?unit=430621&group=hunan-14&indicator=gdp&from=2012&to=2016").content.decode()
+    assert "所选单位不在该对标组中，已改为「岳阳市」。" in html
+    assert "2016年岳阳市地区生产总值3100.87亿元" in html
+    # industrial_tax has no figures for the 14 divisions: GDP (which has) is used instead
+    html = office_client.get("/benchmark/?unit=430600&group=hunan-14&indicator=industrial_tax&from=2012&to=2016"
+                             ).content.decode()
+    assert "该对标组没有所选指标的数据，已改为「地区生产总值」。" in html
+    assert "居全省13个市州中第2位" in html

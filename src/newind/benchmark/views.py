@@ -41,7 +41,9 @@ def benchmark_page(request: HttpRequest) -> HttpResponse:
         year = params["period"][:4]
         params["from"] = params["to"] = year
     options = selector_options(params["group"])
-    context: dict[str, Any] = {"params": params, "options": options, "result": None, "error": None}
+    notices = _fit_choices_to_group(params, options)
+    context: dict[str, Any] = {"params": params, "options": options, "result": None, "error": None,
+                               "notices": notices}
     try:
         result = benchmark(params["unit"], params["group"], params["indicator"], _year(params["from"], "起始"),
                            _year(params["to"], "截止"), params["period"] or None)
@@ -51,6 +53,24 @@ def benchmark_page(request: HttpRequest) -> HttpResponse:
         return render(request, "benchmark/page.html", context, status=error.status if error.status != 404 else 200)
     context.update(_page_context(result))
     return render(request, "benchmark/page.html", context)
+
+
+def _fit_choices_to_group(params: dict[str, str], options: dict[str, Any]) -> list[str]:
+    """After switching the peer group on the page, keep the unit and indicator only if they fit the new
+    group: otherwise pick 岳阳市 (or the group's first member) and the first indicator with figures,
+    and say so. The API and the CLI never guess; they answer with an error instead."""
+    notices = []
+    units = {u["code"]: u["name"] for u in options["units"]}
+    if units and params["unit"] not in units:
+        fallback = DEFAULTS["unit"] if DEFAULTS["unit"] in units else next(iter(units))
+        notices.append(f"所选单位不在该对标组中，已改为「{units[fallback]}」。")
+        params["unit"] = fallback
+    indicators = {i["code"]: i["name"] for i in options["indicators"]}
+    if indicators and params["indicator"] not in indicators:
+        fallback = DEFAULTS["indicator"] if DEFAULTS["indicator"] in indicators else next(iter(indicators))
+        notices.append(f"该对标组没有所选指标的数据，已改为「{indicators[fallback]}」。")
+        params["indicator"] = fallback
+    return notices
 
 
 def _year(text: str, which: str) -> int:
