@@ -33,6 +33,9 @@ def test_demo_task_is_idempotent_and_shows_every_state(client_as):
     # 岳阳县 has a half-filled draft for the demo's reporter to finish.
     yyx = task.submissions.get(unit__code="430621")
     assert yyx.state == "draft" and SubmissionValue.objects.filter(submission=yyx).count() == 4
+    # The demo's 岳阳县填报员 finds the half-filled draft, with its (user-less) demo history.
+    page = client_as("yyx_rep").get(f"/submissions/{yyx.pk}/")
+    assert page.status_code == 200 and "提交审核" in page.content.decode()
     board = client_as("office").get(f"/submissions/tasks/{task.pk}/").content.decode()
     assert "示例数据" in board and "缺报 <b class=\"light-red\">5</b>" in board
     assert "迟报 <b class=\"light-yellow\">1</b>" in board and demo.RETURN_REASON in board

@@ -26,7 +26,8 @@ def _default_unit_ids() -> list[int]:
 
 
 class IssueTaskForm(forms.Form):
-    period = forms.CharField(label="报告期", max_length=20, help_text="如 2017-03 表示 2017年1—3月累计（1—2月合并，无1月）。")
+    period = forms.CharField(label="报告期", max_length=20, widget=forms.TextInput(attrs={"placeholder": "2017-03"}),
+                             help_text="如 2017-03 表示 2017年1—3月累计（1—2月合并，无1月）。")
     form_code = forms.ChoiceField(label="报表", choices=())
     units = forms.ModelMultipleChoiceField(label="填报单位", queryset=Unit.objects.none(),
                                            widget=forms.CheckboxSelectMultiple)
@@ -36,7 +37,8 @@ class IssueTaskForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["form_code"].choices = [(c, c) for c in queries.report_definition_codes()]
+        self.fields["form_code"].choices = [
+            (c, f"{queries.read_report_definition(c)['name']}（{c}）") for c in queries.report_definition_codes()]
         self.fields["units"].queryset = Unit.objects.filter(kind__in=["county", "zone", "park", "department"])
         if not self.is_bound:
             self.initial.setdefault("units", _default_unit_ids())
