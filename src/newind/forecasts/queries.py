@@ -106,12 +106,14 @@ def forecast_set(indicator: Indicator, period: Period, unit_codes: Iterable[str]
     """Year-end forecasts of one monthly indicator for every unit (or the given ones) at a 1—N月 period."""
     family = family_of(indicator)
     n = 12 if period.kind == PeriodKind.ANNUAL else period.months_covered
-    history = history_frame(indicator, through_year=period.year)
-    # All units' history feeds the backtest; only the requested units are forecast.
+    stored = stored_distribution(indicator)
+    # Without a stored backtest, every unit's history feeds a quick one; with it, only the requested units load.
+    history = history_frame(indicator, through_year=period.year,
+                            unit_codes=unit_codes if stored is not None else None)
     names = dict(zip(history["unit_code"], history["unit_name"], strict=False))
     synthetic = history.groupby("unit_code")["is_synthetic"].any().to_dict() if len(history) else {}
     cube = calc.to_cube(history) if len(history) else Cube([], [], np.zeros((0, 0, 12)))
-    dist = stored_distribution(indicator) or quick_distribution(cube, family, period.year)
+    dist = stored or quick_distribution(cube, family, period.year)
     wanted = cube.units if unit_codes is None else [u for u in cube.units if u in set(unit_codes)]
     sel = [cube.units.index(u) for u in wanted]
     sub = Cube(wanted, cube.years, cube.values[sel, :, :] if sel else np.zeros((0, len(cube.years), 12)))

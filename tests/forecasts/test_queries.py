@@ -1,0 +1,96 @@
+"""Backtest storage, year-end forecasts and the CLI on a small database."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+import numpy as np
+import pytest
+from django.core.management import call_command
+
+from newind.forecasts.models import BacktestResult
+from newind.forecasts.queries import FORECAST_COLUMNS, year_end_forecasts
+from newind.forecasts.services import run_backtest
+from newind.indicators.models import Indicator
+from newind.indicators.periods import Period
+from newind.targets.models import Target
+from newind.units.models import Unit
+from tests.targets.factories import va_history, write_monthly
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def history(reference_data):
+    va_history({"430621": 100.0, "430623": 50.0, "430624": 80.0}, growth=0.10, last_n=5)
+    write_monthly("industrial_va_above_size_growth_pct", {
+        "430621": {2014: [9.0] * 11, 2015: [8.0] * 11, 2016: [7.5, 7.4, 7.3, 7.2, 7.1, 7.0, 7.0, 7.0, 7.0, 7.0, 7.0],
+                   2017: [6.0, 6.2, 6.4, 6.6]},
+    })
+
+
+def test_run_backtest_stores_each_method_and_the_chosen_one(history):
+    run = run_backtest(["industrial_va_above_size", "industrial_va_above_size_growth_pct"])
+    stored = BacktestResult.objects.filter(indicator__code="industrial_va_above_size")
+    assert set(stored.values_list("method", flat=True)) == {"seasonal_naive", "run_rate", "ets", "combo"}
+    chosen = stored.get(is_chosen=True)
+    # A perfectly seasonal history: seasonal naive is exact and no other method beats it.
+    assert chosen.method == "seasonal_naive" and chosen.mape == pytest.approx(0.0, abs=1e-9)
+    assert chosen.years == [2015, 2016] and set(chosen.errors) == {str(n) for n in range(2, 12)}
+    assert stored.get(method="run_rate").mape > 1.0
+    growth = BacktestResult.objects.get(indicator__code="industrial_va_above_size_growth_pct", is_chosen=True)
+    assert growth.family == "point" and growth.mae is not None
+    assert set(run.summary["indicator_code"]) == {"industrial_va_above_size", "industrial_va_above_size_growth_pct"}
+
+
+def test_year_end_forecasts_columns_interval_and_probabilities(history):
+    run_backtest(["industrial_va_above_size"])
+    Target.objects.create(indicator=Indicator.objects.get(code="industrial_va_above_size"),
+                          unit=Unit.objects.get(code="430621"), year=2017, kind="hard", value=Decimal("130"))
+    f = year_end_forecasts(Period.parse("2017-05"), indicator_codes=["industrial_va_above_size"])
+    assert list(f.columns) == FORECAST_COLUMNS
+    row = f[f["unit_code"] == "430621"].iloc[0]
+    assert row["forecast"] == pytest.approx(133.1, rel=1e-6)
+    assert row["lower"] <= row["forecast"] <= row["upper"]
+    assert row["method"] == "seasonal_naive" and "季节朴素" in row["method_label"]
+    assert row["prob_meet_hard"] == 1.0 and np.isnan(row["prob_meet_stretch"])
+    assert np.isnan(f[f["unit_code"] == "430623"].iloc[0]["prob_meet_hard"])  # no target there
+
+
+def test_without_a_stored_backtest_a_quick_one_is_used_and_said(history):
+    f = year_end_forecasts(Period.parse("2017-05"), unit_codes=["430621"],
+                           indicator_codes=["industrial_va_above_size"])
+    row = f.iloc[0]
+    assert "即时回测" in row["backtest_note"] and row["method"] in ("seasonal_naive", "combo")
+
+
+def test_growth_rate_forecast_carries_or_drifts(history):
+    run_backtest(["industrial_va_above_size_growth_pct"])
+    row = year_end_forecasts(Period.parse("2017-05"), indicator_codes=["industrial_va_above_size_growth_pct"]) \
+        .iloc[0]
+    assert row["family"] == "point" and row["method"] in ("carry", "drift", "point_combo")
+    assert row["actual_to_date"] == 6.6
+
+
+def test_cli_backtest_prints_errors_and_the_verdict(history):
+    out = io.StringIO()
+    call_command("forecast", "backtest", "--indicator", "industrial_va_above_size", stdout=out)
+    text = out.getvalue()
+    assert "季节朴素" in text and "MAPE" in text and "覆盖率" in text
+    assert "所选方法优于基准方法" in text and "/1。" in text
+    assert BacktestResult.objects.filter(is_chosen=True).count() == 1
+
+
+def test_cli_show(history):
+    out = io.StringIO()
+    call_command("forecast", "show", "--period", "2017-05", "--unit", "430621",
+                 "--indicator", "industrial_va_above_size", stdout=out)
+    assert "岳阳县 规模工业增加值：至今" in out.getvalue() and "示例数据" in out.getvalue()
+
+
+def test_backtest_page(history, client_as):
+    run_backtest(["industrial_va_above_size"])
+    html = client_as("leader").get("/forecasts/").content.decode()
+    assert "季节朴素法" in html and "所选方法优于基准方法" in html
+    assert client_as("auditor").get("/forecasts/").status_code == 403
