@@ -118,7 +118,7 @@ def test_growth_rates_have_no_shares_and_gaps_in_points(hunan_data: None) -> Non
         (("430600", "hunan-14", "gdp", 1990, 1995), "没有地区生产总值数据", 404),
     ],
 )
-def test_bad_requests_are_complete_chinese_sentences(hunan_data: None, args: tuple[object, ...], fragment: str,
+def test_bad_requests_are_complete_chinese_sentences(reference_data: None, args: tuple[object, ...], fragment: str,
                                                      status: int) -> None:
     with pytest.raises(AppError) as err:
         benchmark(*args)  # type: ignore[arg-type]
