@@ -22,6 +22,9 @@ def _register_routers() -> None:
     from newind.submissions.api import router as submissions_router
 
     api.add_router("/submissions", submissions_router)
+    from newind.targets.api import router as targets_router
+
+    api.add_router("/targets", targets_router)
 
 
 _register_routers()

@@ -1,0 +1,75 @@
+"""JSON API of targets and forecasts: the same queries as the pages, the report and the dashboard."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+from django.http import HttpRequest
+from ninja import Query, Router
+
+from newind.accounts.access import Role, require_role, scope_unit_ids
+from newind.core.errors import AppError
+from newind.forecasts.queries import year_end_forecasts
+from newind.indicators.periods import Period
+from newind.targets.queries import latest_period, target_progress, warning_list
+from newind.targets.rules import rule_set
+from newind.units.models import Unit
+
+router = Router(tags=["目标任务与预警"])
+READERS = (Role.OFFICE, Role.LEADER, Role.REPORTER, Role.REVIEWER)
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Frame rows as JSON-safe dicts (NaN → null)."""
+    out = []
+    for row in frame.to_dict("records"):
+        out.append({k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()})
+    return out
+
+
+def _scope(request: HttpRequest, unit: list[str] | None) -> list[str] | None:
+    require_role(request.user, *READERS)
+    scope = scope_unit_ids(request.user)
+    if scope is None:
+        return unit
+    allowed = set(Unit.objects.filter(id__in=scope).values_list("code", flat=True))
+    if unit and set(unit) - allowed:
+        raise AppError("您只能查看本单位及下级单位的目标任务：请选择本单位。", status=403, code="forbidden")
+    return unit or sorted(allowed)
+
+
+def _period(period: str | None) -> Period:
+    p = Period.parse(period) if period else latest_period()
+    if p is None:
+        raise AppError("还没有目标任务或本年度数据：请先录入目标。", status=404, code="not_found")
+    return p
+
+
+@router.get("/progress", summary="目标完成进度、灯色与年末预测")
+def progress(request: HttpRequest, period: str | None = Query(None, description="如 2017-03；不填为最新一期"),
+             unit: list[str] | None = Query(None), indicator: list[str] | None = Query(None),
+             rules: str | None = Query(None, description="预警规则代码（预览）")) -> dict[str, Any]:
+    units = _scope(request, unit)
+    p = _period(period)
+    frame = target_progress(p, unit_codes=units, indicator_codes=indicator, rules=rule_set(rules) if rules else None)
+    return {"period": p.key, "period_label": p.label, "rows": _records(frame)}
+
+
+@router.get("/warnings", summary="预警清单（红灯在前）及较上期变化")
+def warnings(request: HttpRequest, period: str | None = Query(None), unit: list[str] | None = Query(None),
+             indicator: list[str] | None = Query(None)) -> dict[str, Any]:
+    units = _scope(request, unit)
+    p = _period(period)
+    return {"period": p.key, "period_label": p.label,
+            "rows": _records(warning_list(p, unit_codes=units, indicator_codes=indicator))}
+
+
+@router.get("/forecasts", summary="年末预测（方法、80%区间、完成各类目标的可能性）")
+def forecasts(request: HttpRequest, period: str | None = Query(None), unit: list[str] | None = Query(None),
+              indicator: list[str] | None = Query(None)) -> dict[str, Any]:
+    units = _scope(request, unit)
+    p = _period(period)
+    return {"period": p.key, "period_label": p.label,
+            "rows": _records(year_end_forecasts(p, unit_codes=units, indicator_codes=indicator))}
