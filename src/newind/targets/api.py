@@ -40,6 +40,11 @@ def _scope(request: HttpRequest, unit: list[str] | None) -> list[str] | None:
     return unit or sorted(allowed)
 
 
+def _lists(request: HttpRequest) -> tuple[list[str] | None, list[str] | None]:
+    """Repeatable filters ?unit=430621&unit=430623&indicator=… (read here: ninja has no list default)."""
+    return request.GET.getlist("unit") or None, request.GET.getlist("indicator") or None
+
+
 def _period(period: str | None) -> Period:
     p = Period.parse(period) if period else latest_period()
     if p is None:
@@ -47,10 +52,10 @@ def _period(period: str | None) -> Period:
     return p
 
 
-@router.get("/progress", summary="目标完成进度、灯色与年末预测")
+@router.get("/progress", summary="目标完成进度、灯色与年末预测（可重复 unit=、indicator= 筛选）")
 def progress(request: HttpRequest, period: str | None = Query(None, description="如 2017-03；不填为最新一期"),
-             unit: list[str] | None = Query(None), indicator: list[str] | None = Query(None),
              rules: str | None = Query(None, description="预警规则代码（预览）")) -> dict[str, Any]:
+    unit, indicator = _lists(request)
     units = _scope(request, unit)
     p = _period(period)
     frame = target_progress(p, unit_codes=units, indicator_codes=indicator, rules=rule_set(rules) if rules else None)
@@ -58,8 +63,8 @@ def progress(request: HttpRequest, period: str | None = Query(None, description=
 
 
 @router.get("/warnings", summary="预警清单（红灯在前）及较上期变化")
-def warnings(request: HttpRequest, period: str | None = Query(None), unit: list[str] | None = Query(None),
-             indicator: list[str] | None = Query(None)) -> dict[str, Any]:
+def warnings(request: HttpRequest, period: str | None = Query(None)) -> dict[str, Any]:
+    unit, indicator = _lists(request)
     units = _scope(request, unit)
     p = _period(period)
     return {"period": p.key, "period_label": p.label,
@@ -67,8 +72,8 @@ def warnings(request: HttpRequest, period: str | None = Query(None), unit: list[
 
 
 @router.get("/forecasts", summary="年末预测（方法、80%区间、完成各类目标的可能性）")
-def forecasts(request: HttpRequest, period: str | None = Query(None), unit: list[str] | None = Query(None),
-              indicator: list[str] | None = Query(None)) -> dict[str, Any]:
+def forecasts(request: HttpRequest, period: str | None = Query(None)) -> dict[str, Any]:
+    unit, indicator = _lists(request)
     units = _scope(request, unit)
     p = _period(period)
     return {"period": p.key, "period_label": p.label,
