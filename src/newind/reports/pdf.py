@@ -31,13 +31,28 @@ def table_cells(table: Any) -> list[list[dict[str, str]]]:
     return out
 
 
+def column_widths(columns: list[Any], cells: list[list[dict[str, str]]]) -> list[float]:
+    """Column widths in percent for a fixed-layout table: by the longest text in the column (a header
+    counts half, as it wraps), within 3–14 characters."""
+    weights = []
+    for j, col in enumerate(columns):
+        longest = max([len(row[j]["text"]) for row in cells] + [len(col.title) / 2, 3])
+        weights.append(min(longest, 14))
+    total = sum(weights)
+    return [round(w / total * 100, 2) for w in weights]
+
+
 def render_html(content: ReportContent) -> str:
     """The report as a self-contained HTML page (print CSS, charts inlined)."""
     sections = []
     for s in content.sections:
         charts = [{"title": c.title, "note": c.note,
                    "uri": "data:image/png;base64," + base64.b64encode(c.png).decode("ascii")} for c in s.charts]
-        tables = [{"title": t.title, "note": t.note, "columns": t.columns, "cells": table_cells(t)} for t in s.tables]
+        tables = []
+        for t in s.tables:
+            cells = table_cells(t)
+            tables.append({"title": t.title, "note": t.note, "columns": t.columns, "cells": cells,
+                           "widths": column_widths(t.columns, cells)})
         sections.append({"heading": s.heading, "paragraphs": s.paragraphs, "charts": charts, "tables": tables})
     context = {"content": {"title": content.title, "subtitle": content.subtitle, "headline": content.headline,
                            "sections": sections, "issuer": content.issuer, "date_text": content.date_text}}
