@@ -18,6 +18,7 @@ from newind.indicators.calc import (
     cagr_pct,
     decumulate,
     rank_within_groups,
+    required_growth_by_year,
     required_growth_for_share,
     share_of_group_sum_pct,
     share_of_parent_pct,
@@ -242,6 +243,18 @@ def test_required_growth_reaches_the_target_share(share0: float, target: float, 
     r = required_growth_for_share(share0, target, years, g).iloc[0]["required_growth_pct"]
     share_after = share0 * ((1 + r / 100) / (1 + g / 100)) ** years
     assert share_after == pytest.approx(target, rel=1e-9)
+
+
+def test_required_growth_by_year_from_the_base_year_levels() -> None:
+    # Yueyang 3100.872 of Hunan 31551.37 in 2016 = 9.828011 %; 12 % by 2020 (4 years) with Hunan at +7.5 %:
+    # 1.075 × (12 / 9.828011)^(1/4) − 1 = 13.00 % a year, 5.50 points above the province.
+    got = required_growth_by_year(3100.872, 31551.37, 2016, 12.0, 2020, 7.5).iloc[0]
+    assert got["current_share_pct"] == pytest.approx(9.828011, abs=1e-6)
+    assert got["years"] == 4
+    assert round(got["required_growth_pct"], 2) == 13.00
+    assert round(got["differential_pp"], 2) == 5.50
+    several = required_growth_by_year(pd.Series([3100.872, 0.0]), 31551.37, 2016, 12.0, 2020, 7.5)
+    assert len(several) == 2 and pd.isna(several.iloc[1]["required_growth_pct"])
 
 
 # --- ranks (the spine's rank_within_groups, which benchmarking builds on) ---------------------------------

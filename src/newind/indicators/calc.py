@@ -153,3 +153,20 @@ def required_growth_for_share(current_share_pct: ArrayLike, target_share_pct: Ar
         "differential_pp": (required - g) * 100.0,
         "relative_pct": (relative - 1.0) * 100.0,
     }, index=index)
+
+
+def required_growth_by_year(unit_value: ArrayLike, province_value: ArrayLike, base_year: ArrayLike,
+                            target_share_pct: ArrayLike, target_year: ArrayLike,
+                            province_growth_pct: ArrayLike) -> pd.DataFrame:
+    """The growth a unit needs from `base_year` to reach `target_share_pct` of the province by
+    `target_year`, from the two levels of the base year (e.g. Yueyang and Hunan GDP in 2016).
+
+    Adds `current_share_pct` and `years` to the columns of `required_growth_for_share`.
+    """
+    share0 = np.asarray(unit_value, dtype=float) / np.where(np.asarray(province_value, dtype=float) > 0,
+                                                             np.asarray(province_value, dtype=float), np.nan) * 100.0
+    years = np.asarray(target_year, dtype=float) - np.asarray(base_year, dtype=float)
+    out = required_growth_for_share(share0, target_share_pct, years, province_growth_pct)
+    out.insert(0, "current_share_pct", np.broadcast_to(np.atleast_1d(share0), len(out)))
+    out.insert(1, "years", np.broadcast_to(np.atleast_1d(years), len(out)))
+    return out
