@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newind.core.errors import AppError
 from newind.targets.calc import light_change, light_for, parse_rule_set
@@ -141,3 +143,19 @@ def test_unknown_rule_set_is_a_404():
 ])
 def test_light_change(previous, current, change):
     assert light_change(previous, current) == change
+
+
+SEVERITY = {"green": 0, "yellow": 1, "red": 2}
+
+
+@settings(max_examples=200, deadline=None)
+@given(a=st.floats(-50, 80), b=st.floats(-50, 80), ttype=st.sampled_from(["level", "growth"]),
+       kind=st.sampled_from(["hard", "floor", "stretch"]), miss=st.booleans(),
+       prob=st.one_of(st.none(), st.floats(0, 1)), code=st.sampled_from(["default", "strict-5-15", "gap-only"]))
+def test_falling_further_behind_never_improves_the_light(a, b, ttype, kind, miss, prob, code):
+    """With everything else equal, a larger gap never gives a better light under any shipped rule set."""
+    rules = rule_set(code)
+    lo, hi = sorted((a, b))
+    light_lo = light_for(lo, target_type=ttype, kind=kind, forecast_miss=miss, prob_meet=prob, rules=rules)
+    light_hi = light_for(hi, target_type=ttype, kind=kind, forecast_miss=miss, prob_meet=prob, rules=rules)
+    assert SEVERITY[light_hi.light] >= SEVERITY[light_lo.light]

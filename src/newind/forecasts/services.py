@@ -15,7 +15,7 @@ from newind.forecasts import calc
 from newind.forecasts.ets import ets_year_forecasts
 from newind.forecasts.models import BacktestResult
 from newind.forecasts.queries import family_of, history_frame, monthly_indicators
-from newind.indicators.models import Indicator
+from newind.indicators.models import Indicator, ValueKind
 
 
 @dataclass
@@ -44,7 +44,14 @@ def backtest_indicator(indicator: Indicator, *, through_year: int | None = None,
     if family == "flow" and not use_ets:
         cases = cases[~cases["method"].isin(["ets"])]
     summary = calc.summarise_backtest(cases, family)
-    years = sorted(int(y) for y in cases["year"].unique()) if len(cases) else []
+    if indicator.value_kind == ValueKind.RATE and not summary.empty:
+        summary["mape"] = np.nan  # a percentage error of a growth rate near zero means nothing: MAE only
+    years: list[int] = []
+    if len(cases):
+        # The years the methods were compared on: those every method could forecast.
+        key = ["unit_code", "year", "n"]
+        full = cases.groupby(key)["method"].transform("nunique") == cases["method"].nunique()
+        years = sorted(int(y) for y in cases.loc[full, "year"].unique())
     return summary, cases, years
 
 

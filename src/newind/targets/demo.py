@@ -30,7 +30,8 @@ VA_PLAN = {
 # Parks: planned growth of 技工贸总收入; default 12%.
 TGM_PLAN = {"P430605": 20.0, "P430610": 16.0, "P430601": 12.0, "P430602": 26.0}
 INVEST_PLAN = {CITY: 12.0, "430682": 25.0, "430611": 20.0, "Z430601": 15.0}
-GROWTH_TARGET = {CITY: 8.0, "430611": 8.0, "430682": 7.5, "Z430601": 9.0, "Z430602": 9.0}
+# Growth targets (%, comparable prices): the city's 8% is the speech's; counties default to 6%.
+GROWTH_TARGET = {CITY: 8.0, "430611": 6.5, "430682": 6.5, "Z430601": 7.5, "Z430602": 7.5, "430603": 6.5}
 STRETCH_EXTRA = 4.0  # the stretch target (校高指标) raises the planned growth by this many points
 
 
@@ -82,7 +83,7 @@ def demo_target_rows() -> list[dict[str, object]]:
             rows.append({"indicator": tgm.code, "unit": code, "kind": TargetKind.HARD, "type": TargetType.LEVEL,
                          "value": round(tgm_2016[code] * (1 + TGM_PLAN.get(code, 12.0) / 100), 2)})
     for code in [CITY, *counties]:
-        g = GROWTH_TARGET.get(code, 7.5)
+        g = GROWTH_TARGET.get(code, 6.0)
         rows.append({"indicator": "industrial_va_above_size_growth_pct", "unit": code, "kind": TargetKind.HARD,
                      "type": TargetType.GROWTH, "value": g})
         if code == CITY:

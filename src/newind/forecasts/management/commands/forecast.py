@@ -71,7 +71,7 @@ class Command(BaseCommand):
             base = BASELINE[str(first["family"])]
             verdict = "优于" if chosen["beats_baseline"] else ("即为" if chosen["method"] == base else "不优于")
             out.write(f"  → {code}：采用{METHOD_LABELS[str(chosen['method'])]}（按{metric.upper()}），"
-                      f"{verdict}基准方法{SHORT[base]}；回测年份 {first['years']}。\n")
+                      f"{verdict}基准方法{SHORT[base]}；比较年份 {first['years']}。\n")
         out.write(f"\n共 {total} 个指标，{run.cases} 次回测预测，用时 {run.seconds:.1f} 秒。\n")
         out.write(f"所选方法优于基准方法（总量为季节朴素法，增速等为上年走势法）的指标：{beats}/{total}。\n")
         if beats * 2 < total:
