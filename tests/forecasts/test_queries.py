@@ -95,3 +95,23 @@ def test_backtest_page(history, client_as):
     html = client_as("leader").get("/forecasts/").content.decode()
     assert "季节朴素法" in html and "所选方法优于基准方法" in html
     assert client_as("auditor").get("/forecasts/").status_code == 403
+
+
+def test_live_forecasts_reuse_stored_model_parameters(history, monkeypatch):
+    """After the backtest, a fresh process forecasts with the stored parameters: no re-estimation."""
+    from newind.forecasts import ets
+    from newind.forecasts.models import FittedParams
+
+    run_backtest(["industrial_va_above_size"])
+    assert FittedParams.objects.filter(params__isnull=False).exists()
+    BacktestResult.objects.filter(indicator__code="industrial_va_above_size").update(is_chosen=False)
+    BacktestResult.objects.filter(indicator__code="industrial_va_above_size", method="ets").update(is_chosen=True)
+    monkeypatch.setattr(ets, "_FIT_CACHE", {})
+
+    def no_fitting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("parameters were re-estimated")
+
+    monkeypatch.setattr(ets, "_model", no_fitting)
+    f = year_end_forecasts(Period.parse("2017-05"), indicator_codes=["industrial_va_above_size"])
+    assert (f["method"] == "ets").all() and f["forecast"].notna().all()
+    assert f.loc[f["unit_code"] == "430621", "forecast"].iloc[0] == pytest.approx(133.1, rel=0.02)

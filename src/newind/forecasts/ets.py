@@ -23,6 +23,20 @@ MIN_MONTHS = 24  # two full seasonal cycles for the heuristic initialisation
 _FIT_CACHE: dict[str, dict[str, Any] | None] = {}
 
 
+class ParamStore:
+    """Somewhere to keep fitted parameters beyond this process (the database, in `queries`)."""
+
+    def get_many(self, keys: list[str]) -> dict[str, dict[str, Any] | None]:
+        return {}
+
+    def put_many(self, fitted: dict[str, dict[str, Any] | None]) -> None:
+        return None
+
+
+def series_key(y: np.ndarray) -> str:
+    return hashlib.sha1(np.ascontiguousarray(y, dtype=float).tobytes()).hexdigest()
+
+
 def singles(cube: Cube) -> np.ndarray:
     """Single-month values [unit, year, 12] from cumulative ones; 1—2月 split evenly over Jan and Feb."""
     cum = cube.values
@@ -44,7 +58,7 @@ def fit_params(y: np.ndarray) -> dict[str, Any] | None:
     """Estimate Holt-Winters parameters (statsmodels) on a monthly series; None when it is unusable."""
     if y.size < MIN_MONTHS or not np.isfinite(y).all():
         return None
-    key = hashlib.sha1(np.ascontiguousarray(y, dtype=float).tobytes()).hexdigest()
+    key = series_key(y)
     if key in _FIT_CACHE:
         return _FIT_CACHE[key]
     seasonal = "mul" if (y > 0).all() else "add"
@@ -105,13 +119,19 @@ def remaining_sums(y: np.ndarray, params: dict[str, Any], months: list[int], sta
     return out
 
 
-def ets_year_forecasts(cube: Cube, year: int, months: list[int]) -> dict[int, np.ndarray]:
-    """Year-end ETS forecasts for every unit at each 1—n月 of `year`: {n: array over cube.units}."""
+def ets_year_forecasts(cube: Cube, year: int, months: list[int],
+                       store: ParamStore | None = None) -> dict[int, np.ndarray]:
+    """Year-end ETS forecasts for every unit at each 1—n月 of `year`: {n: array over cube.units}.
+
+    Parameters come from the process cache, then `store`, and are estimated (statsmodels) only for series
+    seen for the first time; new estimates are handed back to `store`.
+    """
     yi = cube.year_index(year)
     out = {n: np.full(len(cube.units), np.nan) for n in months}
     if yi is None or yi == 0:
         return out
     s = singles(cube)
+    histories: dict[int, np.ndarray] = {}
     for u in range(len(cube.units)):
         past = s[u, :yi, :]
         complete = np.isfinite(past).all(axis=1)
@@ -119,9 +139,15 @@ def ets_year_forecasts(cube: Cube, year: int, months: list[int]) -> dict[int, np
         k = 0
         while k < yi and complete[yi - 1 - k]:
             k += 1
-        if k * 12 < MIN_MONTHS:
-            continue
-        hist = past[yi - k:, :].ravel()
+        if k * 12 >= MIN_MONTHS:
+            histories[u] = past[yi - k:, :].ravel()
+    keys = {u: series_key(h) for u, h in histories.items()}
+    if store is not None:
+        unknown = [k for k in keys.values() if k not in _FIT_CACHE]
+        if unknown:
+            _FIT_CACHE.update(store.get_many(unknown))
+    fresh = [k for k in keys.values() if k not in _FIT_CACHE]
+    for u, hist in histories.items():
         params = fit_params(hist)
         if params is None:
             continue
@@ -132,4 +158,6 @@ def ets_year_forecasts(cube: Cube, year: int, months: list[int]) -> dict[int, np
         rest = remaining_sums(np.concatenate([hist, np.nan_to_num(this_year)]), params, usable, hist.size)
         for n, r in rest.items():
             out[n][u] = cube.values[u, yi, n - 1] + r if np.isfinite(r) else np.nan
+    if store is not None and fresh:
+        store.put_many({k: _FIT_CACHE.get(k) for k in set(fresh)})
     return out

@@ -32,3 +32,19 @@ class BacktestResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.method}"
+
+
+class FittedParams(models.Model):
+    """Holt-Winters parameters estimated on one monthly series, keyed by the series' hash: a live forecast
+    whose history is unchanged reuses them (no re-estimation, no statsmodels import on the request path)."""
+
+    key = models.CharField("序列哈希", max_length=40, unique=True)
+    params = models.JSONField("参数", null=True)  # null: the fit failed for this series
+    created_at = models.DateTimeField("计算时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "模型参数"
+        verbose_name_plural = "模型参数"
+
+    def __str__(self) -> str:
+        return self.key

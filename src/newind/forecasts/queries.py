@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from newind.forecasts import calc
 from newind.forecasts.calc import Cube
-from newind.forecasts.ets import ets_year_forecasts
-from newind.forecasts.models import BacktestResult
+from newind.forecasts.ets import ParamStore, ets_year_forecasts
+from newind.forecasts.models import BacktestResult, FittedParams
 from newind.indicators.models import Frequency, Indicator, Observation, ValueKind
 from newind.indicators.periods import Period, PeriodKind
 
@@ -21,6 +22,17 @@ FORECAST_COLUMNS = [
     "method_label", "family", "backtest_mape", "backtest_mae", "backtest_coverage", "backtest_note",
     "is_synthetic", "prob_meet_hard", "prob_meet_floor", "prob_meet_stretch",
 ]
+
+
+class DbParamStore(ParamStore):
+    """Fitted Holt-Winters parameters kept in the database, keyed by the series' hash."""
+
+    def get_many(self, keys: list[str]) -> dict[str, dict[str, Any] | None]:
+        return dict(FittedParams.objects.filter(key__in=keys).values_list("key", "params"))
+
+    def put_many(self, fitted: dict[str, dict[str, Any] | None]) -> None:
+        FittedParams.objects.bulk_create([FittedParams(key=k, params=v) for k, v in fitted.items()],
+                                         ignore_conflicts=True)
 
 
 def family_of(indicator: Indicator) -> str:
@@ -121,7 +133,7 @@ def forecast_set(indicator: Indicator, period: Period, unit_codes: Iterable[str]
     if family == "flow":
         ets = None
         if method in ("ets", "combo") and 2 <= n <= 11:
-            ets = ets_year_forecasts(sub, period.year, [n])[n]
+            ets = ets_year_forecasts(sub, period.year, [n], DbParamStore())[n]
         f = calc.flow_forecasts(sub, period.year, n, ets)
         if method in ("ets", "combo") and not np.isfinite(f[method]).any():
             method = "seasonal_naive"  # no usable model fit for these units: say so through the method

@@ -14,7 +14,7 @@ from django.db import transaction
 from newind.forecasts import calc
 from newind.forecasts.ets import ets_year_forecasts
 from newind.forecasts.models import BacktestResult
-from newind.forecasts.queries import family_of, history_frame, monthly_indicators
+from newind.forecasts.queries import DbParamStore, family_of, history_frame, monthly_indicators
 from newind.indicators.models import Indicator, ValueKind
 
 
@@ -38,7 +38,8 @@ def backtest_indicator(indicator: Indicator, *, through_year: int | None = None,
     months = list(range(2, 12))
     if family == "flow" and use_ets:
         for year in cube.years[1:]:
-            for n, arr in ets_year_forecasts(cube, year, months).items():
+            # The latest (incomplete) year is included: its fits are stored for live forecasts.
+            for n, arr in ets_year_forecasts(cube, year, months, DbParamStore()).items():
                 ets_by[(year, n)] = arr
     cases = calc.backtest_cases(cube, family, ets_by if use_ets else None, months)
     if family == "flow" and not use_ets:
