@@ -314,17 +314,32 @@ def _forecast_section(overview: Overview) -> Section:
         return Section("五、年底预测", ["本期暂无年底预测（预测模块尚未提供数据）。"])
     sub = key[has]
     rows = [[r.indicator_name, r.measure_unit, _v(r.value), _v(r.ye_forecast), _v(r.ye_lower), _v(r.ye_upper),
-             r.ye_method_label or r.ye_method or "—", _v(r.ye_backtest_mape), _v(r.light)] for r in sub.itertuples()]
+             r.ye_method_label or r.ye_method or "—", _v(r.ye_backtest_mape), _pct(r.ye_prob_hard), _v(r.light)]
+            for r in sub.itertuples()]
     table = Table("年底预测", f"表5  {overview.city_name}主要指标年底预测（{overview.period.year}年）",
                   [Column("指标"), Column("计量单位"), Column(f"{overview.period.short_label}累计", "number", None),
                    Column("全年预测", "number", None), Column("预测下限", "number", None),
                    Column("预测上限", "number", None),
-                   Column("预测方法"), Column("回测误差MAPE（%）", "number", 1), Column("预警", "light")],
+                   Column("预测方法"), Column("回测误差MAPE（%）", "number", 1),
+                   Column("完成硬指标概率（%）", "number", 0), Column("预警", "light")],
                   rows, _note(overview, "预测区间为约80%的预测区间；方法为历年回测误差最小者。"),
                   row_decimals=[int(d) for d in sub["decimals"]])
     first = sub.iloc[0]
     text = (f"按{first['ye_method_label'] or first['ye_method']}预测，全年{first['indicator_name']}约"
             f"{calc.fmt_number(first['ye_forecast'], int(first['decimals']))}{first['measure_unit']}"
             f"（区间{calc.fmt_number(first['ye_lower'], int(first['decimals']))}—"
-            f"{calc.fmt_number(first['ye_upper'], int(first['decimals']))}{first['measure_unit']}）。")
+            f"{calc.fmt_number(first['ye_upper'], int(first['decimals']))}{first['measure_unit']}）")
+    if _v(first["ye_growth"]) is not None:
+        text += (f"；全年累计增速预计{calc.fmt_number(first['ye_growth'], 1)}%（区间"
+                 f"{calc.fmt_number(first['ye_growth_lower'], 1)}%—{calc.fmt_number(first['ye_growth_upper'], 1)}%，"
+                 f"{first['ye_growth_method_label']}）")
+        if _v(first["ye_growth_prob_hard"]) is not None:
+            text += f"，完成增速硬指标的概率约{float(first['ye_growth_prob_hard']) * 100:.0f}%"
+    text += "。"
     return Section("五、年底预测", [text], [table])
+
+
+def _pct(probability: object) -> object:
+    """A probability (0–1) as a percentage for the table; None when not given."""
+    value = _v(probability)
+    return None if value is None else float(value) * 100  # type: ignore[arg-type]

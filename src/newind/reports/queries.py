@@ -38,7 +38,7 @@ PROGRESS_COLUMNS = [
 ]
 WARNING_EXTRA_COLUMNS = ["change"]
 FORECAST_COLUMNS = ["indicator_code", "unit_code", "forecast", "lower", "upper", "method", "method_label",
-                    "backtest_mape"]
+                    "backtest_mape", "prob_meet_hard"]
 
 
 @dataclass
@@ -261,12 +261,23 @@ def _key_table(figures: pd.DataFrame, ranked: pd.DataFrame, city_code: str, peri
     key["province_diff_pp"] = key["province_diff_pp"].astype(float)
     key = _attach_targets(key, progress)
     if not forecasts.empty:
-        fc = forecasts.loc[forecasts["unit_code"] == city_code, FORECAST_COLUMNS].drop(columns=["unit_code"])
-        fc = fc.rename(columns={
+        fc = forecasts.reindex(columns=FORECAST_COLUMNS)
+        fc = fc[fc["unit_code"] == city_code].drop(columns=["unit_code"])
+        level = fc.rename(columns={
             "forecast": "ye_forecast", "lower": "ye_lower", "upper": "ye_upper", "method": "ye_method",
-            "method_label": "ye_method_label", "backtest_mape": "ye_backtest_mape"})
-        key = key.merge(fc, on="indicator_code", how="left")
-    for col in ("ye_forecast", "ye_lower", "ye_upper", "ye_method", "ye_method_label", "ye_backtest_mape"):
+            "method_label": "ye_method_label", "backtest_mape": "ye_backtest_mape", "prob_meet_hard": "ye_prob_hard"})
+        key = key.merge(level, on="indicator_code", how="left")
+        # The year-end forecast of a level's published growth rate sits on the level's row too.
+        to_level = dict(zip(meta["growth_indicator"], meta["indicator_code"], strict=True))
+        growth = fc[fc["indicator_code"].isin([g for g in to_level if g])].assign(
+            indicator_code=lambda f: f["indicator_code"].map(to_level))
+        growth = growth[["indicator_code", "forecast", "lower", "upper", "method_label", "prob_meet_hard"]].rename(
+            columns={"forecast": "ye_growth", "lower": "ye_growth_lower", "upper": "ye_growth_upper",
+                     "method_label": "ye_growth_method_label", "prob_meet_hard": "ye_growth_prob_hard"})
+        key = key.merge(growth, on="indicator_code", how="left")
+    for col in ("ye_forecast", "ye_lower", "ye_upper", "ye_method", "ye_method_label", "ye_backtest_mape",
+                "ye_prob_hard", "ye_growth", "ye_growth_lower", "ye_growth_upper", "ye_growth_method_label",
+                "ye_growth_prob_hard"):
         if col not in key.columns:
             key[col] = pd.NA
     return key.sort_values("sort_order").reset_index(drop=True)
