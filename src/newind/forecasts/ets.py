@@ -142,11 +142,11 @@ def ets_year_forecasts(cube: Cube, year: int, months: list[int],
         if k * 12 >= MIN_MONTHS:
             histories[u] = past[yi - k:, :].ravel()
     keys = {u: series_key(h) for u, h in histories.items()}
-    if store is not None:
-        unknown = [k for k in keys.values() if k not in _FIT_CACHE]
-        if unknown:
-            _FIT_CACHE.update(store.get_many(unknown))
-    fresh = [k for k in keys.values() if k not in _FIT_CACHE]
+    not_stored: set[str] = set()
+    if store is not None and keys:
+        stored = store.get_many(sorted(set(keys.values())))
+        _FIT_CACHE.update(stored)
+        not_stored = set(keys.values()) - set(stored)
     for u, hist in histories.items():
         params = fit_params(hist)
         if params is None:
@@ -158,6 +158,6 @@ def ets_year_forecasts(cube: Cube, year: int, months: list[int],
         rest = remaining_sums(np.concatenate([hist, np.nan_to_num(this_year)]), params, usable, hist.size)
         for n, r in rest.items():
             out[n][u] = cube.values[u, yi, n - 1] + r if np.isfinite(r) else np.nan
-    if store is not None and fresh:
-        store.put_many({k: _FIT_CACHE.get(k) for k in set(fresh)})
+    if store is not None and not_stored:
+        store.put_many({k: _FIT_CACHE[k] for k in not_stored if k in _FIT_CACHE})
     return out
