@@ -180,10 +180,15 @@ def test_every_red_light_appears_with_its_unit(demo_figures, tmp_path, monkeypat
          "responsible_unit_code": "430603", "responsible_unit_name": "云溪区人民政府", "source": "测试",
          "is_synthetic": True, "change": ""},
     ])
-    monkeypatch.setattr(queries, "_target_progress", lambda period: (lights.drop(columns="change"), True))
-    monkeypatch.setattr(queries, "_warnings", lambda period, progress: lights)
+    # A target lit last month and green now stays in the warning list as 转绿, but is no warning.
+    green = lights.iloc[[2]].assign(unit_code="430624", unit_name="湘阴县", light="green", light_label="绿灯",
+                                    change="转绿", responsible_unit_name="湘阴县人民政府")
+    listed = pd.concat([lights, green], ignore_index=True)
+    monkeypatch.setattr(queries, "_target_progress", lambda period: (listed.drop(columns="change"), True))
+    monkeypatch.setattr(queries, "_warnings", lambda period, progress: listed)
     overview = monthly_overview(PERIOD)
     assert list(overview.red["unit_name"]) == ["临湘市", "君山区"]
+    assert list(overview.turned_green["unit_name"]) == ["湘阴县"] and len(overview.warnings) == 3
     # The counties' league table carries the light of the unit's value-added target.
     linxiang = overview.counties[(overview.counties["unit_code"] == "430682")
                                  & (overview.counties["indicator_code"] == "industrial_va_above_size")]
@@ -199,6 +204,7 @@ def test_every_red_light_appears_with_its_unit(demo_figures, tmp_path, monkeypat
                    and r[9] == red.responsible_unit_name for r in rows)
     assert "亮红灯2项，涉及2个单位" in body and "亮黄灯1项" in body
     assert "本月新亮红灯：临湘市规模工业增加值（硬指标）" in body
+    assert "本月转绿：湘阴县工业税收（硬指标）" in body and "湘阴县人民政府" not in body
     flat = re.sub(r"\s+", "", pdf_text(paths["pdf"]))
     assert "临湘市人民政府" in flat and "君山区人民政府" in flat
     ws = load_workbook(paths["xlsx"])["目标预警"]

@@ -80,6 +80,11 @@ def warning_items(overview: Overview) -> list[dict[str, Any]]:
     return items
 
 
+def turned_green_items(overview: Overview) -> list[str]:
+    """Targets lit last month that are green now (转绿), as short labels."""
+    return [f"{r.unit_name}{r.indicator_name}（{r.target_kind_label}）" for r in overview.turned_green.itertuples()]
+
+
 def _series(frame: pd.DataFrame, code: str) -> dict[str, list[Any]]:
     sub = frame[(frame["indicator_code"] == code) & frame["growth_pct"].notna()].sort_values(
         "growth_pct", ascending=False)

@@ -30,6 +30,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "headline": overview.headline_sentence(),
         "cards": calc.cards(overview),
         "warnings": calc.warning_items(overview),
+        "turned_green": calc.turned_green_items(overview),
         "leagues": leagues,
         "charts": calc.chart_data(overview),
         "screen": screen,

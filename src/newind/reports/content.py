@@ -286,6 +286,10 @@ def _warning_section(overview: Overview) -> Section:
         if not new_red.empty:
             paragraphs.append("本月新亮红灯：" + "、".join(
                 f"{r.unit_name}{r.indicator_name}（{r.target_kind_label}）" for r in new_red.itertuples()) + "。")
+    green = overview.turned_green
+    if not green.empty:
+        paragraphs.append("本月转绿：" + "、".join(
+            f"{r.unit_name}{r.indicator_name}（{r.target_kind_label}）" for r in green.itertuples()) + "。")
     paragraphs.append("各项预警的目标、完成情况、序时进度和责任单位见表4。")
     rows = [[_v(r.light), r.unit_name, str(r.unit_code), r.indicator_name, r.target_kind_label,
              _target_text(r.target_value, r.target_type, r.measure_unit), _v(r.completion_pct), _v(r.schedule_pct),

@@ -54,9 +54,11 @@ class Overview:
     # League tables: one row per unit × indicator of the group, with rank_by/rank/tied/reported.
     counties: pd.DataFrame
     parks: pd.DataFrame
-    # All target progress rows of the period (every unit), and the red/yellow ones sorted by severity.
+    # All target progress rows of the period (every unit); the red/yellow ones sorted by severity, with
+    # the change since last month; and the targets lit last month that are green now (转绿).
     progress: pd.DataFrame
     warnings: pd.DataFrame
+    turned_green: pd.DataFrame
     forecasts: pd.DataFrame
     # The headline growth by period for the city and the province (this year and last), for the charts.
     trend: pd.DataFrame
@@ -222,7 +224,9 @@ def monthly_overview(period: Period, city_code: str = CITY_CODE) -> Overview:
     ranked = ranked.sort_values(["group_code", "sort_order", "member_order"]).reset_index(drop=True)
 
     progress, targets_ok = _target_progress(period)
-    warnings = _warnings(period, progress) if targets_ok else _empty(PROGRESS_COLUMNS + WARNING_EXTRA_COLUMNS)
+    warning_list = _warnings(period, progress) if targets_ok else _empty(PROGRESS_COLUMNS + WARNING_EXTRA_COLUMNS)
+    warnings = warning_list[warning_list["light"].isin(["red", "yellow"])].reset_index(drop=True)
+    turned_green = warning_list[~warning_list["light"].isin(["red", "yellow"])].reset_index(drop=True)
     forecasts, forecasts_ok = _forecasts(period, city_code)
 
     key = _key_table(figures, ranked, city_code, period, progress, forecasts, meta)
@@ -237,7 +241,8 @@ def monthly_overview(period: Period, city_code: str = CITY_CODE) -> Overview:
     synthetic = bool(shown["is_synthetic"].fillna(False).astype(bool).any()) or bool(
         progress["is_synthetic"].fillna(False).astype(bool).any() if not progress.empty else False)
     return Overview(period=period, city_code=city_code, city_name=city, key=key, counties=counties, parks=parks,
-                    progress=progress, warnings=warnings, forecasts=forecasts, trend=trend, sources=sources,
+                    progress=progress, warnings=warnings, turned_green=turned_green, forecasts=forecasts,
+                    trend=trend, sources=sources,
                     is_synthetic=synthetic, targets_available=targets_ok, forecasts_available=forecasts_ok)
 
 
@@ -327,7 +332,9 @@ def _warnings(period: Period, progress: pd.DataFrame) -> pd.DataFrame:
     frame = warning_list(period)
     if frame.empty:
         return _empty(PROGRESS_COLUMNS + WARNING_EXTRA_COLUMNS)
-    return frame[frame["light"].isin(["red", "yellow"])].reset_index(drop=True)
+    # The list also holds targets lit last month that are green now (转绿); they stay in the frame,
+    # and `Overview.warnings_now`/`turned_green` split them.
+    return frame.reset_index(drop=True)
 
 
 def _forecasts(period: Period, city_code: str) -> tuple[pd.DataFrame, bool]:
