@@ -57,6 +57,9 @@ def test_reporter_fills_reviewer_approves_office_publishes(live_server, browser_
     page.wait_for_load_state()
     assert "已发布" in page.locator("table.board tr", has_text="岳阳县").inner_text()
     page.screenshot(path="/tmp/submission-board.png", full_page=True)
+    # Let every request of the page finish before the live server stops (a request thread still running
+    # would keep its PostgreSQL connection and block dropping the test database).
+    page.wait_for_load_state("networkidle")
 
     assert Submission.objects.get(pk=yyx_sub.pk).state == "published"
     assert Observation.objects.filter(unit=yyx_sub.unit, year=2017, release="flash").count() == len(GOOD)
