@@ -133,3 +133,9 @@ def browser_page() -> Iterator[object]:
             yield page
         finally:
             browser.close()
+            # ORM calls made while Playwright's loop runs use connections of that async context, which
+            # pytest-django never closes; on PostgreSQL they keep the test database open and its DROP
+            # fails at the end of the session. Close them here, still inside that context.
+            from django.db import connections
+
+            connections.close_all()
