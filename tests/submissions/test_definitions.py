@@ -12,7 +12,11 @@ from hypothesis import strategies as st
 
 from newind.core.errors import AppError
 from newind.submissions.calc import evaluate_rule
-from newind.submissions.queries import read_report_definition, report_definition_codes, validate_report_definition
+from newind.submissions.queries import (
+    read_report_definition,
+    report_definition_codes,
+    validate_report_definition,
+)
 
 pytestmark = pytest.mark.django_db
 

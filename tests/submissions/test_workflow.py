@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.core.management import call_command
 
 from newind.audit.models import AuditEntry
 from newind.audit.services import verify_chain
@@ -204,7 +205,14 @@ def test_a_full_month(client_as, yyx_sub, cast):
     fix = edits.filter(after__indicator="industrial_tax", after__via="form").last()
     assert fix.before["value"] == "4.4" and fix.after["value"] == "4.6"
     assert verify_chain().ok
-    page = office.get(f"/submissions/{yyx_sub.pk}/").content.decode()
+    out = io.StringIO()
+    call_command("audit", "verify", stdout=out)
+    # The auditor finds the steps by unit and action, with a Chinese summary of each.
+    audit_page = client_as("auditor").get("/audit/", {"unit": "430621", "action": "submission.return"})
+    text = audit_page.content.decode()
+    assert audit_page.status_code == 200
+    assert "岳阳县 2017年1—3月 报表退回：已提交 → 退回（税金与税务局口径不一致，请核对）" in text
+    page = client_as("office").get(f"/submissions/{yyx_sub.pk}/").content.decode()
     assert "税务局复核后更正" in page and "已发布" in page
 
 

@@ -115,7 +115,8 @@ def issue_task(user: Any, *, period: Period, unit_ids: list[int], form_code: str
     )
     Submission.objects.bulk_create([Submission(task=task, unit=u) for u in units])
     record("submission.task_issue", user=user, request=request, obj=task,
-           after={"period": period.key, "units": [u.code for u in units], "deadline": deadline.isoformat()})
+           after={"period": period.key, "units": [u.code for u in units], "deadline": deadline.isoformat()},
+           summary=f"下达「{task.title}」，{len(units)} 个单位，截止 {deadline:%Y-%m-%d}")
     return task
 
 
@@ -183,7 +184,9 @@ def _write_values(submission: Submission, user: Any, new_values: dict[str, Decim
         changed += 1
         record("submission.value_edit", user=user, request=request, obj=submission, unit=submission.unit,
                before={"indicator": code, "value": _str(old_value), "explanation": old_expl},
-               after={"indicator": code, "value": _str(value), "explanation": explanation, "via": source})
+               after={"indicator": code, "value": _str(value), "explanation": explanation, "via": source},
+               summary=f"{submission.unit.name} {submission.task.period.label} 报表修改「{indicators[code].name}」："
+                       f"{_str(old_value) or '空'} → {_str(value) or '空'}")
     return changed
 
 
@@ -195,8 +198,11 @@ def _log_event(submission: Submission, user: Any, action: Action, from_state: st
                reason: str = "", detail: dict[str, Any] | None = None, request: Any = None) -> None:
     SubmissionEvent.objects.create(submission=submission, action=action, from_state=from_state, to_state=to_state,
                                    reason=reason, detail=detail or {}, user=user)
+    summary = (f"{submission.unit.name} {submission.task.period.label} 报表{action.label}："
+               f"{State(from_state).label} → {State(to_state).label}" + (f"（{reason}）" if reason else ""))
     record(f"submission.{action.value}", user=user, request=request, obj=submission, unit=submission.unit,
-           before={"state": from_state}, after={"state": to_state, "reason": reason, **(detail or {})})
+           before={"state": from_state}, after={"state": to_state, "reason": reason, **(detail or {})},
+           summary=summary)
 
 
 @transaction.atomic
@@ -409,7 +415,7 @@ def export_template(submission: Submission, user: Any, *, request: Any = None) -
     )
     data = build_template(ctx, safe_cell)
     record("submission.template_export", user=user, request=request, obj=submission, unit=unit,
-           after={"period": task.period.key})
+           after={"period": task.period.key}, summary=f"导出{unit.name} {task.period.label} 填报模板")
     return f"{unit.code}_{task.period.key}_{task.form_code}.xlsx", data
 
 
