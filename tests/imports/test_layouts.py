@@ -106,3 +106,10 @@ def test_a_unit_of_measure_written_in_the_header_row(reference_data, make_xlsx):
     path = make_xlsx([["各市州地区生产总值"], ["地区", "2016年", "单位：万元"], ["岳阳市", 31008700]])
     preview, _ = import_file(path)
     assert values() == {("gdp", "430600", 2016, 0, Decimal("3100.87"))}
+
+
+def test_quan_shi_must_be_named(reference_data, make_xlsx):
+    path = make_xlsx([["各县市区地区生产总值（亿元）"], ["地区", "2016年"], ["岳阳县", 230], ["全市", 3100.87]])
+    with pytest.raises(AppError) as excinfo:
+        import_file(path)
+    assert "全市、全省等请写成单位全称（如 岳阳市、湖南省）" in str(excinfo.value.problems[0])

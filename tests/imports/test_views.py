@@ -167,3 +167,16 @@ def test_history_and_batches_api(reference_data, office_client):
 def test_history_api_needs_login(db, client):
     response = client.get("/api/imports/history", {"indicator": "gdp", "unit": "430000", "period": "2013"})
     assert response.status_code == 401 and "请先登录" in response.json()["message"]
+
+
+def test_uploads_never_confirmed_are_dropped_after_a_day(reference_data, office_client, make_csv):
+    import os
+    import time
+
+    from newind.imports.services import store_upload
+
+    old = store_upload(b"old preview")
+    stale = upload_dir() / old
+    os.utime(stale, (time.time() - 2 * 86400, time.time() - 2 * 86400))
+    store_upload(b"new preview")
+    assert not stale.exists() and len(list(upload_dir().iterdir())) == 1

@@ -40,6 +40,8 @@ ROLE_HEADERS: dict[str, str] = {
 }
 UNIT_ROLES = {"unit", "unit_code", "credit_code"}
 TOTAL_WORDS = {"合计", "总计", "小计", "total"}
+# "全市" may be the city's own figure or just the sum of the rows: the user must say which.
+AREA_WORDS = {"全市", "全省", "全县", "全区", "全州", "全市合计", "全省合计"}
 MISSING_TEXTS = {"", "—", "——", "-", "--", "－", "–", "…", "……", "...", "…."}
 NOTE_RE = re.compile(r"^(注|资料来源|数据来源|说明|备注|填表|制表|审核|单位负责人|统计负责人|联系电话)"
                      r"\s*[0-9一二三四五六七八九十①②③④⑤]*\s*[:：.、]")
@@ -329,7 +331,10 @@ def _resolve_units(r: pd.DataFrame, units: pd.DataFrame, out: _Collector) -> Non
                   lambda x: f"未找到代码为「{x['unit_code_text']}」的单位：请使用行政区划代码（如 430600）或平台中的单位代码。",
                   column="unit_code_col")
     out.from_mask(r, body & ~has_code & has_name & from_name.isna() & from_credit.isna(),
-                  lambda x: f"未找到单位「{x['unit_text']}」：请使用平台中的单位全称、简称或代码（已知单位如{_known(names)}）。",
+                  lambda x: f"未找到单位「{x['unit_text']}」：" + (
+                      "全市、全省等请写成单位全称（如 岳阳市、湖南省）；只是各行之和的请写“合计”（不导入）。"
+                      if norm(x["unit_text"]) in AREA_WORDS else
+                      f"请使用平台中的单位全称、简称或代码（已知单位如{_known(names)}）。"),
                   column="unit_col")
     conflict = body & from_code.notna() & from_name.notna() & (from_code != from_name)
     out.from_mask(r, conflict, lambda x: f"单位名称「{x['unit_text']}」与代码「{x['unit_code_text']}」不是同一个单位：请核对。",

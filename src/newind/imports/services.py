@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -247,12 +248,27 @@ def store_upload(data: bytes) -> str:
     digest = hashlib.sha256(data).hexdigest()
     folder = upload_dir()
     folder.mkdir(parents=True, exist_ok=True)
+    _discard_stale_uploads(folder)
     target = folder / digest
     if not target.exists():
         tmp = folder / f"{digest}.part"
         tmp.write_bytes(data)
         tmp.replace(target)
     return digest
+
+
+UPLOAD_KEEP_SECONDS = 24 * 3600
+
+
+def _discard_stale_uploads(folder: Path) -> None:
+    """Previews that were never confirmed: drop their files after a day."""
+    cutoff = time.time() - UPLOAD_KEEP_SECONDS
+    for path in folder.iterdir():
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink(missing_ok=True)
+        except OSError:
+            continue
 
 
 def load_upload(digest: str) -> bytes:
