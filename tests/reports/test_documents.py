@@ -210,3 +210,26 @@ def test_every_red_light_appears_with_its_unit(demo_figures, tmp_path, monkeypat
     ws = load_workbook(paths["xlsx"])["目标预警"]
     red_rows = [[c.value for c in r] for r in ws.iter_rows(min_row=3) if r[0].value == "红灯"]
     assert {r[1] for r in red_rows} == {"君山区", "临湘市"}
+
+
+def test_the_command_explains_a_bad_file_type_or_period(demo_figures, tmp_path):
+    from newind.core.errors import AppError
+
+    with pytest.raises(AppError, match="请使用 .docx、.pdf 或 .xlsx"):
+        call_command("report", "monthly", "--period", "2017-03", "--out", str(tmp_path / "r.doc"))
+    with pytest.raises(AppError, match="1月与2月合并发布"):
+        call_command("report", "monthly", "--period", "2017-01", "--out", str(tmp_path / "r.docx"))
+    with pytest.raises(AppError, match="没有任何月度数据"):
+        call_command("report", "monthly", "--period", "2030-03", "--out", str(tmp_path / "r.docx"))
+    assert not list(tmp_path.iterdir())  # nothing half-written
+
+
+def test_without_a_period_it_reports_the_latest_and_says_when_no_targets_exist(demo_figures, tmp_path, capsys):
+    call_command("report", "monthly", "--out", str(tmp_path / "r.xlsx"))
+    assert "2017年1—11月" in capsys.readouterr().out
+    overview = monthly_overview(Period.month(2016, 6))
+    from newind.reports.content import build_content
+
+    content = build_content(overview, with_charts=False)
+    warning = next(s for s in content.sections if s.heading == "四、目标预警")
+    assert warning.paragraphs == ["2016年尚未下达年度目标，本期无预警。"] and not warning.tables

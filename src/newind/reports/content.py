@@ -268,6 +268,8 @@ def _parks_section(overview: Overview) -> Section:
 def _warning_section(overview: Overview) -> Section:
     if not overview.targets_available:
         return Section("四、目标预警", ["本平台尚未启用目标管理，本期无预警。"])
+    if not overview.has_targets:
+        return Section("四、目标预警", [f"{overview.period.year}年尚未下达年度目标，本期无预警。"])
     warnings = overview.warnings
     if warnings.empty:
         return Section("四、目标预警", [f"{overview.period.label}，各项年度目标均按序时推进，无红灯、黄灯。"])

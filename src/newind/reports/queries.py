@@ -73,6 +73,11 @@ class Overview:
         return None if rows.empty else rows.iloc[0]
 
     @property
+    def has_targets(self) -> bool:
+        """Whether any target of the period's year exists (no targets is not the same as no warnings)."""
+        return self.targets_available and not self.progress.empty
+
+    @property
     def red(self) -> pd.DataFrame:
         return self.warnings[self.warnings["light"] == "red"]
 
