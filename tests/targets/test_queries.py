@@ -115,3 +115,26 @@ def test_decomposition_query_shows_the_shortfall(reference_data):
     assert d["check"].message == "分解合计比全市目标少 20.00亿元：请补足分解任务，或调整全市目标。"
     assert d["children_count"] == 13 and d["missing"] == 11
     assert d["parks_sum"] == 200.0
+
+
+def test_growth_target_on_a_level_without_a_published_rate(reference_data):
+    # 工业税收 has no growth indicator: its growth is computed from the two cumulative figures (nominal).
+    from .factories import seasonal_cum
+
+    write_monthly("industrial_tax", {"430621": {2015: seasonal_cum(9.0), 2016: seasonal_cum(10.0),
+                                                2017: seasonal_cum(11.0, last_n=3)}})
+    make_target("industrial_tax", "430621", 12.0, ttype="growth")
+    row = target_progress(Period.parse("2017-03")).iloc[0]
+    assert row["actual"] == pytest.approx(10.0, rel=1e-3)  # 1—3月 11 vs 10 on the same profile
+    assert row["forecast"] == pytest.approx(10.0, rel=1e-2)  # seasonal naive: 11.0 for the year, +10%
+    assert row["gap_pts"] == pytest.approx(2.0, rel=1e-2) and row["light"] == "red"  # cannot reach 12%
+    assert row["prob_meet"] == 0.0
+
+
+def test_stock_target_counts_the_planned_increase(reference_data):
+    # 规模工业企业数 is a stock: 100 at the end of 2016, target 112; 103 by 1—3月 is a quarter of the way.
+    write_monthly("above_size_enterprises", {"430621": {2016: [95.0] * 10 + [100.0], 2017: [101.0, 103.0]}})
+    make_target("above_size_enterprises", "430621", 112)
+    row = target_progress(Period.parse("2017-03")).iloc[0]
+    assert row["completion_pct"] == pytest.approx(25.0)
+    assert row["schedule_pct"] == pytest.approx(25.0) and row["gap_pts"] == pytest.approx(0.0)
