@@ -382,15 +382,16 @@ KIND_WORDS = {"Y": "年度", "Q": "季度累计", "M": "月度累计（1—N月�
 
 def _resolve_periods(r: pd.DataFrame, indicators: pd.DataFrame, out: _Collector) -> None:
     # Parse each distinct period text once, then map back onto the column.
-    parsed = {t: _parse_period(t) for t in r["period_text"].astype(str).unique()}
-    result = r["period_text"].astype(str).map(parsed)
-    bad = result.map(lambda v: isinstance(v, str))
-    for rec, message in zip(r[bad].to_dict("records"), result[bad], strict=True):
-        out.add(str(message), rec["sheet"], rec["period_row"], rec["period_col"])
-    good = result.where(~bad, None)
-    r["year"] = good.map(lambda v: v[0] if v else None)
-    r["period_kind"] = good.map(lambda v: v[1] if v else None)
-    r["period_n"] = good.map(lambda v: v[2] if v else None)
+    text = r["period_text"].astype(str)
+    parsed = {t: _parse_period(t) for t in text.unique()}
+    errors = {t: v for t, v in parsed.items() if isinstance(v, str)}
+    bad = text.isin(list(errors))
+    for rec in r[bad].to_dict("records"):
+        out.add(errors[str(rec["period_text"])], rec["sheet"], rec["period_row"], rec["period_col"])
+    good = {t: v for t, v in parsed.items() if not isinstance(v, str)}
+    r["year"] = text.map({t: v[0] for t, v in good.items()})
+    r["period_kind"] = text.map({t: v[1] for t, v in good.items()})
+    r["period_n"] = text.map({t: v[2] for t, v in good.items()})
     meta = indicators.set_index("id")
     expected = r["indicator_id"].map(meta["frequency"]).map(FREQUENCY_KIND)
     wrong = ~bad & r["indicator_id"].notna() & (expected != r["period_kind"])
@@ -422,9 +423,9 @@ def _convert_units(r: pd.DataFrame, indicators: pd.DataFrame, out: _Collector) -
     source = r["measure_text"].astype(str).str.strip()
     source = source.where(source != "", r["target_measure"].where(~r["pct"], "%"))
     pairs = pd.DataFrame({"s": source, "t": r["target_measure"]})
-    exps = {(s, t): conversion_exponent(s, t) for s, t in pairs.drop_duplicates().itertuples(index=False)}
-    exp = pd.Series([exps[(s, t)] for s, t in zip(source, r["target_measure"], strict=True)], index=r.index,
-                    dtype=object)
+    # One lookup per distinct (source unit, indicator unit) pair, mapped back column-wise.
+    pair_key = source.astype(str) + "\t" + r["target_measure"].astype(str)
+    exp = map_unique(pair_key, lambda k: conversion_exponent(*k.split("\t", 1))).astype(object)
     live = r["ok"] & ~r["missing"]
     bad = live & exp.isna() & (r["target_measure"] != "")
     out.from_mask(r.assign(_s=source), bad,
@@ -433,7 +434,7 @@ def _convert_units(r: pd.DataFrame, indicators: pd.DataFrame, out: _Collector) -
     r["ok"] &= ~bad
     r["original"] = ""
     counts: dict[tuple[str, str], int] = {}
-    for k in {e for e in exp[live & ~bad].unique() if e}:
+    for k in {int(e) for e in exp[live & ~bad].dropna().unique() if int(e) != 0}:
         mask = live & ~bad & (exp == k)
         r.loc[mask, "original"] = r.loc[mask, "value_text"].astype(str).str.strip() + " " + source[mask]
         r.loc[mask, "value"] = r.loc[mask, "value"].map(lambda d, k=k: d.scaleb(k))
