@@ -114,7 +114,7 @@ def test_the_security_admin_can_change_the_lockout_threshold(cast) -> None:  # t
     assert page.status_code == 200 and "连续登录失败几次后锁定账号" in page.content.decode()
     response = admin.post("/accounts/security/", {"failure_limit": 3, "lockout_minutes": 30,
                                                   "idle_timeout_minutes": 20, "password_min_length": 10,
-                                                  "password_min_classes": 3})
+                                                  "password_min_classes": 3, "password_max_age_days": 90})
     assert response.status_code == 302
     assert SecurityPolicy.objects.get().failure_limit == 3
     entry = AuditEntry.objects.filter(action="settings.change").latest("id")
@@ -126,7 +126,7 @@ def test_the_security_admin_can_change_the_lockout_threshold(cast) -> None:  # t
     # Out of bounds values are refused with a Chinese message and nothing is saved.
     response = admin.post("/accounts/security/", {"failure_limit": 100, "lockout_minutes": 30,
                                                   "idle_timeout_minutes": 20, "password_min_length": 4,
-                                                  "password_min_classes": 3})
+                                                  "password_min_classes": 3, "password_max_age_days": 90})
     assert response.status_code == 200 and "不能大于 10" in response.content.decode()
     assert "不能小于 8" in response.content.decode()
     assert SecurityPolicy.objects.get().failure_limit == 3
@@ -138,7 +138,7 @@ def test_only_the_security_admin_changes_security_settings(client_as, who) -> No
     assert client.get("/accounts/security/").status_code == 403
     response = client.post("/accounts/security/", {"failure_limit": 10, "lockout_minutes": 5,
                                                    "idle_timeout_minutes": 120, "password_min_length": 8,
-                                                   "password_min_classes": 2})
+                                                   "password_min_classes": 2, "password_max_age_days": 0})
     assert response.status_code == 403
     assert not SecurityPolicy.objects.exists()
 
@@ -243,7 +243,9 @@ def test_totp_enrolment_then_login_asks_for_the_code(cast) -> None:  # type: ign
     response = client.post("/accounts/me/totp/", {"code": "000000" if pyotp.TOTP(secret).now() != "000000"
                                                   else "111111"})
     assert response.status_code == 200 and "动态口令不正确" in response.content.decode()
-    response = client.post("/accounts/me/totp/", {"code": pyotp.TOTP(secret).now()})
+    t0 = time.time()
+    enrol_code = pyotp.TOTP(secret).at(t0)
+    response = client.post("/accounts/me/totp/", {"code": enrol_code})
     assert response.status_code == 302
     profile = Profile.objects.get(user=cast.office)
     assert profile.totp_enabled and profile.totp_secret == secret
@@ -256,7 +258,11 @@ def test_totp_enrolment_then_login_asks_for_the_code(cast) -> None:  # type: ign
     wrong = "123456" if pyotp.TOTP(secret).now() != "123456" else "654321"
     response = fresh.post("/accounts/login/totp/", {"code": wrong})
     assert response.status_code == 200 and "动态口令不正确" in response.content.decode()
-    response = fresh.post("/accounts/login/totp/", {"code": pyotp.TOTP(secret).now()})
+    # The code used to enrol cannot be used again (no replay): the app's next code (30 s later, within the
+    # allowed clock drift) signs in.
+    response = fresh.post("/accounts/login/totp/", {"code": enrol_code})
+    assert response.status_code == 200
+    response = fresh.post("/accounts/login/totp/", {"code": pyotp.TOTP(secret).at(t0 + 30)})
     assert response.status_code == 302 and response["Location"] == "/benchmark/"
     assert fresh.get("/").status_code == 200
     assert {"totp.enable", "login.totp_failed", "login"} <= set(actions())
@@ -308,3 +314,46 @@ def test_password_policy(reference_data, password, ok, reason) -> None:  # type:
         create_user("yyx_rep", "reporter", password=password, unit_code="430621")
     assert any(reason in str(p) for p in exc.value.problems), exc.value.problems
     assert not get_user_model().objects.filter(username="yyx_rep").exists()
+
+
+def test_a_totp_code_cannot_be_replayed(cast) -> None:  # type: ignore[no-untyped-def]
+    secret = pyotp.random_base32()
+    Profile.objects.filter(user=cast.leader).update(totp_secret=secret, totp_enabled=True)
+    code = pyotp.TOTP(secret).now()
+    first = Client()
+    login(first, "leader", cast.PASSWORD)
+    assert first.post("/accounts/login/totp/", {"code": code}).status_code == 302
+    assert first.get("/").status_code == 200
+    # Someone who saw the password and the code tries them again within the same 30 seconds.
+    second = Client()
+    login(second, "leader", cast.PASSWORD)
+    response = second.post("/accounts/login/totp/", {"code": code})
+    assert response.status_code == 200 and "已使用过" in response.content.decode()
+    assert second.get("/").status_code == 302
+
+
+def test_an_expired_password_must_be_changed(cast) -> None:  # type: ignore[no-untyped-def]
+    Profile.objects.filter(user=cast.yyx_rep).update(password_changed_at=timezone.now() - dt.timedelta(days=91))
+    client = Client()
+    login(client, "yyx_rep", cast.PASSWORD)
+    response = client.get("/benchmark/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/password/")
+    Profile.objects.filter(user=cast.yyx_rep).update(password_changed_at=timezone.now() - dt.timedelta(days=89))
+    assert client.get("/benchmark/").status_code == 200
+
+
+def test_when_the_policy_requires_totp_users_must_enrol_first(cast) -> None:  # type: ignore[no-untyped-def]
+    from newind.accounts.services import save_policy
+
+    save_policy({"failure_limit": 5, "lockout_minutes": 15, "idle_timeout_minutes": 30, "password_min_length": 8,
+                 "password_min_classes": 3, "password_max_age_days": 90, "require_totp": True}, user=cast.secadmin)
+    client = Client()
+    login(client, "yx_rep", cast.PASSWORD)
+    response = client.get("/submissions/")
+    assert response.status_code == 302 and response["Location"] == "/accounts/me/totp/"
+    assert client.get("/api/benchmark/options").status_code == 403
+    page = client.get("/accounts/me/totp/")
+    assert page.status_code == 200
+    secret = client.session["newind_pending_totp_secret"]
+    assert client.post("/accounts/me/totp/", {"code": pyotp.TOTP(secret).now()}).status_code == 302
+    assert client.get("/submissions/").status_code == 200

@@ -58,7 +58,7 @@ def _admin_new_user() -> dict[str, Any]:
 
 HISTORY = "indicator=industrial_output_above_size&unit={unit}&period=2016-03"
 SECURITY = {"failure_limit": 5, "lockout_minutes": 15, "idle_timeout_minutes": 30, "password_min_length": 8,
-            "password_min_classes": 3}
+            "password_min_classes": 3, "password_max_age_days": 90}
 
 READS = [
     case("the home page is open to every signed-in user", "GET", "/", EVERYONE),
@@ -181,6 +181,7 @@ def test_the_allowed_writes_really_write(client_as, ids) -> None:  # type: ignor
     new = get_user_model().objects.get(username="matrix_new")
     assert new.profile.role == "leader" and new.profile.must_change_password
     assert AuditEntry.objects.filter(action="role.assign", actor="sysadmin", object_id=str(new.profile.pk)).exists()
+    assert AuditEntry.objects.filter(action="admin.add", actor="sysadmin", object_id=str(new.pk)).exists()
 
 
 def test_the_sysadmin_cannot_read_the_audit_log_or_business_data_even_as_superuser(client_as, cast) -> None:  # type: ignore[no-untyped-def]

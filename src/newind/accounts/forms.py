@@ -28,6 +28,7 @@ POLICY_BOUNDS = {
     "idle_timeout_minutes": (5, 120),
     "password_min_length": (8, 64),
     "password_min_classes": (2, 4),
+    "password_max_age_days": (0, 365),
 }
 
 POLICY_LABELS = {
@@ -36,6 +37,8 @@ POLICY_LABELS = {
     "idle_timeout_minutes": "空闲多久自动退出（分钟）",
     "password_min_length": "密码最小长度",
     "password_min_classes": "密码至少包含几类字符（大写、小写、数字、特殊字符）",
+    "password_max_age_days": "密码有效期（天，0 表示不限）",
+    "require_totp": "所有用户必须启用动态口令（双因素认证）",
 }
 
 
@@ -45,6 +48,9 @@ class SecurityPolicyForm(forms.Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         for name in FIELDS:
+            if name == "require_totp":
+                self.fields[name] = forms.BooleanField(label=POLICY_LABELS[name], required=False)
+                continue
             low, high = POLICY_BOUNDS[name]
             self.fields[name] = forms.IntegerField(
                 label=POLICY_LABELS[name], min_value=low, max_value=high,

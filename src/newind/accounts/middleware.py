@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable
 from typing import Any
@@ -12,6 +13,7 @@ from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLogi
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 
 from newind.accounts import policy
 
@@ -64,30 +66,49 @@ class IdleTimeoutMiddleware:
 
 
 class PasswordChangeRequiredMiddleware:
-    """A user with an initial (or reset) password may only change it or log out until they do."""
+    """Until a user with an initial, reset or expired password changes it — or, when the policy requires a
+    second factor, enrols one — they may only do that or log out."""
 
     ALLOWED = ("/accounts/password/", "/accounts/logout/", "/static/", "/healthz")
+    ALLOWED_FOR_TOTP = (*ALLOWED, "/accounts/me/totp/")
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if (user is not None and user.is_authenticated and _must_change(user)
-                and not request.path.startswith(self.ALLOWED)):
+        if user is None or not user.is_authenticated:
+            return self.get_response(request)
+        profile = _profile(user)
+        if profile is None:
+            return self.get_response(request)
+        current = policy.current()
+        if _must_change(profile, current.password_max_age_days) and not request.path.startswith(self.ALLOWED):
             if _is_api(request):
-                return _json(403, "password_change_required", "首次登录须先修改初始密码：请在网页上修改密码后再使用接口。")
+                return _json(403, "password_change_required", "须先修改密码（初始密码或已过期）：请在网页上修改密码后再使用接口。")
             return redirect(f"{reverse('accounts:password_change')}?next={request.get_full_path()}")
+        if current.require_totp and not profile.totp_enabled and not request.path.startswith(self.ALLOWED_FOR_TOTP):
+            if _is_api(request):
+                return _json(403, "totp_required", "安全策略要求启用动态口令：请在网页上启用后再使用接口。")
+            return redirect(reverse("accounts:totp"))
         return self.get_response(request)
 
 
-def _must_change(user: Any) -> bool:
+def _profile(user: Any) -> Any:
     from newind.accounts.models import Profile
 
     try:
-        return bool(user.profile.must_change_password)
+        return user.profile
     except Profile.DoesNotExist:
-        return False
+        return None
+
+
+def _must_change(profile: Any, max_age_days: int) -> bool:
+    if profile.must_change_password:
+        return True
+    if max_age_days and profile.password_changed_at is not None:
+        return bool(timezone.now() - profile.password_changed_at > dt.timedelta(days=max_age_days))
+    return False
 
 
 class SecurityHeadersMiddleware:

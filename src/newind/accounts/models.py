@@ -42,6 +42,8 @@ class Profile(models.Model):
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
     totp_secret = models.CharField("动态口令密钥", max_length=64, blank=True, default="")
     totp_enabled = models.BooleanField("已启用动态口令", default=False)
+    # The 30-second step of the last accepted code: the same code cannot be used twice (replay).
+    totp_last_step = models.BigIntegerField("最近使用的动态口令时段", null=True, blank=True)
 
     class Meta:
         verbose_name = "用户角色"
@@ -60,6 +62,9 @@ class SecurityPolicy(models.Model):
     password_min_length = models.PositiveSmallIntegerField("密码最小长度")
     password_min_classes = models.PositiveSmallIntegerField(
         "密码至少包含的字符类别数", help_text="大写字母、小写字母、数字、特殊字符四类中至少几类（1–4）。")
+    password_max_age_days = models.PositiveSmallIntegerField(
+        "密码有效期（天）", default=90, help_text="超过天数须修改密码；0 表示不限。")
+    require_totp = models.BooleanField("所有用户必须启用动态口令", default=False)
     updated_at = models.DateTimeField("修改时间", auto_now=True)
     updated_by = models.CharField("修改人", max_length=150, blank=True)
 

@@ -16,13 +16,15 @@ class Policy:
     idle_timeout_minutes: int
     password_min_length: int
     password_min_classes: int
+    password_max_age_days: int
+    require_totp: bool
 
-    def as_dict(self) -> dict[str, int]:
+    def as_dict(self) -> dict[str, int | bool]:
         return asdict(self)
 
 
 FIELDS = ("failure_limit", "lockout_minutes", "idle_timeout_minutes", "password_min_length",
-          "password_min_classes")
+          "password_min_classes", "password_max_age_days", "require_totp")
 
 
 def defaults() -> Policy:
@@ -33,6 +35,8 @@ def defaults() -> Policy:
         idle_timeout_minutes=settings.NEWIND_IDLE_TIMEOUT_MINUTES,
         password_min_length=settings.NEWIND_PASSWORD_MIN_LENGTH,
         password_min_classes=settings.NEWIND_PASSWORD_MIN_CLASSES,
+        password_max_age_days=settings.NEWIND_PASSWORD_MAX_AGE_DAYS,
+        require_totp=settings.NEWIND_REQUIRE_TOTP,
     )
 
 

@@ -98,11 +98,39 @@ def totp_uri(user: Any, secret: str) -> str:
     return str(pyotp.TOTP(secret).provisioning_uri(name=user.get_username(), issuer_name="岳阳新型工业化推进平台"))
 
 
-def totp_matches(secret: str, code: str) -> bool:
-    """Does the 6-digit code match the secret now (allowing one 30-second step of clock drift)?"""
+def totp_step(secret: str, code: str) -> int | None:
+    """The 30-second step whose code this is (now, or one step either side for clock drift), else None."""
+    import time
+
     import pyotp
 
-    return bool(secret) and bool(pyotp.TOTP(secret).verify(code.strip(), valid_window=1))
+    if not secret:
+        return None
+    totp = pyotp.TOTP(secret)
+    now_step = int(time.time()) // totp.interval
+    for step in (now_step, now_step - 1, now_step + 1):
+        if pyotp.utils.strings_equal(code.strip(), totp.at(step * totp.interval)):
+            return step
+    return None
+
+
+def totp_matches(secret: str, code: str) -> bool:
+    """Does the 6-digit code match the secret now (allowing one 30-second step of clock drift)?"""
+    return totp_step(secret, code) is not None
+
+
+@transaction.atomic
+def use_totp_code(user: Any, code: str) -> bool:
+    """Accept a login code once: it must match and be newer than the last accepted one (no replay)."""
+    profile = Profile.objects.select_for_update().filter(user=user).first()
+    if profile is None or not profile.totp_enabled:
+        return False
+    step = totp_step(profile.totp_secret, code)
+    if step is None or (profile.totp_last_step is not None and step <= profile.totp_last_step):
+        return False
+    profile.totp_last_step = step
+    profile.save(update_fields=["totp_last_step"])
+    return True
 
 
 @transaction.atomic
@@ -110,9 +138,10 @@ def enable_totp(user: Any, secret: str, code: str, *, request: Any = None) -> No
     """Turn on the second factor once the user proves their app shows the right code."""
     from newind.audit.services import record
 
-    if not totp_matches(secret, code):
+    step = totp_step(secret, code)
+    if step is None:
         raise AppError("动态口令不正确：请确认手机时间准确，并输入身份验证器当前显示的 6 位数字。")
-    Profile.objects.filter(user=user).update(totp_secret=secret, totp_enabled=True)
+    Profile.objects.filter(user=user).update(totp_secret=secret, totp_enabled=True, totp_last_step=step)
     record("totp.enable", user=user, request=request, obj=user, summary="启用动态口令（双因素认证）。")
 
 
@@ -123,7 +152,7 @@ def disable_totp(user: Any, password: str, *, request: Any = None) -> None:
 
     if not user.check_password(password):
         raise AppError("当前密码不正确：关闭动态口令需要再次输入登录密码。")
-    Profile.objects.filter(user=user).update(totp_secret="", totp_enabled=False)
+    Profile.objects.filter(user=user).update(totp_secret="", totp_enabled=False, totp_last_step=None)
     record("totp.disable", user=user, request=request, obj=user, summary="关闭动态口令（双因素认证）。")
 
 
@@ -137,7 +166,8 @@ def save_policy(values: dict[str, int], *, user: Any, request: Any = None) -> No
 
     require_role(user, Role.SECADMIN)
     before = policy.current().as_dict()
-    after = {name: int(values[name]) for name in policy.FIELDS}
+    after = {name: (bool(values.get(name)) if name == "require_totp" else int(values[name]))
+             for name in policy.FIELDS}
     SecurityPolicy.objects.update_or_create(pk=1, defaults={**after, "updated_by": user.get_username()})
     changed = {k: after[k] for k in after if after[k] != before[k]}
     record("settings.change", user=user, request=request, object_type="accounts.securitypolicy", object_id=1,

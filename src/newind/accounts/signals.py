@@ -136,11 +136,23 @@ def _group_saved(sender: Any, instance: Group, created: bool, **kwargs: Any) -> 
 def _policy_saved(sender: Any, instance: SecurityPolicy, **kwargs: Any) -> None:
     # Saved through services.save_policy, which records before → after itself; saves from elsewhere
     # (the admin, a shell) are recorded here so no change goes unaudited.
-    if getattr(instance, "_audited", False):
-        return
     if current_request() is not None and current_request().path.startswith("/accounts/security"):  # type: ignore[union-attr]
         return
+    from newind.accounts.policy import FIELDS
+
     _actor_record("settings.change", obj=instance, summary="安全策略被修改（非安全策略页面）。",
-                  after={f: getattr(instance, f) for f in ("failure_limit", "lockout_minutes",
-                                                             "idle_timeout_minutes", "password_min_length",
-                                                             "password_min_classes")})
+                  after={f: getattr(instance, f) for f in FIELDS})
+
+
+@receiver(post_save, sender="admin.LogEntry")
+def _admin_action(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
+    """Every add, change or delete made in the admin (reference data, users, …) is audited."""
+    if not created:
+        return
+    verb = {1: "add", 2: "change", 3: "delete"}.get(instance.action_flag, "other")
+    label = instance.content_type.model_class()._meta.label_lower if instance.content_type_id else ""
+    _actor_record(f"admin.{verb}", object_type=label, object_id=instance.object_id or "",
+                  summary=f"后台{VERBS.get(verb, '操作')}「{instance.object_repr}」：{instance.get_change_message() or '—'}")
+
+
+VERBS = {"add": "新增", "change": "修改", "delete": "删除"}

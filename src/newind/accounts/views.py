@@ -87,7 +87,7 @@ def login_totp_view(request: HttpRequest) -> HttpResponse:
     form = TotpForm(request.POST or None)
     error = ""
     if request.method == "POST" and form.is_valid():
-        if services.totp_matches(profile.totp_secret, form.cleaned_code()):
+        if services.use_totp_code(user, form.cleaned_code()):
             request.session.pop(PENDING, None)
             auth.login(request, user, backend=pending["backend"])
             return redirect(pending.get("next") or "/")
@@ -99,7 +99,7 @@ def login_totp_view(request: HttpRequest) -> HttpResponse:
             messages.error(request, "动态口令连续错误次数过多：请重新输入用户名和密码。")
             return redirect("accounts:login")
         request.session[PENDING] = pending
-        error = "动态口令不正确：请输入身份验证器当前显示的 6 位数字（注意手机时间要准确）。"
+        error = "动态口令不正确或已使用过：请输入身份验证器当前显示的 6 位数字（注意手机时间要准确）。"
     return render(request, "accounts/login_totp.html", {"form": form, "error": error})
 
 

@@ -28,7 +28,7 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         add = sub.add_parser("add", help="新建用户（首次登录须修改初始密码）")
         add.add_argument("username")
-        add.add_argument("--role", required=True, choices=[r.value for r in Role],
+        add.add_argument("--role", required=True, choices=[value for value, _ in Role.choices],
                          help="office 办公室 | leader 市领导 | reporter 填报员 | reviewer 审核员 | enterprise 企业 | "
                               "sysadmin 系统管理员 | secadmin 安全管理员 | auditor 审计员")
         add.add_argument("--unit", help="单位代码（填报员、审核员、企业用户必填），如 430621")
