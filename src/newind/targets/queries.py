@@ -222,23 +222,20 @@ def _evaluate(grp: pd.DataFrame, ev: Evaluation, indicator: Indicator, period: P
         level_fc = grp["unit_code"].map(fc["forecast"]) if not fc.empty else pd.Series(np.nan, index=grp.index)
         grp["prob_meet"] = fcalc.prob_at_least(level_fc.to_numpy(dtype=float), fs.errors,
                                                np.asarray(threshold, dtype=float), fs.dist.family, higher)
-    if ev.mode == "nominal_growth":
-        miss = grp["forecast"] < target if higher else grp["forecast"] > target
-    else:
-        miss = grp["forecast"] < target if higher else grp["forecast"] > target
+    # For nominal growth the forecast was turned into a growth rate above, so it compares with the target.
+    miss = grp["forecast"] < target if higher else grp["forecast"] > target
     grp["forecast_miss"] = miss.where(grp["forecast"].notna(), False).astype(bool)
     dec = int(indicator.decimals)
     unit = actual_ind.measure_unit if ev.mode == "direct" else indicator.measure_unit
-    grp["forecast_text"] = [_value_text(v, ev.mode, unit, dec) for v in grp["forecast"]]
-    grp["target_text"] = [_value_text(v, ev.mode if ev.mode != "flow" else "flow", unit, dec)
-                          for v in grp["target_value"]]
+    grp["forecast_text"] = [_value_text(v, unit, dec) for v in grp["forecast"]]
+    grp["target_text"] = [_value_text(v, unit, dec) for v in grp["target_value"]]
     if ev.mode == "nominal_growth" or (ev.mode == "direct" and actual_ind.value_kind == ValueKind.RATE):
         grp["forecast_text"] = [f"增长{v:.1f}%" if pd.notna(v) else "—" for v in grp["forecast"]]
         grp["target_text"] = [f"增长{v:g}%" for v in grp["target_value"]]
     return grp
 
 
-def _value_text(v: float, mode: str, unit: str, decimals: int) -> str:
+def _value_text(v: float, unit: str, decimals: int) -> str:
     if v is None or pd.isna(v):
         return "—"
     if unit == "%":
