@@ -93,7 +93,7 @@ def _check_docx(path: Path, overview, headline: str) -> None:  # type: ignore[no
                             section.right_margin)] == [37.0, 35.0, 28.0, 26.0]
     normal = doc.styles["Normal"]
     assert normal.element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
-    assert normal.font.size.pt == 16
+    assert normal.font.size.pt == 16 and normal.paragraph_format.line_spacing.pt == 28
     title = doc.paragraphs[0]
     assert title.text == "岳阳市新型工业化月度调度通报"
     assert title.runs[0].element.rPr.rFonts.get(qn("w:eastAsia")) == "方正小标宋简体"
