@@ -46,13 +46,20 @@ def _units(codes: list[str]) -> dict[str, Unit]:
     return {u.code: u for u in Unit.objects.filter(code__in=codes)}
 
 
+def _members(group_code: str, kinds: list[str]) -> list[str]:
+    """The peer group's units, or (without the group) Yueyang's units of those kinds."""
+    group = PeerGroup.objects.filter(code=group_code).first()
+    if group is not None:
+        return [m.unit.code for m in group.peergroupmember_set.select_related("unit").order_by("sort_order")]
+    return list(Unit.objects.filter(kind__in=kinds, code__regex=r"^[A-Z]?4306").order_by("sort_order", "code")
+                .values_list("code", flat=True))
+
+
 def demo_target_rows() -> list[dict[str, object]]:
     """The demo targets as plain rows (indicator, unit, kind, type, value)."""
     rows: list[dict[str, object]] = []
-    counties = [m.unit.code for m in PeerGroup.objects.get(code="yueyang-counties-zones")
-                .peergroupmember_set.select_related("unit")]
-    parks = [m.unit.code for m in PeerGroup.objects.get(code="yueyang-parks").peergroupmember_set
-             .select_related("unit")]
+    counties = _members("yueyang-counties-zones", ["county", "zone"])
+    parks = _members("yueyang-parks", ["park"])
     va = Indicator.objects.get(code="industrial_va_above_size")
     va_2016 = _annual(va, YEAR - 1)
     if not va_2016:
