@@ -113,3 +113,10 @@ def test_quan_shi_must_be_named(reference_data, make_xlsx):
     with pytest.raises(AppError) as excinfo:
         import_file(path)
     assert "全市、全省等请写成单位全称（如 岳阳市、湖南省）" in str(excinfo.value.problems[0])
+
+
+def test_an_unknown_county_is_answered_with_county_names(reference_data, make_csv):
+    with pytest.raises(AppError) as excinfo:
+        import_file(make_csv("地区,年份,指标,数值\n岳阳县,2016,gdp,310\n火星县,2016,gdp,1\n"))
+    text = str(excinfo.value.problems[0])
+    assert "未找到单位「火星县」" in text and "岳阳楼区" in text and "长沙市" not in text

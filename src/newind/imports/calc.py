@@ -326,7 +326,9 @@ def _resolve_units(r: pd.DataFrame, units: pd.DataFrame, out: _Collector) -> Non
     r["unit_id"] = from_code.fillna(from_credit).fillna(from_name)
     body = ~r["is_total"]
     has_code, has_name = code != "", r["unit_text"] != ""
-    names = units["name"].tolist()
+    # Suggest units of the same kind as those the file did name (a county table gets county names).
+    kinds = set(units.loc[units["id"].isin(r["unit_id"].dropna().astype(int)), "kind"]) if "kind" in units else set()
+    names = units.loc[units["kind"].isin(kinds), "name"].tolist() if kinds else units["name"].tolist()
     out.from_mask(r, body & has_code & from_code.isna() & from_credit.isna(),
                   lambda x: f"未找到代码为「{x['unit_code_text']}」的单位：请使用行政区划代码（如 430600）或平台中的单位代码。",
                   column="unit_code_col")
