@@ -148,7 +148,7 @@ def test_light_change(previous, current, change):
 SEVERITY = {"green": 0, "yellow": 1, "red": 2}
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(a=st.floats(-50, 80), b=st.floats(-50, 80), ttype=st.sampled_from(["level", "growth"]),
        kind=st.sampled_from(["hard", "floor", "stretch"]), miss=st.booleans(),
        prob=st.one_of(st.none(), st.floats(0, 1)), code=st.sampled_from(["default", "strict-5-15", "gap-only"]))
