@@ -217,6 +217,7 @@ def compute_period(period: Period, *, hierarchies: Sequence[str] = HIERARCHIES,
     frame["is_synthetic"] = frame["is_synthetic"].astype("boolean").fillna(False).astype(bool)
     frame["rank"] = frame["rank"].astype("Int64")
     frame["reported"] = frame["reported"].astype("Int64")
+    frame = frame.astype({"indicator_id": np.int64, "unit_id": np.int64})
     return DerivedResult(period, frame)
 
 
@@ -244,8 +245,15 @@ def bulk_insert_derived(frame: pd.DataFrame, period: Period) -> None:
         year=period.year, period_kind=period.kind.value, period_n=period.n, computed_at=now)[INSERT_COLUMNS]
     table = DerivedFigure._meta.db_table
     if connection.vendor == "postgresql":
+        # Text COPY; nullable integers and booleans are turned into text column-wise first (pandas'
+        # writer is slow on extension dtypes), floats are left to the C writer.
+        text = out.copy()
+        for col in ("rank", "reported"):
+            text[col] = text[col].astype("string").fillna("\\N")
+        for col in ("tied", "is_synthetic"):
+            text[col] = np.where(text[col].to_numpy(dtype=bool), "t", "f")
         buf = io.StringIO()
-        out.to_csv(buf, header=False, index=False, na_rep="\\N", sep="\t")
+        text.to_csv(buf, header=False, index=False, na_rep="\\N", sep="\t")
         buf.seek(0)
         with connection.cursor() as cursor, cursor.cursor.copy(
             f"COPY {table} ({', '.join(INSERT_COLUMNS)}) FROM STDIN WITH (FORMAT text)"
@@ -253,11 +261,26 @@ def bulk_insert_derived(frame: pd.DataFrame, period: Period) -> None:
             while chunk := buf.read(1 << 20):
                 copy.write(chunk)
         return
-    # Plain Python values (None for missing) column by column, then one executemany.
-    columns = [out[c].astype(object).where(out[c].notna(), None).tolist() for c in INSERT_COLUMNS]
     sql = f"INSERT INTO {table} ({', '.join(INSERT_COLUMNS)}) VALUES ({', '.join(['%s'] * len(INSERT_COLUMNS))})"
     with connection.cursor() as cursor:
-        cursor.executemany(sql, list(zip(*columns, strict=True)))
+        cursor.executemany(sql, list(zip(*_python_columns(out), strict=True)))
+
+
+def _python_columns(frame: pd.DataFrame) -> list[list[object]]:
+    """Each column as a list of plain Python values with None for missing (what sqlite3 binds)."""
+    columns: list[list[object]] = []
+    for col in frame.columns:
+        series = frame[col]
+        if not series.hasnans:
+            columns.append(series.to_numpy(dtype=object if series.dtype == "Int64" else None).tolist())
+        elif series.dtype == np.float64:
+            values = series.to_numpy()
+            with_none = values.astype(object)
+            with_none[np.isnan(values)] = None
+            columns.append(with_none.tolist())
+        else:
+            columns.append(series.astype(object).where(series.notna(), None).tolist())
+    return columns
 
 
 # --- reads of the stored figures ------------------------------------------------------------------------------

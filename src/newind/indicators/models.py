@@ -181,10 +181,13 @@ class DerivedFigure(models.Model):
     a nominal year-on-year growth, or a rank. Rebuilt per period (delete + bulk insert), never edited;
     see newind.indicators.derived. Published comparable-price growth is never recomputed here."""
 
-    # No single-column FK indexes: rows are read by period (index below) and rebuilt by period, and every
-    # extra index slows the bulk rebuild.
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+", db_index=False)
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False)
+    # No FK indexes or database-level FK constraints: the rows are a cache rebuilt by period from current
+    # observations (whose own FKs are enforced), read by period (index below); per-row FK checks made the
+    # PostgreSQL COPY of a province's 600k rows several times slower (docs/performance.md).
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+", db_index=False,
+                                  db_constraint=False)
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False,
+                             db_constraint=False)
     year = models.SmallIntegerField("年份")
     period_kind = models.CharField("时期类型", max_length=1, choices=[(k.value, k.name) for k in PeriodKind])
     period_n = models.SmallIntegerField("截至季/月", default=0)

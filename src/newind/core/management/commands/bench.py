@@ -19,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import connections
 
 from newind.bench.spine import SCALES, delete_bench_data, run_spine, summary_line
+from newind.core.errors import AppError
 
 
 class Command(BaseCommand):
@@ -33,20 +34,25 @@ class Command(BaseCommand):
         parser.add_argument("--indicators", type=int, choices=range(1, 13), metavar="1-12",
                             help="覆盖指标数（1—12）")
         parser.add_argument("--years", type=int, help="覆盖年数（默认 5）")
+        parser.add_argument("--recompute-only", action="store_true",
+                            help="沿用 NEWIND_DATABASE_URL 中以 --keep 保留的基准数据，只重新测量单月重算")
 
     def handle(self, *args: object, **options: object) -> None:
         scale = SCALES[str(options["scale"])]
         overrides = {k: options[k] for k in ("enterprises", "indicators", "years") if options.get(k)}
         if overrides:
             scale = replace(scale, **overrides)  # type: ignore[arg-type]
+        recompute_only = bool(options["recompute_only"])
+        if recompute_only and not os.environ.get("NEWIND_DATABASE_URL"):
+            raise AppError("--recompute-only 需要用 NEWIND_DATABASE_URL 指向以 --keep 保留了基准数据的数据库。")
         temp_path = None if os.environ.get("NEWIND_DATABASE_URL") else self._use_temporary_sqlite()
         call_command("migrate", verbosity=0, interactive=False)
         db = connections["default"].settings_dict
         self.stdout.write(f"数据库：{connections['default'].vendor} {db.get('NAME')}；规模：{scale.name}，"
                           f"{scale.enterprises:,} 家企业 × {scale.indicators} 项指标 × {scale.periods} 期"
                           f"（{scale.years} 年 × 11 个1—N月累计期，1—2月合并）= {scale.observations:,} 个观测值。")
-        summary = run_spine(scale, progress=self.stdout.write)
-        if not options["keep"]:
+        summary = run_spine(scale, progress=self.stdout.write, recompute_only=recompute_only)
+        if not options["keep"] and not recompute_only:
             t = time.perf_counter()
             if temp_path is None:
                 delete_bench_data()
