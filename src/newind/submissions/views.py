@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -73,10 +74,10 @@ def board(request: HttpRequest, task_id: int) -> HttpResponse:
     require_role(request.user, "office", "leader")
     task = queries.task_or_404(task_id)
     rows = queries.board_rows(task, _today())
+    role = role_of(request.user)
     return render(request, "submissions/board.html", {
         "task": task, "rows": rows, "summary": queries.board_summary(rows), "today": _today(),
-        "states": State, "publish_form": PublishForm(),
-        "can_publish": role_of(request.user) is not None and role_of(request.user).name == "OFFICE",  # type: ignore[union-attr]
+        "states": State, "publish_form": PublishForm(), "can_publish": role is not None and role.name == "OFFICE",
     })
 
 
@@ -214,7 +215,7 @@ def upload(request: HttpRequest, submission_id: int) -> HttpResponse:
             raise AppError("文件是空的：请选择填写好的 .xlsx 填报模板后再上传。")
         raise AppError("请选择要上传的 Excel 文件（.xlsx）。")
     upload_file = form.cleaned_data["file"]
-    limit = int(getattr(services.settings, "NEWIND_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
+    limit = int(settings.NEWIND_IMPORT_MAX_BYTES)
     if upload_file.size > limit:
         # Refuse before reading the whole file into memory.
         raise AppError(f"文件过大（{upload_file.size / 1048576:.1f} MB），超过上限 {limit / 1048576:.0f} MB："
