@@ -176,3 +176,16 @@ def test_published_figures_are_readable_by_other_units_but_not_changeable(client
 def test_exports_are_audited(client_as, yyx_draft):
     client_as("yyx_rep").get(f"/submissions/{yyx_draft.pk}/template.xlsx")
     assert AuditEntry.objects.filter(action="submission.template_export", actor="yyx_rep").count() == 1
+
+
+def test_yueyang_county_reviewer_cannot_review_yunxi(client_as, yx_sub):
+    client_as("yx_rep").post(f"/submissions/{yx_sub.pk}/", form_post(GOOD, "submit"))
+    yx_sub.refresh_from_db()
+    assert yx_sub.state == "submitted"
+    client = client_as("yyx_rev")
+    assert client.get(f"/submissions/{yx_sub.pk}/").status_code == 403
+    for decision in ("approve", "return"):
+        response = client.post(f"/submissions/{yx_sub.pk}/review/", {"decision": decision, "reason": "x"})
+        assert response.status_code == 403
+    yx_sub.refresh_from_db()
+    assert yx_sub.state == "submitted" and yx_sub.return_reason == ""
