@@ -11,7 +11,7 @@ from django.db import connection
 from django.utils import timezone
 
 from newind.audit.models import AuditAnchor, AuditEntry
-from newind.audit.services import GENESIS, purge_before, record, verify_chain
+from newind.audit.services import GENESIS, drop_database_guards, purge_before, record, verify_chain
 from newind.core.errors import AppError
 
 pytestmark = pytest.mark.django_db
@@ -46,8 +46,21 @@ def test_the_application_cannot_change_or_delete_entries(office_user) -> None:  
     assert AuditEntry.objects.get(pk=a.pk).summary == "第0条"
 
 
+def test_the_database_itself_refuses_updates_and_deletes(office_user) -> None:  # type: ignore[no-untyped-def]
+    from django.db import DatabaseError, transaction
+
+    a, b, c = _three(office_user)
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_auditentry SET summary = 'x' WHERE id = %s", [b.pk])
+    if connection.vendor == "postgresql":  # (see audit migration 0002 for why SQLite has no delete guard)
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("DELETE FROM audit_auditentry WHERE id = %s", [b.pk])
+    assert verify_chain().ok
+
+
 def test_verify_fails_after_a_direct_database_edit(office_user) -> None:  # type: ignore[no-untyped-def]
     a, b, c = _three(office_user)
+    drop_database_guards()  # a database owner can drop the triggers: the hash chain still shows the edit
     with connection.cursor() as cursor:
         cursor.execute("UPDATE audit_auditentry SET after = %s WHERE id = %s", ['{"v": 99}', b.pk])
     result = verify_chain()
@@ -60,53 +73,39 @@ def test_verify_fails_after_a_direct_database_edit(office_user) -> None:  # type
 
 def test_verify_fails_when_an_entry_is_deleted_in_the_database(office_user) -> None:  # type: ignore[no-untyped-def]
     a, b, c = _three(office_user)
+    drop_database_guards()
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM audit_auditentry WHERE id = %s", [b.pk])
     result = verify_chain()
     assert not result.ok and result.broken_id == c.pk
 
 
-def _backdate(entry: AuditEntry, days: int) -> None:
-    """Rewrite an entry's time in the database as if written `days` ago (breaks the chain until rehashed)."""
-    at = timezone.now() - dt.timedelta(days=days)
-    with connection.cursor() as cursor:
-        cursor.execute("UPDATE audit_auditentry SET at = %s WHERE id = %s", [at, entry.pk])
+def test_purge_refuses_the_retention_period_and_keeps_the_chain_verifiable(db, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from django.contrib.auth import get_user_model
 
+    from newind.audit import services
 
-def _rehash_all() -> None:
-    from newind.audit.services import HASHED_FIELDS, entry_hash
-
-    prev = GENESIS
-    for row in AuditEntry.objects.order_by("id").values("id", *HASHED_FIELDS):
-        h = entry_hash(prev, row)
-        with connection.cursor() as cursor:
-            cursor.execute("UPDATE audit_auditentry SET prev_hash = %s, hash = %s WHERE id = %s",
-                           [prev, h, row["id"]])
-        prev = h
-
-
-def test_purge_refuses_the_retention_period_and_keeps_the_chain_verifiable(office_user) -> None:  # type: ignore[no-untyped-def]
-    old1, old2, new = _three(office_user)
+    real_now = timezone.now
+    # Everything so far happened 400 days ago (the clock of `record` is moved back; database guards stay on).
+    monkeypatch.setattr(services.timezone, "now", lambda: real_now() - dt.timedelta(days=400))
+    user = get_user_model().objects.create_user("old_office", password="Old-Office-2016")
+    old1, old2, _ = _three(user)
+    monkeypatch.setattr(services.timezone, "now", real_now)
+    purged = AuditEntry.objects.count()
+    new = record("test.write", user=user, summary="新")
     with pytest.raises(AppError) as exc:
-        purge_before(timezone.localdate() - dt.timedelta(days=10), user=office_user)
+        purge_before(timezone.localdate() - dt.timedelta(days=10), user=user)
     assert "180" in exc.value.message
-    # Make the first two entries 400 days old (a direct edit, then re-chain so the test starts from a valid
-    # chain whose oldest entries are past the retention period).
-    for entry in AuditEntry.objects.filter(id__lte=old2.pk):  # the user creation and the first two
-        _backdate(entry, 400)
-    _rehash_all()
-    assert verify_chain().ok
-    purged = AuditEntry.objects.filter(id__lte=old2.pk).count()
-    count = purge_before(timezone.localdate() - dt.timedelta(days=200), user=office_user)
+    count = purge_before(timezone.localdate() - dt.timedelta(days=200), user=user)
     assert count == purged
-    assert list(AuditEntry.objects.order_by("id").values_list("id", flat=True))[0] == new.pk
+    remaining = list(AuditEntry.objects.order_by("id"))
+    assert old1.pk not in {e.pk for e in remaining} and old2.pk not in {e.pk for e in remaining}
     anchor = AuditAnchor.objects.get()
-    assert anchor.last_purged_id == old2.pk and anchor.count == purged
-    purge_entry = AuditEntry.objects.order_by("-id").first()
-    assert purge_entry is not None and purge_entry.action == "audit.purge"
-    assert purge_entry.after["count"] == purged
+    assert anchor.count == purged and anchor.last_purged_id < new.pk
+    purge_entry = remaining[-1]
+    assert purge_entry.action == "audit.purge" and purge_entry.after["count"] == purged
     result = verify_chain()
-    assert result.ok and result.checked == 2
+    assert result.ok and result.checked == len(remaining)
 
 
 def test_purge_command_refuses_recent_dates(office_user) -> None:  # type: ignore[no-untyped-def]
