@@ -438,7 +438,8 @@ def _convert_units(r: pd.DataFrame, indicators: pd.DataFrame, out: _Collector) -
     counts: dict[tuple[str, str], int] = {}
     for k in {int(e) for e in exp[live & ~bad].dropna().unique() if int(e) != 0}:
         mask = live & ~bad & (exp == k)
-        r.loc[mask, "original"] = r.loc[mask, "value_text"].astype(str).str.strip() + " " + source[mask]
+        # Observation.original holds 80 characters.
+        r.loc[mask, "original"] = (r.loc[mask, "value_text"].astype(str).str.strip() + " " + source[mask]).str.slice(0, 80)
         r.loc[mask, "value"] = r.loc[mask, "value"].map(lambda d, k=k: d.scaleb(k))
         for (s, t), n in pairs[mask & ~r["is_total"]].value_counts().items():
             counts[(str(s), str(t))] = counts.get((str(s), str(t)), 0) + int(n)
