@@ -143,3 +143,47 @@ def test_pick_target_rows(targets, kind, light):
                              for k, lt in targets])
     out = calc.pick_target_rows(progress)
     assert len(out) == 1 and out.iloc[0]["target_kind"] == kind and out.iloc[0]["light"] == light
+
+
+# --- invariants (hypothesis) ------------------------------------------------------------------------------
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_growth = st.one_of(st.none(), st.floats(-20, 30, allow_nan=False).map(lambda g: round(g, 1)))
+
+
+@given(st.lists(_growth, min_size=1, max_size=15), st.booleans())
+def test_league_rank_invariants(growths, higher_is_better):
+    frame = _league([("va", "g", f"U{i}", 10.0 + i, g, higher_is_better) for i, g in enumerate(growths)])
+    out = calc.league_ranks(frame, ["group_code"])
+    ranked = out.dropna(subset=["rank"])
+    reported = sum(g is not None for g in growths)
+    if not reported:  # no unit has a growth figure: the table ranks on the value instead
+        assert set(out["rank_by"]) == {"value"} and len(ranked) == len(growths)
+        return
+    assert set(out["rank_by"]) == {"growth"}
+    assert len(ranked) == reported and (out["reported"] == reported).all()
+    if reported:
+        assert ranked["rank"].min() == 1 and ranked["rank"].max() <= reported
+        # A unit's rank is 1 + the number of units strictly better; tied units share it.
+        for r in ranked.itertuples():
+            better = sum(1 for g in growths if g is not None and
+                         (g > r.growth_pct if higher_is_better else g < r.growth_pct))
+            same = sum(1 for g in growths if g is not None and g == r.growth_pct)
+            assert r.rank == better + 1 and bool(r.tied) == (same > 1)
+
+
+@given(st.floats(-30, 40, allow_nan=False), st.floats(-30, 40, allow_nan=False))
+def test_the_sentence_and_the_difference_agree(own, province):
+    diff = calc.difference_pp(own, province)
+    assert diff is not None
+    phrase = calc.compare_phrase(diff)
+    shown = round(round(own, 1) - round(province, 1), 1)
+    assert abs(diff - shown) < 1e-9
+    if shown > 0:
+        assert phrase == f"高于全省{shown:.1f}个百分点"
+    elif shown < 0:
+        assert phrase == f"低于全省{-shown:.1f}个百分点"
+    else:
+        assert phrase == "与全省持平"
