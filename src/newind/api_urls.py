@@ -25,6 +25,9 @@ def _register_routers() -> None:
     from newind.targets.api import router as targets_router
 
     api.add_router("/targets", targets_router)
+    from newind.reports.api import router as reports_router
+
+    api.add_router("/reports", reports_router)
 
 
 _register_routers()

@@ -90,3 +90,16 @@ def test_a_bad_period_or_format_is_explained(client_as):
     assert "没有任何月度数据" in page
     response = client.get("/reports/monthly?period=2017-03&format=exe")
     assert response.status_code == 400 and "docx、pdf 或 xlsx" in response.content.decode()
+
+
+def test_the_api_gives_the_same_overview(client_as, demo_figures):
+    overview = monthly_overview(Period.month(2017, 3))
+    data = client_as("leader").get("/api/reports/monthly-overview?period=2017-03").json()
+    assert data["headline"] == overview.headline_sentence() and data["is_synthetic"] is True
+    head = next(r for r in data["key_indicators"] if r["indicator_code"] == "industrial_va_above_size")
+    assert head["province_rank"] == int(overview.headline["province_rank"]) and head["growth_basis"] == "可比价"
+    counties = [r for r in data["counties"] if r["indicator_code"] == "industrial_va_above_size"]
+    assert len(counties) == 13 and {r["rank"] for r in counties} == set(
+        overview.counties.loc[overview.counties["indicator_code"] == "industrial_va_above_size", "rank"].astype(int))
+    response = client_as("yx_rep").get("/api/reports/monthly-overview")
+    assert response.status_code == 403 and "市领导" in response.json()["message"]
