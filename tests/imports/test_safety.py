@@ -99,6 +99,7 @@ def test_an_external_entity_is_refused(reference_data, make_xlsx):
     (zip_bytes({"word/document.xml": b"<w/>", "[Content_Types].xml": CONTENT_TYPES}), "doc.xlsx", "不是 Excel 工作簿"),
     (b"PK\x03\x04garbage", "broken.xlsx", "压缩包已损坏"),
     (b"", "empty.csv", "文件是空的"),
+    ("<html><body><table><tr><td>地区</td></tr></table></body></html>".encode(), "export.xls", "网页（HTML）"),
     (b"\xff\xfe\xfa\x80\x81 not text in any encoding \x80\xff", "x.csv", "无法识别 CSV 文件的编码"),
 ])
 def test_files_that_are_not_xlsx_or_csv_are_refused_by_content(reference_data, data, name, words):

@@ -127,6 +127,7 @@ def test_wide_table_with_title_total_row_notes_and_dashes(reference_data, make_x
     assert "空缺值（—、…、空白等）3个，已跳过，未记为0。" in preview.notes
     assert "已将万元换算为亿元：6个数值" in preview.notes
     assert preview.warnings == []  # 合计 matches the units' sum
+    assert "合计行已与各单位之和核对，3处均一致（合计行不导入）。" in preview.notes
     linxiang = obs("gdp", "430682", "2014")[0]
     assert linxiang.value == Decimal("185.0000500") and linxiang.source == "岳阳市统计局"
     assert not obs("gdp", "430621", "2016")  # "—" is missing, never zero
@@ -223,3 +224,12 @@ def test_mangled_credit_and_industry_codes_are_refused(reference_data, make_xlsx
     assert any(t.startswith("工作表「Sheet1」第3行第C列：行业代码「611」已被 Excel 当作数字") for t in texts)
     assert not any("第4行第B列" in t or "第4行第C列" in t for t in texts)
     assert Observation.objects.count() == 0
+
+
+def test_a_total_row_of_a_growth_rate_is_not_summed(reference_data, make_xlsx):
+    path = make_xlsx([["2017年1—11月各县市区工业指标"], ["地区", "规模工业增加值（亿元）", "规模工业增加值增速（%）"],
+                      ["岳阳县", 85.6, 8.1], ["平江县", 60.2, 7.6], ["合计", 145.8, 7.9]])
+    preview, _ = import_file(path)
+    # Only the additive level is checked against the sum; a rate never sums.
+    assert preview.warnings == [] and "合计行已与各单位之和核对，1处均一致（合计行不导入）。" in preview.notes
+    assert Observation.objects.count() == 4

@@ -299,7 +299,10 @@ def resolve_records(records: pd.DataFrame, indicators: pd.DataFrame, units: pd.D
     totals = r[ok & r["is_total"]]
     figures = r[ok & ~r["is_total"]]
     figures = _check_duplicates(figures, out)
-    warnings += _check_totals(figures, totals, indicators)
+    total_warnings, checked = _check_totals(figures, totals, indicators)
+    warnings += total_warnings
+    if checked and not total_warnings:
+        notes.append(f"合计行已与各单位之和核对，{checked}处均一致（合计行不导入）。")
     for (src, dst), count in sorted(conversions.items()):
         notes.append(f"已将{src}换算为{dst}：{count}个数值")
     if skipped:
@@ -504,22 +507,26 @@ def _check_duplicates(figures: pd.DataFrame, out: _Collector) -> pd.DataFrame:
     return f[distinct <= 1].drop_duplicates(subset=key).drop(columns=["_v"])
 
 
-def _check_totals(figures: pd.DataFrame, totals: pd.DataFrame, indicators: pd.DataFrame) -> list[str]:
-    """合计 rows are not stored; for additive indicators compare them with the sum of the units (warning)."""
+def _check_totals(figures: pd.DataFrame, totals: pd.DataFrame,
+                  indicators: pd.DataFrame) -> tuple[list[str], int]:
+    """合计 rows are not stored; for additive indicators compare them with the sum of the units (a warning,
+    never an error). Returns the warnings and how many totals were checked."""
     if totals.empty:
-        return []
+        return [], 0
     additive = indicators.set_index("id")["additive"]
     names = indicators.set_index("id")["name"]
     key = ["sheet", "indicator_id", "year", "period_kind", "period_n", "release", "value_col"]
     sums = figures.groupby(key)["value"].agg(["sum", "count"]).reset_index()
     merged = totals.merge(sums, on=key, how="left")
     warnings = []
+    checked = 0
     for rec in merged.to_dict("records"):
         if not bool(additive.get(rec["indicator_id"], False)) or pd.isna(rec["count"]):
             continue
+        checked += 1
         total, summed = rec["value"], rec["sum"]
         tolerance = Decimal(1).scaleb(total.as_tuple().exponent) * Decimal(int(rec["count"])) / 2
         if abs(total - summed) > tolerance:
             warnings.append(f"{where(rec['sheet'], rec['row'])}合计（{names[rec['indicator_id']]}）为{total}，"
                             f"与各单位之和{summed}不一致：合计行不导入，请核对各单位数据。")
-    return warnings
+    return warnings, checked

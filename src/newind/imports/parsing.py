@@ -42,6 +42,10 @@ def sniff_kind(data: bytes) -> str:
     if data.startswith(OLE_MAGIC):
         raise AppError("这是旧版 Excel（.xls）文件：请在 Excel 中另存为 .xlsx 或 CSV 后再导入。")
     head = data[:8192]
+    lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if lowered.startswith((b"<html", b"<!doctype html", b"<table", b"<?xml")) or b"<table" in lowered[:1024]:
+        # Many reporting systems export an HTML page or XML named .xls.
+        raise AppError("这是网页（HTML）或 XML 格式的表格，不是真正的 Excel 文件：请在 Excel 中打开后另存为 .xlsx 再导入。")
     if b"\x00" in head:
         raise AppError("文件内容既不是 xlsx 工作簿，也不是 CSV 文本：请上传 .xlsx 或 .csv 文件。")
     return "csv"
