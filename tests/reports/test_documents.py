@@ -94,7 +94,8 @@ def _check_docx(path: Path, overview, headline: str) -> None:  # type: ignore[no
     normal = doc.styles["Normal"]
     assert normal.element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
     assert normal.font.size.pt == 16 and normal.paragraph_format.line_spacing.pt == 28
-    title = doc.paragraphs[0]
+    masthead, title = doc.paragraphs[0], doc.paragraphs[2]
+    assert masthead.text == "岳阳市新型工业化领导小组办公室" and str(masthead.runs[0].font.color.rgb) == "C00000"
     assert title.text == "岳阳市新型工业化月度调度通报"
     assert title.runs[0].element.rPr.rFonts.get(qn("w:eastAsia")) == "方正小标宋简体"
     assert title.runs[0].font.size.pt == 22

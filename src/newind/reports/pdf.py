@@ -37,7 +37,7 @@ def column_widths(columns: list[Any], cells: list[list[dict[str, str]]]) -> list
     weights = []
     for j, col in enumerate(columns):
         longest = max([len(row[j]["text"]) for row in cells] + [len(col.title) / 2, 3])
-        weights.append(min(longest, 14) + 1)  # + a character for the cell padding
+        weights.append(min(longest, 14) + 1.5)  # + room for the cell padding
     total = sum(weights)
     return [round(w / total * 100, 2) for w in weights]
 

@@ -26,6 +26,7 @@ BODY_FONT = "仿宋_GB2312"
 HEADING_FONT = "黑体"
 CAPTION_FONT = "楷体_GB2312"
 PAGE_NUMBER_FONT = "宋体"
+RED = RGBColor(0xC0, 0x00, 0x00)
 LIGHT_COLORS = {"red": RGBColor(0xC0, 0x39, 0x2B), "yellow": RGBColor(0xB7, 0x86, 0x00),
                 "green": RGBColor(0x1E, 0x84, 0x49)}
 
@@ -151,12 +152,29 @@ def _table(doc: object, table: Table) -> None:
     _para(doc, "注：" + table.note, size=10.5, indent_chars=0, line_pt=16)
 
 
+def _masthead(doc: object, issuer: str) -> None:
+    """版头: the issuing office's name in red 方正小标宋简体, centred, over a red rule (GB/T 9704 发文机关标志
+    and 版头中的分隔线), then one empty line before the title."""
+    p = _para(doc, issuer, font=TITLE_FONT, size=26, align=WD_ALIGN_PARAGRAPH.CENTER, indent_chars=0,
+              line_pt=40)
+    p.runs[0].font.color.rgb = RED  # type: ignore[attr-defined]
+    p_pr = p._p.get_or_add_pPr()  # type: ignore[attr-defined]
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("w:val", "single"), ("w:sz", "16"), ("w:space", "8"), ("w:color", "C00000")):
+        bottom.set(qn(key), value)
+    borders.append(bottom)
+    p_pr.append(borders)
+    _para(doc, "", indent_chars=0)
+
+
 def render_docx(content: ReportContent) -> bytes:
     """The report as .docx bytes."""
     doc = Document()
     _setup(doc)
     doc.core_properties.title = content.title
     doc.core_properties.author = content.issuer
+    _masthead(doc, content.issuer)
     _para(doc, content.title, font=TITLE_FONT, size=22, align=WD_ALIGN_PARAGRAPH.CENTER, indent_chars=0,
           line_pt=36)
     _para(doc, content.subtitle, font=CAPTION_FONT, size=16, align=WD_ALIGN_PARAGRAPH.CENTER, indent_chars=0)
