@@ -219,3 +219,14 @@ def test_the_audit_export_is_neutralised_and_audited(client_as, cast) -> None:  
     assert summary.startswith("'=HYPERLINK")
     assert ws.cell(row=2, column=11).data_type == "s"  # text, not a formula
     assert AuditEntry.objects.filter(action="export", actor="auditor").exists()
+
+
+def test_a_password_reset_by_the_system_admin_must_be_changed_by_its_owner(client_as, cast) -> None:  # type: ignore[no-untyped-def]
+    client = client_as("sysadmin")
+    response = client.post(f"/admin/auth/user/{cast.yx_rep.pk}/password/",
+                           {"password1": "Reset-Pass-2017", "password2": "Reset-Pass-2017", "usable_password": "true"})
+    assert response.status_code == 302
+    cast.yx_rep.profile.refresh_from_db()
+    assert cast.yx_rep.profile.must_change_password
+    entry = AuditEntry.objects.filter(action="user.change", object_id=str(cast.yx_rep.pk)).latest("id")
+    assert entry.actor == "sysadmin" and "password" in entry.after and "Reset" not in str(entry.after)

@@ -91,6 +91,10 @@ def _user_saved(sender: Any, instance: Any, created: bool, update_fields: Any = 
     changes = {k: after[k] for k in after if before is None or before.get(k) != after[k]}
     if getattr(instance, "_audit_password_changed", False):
         changes["password"] = "（已修改，不记录内容）"
+        actor = current_user()
+        if actor is not None and actor.is_authenticated and actor.pk != instance.pk:
+            # A password set by an administrator is an initial password: its owner must change it.
+            Profile.objects.filter(user=instance).update(must_change_password=True)
     _actor_record("user.create" if created else "user.change", obj=instance, before=before, after=changes,
                   summary=f"{'新建' if created else '修改'}用户「{instance.get_username()}」。")
 
