@@ -26,6 +26,7 @@ def test_a_workbook_with_several_sheets_and_a_cover_sheet(reference_data, tmp_pa
     })
     preview, _ = import_file(path)
     assert preview.counts["added"] == 2
+    assert "工作表「说明」中没有找到数据表（表头应有地区或单位一列），已跳过。" in preview.notes
     assert values() == {("gdp", "430600", 2016, 0, Decimal("3100.87")),
                         ("gdp_real_growth_pct", "430600", 2016, 0, Decimal("8.1"))}
 

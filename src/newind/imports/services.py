@@ -165,11 +165,14 @@ def prepare_import(data: bytes, file_name: str, options: ImportOptions | None = 
     names = set(calc.indicator_name_map(indicators))
     problems: list[Problem] = []
     frames = []
+    skipped_sheets: list[str] = []
     headers: calc.HeaderMap = {}
     found_any = False
     for sheet in sheets:
         records, layout = tables.sheet_records(sheet.cells, sheet.name, names, problems, defaults)
         if layout is None:
+            if not sheet.cells.empty and sheet.name:
+                skipped_sheets.append(sheet.name)
             continue
         found_any = True
         frames.append(records)
@@ -192,6 +195,8 @@ def prepare_import(data: bytes, file_name: str, options: ImportOptions | None = 
     check_import_allowed(user, unit_ids)
     plan = plan_observations(candidates)
     notes = list(resolved.notes)
+    if skipped_sheets:
+        notes.append(f"工作表「{'」「'.join(skipped_sheets)}」中没有找到数据表（表头应有地区或单位一列），已跳过。")
     if plan.is_noop:
         notes.insert(0, "数据均未变化：本文件中的数据已全部导入过，不会写入任何内容。")
     if candidates.empty:
