@@ -279,6 +279,7 @@ def run_spine(scale: Scale, progress: Callable[[str], None] = lambda _: None, se
         "recompute_s": round(recompute_s, 3),
         "derived_rows": len(result.frame),
         "derived_counts": result.counts,
+        "recompute_parts_s": {k: round(v, 3) for k, v in result.timings.items()},
         "rollup_max_abs_diff": diff,
         "peak_rss_mb": peak_rss_mb(),
         "scale_detail": asdict(scale),
