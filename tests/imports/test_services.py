@@ -233,3 +233,15 @@ def test_a_total_row_of_a_growth_rate_is_not_summed(reference_data, make_xlsx):
     # Only the additive level is checked against the sum; a rate never sums.
     assert preview.warnings == [] and "合计行已与各单位之和核对，1处均一致（合计行不导入）。" in preview.notes
     assert Observation.objects.count() == 4
+
+
+def test_figures_written_between_preview_and_confirm_are_a_conflict(reference_data, make_csv):
+    from newind.imports.services import apply_import, prepare_import
+
+    data = "地区,年份,指标,数值\n岳阳市,2016,gdp,3100.87\n".encode()
+    first, second = prepare_import(data, "a.csv"), prepare_import(data, "b.csv")
+    apply_import(first)
+    with pytest.raises(AppError) as excinfo:
+        apply_import(second)  # previewed before the first write: it would no longer be an addition
+    assert excinfo.value.status == 409 and "未写入任何数据" in excinfo.value.message
+    assert Observation.objects.count() == 1 and ImportBatch.objects.count() == 1

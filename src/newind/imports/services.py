@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from newind.core.errors import AppError, Problem, forbidden
 from newind.imports import calc, parsing, tables
@@ -206,19 +206,30 @@ def prepare_import(data: bytes, file_name: str, options: ImportOptions | None = 
                          unit_ids=unit_ids)
 
 
-@transaction.atomic
+CONFLICT = ("预览之后，这些数据已被他人修改，本次未写入任何数据：请重新上传文件、查看新的预览后再确认。")
+
+
 def apply_import(preview: ImportPreview, user: Any = None, source_kind: str = "import") -> ImportBatch | None:
-    """Write a previewed import as one batch (one transaction); None when nothing would change."""
+    """Write a previewed import as one batch (one transaction); None when nothing would change.
+
+    The plan is made again inside the transaction: if the stored figures changed since the preview, the
+    user would be confirming something they did not see, so nothing is written (409)."""
     check_import_allowed(user, preview.unit_ids)
     if preview.is_noop:
         return None
-    plan = ObservationPlan(
-        added=preview.plan.added[[*CANDIDATE_COLUMNS]],
-        changed=preview.plan.changed[[*CANDIDATE_COLUMNS, "old_value"]],
-        unchanged=preview.plan.unchanged[[*CANDIDATE_COLUMNS]],
-    )
-    batch = make_batch(preview.file_name, preview.sha256, user, source_kind, plan, preview.notes + preview.warnings)
-    apply_observation_plan(plan, batch, user, reason=f"导入文件 {preview.file_name}")
+    candidates = pd.concat([preview.plan.added, preview.plan.changed, preview.plan.unchanged],
+                           ignore_index=True)[[*CANDIDATE_COLUMNS]]
+    try:
+        with transaction.atomic():
+            plan = plan_observations(candidates)
+            if plan.counts != preview.plan.counts:
+                raise AppError(CONFLICT, status=409, code="conflict")
+            batch = make_batch(preview.file_name, preview.sha256, user, source_kind, plan,
+                               preview.notes + preview.warnings)
+            apply_observation_plan(plan, batch, user, reason=f"导入文件 {preview.file_name}")
+    except IntegrityError:
+        # A concurrent writer took the same version numbers first (PostgreSQL read committed).
+        raise AppError(CONFLICT, status=409, code="conflict") from None
     return batch
 
 
