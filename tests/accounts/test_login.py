@@ -357,3 +357,11 @@ def test_when_the_policy_requires_totp_users_must_enrol_first(cast) -> None:  # 
     secret = client.session["newind_pending_totp_secret"]
     assert client.post("/accounts/me/totp/", {"code": pyotp.TOTP(secret).now()}).status_code == 302
     assert client.get("/submissions/").status_code == 200
+
+
+def test_the_top_bar_shows_business_pages_to_business_users_only(client_as) -> None:  # type: ignore[no-untyped-def]
+    assert 'href="/benchmark/"' in client_as("yyx_rep").get("/").content.decode()
+    page = client_as("auditor").get("/").content.decode()
+    assert 'href="/benchmark/"' not in page and 'href="/audit/"' in page
+    page = client_as("secadmin").get("/").content.decode()
+    assert 'href="/accounts/sessions/"' in page and 'href="/submissions/"' not in page
