@@ -228,8 +228,6 @@ def compute_period(period: Period, *, hierarchies: Sequence[str] = HIERARCHIES,
 
 INSERT_COLUMNS = ["indicator_id", "unit_id", "year", "period_kind", "period_n", *DERIVED_COLUMNS[2:],
                   "computed_at"]
-# PostgreSQL types of DERIVED_COLUMNS, in order, for the unnest() insert.
-_PG_TYPES = ["bigint", "bigint", "varchar", "varchar", "float8", "float8", "integer", "integer", "boolean", "boolean"]
 
 
 @transaction.atomic
@@ -244,21 +242,20 @@ def recompute_period(period: Period, **options: object) -> DerivedResult:
 
 
 def bulk_insert_derived(frame: pd.DataFrame, period: Period) -> None:
-    """Insert derived rows: one INSERT from column arrays on PostgreSQL, executemany elsewhere (no model
-    objects on the hot path)."""
+    """Insert derived rows: COPY on PostgreSQL, executemany elsewhere (no model objects on the hot path)."""
     if frame.empty:
         return
     table = DerivedFigure._meta.db_table
     if connection.vendor == "postgresql":
-        # One INSERT … SELECT FROM unnest(array per column): the columns go over as arrays, so no text
-        # is formatted row by row (pandas' CSV writer took longer than COPY itself here).
-        cols = DERIVED_COLUMNS
-        arrays = ", ".join(f"%t::{pg}[]" for pg in _PG_TYPES)
-        sql = (f"INSERT INTO {table} ({', '.join(cols)}, year, period_kind, period_n, computed_at) "
-               f"SELECT u.*, %t, %t, %t, %t FROM unnest({arrays}) AS u")
-        with connection.cursor() as cursor:
-            cursor.cursor.execute(sql, [period.year, period.kind.value, period.n, timezone.now(),
-                                        *_python_columns(frame.reindex(columns=cols))])
+        # COPY, fed row tuples that psycopg formats in C: measured twice as fast as one INSERT from
+        # unnest(column arrays) and several times faster than writing the text with pandas' CSV writer.
+        cols = [*DERIVED_COLUMNS, "year", "period_kind", "period_n", "computed_at"]
+        constants = (period.year, period.kind.value, period.n, timezone.now())
+        with connection.cursor() as cursor, cursor.cursor.copy(
+            f"COPY {table} ({', '.join(cols)}) FROM STDIN"
+        ) as copy:
+            for row in zip(*_python_columns(frame.reindex(columns=DERIVED_COLUMNS)), strict=True):
+                copy.write_row((*row, *constants))
         return
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     out = frame.reindex(columns=DERIVED_COLUMNS).assign(
