@@ -92,6 +92,7 @@ def test_five_failures_lock_the_account_for_15_minutes_and_the_lockout_is_audite
         assert response.status_code == 200 and "正确的" in response.content.decode()
     response = login(client, "yx_rep", "wrong-Password-1")
     assert response.status_code == 403 and "已临时锁定" in response.content.decode()
+    assert "15 分钟后自动解锁" in response.content.decode()
     # While locked, even the right password is refused.
     response = login(client, "yx_rep", cast.PASSWORD)
     assert response.status_code == 403
