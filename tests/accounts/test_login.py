@@ -269,17 +269,21 @@ def test_totp_enrolment_then_login_asks_for_the_code(cast) -> None:  # type: ign
     assert {"totp.enable", "login.totp_failed", "login"} <= set(actions())
 
 
-def test_five_wrong_codes_send_the_user_back_to_the_password(cast) -> None:  # type: ignore[no-untyped-def]
+def test_wrong_codes_count_towards_the_lockout_even_when_starting_over(cast) -> None:  # type: ignore[no-untyped-def]
     secret = pyotp.random_base32()
     Profile.objects.filter(user=cast.leader).update(totp_secret=secret, totp_enabled=True)
     client = Client()
-    login(client, "leader", cast.PASSWORD)
     wrong = "123456" if pyotp.TOTP(secret).now() != "123456" else "654321"
-    for _ in range(5):
-        response = client.post("/accounts/login/totp/", {"code": wrong})
-    assert response.status_code == 302 and response["Location"] == LOGIN
-    assert client.post("/accounts/login/totp/", {"code": pyotp.TOTP(secret).now()})["Location"] == LOGIN
+    # Someone who knows the password guesses codes, re-entering the password after every two guesses.
+    statuses = []
+    for _ in range(3):
+        login(client, "leader", cast.PASSWORD)
+        statuses += [client.post("/accounts/login/totp/", {"code": wrong}).status_code for _ in range(2)]
+    assert statuses[:4] == [200, 200, 200, 200] and statuses[4] == 403  # the 5th wrong code locks
+    assert login(client, "leader", cast.PASSWORD).status_code == 403  # even the right password now
     assert client.get("/").status_code == 302
+    assert len(actions(action="login.totp_failed", actor="leader")) >= 5
+    assert actions(action="login.lockout")
 
 
 # --- password storage and policy ----------------------------------------------------------------------

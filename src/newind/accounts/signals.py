@@ -38,6 +38,9 @@ def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 @receiver(user_login_failed)
 def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
     username = str(credentials.get("username", ""))[:150]
+    if credentials.get("second_factor"):
+        record("login.totp_failed", user=None, actor=username, request=request, summary="登录失败：动态口令错误。")
+        return
     record("login.failed", user=None, actor=username, request=request, summary="登录失败：用户名或密码错误，或账号已锁定。")
 
 

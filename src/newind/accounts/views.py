@@ -9,6 +9,7 @@ from django.contrib import auth, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.contrib.auth.signals import user_login_failed
 from django.contrib.sessions.models import Session
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -92,8 +93,10 @@ def login_totp_view(request: HttpRequest) -> HttpResponse:
             auth.login(request, user, backend=pending["backend"])
             return redirect(pending.get("next") or "/")
         pending["failures"] = int(pending["failures"]) + 1
-        record("login.totp_failed", user=None, actor=user.get_username(), request=request,
-               summary=f"动态口令错误（第 {pending['failures']} 次）。")
+        # Counted by django-axes like a wrong password (and audited as login.totp_failed), so knowing the
+        # password does not allow guessing codes without limit by starting over.
+        user_login_failed.send(sender=__name__, request=request,
+                               credentials={"username": user.get_username(), "second_factor": True})
         if pending["failures"] >= TOTP_MAX_FAILURES:
             request.session.pop(PENDING, None)
             messages.error(request, "动态口令连续错误次数过多：请重新输入用户名和密码。")
