@@ -196,3 +196,16 @@ def end_session(login_session_id: int, *, user: Any, request: Any = None) -> Non
     record("session.end", user=user, request=request, obj=ls,
            summary=f"结束用户「{ls.user.get_username()}」的登录会话（{ls.ip or '未知地址'}）。",
            before={"user": ls.user.get_username(), "started_at": ls.started_at.isoformat()})
+
+
+def inactive_users(days: int) -> list[Any]:
+    """Active users who have not logged in for `days` days (never-used accounts count from their creation)."""
+    import datetime as dt
+
+    from django.db.models import Q
+
+    if days < 1:
+        raise AppError("天数必须是正整数：例如 --days 90。")
+    cutoff = timezone.now() - dt.timedelta(days=days)
+    return list(get_user_model().objects.filter(is_active=True).filter(
+        Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff)).order_by("username"))

@@ -34,8 +34,16 @@ class Command(BaseCommand):
         add.add_argument("--unit", help="单位代码（填报员、审核员、企业用户必填），如 430621")
         add.add_argument("--name", default="", help="中文姓名或岗位名称")
         add.add_argument("--password", help="初始密码；不填则随机生成并显示一次")
+        sub.add_parser("list", help="列出用户：用户名、姓名、角色、单位、是否启用、最近登录")
+        idle = sub.add_parser("disable-inactive", help="停用长期未登录的账号（等保：及时停用多余、过期账户）")
+        idle.add_argument("--days", type=int, default=90, help="多少天未登录即停用，默认 90")
+        idle.add_argument("--dry-run", action="store_true", help="只列出，不停用")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "list":
+            return self._list()
+        if options["action"] == "disable-inactive":
+            return self._disable_inactive(options["days"], options["dry_run"])
         password = options["password"] or _initial_password()
         user = create_user(options["username"], Role(options["role"]), password=password,
                            unit_code=options["unit"], name=options["name"], must_change_password=True)
@@ -46,3 +54,29 @@ class Command(BaseCommand):
         if not options["password"]:
             self.stdout.write(f"初始密码（只显示这一次）：{password}")
         self.stdout.write("该用户首次登录时须修改初始密码。")
+
+    def _list(self) -> None:
+        from django.contrib.auth import get_user_model
+
+        for u in get_user_model().objects.select_related("profile", "profile__unit").order_by("username"):
+            profile = getattr(u, "profile", None)
+            role = profile.get_role_display() if profile else ("系统管理员（超级用户）" if u.is_superuser else "未分配")
+            unit = profile.unit.name if profile and profile.unit else "—"
+            last = f"{u.last_login:%Y-%m-%d %H:%M}" if u.last_login else "从未登录"
+            self.stdout.write(f"{u.username}\t{u.first_name or '—'}\t{role}\t{unit}\t"
+                              f"{'启用' if u.is_active else '停用'}\t{last}")
+
+    def _disable_inactive(self, days: int, dry_run: bool) -> None:
+        from newind.accounts.services import inactive_users
+
+        users = inactive_users(days)
+        for u in users:
+            self.stdout.write(f"{u.username}\t{u.first_name or '—'}\t最近登录 "
+                              f"{u.last_login:%Y-%m-%d}" if u.last_login else f"{u.username}\t从未登录")
+        if dry_run:
+            self.stdout.write(f"共 {len(users)} 个账号超过 {days} 天未登录（未停用：--dry-run）。")
+            return
+        for u in users:
+            u.is_active = False
+            u.save(update_fields=["is_active"])  # audited as user.change by the accounts signals
+        self.stdout.write(f"已停用 {len(users)} 个超过 {days} 天未登录的账号；停用记录已写入审计日志。")
