@@ -141,6 +141,8 @@ NEWIND_LOCKOUT_MINUTES = int(os.environ.get("NEWIND_LOCKOUT_MINUTES", 15))
 NEWIND_IDLE_TIMEOUT_MINUTES = int(os.environ.get("NEWIND_IDLE_TIMEOUT_MINUTES", 30))
 NEWIND_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("NEWIND_PASSWORD_MAX_AGE_DAYS", 90))
 NEWIND_REQUIRE_TOTP = env_bool("NEWIND_REQUIRE_TOTP", False)
+# Lock-outs are pushed here (企业微信/钉钉-style JSON POST) when set: the 安全管理员's group chat.
+NEWIND_SECURITY_WEBHOOK_URL = os.environ.get("NEWIND_SECURITY_WEBHOOK_URL", "")
 NEWIND_AUDIT_RETENTION_DAYS = max(180, int(os.environ.get("NEWIND_AUDIT_RETENTION_DAYS", 180)))
 # Only behind a reverse proxy that sets X-Forwarded-For may the audit log trust it.
 NEWIND_TRUST_X_FORWARDED_FOR = env_bool("NEWIND_TRUST_X_FORWARDED_FOR", False)

@@ -370,3 +370,21 @@ def test_the_top_bar_shows_business_pages_to_business_users_only(client_as) -> N
     assert 'href="/benchmark/"' not in page and 'href="/audit/"' in page
     page = client_as("secadmin").get("/").content.decode()
     assert 'href="/accounts/sessions/"' in page and 'href="/submissions/"' not in page
+
+
+def test_a_lockout_is_pushed_once_to_the_security_webhook(cast, settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from django.core.cache import cache
+
+    from newind.accounts import alerts
+
+    sent: list[tuple[str, str]] = []
+    monkeypatch.setattr(alerts, "post_text", lambda url, text, timeout=5.0: sent.append((url, text)) or "")
+    settings.NEWIND_SECURITY_WEBHOOK_URL = "https://example.invalid/hook"
+    cache.clear()
+    client = Client()
+    for _ in range(7):  # the 5th failure locks; the 6th and 7th are refused while locked
+        login(client, "yx_rep", "wrong-Password-1")
+    assert len(sent) == 1
+    url, text = sent[0]
+    assert url == "https://example.invalid/hook"
+    assert "yx_rep" in text and "锁定 15 分钟" in text and "127.0.0.1" in text

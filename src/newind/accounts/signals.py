@@ -52,6 +52,9 @@ def _locked_out(sender: Any, request: Any, username: str | None, ip_address: str
     record("login.lockout", user=None, actor=(username or "")[:150], request=request,
            summary=f"连续登录失败 {p.failure_limit} 次，账号锁定 {p.lockout_minutes} 分钟。",
            after={"username": username, "ip": ip_address})
+    from newind.accounts.alerts import alert_lockout
+
+    alert_lockout(username or "", ip_address or "", p.lockout_minutes)
 
 
 @receiver(user_logged_out)
