@@ -42,8 +42,10 @@ def test_anonymous_pages_redirect_to_the_login_page(client, url) -> None:  # typ
     assert response.status_code == 200 and "用户名" in response.content.decode()
 
 
-def test_anonymous_api_gets_401_json(client) -> None:  # type: ignore[no-untyped-def]
-    response = client.get("/api/benchmark/options")
+@pytest.mark.parametrize("url", ["/api/benchmark/options", "/api/imports/batches", "/api/openapi.json",
+                                 "/api/docs"])
+def test_anonymous_api_gets_401_json(client, url) -> None:  # type: ignore[no-untyped-def]
+    response = client.get(url)
     assert response.status_code == 401
     assert "请先登录" in response.json()["message"]
 
