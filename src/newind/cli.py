@@ -35,12 +35,35 @@ def main(argv: list[str] | None = None) -> int:
     settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
     try:
         if argv[0] not in NO_AUTO_MIGRATE and not any(a in {"-h", "--help"} for a in argv):
-            call_command("migrate", verbosity=0, interactive=False)
+            ensure_database_ready(call_command)
         execute_from_command_line(["newind", *argv])
     except AppError as error:
         print(f"错误：{error.full_text()}", file=sys.stderr)
         return 2
     return 0
+
+
+def ensure_database_ready(call_command) -> None:  # type: ignore[no-untyped-def]
+    """Bring the schema up to date, and load the shipped reference data into an empty database.
+
+    Migrates only when something is unapplied (so a command run inside an open transaction, as in
+    tests, never opens a schema editor), and loads the reference units and the indicator catalogue
+    when the catalogue is empty, so `newind import FILE` works on a brand-new database.
+    """
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        call_command("migrate", verbosity=0, interactive=False)
+    from newind.indicators.models import Indicator
+
+    if not Indicator.objects.exists():
+        from newind.indicators.services import load_indicator_catalogue
+        from newind.units.services import load_reference_units
+
+        load_reference_units()
+        load_indicator_catalogue()
 
 
 if __name__ == "__main__":
