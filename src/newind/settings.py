@@ -141,6 +141,7 @@ NEWIND_LOCKOUT_MINUTES = int(os.environ.get("NEWIND_LOCKOUT_MINUTES", 15))
 NEWIND_IDLE_TIMEOUT_MINUTES = int(os.environ.get("NEWIND_IDLE_TIMEOUT_MINUTES", 30))
 NEWIND_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("NEWIND_PASSWORD_MAX_AGE_DAYS", 90))
 NEWIND_REQUIRE_TOTP = env_bool("NEWIND_REQUIRE_TOTP", False)
+NEWIND_MAX_SESSIONS_PER_USER = int(os.environ.get("NEWIND_MAX_SESSIONS_PER_USER", 0))  # 0 = no limit
 # Lock-outs are pushed here (企业微信/钉钉-style JSON POST) when set: the 安全管理员's group chat.
 NEWIND_SECURITY_WEBHOOK_URL = os.environ.get("NEWIND_SECURITY_WEBHOOK_URL", "")
 NEWIND_AUDIT_RETENTION_DAYS = max(180, int(os.environ.get("NEWIND_AUDIT_RETENTION_DAYS", 180)))

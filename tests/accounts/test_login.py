@@ -117,7 +117,8 @@ def test_the_security_admin_can_change_the_lockout_threshold(cast) -> None:  # t
     assert page.status_code == 200 and "连续登录失败几次后锁定账号" in page.content.decode()
     response = admin.post("/accounts/security/", {"failure_limit": 3, "lockout_minutes": 30,
                                                   "idle_timeout_minutes": 20, "password_min_length": 10,
-                                                  "password_min_classes": 3, "password_max_age_days": 90})
+                                                  "password_min_classes": 3, "password_max_age_days": 90,
+                                                  "max_sessions_per_user": 0})
     assert response.status_code == 302
     assert SecurityPolicy.objects.get().failure_limit == 3
     entry = AuditEntry.objects.filter(action="settings.change").latest("id")
@@ -129,7 +130,8 @@ def test_the_security_admin_can_change_the_lockout_threshold(cast) -> None:  # t
     # Out of bounds values are refused with a Chinese message and nothing is saved.
     response = admin.post("/accounts/security/", {"failure_limit": 100, "lockout_minutes": 30,
                                                   "idle_timeout_minutes": 20, "password_min_length": 4,
-                                                  "password_min_classes": 3, "password_max_age_days": 90})
+                                                  "password_min_classes": 3, "password_max_age_days": 90,
+                                                  "max_sessions_per_user": 0})
     assert response.status_code == 200 and "不能大于 10" in response.content.decode()
     assert "不能小于 8" in response.content.decode()
     assert SecurityPolicy.objects.get().failure_limit == 3
@@ -353,7 +355,8 @@ def test_when_the_policy_requires_totp_users_must_enrol_first(cast) -> None:  # 
     from newind.accounts.services import save_policy
 
     save_policy({"failure_limit": 5, "lockout_minutes": 15, "idle_timeout_minutes": 30, "password_min_length": 8,
-                 "password_min_classes": 3, "password_max_age_days": 90, "require_totp": True}, user=cast.secadmin)
+                 "password_min_classes": 3, "password_max_age_days": 90, "require_totp": True,
+                 "max_sessions_per_user": 0}, user=cast.secadmin)
     client = Client()
     login(client, "yx_rep", cast.PASSWORD)
     response = client.get("/submissions/")
@@ -390,3 +393,18 @@ def test_a_lockout_is_pushed_once_to_the_security_webhook(cast, settings, monkey
     url, text = sent[0]
     assert url == "https://example.invalid/hook"
     assert "yx_rep" in text and "锁定 15 分钟" in text and "127.0.0.1" in text
+
+
+def test_the_policy_can_limit_sessions_per_account(cast) -> None:  # type: ignore[no-untyped-def]
+    from newind.accounts.services import save_policy
+
+    save_policy({"failure_limit": 5, "lockout_minutes": 15, "idle_timeout_minutes": 30, "password_min_length": 8,
+                 "password_min_classes": 3, "password_max_age_days": 90, "require_totp": False,
+                 "max_sessions_per_user": 2}, user=cast.secadmin)
+    clients = [Client(), Client(), Client()]
+    for c in clients:
+        assert login(c, "office", "Office-Pass-2017").status_code == 302
+    # The third login ended the oldest session; the two newest go on.
+    assert [c.get("/").status_code for c in clients] == [302, 200, 200]
+    entry = AuditEntry.objects.filter(action="session.end").latest("id")
+    assert "超过 2 个会话" in entry.summary and entry.actor == "office"

@@ -58,7 +58,7 @@ def _admin_new_user() -> dict[str, Any]:
 
 HISTORY = "indicator=industrial_output_above_size&unit={unit}&period=2016-03"
 SECURITY = {"failure_limit": 5, "lockout_minutes": 15, "idle_timeout_minutes": 30, "password_min_length": 8,
-            "password_min_classes": 3, "password_max_age_days": 90}
+            "password_min_classes": 3, "password_max_age_days": 90, "max_sessions_per_user": 0}
 
 READS = [
     case("the home page is open to every signed-in user", "GET", "/", EVERYONE),

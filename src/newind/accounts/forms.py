@@ -29,6 +29,7 @@ POLICY_BOUNDS = {
     "password_min_length": (8, 64),
     "password_min_classes": (2, 4),
     "password_max_age_days": (0, 365),
+    "max_sessions_per_user": (0, 20),
 }
 
 POLICY_LABELS = {
@@ -39,6 +40,7 @@ POLICY_LABELS = {
     "password_min_classes": "密码至少包含几类字符（大写、小写、数字、特殊字符）",
     "password_max_age_days": "密码有效期（天，0 表示不限）",
     "require_totp": "所有用户必须启用动态口令（双因素认证）",
+    "max_sessions_per_user": "每个账号最多同时登录几个会话（0 表示不限，超过时结束最早的）",
 }
 
 

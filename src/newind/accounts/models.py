@@ -65,6 +65,8 @@ class SecurityPolicy(models.Model):
     password_max_age_days = models.PositiveSmallIntegerField(
         "密码有效期（天）", default=90, help_text="超过天数须修改密码；0 表示不限。")
     require_totp = models.BooleanField("所有用户必须启用动态口令", default=False)
+    max_sessions_per_user = models.PositiveSmallIntegerField(
+        "每个账号最多同时登录的会话数", default=0, help_text="超过时结束最早的会话；0 表示不限。")
     updated_at = models.DateTimeField("修改时间", auto_now=True)
     updated_by = models.CharField("修改人", max_length=150, blank=True)
 

@@ -18,13 +18,14 @@ class Policy:
     password_min_classes: int
     password_max_age_days: int
     require_totp: bool
+    max_sessions_per_user: int
 
     def as_dict(self) -> dict[str, int | bool]:
         return asdict(self)
 
 
 FIELDS = ("failure_limit", "lockout_minutes", "idle_timeout_minutes", "password_min_length",
-          "password_min_classes", "password_max_age_days", "require_totp")
+          "password_min_classes", "password_max_age_days", "require_totp", "max_sessions_per_user")
 
 
 def defaults() -> Policy:
@@ -37,6 +38,7 @@ def defaults() -> Policy:
         password_min_classes=settings.NEWIND_PASSWORD_MIN_CLASSES,
         password_max_age_days=settings.NEWIND_PASSWORD_MAX_AGE_DAYS,
         require_totp=settings.NEWIND_REQUIRE_TOTP,
+        max_sessions_per_user=settings.NEWIND_MAX_SESSIONS_PER_USER,
     )
 
 

@@ -33,6 +33,27 @@ def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
             "user": user, "ip": client_ip(request),
             "user_agent": request.META.get("HTTP_USER_AGENT", "")[:300]})
     record("login", user=user, request=request, summary="登录成功。")
+    _end_sessions_over_the_limit(user, keep=key)
+
+
+def _end_sessions_over_the_limit(user: Any, keep: str | None) -> None:
+    """资源控制: beyond the policy's number of sessions per account, the oldest ones are ended (audited)."""
+    from django.contrib.sessions.models import Session
+
+    from newind.accounts import policy
+
+    limit = policy.current().max_sessions_per_user
+    if not limit:
+        return
+    live = set(Session.objects.filter(expire_date__gt=timezone.now()).values_list("session_key", flat=True))
+    mine = [s for s in LoginSession.objects.filter(user=user, ended_at__isnull=True).order_by("-started_at", "-id")
+            if s.session_key in live and s.session_key != keep]
+    for old in mine[max(limit - 1, 0):]:
+        Session.objects.filter(session_key=old.session_key).delete()
+        LoginSession.objects.filter(pk=old.pk).update(ended_at=timezone.now(), ended_reason="too_many_sessions")
+        record("session.end", user=user, object_type="accounts.loginsession", object_id=old.pk,
+               summary=f"同时登录超过 {limit} 个会话，结束最早的会话（{old.ip or '未知地址'}，"
+                       f"{timezone.localtime(old.started_at):%Y-%m-%d %H:%M} 登录）。")
 
 
 @receiver(user_login_failed)
