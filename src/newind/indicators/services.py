@@ -224,16 +224,21 @@ def bulk_insert_observations(rows: pd.DataFrame) -> None:
     if connection.vendor == "postgresql":
         _copy_into_postgres(frame, now)
         return
-    records = frame.to_dict("records")
-    objs = [
-        Observation(**{k: (None if _is_missing(v) else v) for k, v in r.items()}, created_at=now)
-        for r in records
-    ]
-    Observation.objects.bulk_create(objs, batch_size=5000)
+    _executemany_into_sqlite(frame, now)
 
 
-def _is_missing(v: object) -> bool:
-    return v is None or (not isinstance(v, str | Decimal) and pd.isna(v))
+def _executemany_into_sqlite(frame: pd.DataFrame, now: Any) -> None:
+    """One prepared INSERT run over plain tuples: several times faster than building model objects."""
+    table = Observation._meta.db_table
+    cols = [*INSERT_COLUMNS, "created_at"]
+    created_at = connection.ops.adapt_datetimefield_value(now)
+    # astype(object) turns numpy scalars into Python ones; missing values (NaN, NA) become NULL.
+    plain = frame.astype(object).where(frame.notna(), None).assign(created_at=created_at)
+    sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join(['%s'] * len(cols))})"
+    with connection.cursor() as cursor:
+        for start in range(0, len(plain), 50_000):
+            chunk = plain.iloc[start:start + 50_000]
+            cursor.executemany(sql, list(chunk.itertuples(index=False, name=None)))
 
 
 def _copy_into_postgres(frame: pd.DataFrame, now: Any) -> None:
