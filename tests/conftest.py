@@ -139,3 +139,4 @@ def browser_page() -> Iterator[object]:
             from django.db import connections
 
             connections.close_all()
+

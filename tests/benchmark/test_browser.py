@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
+
+from tests.browser_helpers import open_as, session_cookie
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -12,21 +13,14 @@ URL = "/benchmark/?unit=430600&group=hunan-14&indicator=gdp&from=2012&to=2016"
 
 @pytest.fixture
 def office_session(hunan_data, client, office_user) -> str:  # type: ignore[no-untyped-def]
-    """A logged-in session id for the office user, made before the browser starts.
-
-    All database work must happen before `browser_page`: once Playwright's event loop runs in this
-    thread, Django would open a second connection for it (asgiref's context-local connections) that
-    nobody closes, and PostgreSQL then refuses to drop the test database.
-    """
-    client.force_login(office_user)
-    return client.cookies[settings.SESSION_COOKIE_NAME].value
+    """A logged-in session id for the office user, made before the browser starts."""
+    return session_cookie(client, office_user)
 
 
 def test_benchmark_page_draws_the_charts_and_the_narrative(office_session, live_server,  # type: ignore[no-untyped-def]
                                                            browser_page) -> None:
     page = browser_page
-    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": office_session,
-                               "url": live_server.url}])
+    errors = open_as(page, live_server, office_session)
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(live_server.url + URL)
     page.wait_for_selector("#chart-ahead canvas")
@@ -38,6 +32,7 @@ def test_benchmark_page_draws_the_charts_and_the_narrative(office_session, live_
     assert "标兵越追越远" in narrative
     assert "第2位" in page.locator("#rank-table").inner_text()
     page.screenshot(path="/tmp/benchmark-desktop.png", full_page=True)
+    assert errors == []
 
     # A 390px-wide phone: the charts shrink to the screen, the table scrolls inside its own box.
     page.set_viewport_size({"width": 390, "height": 844})

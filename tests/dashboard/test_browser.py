@@ -5,7 +5,8 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.conf import settings
+
+from tests.browser_helpers import open_as, session_cookie
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -17,20 +18,13 @@ def leader_session(demo_figures, client, cast) -> str:  # type: ignore[no-untype
     from newind.targets.demo import load_demo
 
     load_demo(io.StringIO())
-    client.force_login(cast.leader)
-    return client.cookies[settings.SESSION_COOKIE_NAME].value
+    return session_cookie(client, cast.leader)
 
 
 def test_the_dashboard_on_a_phone_and_on_the_big_screen(leader_session, live_server,  # type: ignore[no-untyped-def]
                                                         browser_page) -> None:
     page = browser_page
-    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": leader_session,
-                               "url": live_server.url}])
-    errors: list[str] = []
-    # Script errors, and any failed request except the browser's own favicon probe.
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("response", lambda r: errors.append(f"{r.status} {r.url}")
-            if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
+    errors = open_as(page, live_server, leader_session)
 
     # A phone: the cards stack in one column, nothing is wider than the screen, the charts are drawn.
     page.set_viewport_size({"width": 390, "height": 844})

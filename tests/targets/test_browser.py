@@ -5,11 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 
 from newind.indicators.models import Indicator
 from newind.targets.models import Target
 from newind.units.models import Unit
+from tests.browser_helpers import open_as, session_cookie
 
 from .factories import va_history
 from .test_views import _annual_gdp
@@ -27,19 +27,13 @@ def leader_session(client, cast) -> str:  # type: ignore[no-untyped-def]
                               value=Decimal(str(value)), responsible_unit=Unit.objects.get(code=code))
     _annual_gdp([("430600", 2014, 900), ("430600", 2015, 1000), ("430600", 2016, 1100),
                  ("430000", 2014, 9000), ("430000", 2015, 10000), ("430000", 2016, 11000)])
-    client.force_login(cast.leader)
-    return client.cookies[settings.SESSION_COOKIE_NAME].value
+    return session_cookie(client, cast.leader)
 
 
 def test_warning_list_on_a_phone_and_the_share_chart(leader_session, live_server,  # type: ignore[no-untyped-def]
                                                      browser_page) -> None:
     page = browser_page
-    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": leader_session,
-                               "url": live_server.url}])
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("response", lambda r: errors.append(f"{r.status} {r.url}")
-            if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
+    errors = open_as(page, live_server, leader_session)
 
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(live_server.url + "/targets/?period=2017-04")
