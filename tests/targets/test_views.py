@@ -198,3 +198,22 @@ def test_share_page_says_what_is_missing(cast, client_as):
     html = client_as("office").get("/targets/share/?indicator=gdp&unit=430600&target=12&by=2020&recent=3") \
         .content.decode()
     assert "缺少岳阳市或湖南省的「地区生产总值」年度数据" in html
+
+
+def test_every_target_write_is_in_the_audit_log(demo_like, client_as):
+    from newind.audit.models import AuditEntry
+    from newind.audit.services import verify_chain
+
+    c = client_as("office")
+    c.post("/targets/new/", form_data())
+    t = Target.objects.get(unit__code="430600")
+    c.post(f"/targets/{t.pk}/edit/", form_data(value="1100"))
+    c.post(f"/targets/{t.pk}/delete/")
+    c.post("/targets/rules/", {"year": 2017, "rule_set": "strict-5-15"})
+    entries = list(AuditEntry.objects.filter(action__in=["target.add", "target.change", "target.delete",
+                                                         "setting.change"]).order_by("id"))
+    assert [e.action for e in entries] == ["target.add", "target.change", "target.delete", "setting.change"]
+    assert Decimal(entries[1].before["value"]) == 1000 and Decimal(entries[1].after["value"]) == 1100
+    assert entries[2].before["unit"] == "430600" and entries[2].actor == "office"
+    assert entries[3].after == {"rule_set": "strict-5-15"}
+    assert verify_chain().ok

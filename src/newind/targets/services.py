@@ -11,6 +11,7 @@ import pandas as pd
 from django.conf import settings
 from django.db import transaction
 
+from newind.audit.services import record
 from newind.core.errors import AppError, Problem
 from newind.indicators.models import Indicator, ValueKind
 from newind.targets.calc import KIND_LABELS
@@ -67,18 +68,30 @@ def save_target(*, indicator: Indicator, unit: Unit, year: int, kind: str, targe
     if clash.exists():
         raise AppError(f"{year}年「{unit.name}」的「{indicator.name}」{KIND_LABELS[kind]}已存在：请修改原目标，"
                        "不要重复录入。", status=409, code="conflict")
+    before = _audit_view(target) if target is not None else None
     obj = target or Target(created_by=user if getattr(user, "pk", None) else None)
     obj.indicator, obj.unit, obj.year, obj.kind = indicator, unit, year, kind
     obj.target_type, obj.value, obj.schedule_basis = target_type, value, schedule_basis
     obj.responsible_unit, obj.source, obj.note = responsible_unit, source, note
     obj.is_synthetic = False
     obj.save()
+    record("target.change" if before else "target.add", user=user, obj=obj, unit=unit, before=before,
+           after=_audit_view(obj), summary=f"{year}年{unit.name}{indicator.name}{KIND_LABELS[kind]}")
     return obj
 
 
+def _audit_view(target: Target) -> dict[str, Any]:
+    """What the audit log keeps of a target: enough to see what changed."""
+    return {"indicator": target.indicator.code, "unit": target.unit.code, "year": target.year, "kind": target.kind,
+            "target_type": target.target_type, "value": str(target.value), "schedule_basis": target.schedule_basis,
+            "responsible_unit": getattr(target.responsible_unit, "code", None)}
+
+
 @transaction.atomic
-def delete_target(target: Target) -> None:
-    """Remove a target (e.g. entered for the wrong unit)."""
+def delete_target(target: Target, user: Any = None) -> None:
+    """Remove a target (e.g. entered for the wrong unit); the audit log keeps what it was."""
+    record("target.delete", user=user, obj=target, unit=target.unit, before=_audit_view(target),
+           summary=f"{target.year}年{target.unit.name}{target.indicator.name}")
     target.delete()
 
 
@@ -86,8 +99,11 @@ def delete_target(target: Target) -> None:
 def choose_rule_set(year: int, code: str, user: Any = None) -> WarningScheme:
     """Set which light rules apply to a year's targets (the code must name a shipped rule set)."""
     rule_set(code)  # raises a Chinese 404 for an unknown code
+    previous = WarningScheme.objects.filter(year=year).values_list("rule_set", flat=True).first()
     scheme, _ = WarningScheme.objects.update_or_create(
         year=year, defaults={"rule_set": code, "updated_by": user if getattr(user, "pk", None) else None})
+    record("setting.change", user=user, obj=scheme, before={"rule_set": previous}, after={"rule_set": code},
+           summary=f"{year}年预警规则")
     return scheme
 
 

@@ -209,7 +209,7 @@ def edit_target(request: HttpRequest, pk: int) -> HttpResponse:
 def delete_target(request: HttpRequest, pk: int) -> HttpResponse:
     target = get_object_or_404(Target, pk=pk)
     year, text = target.year, str(target)
-    services.delete_target(target)
+    services.delete_target(target, user=request.user)
     messages.success(request, f"已删除：{text}。")
     return redirect(f"/targets/manage/?year={year}")
 
