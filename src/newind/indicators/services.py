@@ -213,7 +213,7 @@ INSERT_COLUMNS = [
 
 
 def bulk_insert_observations(rows: pd.DataFrame) -> None:
-    """Insert many observation rows: PostgreSQL COPY, or bulk_create in large batches elsewhere."""
+    """Insert many observation rows: PostgreSQL COPY, or one executemany in large chunks elsewhere."""
     if rows.empty:
         return
     frame = rows.reindex(columns=INSERT_COLUMNS)
