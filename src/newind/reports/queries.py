@@ -334,7 +334,8 @@ def _target_progress(period: Period) -> tuple[pd.DataFrame, bool]:
 def _warnings(period: Period, progress: pd.DataFrame) -> pd.DataFrame:
     from newind.targets.queries import warning_list
 
-    frame = warning_list(period)
+    # Reuse this period's progress (no second computation); an empty placeholder frame has none to reuse.
+    frame = warning_list(period, current=progress if not progress.empty else None)
     if frame.empty:
         return _empty(PROGRESS_COLUMNS + WARNING_EXTRA_COLUMNS)
     # The list also holds targets lit last month that are green now (转绿); they stay in the frame,

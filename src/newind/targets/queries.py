@@ -244,10 +244,16 @@ def _value_text(v: float, unit: str, decimals: int) -> str:
 
 
 def warning_list(period: Period, *, unit_codes: list[str] | None = None,
-                 indicator_codes: list[str] | None = None, rules: RuleSet | None = None) -> pd.DataFrame:
+                 indicator_codes: list[str] | None = None, rules: RuleSet | None = None,
+                 current: pd.DataFrame | None = None) -> pd.DataFrame:
     """Targets lit red or yellow now, or last period (then '转绿'), red first, then by gap; with the change
-    since the previous period (新亮红灯, 转绿, 由黄转红, 持续红灯 …)."""
-    now = target_progress(period, unit_codes=unit_codes, indicator_codes=indicator_codes, rules=rules)
+    since the previous period (新亮红灯, 转绿, 由黄转红, 持续红灯 …).
+
+    `current` is this period's `target_progress` with the same filters when the caller already has it
+    (the monthly overview does), so it is not computed twice on one request.
+    """
+    now = current if current is not None else target_progress(
+        period, unit_codes=unit_codes, indicator_codes=indicator_codes, rules=rules)
     prev_period = period.previous() if period.kind != PeriodKind.ANNUAL else None
     prev = None
     if prev_period is not None and not now.empty:
