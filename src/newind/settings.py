@@ -117,6 +117,8 @@ NEWIND_IMPORT_MAX_BYTES = int(os.environ.get("NEWIND_IMPORT_MAX_BYTES", 20 * 102
 # Reminders of the monthly submissions are POSTed here (企业微信/钉钉-style JSON) when set.
 NEWIND_WEBHOOK_URL = os.environ.get("NEWIND_WEBHOOK_URL", "")
 NEWIND_XLSX_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("NEWIND_XLSX_MAX_UNCOMPRESSED_BYTES", 200 * 1024 * 1024))
+# …and the largest compression ratio of any part (real workbooks stay far below; bombs far above).
+NEWIND_XLSX_MAX_RATIO = float(os.environ.get("NEWIND_XLSX_MAX_RATIO", 200))
 
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"

@@ -107,3 +107,15 @@ def test_without_a_webhook_reminders_are_only_recorded(task, settings):
 def test_a_bad_date_is_a_clear_error(task):
     with pytest.raises(AppError, match="格式不对"):
         _remind("2017/04/11")
+
+
+def test_every_reminder_is_in_the_audit_log(task, settings):
+    from newind.audit.models import AuditEntry
+
+    settings.NEWIND_WEBHOOK_URL = ""
+    _remind("2017-04-11")
+    entries = AuditEntry.objects.filter(action="submission.remind")
+    assert entries.count() == Reminder.objects.count() > 0
+    assert set(entries.values_list("unit_code", flat=True)) == set(
+        Reminder.objects.values_list("submission__unit__code", flat=True))
+    assert all("催报" in e.summary for e in entries)

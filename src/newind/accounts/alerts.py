@@ -2,29 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import logging
-import urllib.error
-import urllib.request
 
 from django.conf import settings
 from django.core.cache import cache
 
+from newind.core.webhook import post_text
+
 log = logging.getLogger("newind")
-
-
-def post_text(url: str, content: str, timeout: float = 5.0) -> str:
-    """POST a 企业微信/钉钉-style text message; '' on success, else the error (never raises)."""
-    body = json.dumps({"msgtype": "text", "text": {"content": content}}, ensure_ascii=False).encode("utf-8")
-    req = urllib.request.Request(url, data=body, method="POST",
-                                 headers={"Content-Type": "application/json; charset=utf-8"})
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as response:  # noqa: S310 - configured URL
-            return "" if 200 <= response.status < 300 else f"HTTP {response.status}"
-    except urllib.error.HTTPError as exc:
-        return f"HTTP {exc.code}"
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        return str(getattr(exc, "reason", exc))[:300]
 
 
 def alert_lockout(username: str, ip: str, minutes: int) -> str | None:

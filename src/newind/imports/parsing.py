@@ -168,9 +168,18 @@ def read_xlsx_sheets(data: bytes) -> list[Sheet]:
     return sheets
 
 
-def read_sheets(data: bytes, file_name: str, *, max_bytes: int, max_uncompressed: int,
-                max_ratio: float) -> tuple[str, list[Sheet]]:
-    """Check and read an uploaded file; return its kind ('csv'|'xlsx') and its sheets."""
+def read_sheets(data: bytes, file_name: str = "", *, max_bytes: int | None = None,
+                max_uncompressed: int | None = None, max_ratio: float | None = None) -> tuple[str, list[Sheet]]:
+    """Check and read an uploaded file; return its kind ('csv'|'xlsx') and its sheets.
+
+    The limits default to the settings (NEWIND_IMPORT_MAX_BYTES, NEWIND_XLSX_MAX_UNCOMPRESSED_BYTES,
+    NEWIND_XLSX_MAX_RATIO), so every upload path — imports, submissions, targets — applies the same ones.
+    """
+    from django.conf import settings
+
+    max_bytes = settings.NEWIND_IMPORT_MAX_BYTES if max_bytes is None else max_bytes
+    max_uncompressed = settings.NEWIND_XLSX_MAX_UNCOMPRESSED_BYTES if max_uncompressed is None else max_uncompressed
+    max_ratio = settings.NEWIND_XLSX_MAX_RATIO if max_ratio is None else max_ratio
     if len(data) > max_bytes:
         raise AppError(f"文件过大（{len(data) / 1048576:.1f} MB），超过导入上限 {max_bytes / 1048576:.0f} MB："
                        "请拆分为较小的文件后再导入。", status=413)

@@ -30,8 +30,6 @@ from newind.indicators.services import (
 )
 from newind.units.queries import unit_lookup_frame
 
-DEFAULT_MAX_RATIO = 200.0
-
 
 @dataclass
 class ImportOptions:
@@ -130,14 +128,6 @@ def check_import_allowed(user: Any, unit_ids: list[int]) -> None:
         raise forbidden(f"{len(denied)}个单位的数据导入")
 
 
-def _read_limits() -> dict[str, Any]:
-    return {
-        "max_bytes": settings.NEWIND_IMPORT_MAX_BYTES,
-        "max_uncompressed": settings.NEWIND_XLSX_MAX_UNCOMPRESSED_BYTES,
-        "max_ratio": float(getattr(settings, "NEWIND_XLSX_MAX_RATIO", DEFAULT_MAX_RATIO)),
-    }
-
-
 def _validate_options(options: ImportOptions, indicators: pd.DataFrame) -> dict[str, str]:
     defaults: dict[str, str] = {}
     if options.indicator:
@@ -161,7 +151,7 @@ def prepare_import(data: bytes, file_name: str, options: ImportOptions | None = 
     file_name = Path(file_name).name or "上传文件"
     indicators = indicator_frame()
     defaults = _validate_options(options, indicators)
-    kind, sheets = parsing.read_sheets(data, file_name, **_read_limits())
+    kind, sheets = parsing.read_sheets(data, file_name)
     names = set(calc.indicator_name_map(indicators))
     problems: list[Problem] = []
     frames = []

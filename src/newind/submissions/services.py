@@ -11,8 +11,6 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -24,6 +22,7 @@ from django.utils import timezone
 from newind.accounts.access import require_read_unit, require_role, require_write_unit, role_of
 from newind.audit.services import record
 from newind.core.errors import AppError, Problem
+from newind.core.webhook import post_text
 from newind.imports.parsing import read_sheets
 from newind.indicators.models import Indicator, Release
 from newind.indicators.periods import Period
@@ -422,11 +421,7 @@ def export_template(submission: Submission, user: Any, *, request: Any = None) -
 def upload_excel(submission: Submission, user: Any, data: bytes, file_name: str, *, request: Any = None) -> Submission:
     """Read a filled template back: same checks as the form, the right unit and period, all or nothing."""
     _check_editable(submission, user)
-    kind, sheets = read_sheets(
-        data, file_name, max_bytes=settings.NEWIND_IMPORT_MAX_BYTES,
-        max_uncompressed=settings.NEWIND_XLSX_MAX_UNCOMPRESSED_BYTES,
-        max_ratio=float(getattr(settings, "NEWIND_XLSX_MAX_RATIO", 100)),
-    )
+    kind, sheets = read_sheets(data, file_name)
     if kind != "xlsx":
         raise AppError("报表只接受从平台下载的 Excel 模板（.xlsx）：请下载本单位本期模板填写后上传。")
     sheet = next((s for s in sheets if s.name == SHEET), None)
@@ -496,21 +491,6 @@ def _reminder_text(kind: ReminderKind, sub: Submission) -> str:
             f"目前状态为「{sub.state_label}」，已逾期，请尽快填报提交（逾期提交计为迟报）。")
 
 
-def post_webhook(url: str, content: str, timeout: float = 5.0) -> str:
-    """POST a 企业微信/钉钉-style text message; return '' on success or the error text (never raises)."""
-    body = json.dumps({"msgtype": "text", "text": {"content": content}}, ensure_ascii=False).encode("utf-8")
-    req = urllib.request.Request(url, data=body, method="POST",
-                                 headers={"Content-Type": "application/json; charset=utf-8"})
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as response:  # noqa: S310 - configured https/http URL
-            status = response.status
-        return "" if 200 <= status < 300 else f"HTTP {status}"
-    except urllib.error.HTTPError as exc:
-        return f"HTTP {exc.code}"
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        return str(getattr(exc, "reason", exc))[:300]
-
-
 def send_reminders(today: dt.date, *, lead_workdays: int = 2) -> list[Reminder]:
     """Record the reminders due today for every unfinished report (before the deadline, the day after it)
     and push each to NEWIND_WEBHOOK_URL when set. Running twice on one day records nothing new."""
@@ -523,8 +503,10 @@ def send_reminders(today: dt.date, *, lead_workdays: int = 2) -> list[Reminder]:
             continue
         message = _reminder_text(kind, sub)
         reminder = Reminder.objects.create(submission=sub, kind=kind, for_date=today, message=message)
+        record("submission.remind", user=None, actor="newind remind", obj=reminder, unit=sub.unit_id,
+               after={"kind": kind, "for_date": today.isoformat()}, summary=message[:200])
         if url:
-            error = post_webhook(url, message)
+            error = post_text(url, message)
             reminder.webhook_status = WebhookStatus.FAILED if error else WebhookStatus.SENT
             reminder.webhook_error = error
             reminder.save(update_fields=["webhook_status", "webhook_error"])

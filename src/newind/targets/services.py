@@ -8,7 +8,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import pandas as pd
-from django.conf import settings
 from django.db import transaction
 
 from newind.audit.services import record
@@ -186,9 +185,7 @@ def import_targets(data: bytes, file_name: str, user: Any = None) -> ImportResul
     whole file with every problem listed by sheet, row and column."""
     from newind.imports.parsing import read_sheets
 
-    _, sheets = read_sheets(data, file_name, max_bytes=settings.NEWIND_IMPORT_MAX_BYTES,
-                            max_uncompressed=settings.NEWIND_XLSX_MAX_UNCOMPRESSED_BYTES,
-                            max_ratio=float(getattr(settings, "NEWIND_XLSX_MAX_RATIO", 200.0)))
+    _, sheets = read_sheets(data, file_name)
     sheet = next((s for s in sheets if s.name == SHEET), sheets[0])
     cells = sheet.cells
     header_row = None
