@@ -245,3 +245,20 @@ def test_figures_written_between_preview_and_confirm_are_a_conflict(reference_da
         apply_import(second)  # previewed before the first write: it would no longer be an addition
     assert excinfo.value.status == 409 and "未写入任何数据" in excinfo.value.message
     assert Observation.objects.count() == 1 and ImportBatch.objects.count() == 1
+
+
+
+def test_a_total_that_does_not_add_up_is_a_warning_with_its_cell_and_unit(reference_data, make_xlsx):
+    path = make_xlsx([
+        ["2016年岳阳市各县市区地区生产总值"],
+        [None, None, "单位：万元"],
+        ["县市区", "2015年", "2016年"],
+        ["岳阳县", 2380000, 2500000],
+        ["华容县", 2200000, 2300000],
+        ["合计", 4580000, 4900000],
+    ], name="totals.xlsx")
+    preview, _ = import_file(path, dry_run=True)
+    # 2016: 250 + 230 = 480 亿元, the 合计 row says 490 亿元 (both shown in the indicator's unit).
+    assert len(preview.warnings) == 1
+    warning = preview.warnings[0]
+    assert "第6行第C列" in warning and "为490亿元" in warning and "各单位之和480亿元" in warning

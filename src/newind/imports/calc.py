@@ -515,6 +515,7 @@ def _check_totals(figures: pd.DataFrame, totals: pd.DataFrame,
         return [], 0
     additive = indicators.set_index("id")["additive"]
     names = indicators.set_index("id")["name"]
+    measures = indicators.set_index("id")["measure_unit"]
     key = ["sheet", "indicator_id", "year", "period_kind", "period_n", "release", "value_col"]
     sums = figures.groupby(key)["value"].agg(["sum", "count"]).reset_index()
     merged = totals.merge(sums, on=key, how="left")
@@ -527,6 +528,9 @@ def _check_totals(figures: pd.DataFrame, totals: pd.DataFrame,
         total, summed = rec["value"], rec["sum"]
         tolerance = Decimal(1).scaleb(total.as_tuple().exponent) * Decimal(int(rec["count"])) / 2
         if abs(total - summed) > tolerance:
-            warnings.append(f"{where(rec['sheet'], rec['row'])}合计（{names[rec['indicator_id']]}）为{total}，"
-                            f"与各单位之和{summed}不一致：合计行不导入，请核对各单位数据。")
+            # Both figures are already converted to the indicator's unit: say which, without trailing zeros.
+            measure = measures.get(rec["indicator_id"], "")
+            warnings.append(f"{where(rec['sheet'], rec['row'], rec['value_col'])}合计（{names[rec['indicator_id']]}）"
+                            f"为{decimal_text(total)}{measure}，与各单位之和{decimal_text(summed)}{measure}不一致："
+                            "合计行不导入，请核对各单位数据。")
     return warnings, checked

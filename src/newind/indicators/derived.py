@@ -13,7 +13,9 @@ same period last year in one query, then computes with a handful of pandas opera
   peer group and among siblings in each hierarchy.
 
 The rows for the period are replaced in one transaction (delete, then bulk insert: PostgreSQL COPY,
-executemany on SQLite). Pages, the API, reports and the benchmark read them back with `derived_frame`.
+executemany on SQLite), and read back with `derived_frame`. Today only the scale benchmark
+(`newind bench spine`) runs it: the pages, the API and the report compute the same things on read, which is
+fast at city size. Calling `recompute_period` after each publish is the step for province scale.
 """
 
 from __future__ import annotations

@@ -63,6 +63,7 @@ def load_reference_units(paths: list[Path] | None = None) -> dict[str, int]:
                     "province": by_code.get(str(g["province"])) if g.get("province") else None,
                 },
             )
+            counts["groups"] += 1
             # An editable group keeps the office's edits: members are only seeded when it is empty.
             if group.editable and group.members.exists():
                 continue
@@ -70,5 +71,4 @@ def load_reference_units(paths: list[Path] | None = None) -> dict[str, int]:
             PeerGroupMember.objects.bulk_create(
                 [PeerGroupMember(group=group, unit=by_code[str(c)], sort_order=i) for i, c in enumerate(g["members"])]
             )
-            counts["groups"] += 1
     return counts
