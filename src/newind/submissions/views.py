@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -41,8 +42,11 @@ def index(request: HttpRequest) -> HttpResponse:
         raise forbidden("月度报表")
     role = role_of(request.user)
     scope = scope_unit_ids(request.user)
-    tasks = ReportingTask.objects.all() if scope is None else ReportingTask.objects.none()
-    subs = list(queries.submissions_for(request.user, scope)[:200]) if scope is not None else []
+    # One query for the tasks with their unit counts, one for the reports, one for their reminders.
+    tasks = (ReportingTask.objects.annotate(n_units=Count("submissions")) if scope is None
+             else ReportingTask.objects.none())
+    subs = (list(queries.submissions_for(request.user, scope).prefetch_related("reminders")[:200])
+            if scope is not None else [])
     reminders = [r for s in subs for r in s.reminders.all()][:20]
     return render(request, "submissions/index.html", {
         "tasks": tasks, "subs": subs, "reminders": reminders, "is_office": role is not None and role.name == "OFFICE",
