@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pandas as pd
 import pytest
 
 from newind.indicators.models import Indicator
@@ -78,6 +79,8 @@ def test_growth_target_reads_the_published_growth_indicator(reference_data):
     assert row["actual"] == 6.0 and row["actual_indicator_code"] == "industrial_va_above_size_growth_pct"
     assert row["gap_pts"] == pytest.approx(2.0)  # points of growth short of the target
     assert row["light"] == "yellow"
+    # A growth rate is not "done" by the calendar: no 序时进度 is shown (was a misleading 100%).
+    assert pd.isna(row["schedule_pct"])
 
 
 def test_a_unit_without_figures_gets_no_light(small):

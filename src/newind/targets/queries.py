@@ -201,7 +201,8 @@ def _evaluate(grp: pd.DataFrame, ev: Evaluation, indicator: Indicator, period: P
         grp["gap_pts"] = grp["schedule_pct"] - grp["completion_pct"]
         threshold = target
     elif ev.mode == "nominal_growth":
-        grp["schedule_pct"], grp["schedule_basis"] = 100.0, ""
+        # A growth target is judged against the rate itself, not against the calendar: no 序时进度.
+        grp["schedule_pct"], grp["schedule_basis"] = np.nan, ""
         grp["actual"] = yoy_growth_pct(grp["now"], grp["ly_now"])
         grp["completion_pct"] = calc.completion_pct(grp["actual"], target)
         grp["gap_pts"] = calc.direct_gap_pts(grp["actual"], target, higher)
@@ -210,7 +211,7 @@ def _evaluate(grp: pd.DataFrame, ev: Evaluation, indicator: Indicator, period: P
             grp[col] = (grp[col] / ly - 1.0) * 100.0
         threshold = ly * (1.0 + target / 100.0)  # the level the growth target implies
     else:  # direct
-        grp["schedule_pct"], grp["schedule_basis"] = 100.0, ""
+        grp["schedule_pct"], grp["schedule_basis"] = np.nan, ""
         grp["actual"] = grp["now"]
         grp["completion_pct"] = calc.completion_pct(grp["now"], target)
         grp["gap_pts"] = calc.direct_gap_pts(grp["now"], target, higher)

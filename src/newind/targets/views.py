@@ -48,7 +48,7 @@ def _rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
             "schedule_text": "—" if growth else f"{_num(r['schedule_pct'])}%",
             "gap_text": _num(r["gap_pts"]),
             "forecast_text": f"{_num(r['forecast'], d)}{unit}",
-            "interval_text": f"{_num(r['forecast_lower'], d)}—{_num(r['forecast_upper'], d)}",
+            "interval_text": f"{_num(r['forecast_lower'], d)}—{_num(r['forecast_upper'], d)}{unit}",
             "prob_text": "—" if pd.isna(r["prob_meet"]) else f"{float(r['prob_meet']) * 100:.0f}%",
             "responsible": r["responsible_unit_name"] or r["unit_name"],
         })
@@ -94,10 +94,8 @@ def progress_page(request: HttpRequest) -> HttpResponse:
         return render(request, "targets/progress.html", {**context, "empty": True})
     rules = rule_set(preview) if preview else queries.rule_set_for_year(period.year)
     now = queries.target_progress(period, unit_codes=unit_codes, indicator_codes=indicator_codes, rules=rules)
-    prev_period = period.previous()
-    prev = queries.target_progress(prev_period, unit_codes=unit_codes, indicator_codes=indicator_codes,
-                                   rules=rules) if prev_period and not now.empty else None
-    warnings = queries.warnings_from(now, prev) if not now.empty else now
+    warnings = queries.warning_list(period, unit_codes=unit_codes, indicator_codes=indicator_codes, rules=rules,
+                                    current=now) if not now.empty else now
     months = list(range(2, 13))
     visible_units = Unit.objects.filter(targets__year=period.year).distinct().order_by("sort_order", "code")
     if unit_codes is not None and not unit_code:
