@@ -107,11 +107,6 @@ FLOW_LEVELS = [
     "industrial_tax", "industrial_electricity", "emerging_industry_va", "high_tech_va", "industrial_investment",
     "tech_renovation_investment",
 ]
-PARK_LEVELS = [
-    "industrial_va_above_size", "industrial_output_above_size", "main_business_revenue", "park_tgm_income",
-    "industrial_investment", "tech_renovation_investment", "industrial_tax",
-]
-
 YEARS = np.arange(FIRST_YEAR - 1, LAST_YEAR + 1)  # 2011 is generated for 2012's growth, never stored
 
 

@@ -66,10 +66,6 @@ class Indicator(models.Model):
     def higher_is_better(self) -> bool:
         return self.direction == Direction.HIGHER
 
-    @property
-    def label_with_unit(self) -> str:
-        return f"{self.name}（{self.measure_unit}）"
-
 
 class Release(models.TextChoices):
     """What kind of release a figure comes from. Order matters: see RELEASE_PRECEDENCE."""

@@ -151,13 +151,3 @@ def pick_target_rows(progress: pd.DataFrame) -> pd.DataFrame:
                              __order=progress["target_kind"].map(order).fillna(len(order)))
     ranked = ranked.sort_values(["indicator_code", "unit_code", "__light", "__order"], kind="stable")
     return ranked.drop_duplicates(["indicator_code", "unit_code"]).drop(columns=["__light", "__order"])
-
-
-def sort_by_severity(warnings: pd.DataFrame) -> pd.DataFrame:
-    """Red before yellow, then by how far behind schedule (gap_pts, most negative first)."""
-    if warnings.empty:
-        return warnings
-    key = warnings["light"].map(LIGHT_ORDER).fillna(9)
-    gap = warnings["gap_pts"].astype(float) if "gap_pts" in warnings else pd.Series(0.0, index=warnings.index)
-    return warnings.assign(__k=key, __g=gap).sort_values(["__k", "__g"], kind="stable").drop(
-        columns=["__k", "__g"])

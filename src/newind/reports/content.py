@@ -97,10 +97,6 @@ def _note(overview: Overview, extra: str = "") -> str:
     return text + (SYNTHETIC_MARK if overview.is_synthetic else "")
 
 
-def _light_text(light: object) -> str:
-    return calc.LIGHT_LABELS.get(str(light), "—") if _v(light) is not None else "—"
-
-
 def build_content(overview: Overview, issued: dt.date | None = None, with_charts: bool = True) -> ReportContent:
     """Assemble the report from the overview: sentences, tables and charts, every figure with its unit,
     period and source; synthetic figures marked 示例数据."""

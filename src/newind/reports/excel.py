@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from newind.core.excel import safe_cell
+from newind.core.excel import safe_cell, write_text_cell
 from newind.reports import calc
 from newind.reports.content import ReportContent, Table
 
@@ -41,8 +41,7 @@ def _sheet(wb: Workbook, table: Table, content: ReportContent) -> None:
                 decimals = table.decimals(i - 3, col)
                 cell.number_format = "#,##0" + ("." + "0" * decimals if decimals else "")
             elif col.kind == "code":
-                cell = ws.cell(row=i, column=j, value=safe_cell("" if value is None else str(value)))
-                cell.number_format = "@"  # codes such as 430602 stay text
+                cell = write_text_cell(ws, i, j, "" if value is None else value)  # 430602 stays text
             elif col.kind == "light":
                 cell = ws.cell(row=i, column=j, value=calc.LIGHT_LABELS.get(str(value), "—") if value else "—")
                 if value in LIGHT_FILLS:

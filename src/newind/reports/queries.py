@@ -339,7 +339,7 @@ def _warnings(period: Period, progress: pd.DataFrame) -> pd.DataFrame:
     if frame.empty:
         return _empty(PROGRESS_COLUMNS + WARNING_EXTRA_COLUMNS)
     # The list also holds targets lit last month that are green now (转绿); they stay in the frame,
-    # and `Overview.warnings_now`/`turned_green` split them.
+    # and `monthly_overview` splits them into `warnings` and `turned_green`.
     return frame.reset_index(drop=True)
 
 
