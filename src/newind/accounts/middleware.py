@@ -51,11 +51,12 @@ class IdleTimeoutMiddleware:
         if user is not None and user.is_authenticated:
             now = time.time()
             last = request.session.get(LAST_ACTIVITY)
-            if last is not None and now - float(last) > policy.idle_timeout().total_seconds():
+            in_force = policy.for_request(request)
+            if last is not None and now - float(last) > in_force.idle_timeout_minutes * 60:
                 from newind.audit.services import record
 
                 record("logout.idle", user=user, request=request,
-                       summary=f"空闲超过 {policy.current().idle_timeout_minutes} 分钟，自动退出登录。")
+                       summary=f"空闲超过 {in_force.idle_timeout_minutes} 分钟，自动退出登录。")
                 auth.logout(request)
                 if _is_api(request):
                     return _json(401, "session_expired", "登录已因长时间未操作而失效：请重新登录。")
@@ -82,7 +83,7 @@ class PasswordChangeRequiredMiddleware:
         profile = _profile(user)
         if profile is None:
             return self.get_response(request)
-        current = policy.current()
+        current = policy.for_request(request)
         if _must_change(profile, current.password_max_age_days) and not request.path.startswith(self.ALLOWED):
             if _is_api(request):
                 return _json(403, "password_change_required", "须先修改密码（初始密码或已过期）：请在网页上修改密码后再使用接口。")

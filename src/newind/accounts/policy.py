@@ -52,6 +52,15 @@ def current() -> Policy:
     return Policy(**row)
 
 
+def for_request(request: Any) -> Policy:
+    """The policy, read once per request (the middlewares each need it on every signed-in request)."""
+    cached = getattr(request, "_newind_policy", None)
+    if cached is None:
+        cached = current()
+        request._newind_policy = cached
+    return cached
+
+
 # Callables named in settings for django-axes (AXES_FAILURE_LIMIT / AXES_COOLOFF_TIME).
 def axes_failure_limit(request: Any, credentials: Any) -> int:
     return current().failure_limit
