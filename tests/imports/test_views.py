@@ -180,3 +180,16 @@ def test_uploads_never_confirmed_are_dropped_after_a_day(reference_data, office_
     os.utime(stale, (time.time() - 2 * 86400, time.time() - 2 * 86400))
     store_upload(b"new preview")
     assert not stale.exists() and len(list(upload_dir().iterdir())) == 1
+
+
+def test_a_figure_changed_after_the_preview_page_is_a_conflict_on_confirm(reference_data, office_client, make_csv):
+    from newind.imports.services import import_file
+
+    path = make_csv("地区,年份,指标,数值,计量单位\n岳阳市,2016,地区生产总值,3100.9,亿元\n")
+    response = upload(office_client, path)  # the preview says: add 3100.9
+    # Someone else writes the same figure before the office user clicks 确认导入.
+    other = make_csv("地区,年份,指标,数值,计量单位\n岳阳市,2016,地区生产总值,3000,亿元\n", name="other.csv")
+    import_file(other)
+    refused = office_client.post("/imports/confirm/", confirm_fields(response))
+    assert refused.status_code == 409 and "未写入任何数据" in refused.content.decode()
+    assert list(Observation.objects.values_list("value", flat=True)) == [Decimal("3000")]

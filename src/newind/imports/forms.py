@@ -20,6 +20,8 @@ class ImportForm(forms.Form):
 
 class ConfirmForm(forms.Form):
     sha256 = forms.RegexField(regex=r"^[0-9a-f]{64}$")
+    # What the user saw in the preview: confirming writes nothing if the plan has changed since.
+    plan = forms.RegexField(regex=r"^[0-9a-f]{64}$")
     file_name = forms.CharField(max_length=255)
     indicator = forms.CharField(required=False, max_length=100)
     period = forms.CharField(required=False, max_length=30)

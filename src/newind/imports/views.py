@@ -15,6 +15,7 @@ from newind.core.errors import AppError
 from newind.imports.forms import ConfirmForm, ImportForm
 from newind.imports.queries import figure_history, recent_batches
 from newind.imports.services import (
+    CONFLICT,
     ImportOptions,
     apply_import,
     check_import_allowed,
@@ -63,7 +64,7 @@ def upload_page(request: HttpRequest) -> HttpResponse:
     digest = store_upload(data)
     allowed = [d for d in request.session.get(SESSION_KEY, []) if d != digest][-9:] + [digest]
     request.session[SESSION_KEY] = allowed
-    confirm = ConfirmForm(initial={"sha256": digest, "file_name": preview.file_name, **{
+    confirm = ConfirmForm(initial={"sha256": digest, "plan": preview.plan.fingerprint(), "file_name": preview.file_name, **{
         k: v or "" for k, v in vars(options).items()}})
     return render(request, "imports/preview.html", {
         "preview": preview, "confirm": confirm, "added": preview.added_lines(PREVIEW_LINES),
@@ -83,6 +84,9 @@ def confirm_import(request: HttpRequest) -> HttpResponse:
         raise AppError("只能确认本人刚刚上传并预览过的文件：请重新上传文件。", status=403, code="forbidden")
     preview = prepare_import(load_upload(digest), form.cleaned_data["file_name"], _options(form.cleaned_data),
                              request.user)
+    if preview.plan.fingerprint() != form.cleaned_data["plan"]:
+        # The stored figures changed between the preview page and this click.
+        raise AppError(CONFLICT, status=409, code="conflict")
     batch = apply_import(preview, request.user)
     discard_upload(digest)
     request.session[SESSION_KEY] = [d for d in request.session.get(SESSION_KEY, []) if d != digest]

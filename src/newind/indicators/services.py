@@ -6,6 +6,7 @@ version; the figure in force for each (indicator, unit, period) is recomputed se
 
 from __future__ import annotations
 
+import hashlib
 import io
 from dataclasses import dataclass
 from decimal import Decimal
@@ -120,6 +121,16 @@ class ObservationPlan:
     @property
     def is_noop(self) -> bool:
         return self.added.empty and self.changed.empty
+
+    def fingerprint(self) -> str:
+        """A digest of what this plan would write (each figure added, each change old → new), so a preview
+        shown to a user can be compared with the plan made again when they confirm it."""
+        parts = [
+            self.added[KEY + ["release", "value"]].astype(str).sort_values(KEY + ["release"]).to_csv(index=False),
+            self.changed[KEY + ["release", "old_value", "value"]].astype(str).sort_values(KEY + ["release"])
+            .to_csv(index=False),
+        ]
+        return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 
 
 def _existing_versions(candidates: pd.DataFrame) -> pd.DataFrame:
