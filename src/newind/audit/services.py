@@ -246,9 +246,7 @@ def record_observation_writes(plan: Any, batch: Any, user: Any, reason: str = ""
 
 
 def drop_database_guards() -> None:
-    """Remove the audit table's triggers, as a database owner could (used by tests that simulate tampering)."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("DROP TRIGGER IF EXISTS audit_guard ON audit_auditentry")
-        elif connection.vendor == "sqlite":
-            cursor.execute("DROP TRIGGER IF EXISTS audit_no_update")
+    """Remove the audit tables' guards, as a database owner could (used by tests that simulate tampering)."""
+    from newind.audit import guards
+
+    guards.drop(connection)
