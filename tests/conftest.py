@@ -27,6 +27,17 @@ def _fast_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
 
 
+# The audit chain's key in tests: fixed, so nothing is written to the var dir (newind.audit.keys).
+TEST_AUDIT_KEY = "test-audit-key-0123456789abcdef0123456789abcdef"
+
+
+@pytest.fixture(autouse=True)
+def _audit_key_and_anchors(settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Every test gets the test audit key and an empty external-anchor directory of its own."""
+    settings.NEWIND_AUDIT_KEY = TEST_AUDIT_KEY
+    settings.NEWIND_AUDIT_ANCHOR_DIR = tmp_path / "audit-anchors"
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _flush_past_the_audit_guards() -> Iterator[None]:
     """Let transactional tests (live_server, `transactional_db`) empty the audit tables at teardown.
