@@ -27,12 +27,15 @@ from django.utils import timezone
 
 from newind.audit.anchors import ChainHead, latest_anchor, signed_document, write_anchor_file
 from newind.audit.calc import GENESIS, entry_mac
+from newind.audit.context import current_command_line, current_request
 from newind.audit.keys import audit_key
 from newind.audit.models import AuditAnchor, AuditEntry
 from newind.audit.verify import VerifyResult as VerifyResult
 from newind.audit.verify import verify_chain as verify_chain  # callers import it from here
 from newind.core.errors import AppError
 
+# `actor_role` of entries written by a `newind` command without a signed-in user (actor `cli:<OS user>`).
+CLI_ROLE = "cli"
 # A constant key for PostgreSQL's transaction-level advisory lock that serialises appends to the chain.
 _PG_LOCK_KEY = 7_336_420_170
 
@@ -99,17 +102,20 @@ def record(action: str, *, user: Any, request: HttpRequest | None = None, obj: A
 
     `action` is a short dotted English code ("login", "export", "observations.import", "submission.approve");
     `obj` fills object type/id from a model instance; `unit` is a Unit or unit id; `before`/`after` are JSON.
-    `actor` names an anonymous actor (e.g. the username tried in a failed login).
+    `actor` names an anonymous actor (e.g. the username tried in a failed login). Inside a `newind` command
+    (`audit.context.command_line`) an entry without a signed-in user is the command line's: `cli:<OS user>`.
     """
     if request is None:
         # Writes deep inside services (observations, role changes) still get the address of the request.
-        from newind.audit.context import current_request
-
         request = current_request()
     fields: dict[str, Any] = {"at": timezone.now(), **_actor_fields(user), "ip": client_ip(request),
                               "action": action[:48], "summary": summary[:500],
                               "before": _json_safe(before), "after": _json_safe(after), **_unit_fields(unit)}
-    if not fields["actor"] and actor:
+    command_line = current_command_line() if request is None else None
+    if not fields["actor"] and command_line is not None:
+        # No signed-in user and no request: a `newind` command (import, remind, user, audit purge…).
+        fields.update(actor=command_line.actor, actor_name=command_line.name, actor_role=CLI_ROLE)
+    elif not fields["actor"] and actor:
         fields["actor"] = actor[:150]
     if obj is not None:
         fields["object_type"] = obj._meta.label_lower
@@ -129,6 +135,13 @@ def record(action: str, *, user: Any, request: HttpRequest | None = None, obj: A
         entry = AuditEntry(**fields, prev_hash=prev, hash=entry_mac(key, prev, fields))
         entry.save()
     return entry
+
+
+def _actor_label(user: Any, actor: str) -> str:
+    if user is not None:
+        return str(user.get_username())
+    command_line = current_command_line()
+    return command_line.actor if command_line is not None else actor
 
 
 def retention_days() -> int:
@@ -154,8 +167,7 @@ def purge_before(before: dt.date, *, user: Any = None, actor: str = "") -> int:
     # the hash the first remaining entry links to.
     count = AuditEntry.objects.filter(id__lte=last["id"]).count()
     AuditAnchor.objects.create(at=timezone.now(), purged_before=before, last_purged_id=last["id"],
-                               last_purged_hash=last["hash"], count=count,
-                               actor=(user.get_username() if user is not None else actor))
+                               last_purged_hash=last["hash"], count=count, actor=_actor_label(user, actor))
     table = AuditEntry._meta.db_table
     with connection.cursor() as cursor:
         # The one deletion path, below the model layer on purpose (the model and queryset refuse deletes).

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
+from newind.audit.commands import AuditedCommand
 from newind.audit.services import anchor_chain, purge_before, retention_days, verify_chain
 from newind.core.errors import AppError
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = ("审计日志：verify 校验哈希链与外部锚点；anchor 把链头写入外部锚点目录；"
             "purge --before 日期 清理保留期（默认 180 天）之前的记录。")
 
@@ -35,7 +36,7 @@ class Command(BaseCommand):
             self.stdout.write(f"提醒：{warning}")
 
     def _anchor(self, options: dict[str, Any]) -> None:
-        outcome = anchor_chain(actor="命令行")
+        outcome = anchor_chain()  # the actor is the command line (AuditedCommand)
         head = outcome.head
         if outcome.written:
             self.stdout.write(f"已写入外部锚点 {outcome.path}：审计链共 {head.count} 条记录，至第 {head.last_id} 号。")
@@ -47,5 +48,5 @@ class Command(BaseCommand):
             before = dt.date.fromisoformat(options["before"])
         except ValueError:
             raise AppError(f"日期「{options['before']}」格式不对：请写成 YYYY-MM-DD，例如 2026-01-01。") from None
-        count = purge_before(before, actor="命令行")
+        count = purge_before(before)
         self.stdout.write(f"已清理 {before:%Y-%m-%d} 之前的审计记录 {count} 条；清理操作本身已记入审计日志，哈希链从锚点继续可校验。")
