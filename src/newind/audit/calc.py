@@ -9,6 +9,7 @@ carry `SHA-256(prev_hash + canonical JSON)` (`legacy_hash`); see audit migration
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import json
@@ -31,9 +32,17 @@ def canonical(fields: dict[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
 
 
+@functools.lru_cache(maxsize=4)
+def _keyed(key: bytes) -> hmac.HMAC:
+    # The key schedule computed once: copying it costs half of a fresh hmac.new (appends are hot).
+    return hmac.new(key, digestmod=hashlib.sha256)
+
+
 def entry_mac(key: bytes, prev_hash: str, fields: dict[str, Any]) -> str:
     """HMAC-SHA256 under the audit key over the previous hash and the canonical JSON of the entry."""
-    return hmac.new(key, (prev_hash + canonical(fields)).encode("utf-8"), hashlib.sha256).hexdigest()
+    mac = _keyed(key).copy()
+    mac.update((prev_hash + canonical(fields)).encode("utf-8"))
+    return mac.hexdigest()
 
 
 def legacy_hash(prev_hash: str, fields: dict[str, Any]) -> str:

@@ -19,8 +19,8 @@ from newind.core.errors import AppError
 
 MIN_KEY_CHARS = 32
 log = logging.getLogger("newind.audit")
-# Key files read in this process, by path (the key never changes while the platform runs).
-_file_keys: dict[str, bytes] = {}
+# Key files read in this process, by (NEWIND_AUDIT_KEY_FILE, VAR_DIR): the key never changes while running.
+_file_keys: dict[tuple[str, object], bytes] = {}
 
 
 def key_file_path() -> Path:
@@ -34,17 +34,19 @@ def audit_key() -> bytes:
     configured = getattr(settings, "NEWIND_AUDIT_KEY", "")
     if configured:
         return _checked(configured, "环境变量 NEWIND_AUDIT_KEY")
-    path = key_file_path()
-    cached = _file_keys.get(str(path))
+    # Looked up by the two settings that decide the path, so an append costs no path arithmetic.
+    source = (getattr(settings, "NEWIND_AUDIT_KEY_FILE", ""), settings.VAR_DIR)
+    cached = _file_keys.get(source)
     if cached is not None:
         return cached
+    path = key_file_path()
     if not path.exists():
         if getattr(settings, "NEWIND_AUDIT_KEY_FILE", ""):
             raise _unavailable(f"找不到审计密钥文件 {path}（NEWIND_AUDIT_KEY_FILE）：请检查路径，或从离线备份恢复该文件；"
                                "不要换用新密钥，否则已有的审计记录都将无法校验。")
         create_key_file(path)
     key = _checked(path.read_text(encoding="utf-8").strip(), f"审计密钥文件 {path} ")
-    _file_keys[str(path)] = key
+    _file_keys[source] = key
     return key
 
 
