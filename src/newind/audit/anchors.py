@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 import secrets
 from dataclasses import dataclass
@@ -21,8 +22,10 @@ from django.conf import settings
 from django.utils import timezone
 
 from newind.audit.calc import document_mac, key_id, macs_equal
+from newind.core.errors import AppError
 
 FORMAT = "newind-audit-anchor/1"
+log = logging.getLogger("newind.audit")
 _NAME_PREFIX = "anchor-"
 
 
@@ -87,9 +90,14 @@ def write_anchor_file(document: dict[str, Any]) -> Path:
 def anchor_paths() -> list[Path]:
     """The anchor files, oldest head first (the zero-padded id in the name sorts them)."""
     folder = anchor_dir()
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.glob(f"{_NAME_PREFIX}*.json") if p.is_file())
+    try:
+        if not folder.is_dir():
+            return []
+        return sorted(p for p in folder.glob(f"{_NAME_PREFIX}*.json") if p.is_file())
+    except OSError as exc:
+        log.error("外部锚点目录 %s 无法读取：%s", folder, exc)
+        raise AppError("外部锚点目录无法读取，不能完成审计链校验：请系统管理员检查锚点目录的权限（详情见服务器日志）。",
+                       status=500, code="audit_anchor") from None
 
 
 def read_anchor(path: Path, key: bytes) -> ExternalAnchor:
