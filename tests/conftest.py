@@ -27,6 +27,44 @@ def _fast_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
 
 
+# The audit chain's key in tests: fixed, so nothing is written to the var dir (newind.audit.keys).
+TEST_AUDIT_KEY = "test-audit-key-0123456789abcdef0123456789abcdef"
+
+
+@pytest.fixture(autouse=True)
+def _audit_key_and_anchors(settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Every test gets the test audit key and an empty external-anchor directory of its own."""
+    settings.NEWIND_AUDIT_KEY = TEST_AUDIT_KEY
+    settings.NEWIND_AUDIT_ANCHOR_DIR = tmp_path / "audit-anchors"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _flush_past_the_audit_guards() -> Iterator[None]:
+    """Let transactional tests (live_server, `transactional_db`) empty the audit tables at teardown.
+
+    Django's test flush empties every table with TRUNCATE (PostgreSQL) or DELETE (SQLite), which the audit
+    guards refuse, as they should in production. Around that flush only, and only in the test process, the
+    guards are dropped and re-created in the same transaction (`newind.audit.guards`). The application never
+    flushes and has no way past the guards; `newind flush` keeps failing on the audit tables.
+    """
+    from django.db import transaction
+    from django.db.backends.base.operations import BaseDatabaseOperations
+
+    from newind.audit import guards
+
+    original = BaseDatabaseOperations.execute_sql_flush
+
+    def flush(self, sql_list):  # type: ignore[no-untyped-def]
+        with transaction.atomic(using=self.connection.alias):
+            guards.drop(self.connection)
+            original(self, sql_list)
+            guards.install(self.connection)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(BaseDatabaseOperations, "execute_sql_flush", flush)
+        yield
+
+
 @pytest.fixture
 def reference_data(db: None) -> None:
     """The shipped reference units, hierarchies, peer groups and the indicator catalogue."""

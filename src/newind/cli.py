@@ -33,10 +33,15 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     django.setup()
     settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+    from newind.audit.context import command_line
+
     try:
-        if argv[0] not in NO_AUTO_MIGRATE and not any(a in {"-h", "--help"} for a in argv):
-            ensure_database_ready(call_command)
-        execute_from_command_line(["newind", *argv])
+        # Every command, Django's own included (createsuperuser, changepassword, shell): what it writes
+        # without a signed-in user is audited as `cli:<OS user>`.
+        with command_line():
+            if argv[0] not in NO_AUTO_MIGRATE and not any(a in {"-h", "--help"} for a in argv):
+                ensure_database_ready(call_command)
+            execute_from_command_line(["newind", *argv])
     except AppError as error:
         print(f"错误：{error.full_text()}", file=sys.stderr)
         return 2

@@ -147,6 +147,12 @@ NEWIND_MAX_SESSIONS_PER_USER = int(os.environ.get("NEWIND_MAX_SESSIONS_PER_USER"
 # Lock-outs are pushed here (企业微信/钉钉-style JSON POST) when set: the 安全管理员's group chat.
 NEWIND_SECURITY_WEBHOOK_URL = os.environ.get("NEWIND_SECURITY_WEBHOOK_URL", "")
 NEWIND_AUDIT_RETENTION_DAYS = max(180, int(os.environ.get("NEWIND_AUDIT_RETENTION_DAYS", 180)))
+# The audit chain's HMAC key, outside the database: the key itself, or a file holding it (default
+# VAR_DIR/audit.key, generated once when neither is set; see newind.audit.keys and docs/security.md).
+NEWIND_AUDIT_KEY = os.environ.get("NEWIND_AUDIT_KEY", "")
+NEWIND_AUDIT_KEY_FILE = os.environ.get("NEWIND_AUDIT_KEY_FILE", "")
+# Where `newind audit anchor` writes the chain head (count, last id, hash), authenticated with the key.
+NEWIND_AUDIT_ANCHOR_DIR = Path(os.environ.get("NEWIND_AUDIT_ANCHOR_DIR", VAR_DIR / "audit-anchors"))
 # Only behind a reverse proxy that sets X-Forwarded-For may the audit log trust it.
 NEWIND_TRUST_X_FORWARDED_FOR = env_bool("NEWIND_TRUST_X_FORWARDED_FOR", False)
 AUTH_PASSWORD_VALIDATORS = [

@@ -57,5 +57,6 @@ def test_disable_inactive_stops_accounts_unused_for_90_days(cast) -> None:  # ty
     assert "已停用 1 个" in run("disable-inactive", "--days", "90")
     assert not get_user_model().objects.get(username="yx_rep").is_active
     entry = AuditEntry.objects.filter(action="user.change", object_id=str(cast.yx_rep.pk)).latest("id")
-    assert entry.after == {"is_active": False} and entry.actor == "命令行"
+    # Audited as the command line and the OS account running it (tests/audit/test_cli_actor.py).
+    assert entry.after == {"is_active": False} and entry.actor.startswith("cli:") and entry.actor_name == "命令行"
     assert Profile.objects.filter(user__username="yx_rep").exists()

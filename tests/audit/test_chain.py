@@ -52,9 +52,8 @@ def test_the_database_itself_refuses_updates_and_deletes(office_user) -> None:  
     a, b, c = _three(office_user)
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE audit_auditentry SET summary = 'x' WHERE id = %s", [b.pk])
-    if connection.vendor == "postgresql":  # (see audit migration 0002 for why SQLite has no delete guard)
-        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("DELETE FROM audit_auditentry WHERE id = %s", [b.pk])
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditentry WHERE id = %s", [b.pk])
     assert verify_chain().ok
 
 

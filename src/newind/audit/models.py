@@ -1,4 +1,4 @@
-"""The audit log: append-only entries chained by SHA-256 hashes, and anchors left by purges."""
+"""The audit log: append-only entries chained by keyed hashes (HMAC-SHA256), and anchors left by purges."""
 
 from __future__ import annotations
 
@@ -26,7 +26,8 @@ class AuditQuerySet(models.QuerySet["AuditEntry"]):
 
 class AuditEntry(models.Model):
     """One audited event. Who and which unit are kept as text and ids (not foreign keys) so that deleting a
-    user or unit never changes an entry; `hash` = SHA-256 of the previous hash and this entry's canonical JSON."""
+    user or unit never changes an entry; `hash` = HMAC-SHA256 under the audit key (kept outside the database)
+    of the previous hash and this entry's canonical JSON (`audit.calc`)."""
 
     at = models.DateTimeField("时间", db_index=True)
     actor_id = models.BigIntegerField("用户编号", null=True, blank=True, db_index=True)
@@ -65,7 +66,10 @@ class AuditEntry(models.Model):
 
 
 class AuditAnchor(models.Model):
-    """Left by each purge: the hash of the last purged entry, so the chain of what remains still verifies."""
+    """Left by each purge: the hash of the last purged entry, so the chain of what remains still verifies.
+
+    An anchor is genuine only with the keyed `audit.purge` entry the purge appends after it (`audit.verify`).
+    """
 
     at = models.DateTimeField("清理时间")
     purged_before = models.DateField("清理此日期之前的记录")

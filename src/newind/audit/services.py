@@ -1,19 +1,23 @@
 """Writing the audit log: `record(...)` is THE function every app calls; plus chain verification and purge.
 
 The chain: each entry stores `prev_hash` (the previous entry's `hash`, or 64 zeros for the first) and
-`hash = SHA-256(prev_hash + canonical JSON of the entry's fields)`. Editing, deleting or reordering any
-entry breaks the chain at that point, which `verify_chain()` (`newind audit verify`) reports.
+`hash = HMAC-SHA256(key, prev_hash + canonical JSON of the entry's fields)` with the audit key kept outside
+the database (`audit.keys`, `audit.calc`). Editing, deleting, inserting or reordering any entry breaks the
+chain at that point, which `verify_chain()` (`newind audit verify`) reports; without the key nobody can
+re-hash the chain to hide it. Deleting the newest entries (or all of them) leaves a shorter chain that is
+still valid in itself: the external anchors (`audit.anchors`, `newind audit anchor`) catch that.
 
 A purge deletes entries older than the retention period and leaves an `AuditAnchor` holding the hash of the
-last purged entry: verification then starts from that anchor, so the rest of the chain stays verifiable.
+last purged entry, and an `audit.purge` entry naming that anchor: verification then starts from the anchor,
+and an anchor without its `audit.purge` entry is a forgery.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -21,13 +25,17 @@ from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from newind.audit.anchors import ChainHead, latest_anchor, signed_document, write_anchor_file
+from newind.audit.calc import GENESIS, entry_mac
+from newind.audit.context import current_command_line, current_request
+from newind.audit.keys import audit_key
 from newind.audit.models import AuditAnchor, AuditEntry
+from newind.audit.verify import VerifyResult as VerifyResult
+from newind.audit.verify import verify_chain as verify_chain  # callers import it from here
 from newind.core.errors import AppError
 
-GENESIS = "0" * 64
-# Fields covered by the hash, in this order (the canonical JSON sorts keys anyway).
-HASHED_FIELDS = ("at", "actor_id", "actor", "actor_name", "actor_role", "ip", "action", "object_type",
-                 "object_id", "unit_id", "unit_code", "summary", "before", "after")
+# `actor_role` of entries written by a `newind` command without a signed-in user (actor `cli:<OS user>`).
+CLI_ROLE = "cli"
 # A constant key for PostgreSQL's transaction-level advisory lock that serialises appends to the chain.
 _PG_LOCK_KEY = 7_336_420_170
 
@@ -37,20 +45,6 @@ def _json_safe(value: Any) -> Any:
     if value is None:
         return None
     return json.loads(json.dumps(value, ensure_ascii=False, default=str))
-
-
-def canonical(fields: dict[str, Any]) -> str:
-    """The canonical JSON of an entry's hashed fields (sorted keys, no spaces, UTC time with microseconds)."""
-    data = {name: fields.get(name) for name in HASHED_FIELDS}
-    at = data["at"]
-    if isinstance(at, dt.datetime):
-        data["at"] = at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
-
-
-def entry_hash(prev_hash: str, fields: dict[str, Any]) -> str:
-    """SHA-256 over the previous hash and the canonical JSON of the entry."""
-    return hashlib.sha256((prev_hash + canonical(fields)).encode("utf-8")).hexdigest()
 
 
 def client_ip(request: HttpRequest | None) -> str:
@@ -108,17 +102,20 @@ def record(action: str, *, user: Any, request: HttpRequest | None = None, obj: A
 
     `action` is a short dotted English code ("login", "export", "observations.import", "submission.approve");
     `obj` fills object type/id from a model instance; `unit` is a Unit or unit id; `before`/`after` are JSON.
-    `actor` names an anonymous actor (e.g. the username tried in a failed login).
+    `actor` names an anonymous actor (e.g. the username tried in a failed login). Inside a `newind` command
+    (`audit.context.command_line`) an entry without a signed-in user is the command line's: `cli:<OS user>`.
     """
     if request is None:
         # Writes deep inside services (observations, role changes) still get the address of the request.
-        from newind.audit.context import current_request
-
         request = current_request()
     fields: dict[str, Any] = {"at": timezone.now(), **_actor_fields(user), "ip": client_ip(request),
                               "action": action[:48], "summary": summary[:500],
                               "before": _json_safe(before), "after": _json_safe(after), **_unit_fields(unit)}
-    if not fields["actor"] and actor:
+    command_line = current_command_line() if request is None else None
+    if not fields["actor"] and command_line is not None:
+        # No signed-in user and no request: a `newind` command (import, remind, user, audit purge…).
+        fields.update(actor=command_line.actor, actor_name=command_line.name, actor_role=CLI_ROLE)
+    elif not fields["actor"] and actor:
         fields["actor"] = actor[:150]
     if obj is not None:
         fields["object_type"] = obj._meta.label_lower
@@ -129,48 +126,22 @@ def record(action: str, *, user: Any, request: HttpRequest | None = None, obj: A
         fields["object_id"] = str(object_id)[:64]
     fields.setdefault("object_type", "")
     fields.setdefault("object_id", "")
-    with transaction.atomic():
+    key = audit_key()
+    # No savepoint: inside a caller's transaction a failed append must fail that transaction anyway, and
+    # SAVEPOINT/RELEASE would cost two more round trips per entry (imports write many entries).
+    with transaction.atomic(savepoint=False):
         _lock_chain()
         prev = _chain_head()
-        entry = AuditEntry(**fields, prev_hash=prev, hash=entry_hash(prev, fields))
+        entry = AuditEntry(**fields, prev_hash=prev, hash=entry_mac(key, prev, fields))
         entry.save()
     return entry
 
 
-@dataclass
-class VerifyResult:
-    ok: bool
-    checked: int
-    broken_id: int | None = None
-    message: str = ""
-
-
-def _stored_fields(row: dict[str, Any]) -> dict[str, Any]:
-    return {name: row[name] for name in HASHED_FIELDS}
-
-
-def verify_chain(batch_size: int = 5000) -> VerifyResult:
-    """Walk the chain in id order; report the first entry whose link or hash does not match."""
-    anchor = AuditAnchor.objects.order_by("-last_purged_id").first()
-    expected_prev = anchor.last_purged_hash if anchor else GENESIS
-    checked = 0
-    last_id = anchor.last_purged_id if anchor else 0
-    columns = ("id", "prev_hash", "hash", *HASHED_FIELDS)
-    while True:
-        rows = list(AuditEntry.objects.filter(id__gt=last_id).order_by("id").values(*columns)[:batch_size])
-        if not rows:
-            break
-        for row in rows:
-            if row["prev_hash"] != expected_prev:
-                return VerifyResult(False, checked, row["id"],
-                                    f"第 {row['id']} 号审计记录的前序哈希与上一条记录不符：其前面的记录被删除、插入或修改过。")
-            if entry_hash(row["prev_hash"], _stored_fields(row)) != row["hash"]:
-                return VerifyResult(False, checked, row["id"],
-                                    f"第 {row['id']} 号审计记录（{row['action']}）的内容与其哈希不符：该记录在写入后被修改过。")
-            expected_prev = row["hash"]
-            checked += 1
-        last_id = rows[-1]["id"]
-    return VerifyResult(True, checked, None, f"审计链完整：共校验 {checked} 条记录。")
+def _actor_label(user: Any, actor: str) -> str:
+    if user is not None:
+        return str(user.get_username())
+    command_line = current_command_line()
+    return command_line.actor if command_line is not None else actor
 
 
 def retention_days() -> int:
@@ -196,8 +167,7 @@ def purge_before(before: dt.date, *, user: Any = None, actor: str = "") -> int:
     # the hash the first remaining entry links to.
     count = AuditEntry.objects.filter(id__lte=last["id"]).count()
     AuditAnchor.objects.create(at=timezone.now(), purged_before=before, last_purged_id=last["id"],
-                               last_purged_hash=last["hash"], count=count,
-                               actor=(user.get_username() if user is not None else actor))
+                               last_purged_hash=last["hash"], count=count, actor=_actor_label(user, actor))
     table = AuditEntry._meta.db_table
     with connection.cursor() as cursor:
         # The one deletion path, below the model layer on purpose (the model and queryset refuse deletes).
@@ -206,6 +176,66 @@ def purge_before(before: dt.date, *, user: Any = None, actor: str = "") -> int:
            after={"before": before.isoformat(), "count": count, "anchor_id": last["id"],
                   "anchor_hash": last["hash"]})
     return count
+
+
+def chain_head() -> ChainHead:
+    """The chain's head now: how many entries, the newest id and its hash (also for backup manifests)."""
+    with transaction.atomic(savepoint=False):
+        _lock_chain()  # count and head from the same moment: no append can come between the two reads
+        last = AuditEntry.objects.order_by("-id").values("id", "hash").first()
+        count = AuditEntry.objects.count()
+        purge = AuditAnchor.objects.order_by("-last_purged_id").values("last_purged_id", "last_purged_hash").first()
+    purged_through = purge["last_purged_id"] if purge else 0
+    if last is None:
+        return ChainHead(0, purged_through, purge["last_purged_hash"] if purge else GENESIS, purged_through)
+    return ChainHead(count, last["id"], last["hash"], purged_through)
+
+
+def signed_chain_head() -> dict[str, Any]:
+    """The chain head as an authenticated JSON document (HMAC under the audit key), e.g. for a backup manifest."""
+    return signed_document(chain_head(), audit_key())
+
+
+@dataclass(frozen=True)
+class AnchorOutcome:
+    head: ChainHead
+    path: Path
+    written: bool  # False: nothing was appended since the last anchor, which still holds
+
+
+def anchor_chain(*, user: Any = None, actor: str = "") -> AnchorOutcome:
+    """Record the chain head in a new external anchor file; a no-op when nothing changed since the last one.
+
+    Cheap (a few queries and one small file) and idempotent, so a scheduler may run it as often as it likes.
+    It refuses to anchor over a previous anchor whose entry is gone or changed: a shortened chain must not
+    be blessed by a fresh anchor.
+    """
+    key = audit_key()
+    previous = latest_anchor(key)
+    if previous is not None and not previous.valid:
+        raise AppError(f"{previous.problem}在查明原因之前不再生成新的外部锚点：请审计员校验审计链。", status=409,
+                       code="audit_anchor")
+    head = chain_head()
+    if previous is not None:
+        if previous.head == head:
+            return AnchorOutcome(head, previous.path, False)
+        _check_anchor_still_holds(previous.head, head)
+    with transaction.atomic():
+        record("audit.anchor", user=user, actor=actor, object_type="audit.auditentry",
+               summary=f"生成审计链外部锚点：此前共 {head.count} 条记录，至第 {head.last_id} 号。",
+               after={"count": head.count, "last_id": head.last_id})
+        head = chain_head()
+    return AnchorOutcome(head, write_anchor_file(signed_document(head, key)), True)
+
+
+def _check_anchor_still_holds(previous: ChainHead, now: ChainHead) -> None:
+    if previous.last_id <= now.purged_through:
+        return  # purged since, by `newind audit purge` (verify checks that the purge is genuine)
+    stored = AuditEntry.objects.filter(id=previous.last_id).values_list("hash", flat=True).first()
+    if stored != previous.hash:
+        raise AppError(f"上一个外部锚点记录的第 {previous.last_id} 号审计记录{'已不在数据库中' if stored is None else '已被改动'}："
+                       "审计链末尾被删除或改写过。在查明原因之前不再生成新的外部锚点：请审计员校验审计链。",
+                       status=409, code="audit_anchor")
 
 
 # Above this many units in one write, the log gets one batch-level entry instead of one entry per unit.
@@ -246,9 +276,7 @@ def record_observation_writes(plan: Any, batch: Any, user: Any, reason: str = ""
 
 
 def drop_database_guards() -> None:
-    """Remove the audit table's triggers, as a database owner could (used by tests that simulate tampering)."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("DROP TRIGGER IF EXISTS audit_guard ON audit_auditentry")
-        elif connection.vendor == "sqlite":
-            cursor.execute("DROP TRIGGER IF EXISTS audit_no_update")
+    """Remove the audit tables' guards, as a database owner could (used by tests that simulate tampering)."""
+    from newind.audit import guards
+
+    guards.drop(connection)

@@ -6,10 +6,11 @@ import secrets
 import string
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
 from newind.accounts.models import Role
 from newind.accounts.services import create_user
+from newind.audit.commands import AuditedCommand
 from newind.audit.services import record
 
 
@@ -21,7 +22,7 @@ def _initial_password() -> str:
     return "".join(chars)
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "用户管理：newind user add 用户名 --role 角色 [--unit 单位代码] [--name 中文名] [--password 初始密码]"
 
     def add_arguments(self, parser: CommandParser) -> None:

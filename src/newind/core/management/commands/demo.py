@@ -1,10 +1,10 @@
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
 
+from newind.audit.commands import AuditedCommand
 from newind.core.demo import prepare_demo
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "准备演示数据库（参考单位、指标目录、湖南真实统计数据、岳阳示例数据），然后在 http://127.0.0.1:8000 启动平台。"
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
+from newind.audit.commands import AuditedCommand
 from newind.imports.services import ImportOptions, ImportPreview, import_file
 
 CHANGED_LINES = 20
@@ -25,7 +26,7 @@ def preview_text(preview: ImportPreview, limit: int = CHANGED_LINES) -> list[str
     return lines
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "导入 CSV 或 XLSX 文件（长表或宽表），先预览，再整体写入；--dry-run 只预览不写入。"
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.utils import timezone
 
+from newind.audit.commands import AuditedCommand
 from newind.core.errors import AppError
 from newind.submissions.services import send_reminders
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = ("记录当天到期的催报提醒（截止前2个工作日、截止次日），配置了 NEWIND_WEBHOOK_URL 时推送到"
             "企业微信/钉钉机器人。同一天重复运行不会重复提醒。")
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
+from newind.audit.commands import AuditedCommand
 from newind.core.errors import AppError
 from newind.indicators.periods import Period
 from newind.targets.queries import share_target, target_progress, warning_list
@@ -21,7 +22,7 @@ def _f(x: object, d: int = 1) -> str:
     return "—" if math.isnan(v) else f"{v:,.{d}f}"
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = ("目标任务：share 计算占全省比重目标所需的增速差；progress 列出目标完成进度与灯色；"
             "warnings 列出预警清单及较上期变化；rules 列出可选的预警规则。")
 
