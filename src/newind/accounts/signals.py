@@ -15,6 +15,7 @@ from django.utils import timezone
 from newind.accounts.models import LoginSession, Profile, SecurityPolicy
 from newind.audit.context import current_request, current_user
 from newind.audit.services import client_ip, record
+from newind.core.errors import AppError
 
 User = get_user_model()
 # User fields whose change matters to security (the password hash itself is never written to the log).
@@ -105,6 +106,25 @@ def _remember_before(sender: Any, instance: Any, **kwargs: Any) -> None:
     instance._audit_before = _snapshot(old, fields) if old is not None else None
     if sender is User:
         instance._audit_password_changed = old is not None and old.password != instance.password
+    else:
+        _guard_role_change(instance, old.role if old is not None else "")
+
+
+def _guard_role_change(profile: Any, old_role: str) -> None:
+    """Backstop for every path a signed-in person could take (admin, a future page or API): no one changes
+    their own role, and CONFIRMED_ROLES change only through a 安全管理员's confirmation (services)."""
+    from newind.accounts.services import needs_confirmation
+
+    if profile.role == old_role or getattr(profile, "_role_change_approved", False):
+        return
+    actor = current_user()
+    if actor is None or not actor.is_authenticated:
+        return  # the command line and code paths (demo, tests) have no signed-in person
+    if actor.pk == profile.user_id:
+        raise AppError("不能修改自己的角色：请由另一位系统管理员办理。", status=403, code="forbidden")
+    if needs_confirmation(old_role, profile.role):
+        raise AppError("授予或取消审计员、安全管理员、市新型工业化办公室角色须经安全管理员确认：请通过用户管理页面提交申请。",
+                       status=403, code="forbidden")
 
 
 @receiver(post_save, sender=User)
@@ -116,14 +136,29 @@ def _user_saved(sender: Any, instance: Any, created: bool, update_fields: Any = 
     if not created and update_fields is not None and set(update_fields) <= {"last_login"}:
         return
     changes = {k: after[k] for k in after if before is None or before.get(k) != after[k]}
+    reset_by = None
     if getattr(instance, "_audit_password_changed", False):
         changes["password"] = "（已修改，不记录内容）"
         actor = current_user()
         if actor is not None and actor.is_authenticated and actor.pk != instance.pk:
-            # A password set by an administrator is an initial password: its owner must change it.
-            Profile.objects.filter(user=instance).update(must_change_password=True)
+            reset_by = actor
+            # A password set by an administrator is an initial password: its owner must change it, and is
+            # told who reset it and when (at the next sign-in and on the account page).
+            Profile.objects.filter(user=instance).update(
+                must_change_password=True, password_reset_by=_person(actor), password_reset_at=timezone.now())
     _actor_record("user.create" if created else "user.change", obj=instance, before=before, after=changes,
                   summary=f"{'新建' if created else '修改'}用户「{instance.get_username()}」。")
+    if reset_by is not None:
+        _actor_record("password.reset", obj=instance, after={"reset_by": _person(reset_by)},
+                      summary=f"重置用户「{instance.get_username()}」的密码：该用户下次登录时会看到重置人和时间，并须修改密码。")
+
+
+def _person(user: Any) -> str:
+    from newind.accounts.access import role_of
+    from newind.accounts.services import person_label
+
+    role = role_of(user)
+    return f"{role.label if role else '管理员'} {person_label(user)}"
 
 
 @receiver(post_delete, sender=User)
@@ -136,12 +171,12 @@ def _user_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
 def _profile_saved(sender: Any, instance: Profile, created: bool, **kwargs: Any) -> None:
     before = getattr(instance, "_audit_before", None)
     after = _snapshot(instance, PROFILE_FIELDS)
-    if before == after:
-        return
+    if before == after or getattr(instance, "_audited", False):
+        return  # (role changes made by accounts.services audit themselves, naming requester and confirmer)
     _actor_record("role.assign" if created else "role.change", obj=instance, unit=instance.unit_id,
                   before=before, after=after,
                   summary=f"{'分配' if created else '修改'}用户「{instance.user.get_username()}」的角色为"
-                          f"「{instance.get_role_display()}」。")
+                          f"「{instance.get_role_display() or '未分配（待确认）'}」。")
 
 
 @receiver(m2m_changed, sender=User.groups.through)

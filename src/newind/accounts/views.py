@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from newind.accounts import policy, services
 from newind.accounts.access import Role, role_of, role_required
 from newind.accounts.forms import PasswordConfirmForm, SecurityPolicyForm, TotpForm
-from newind.accounts.models import LoginSession, Profile
+from newind.accounts.models import LoginSession, Profile, RoleChangeRequest, RoleChangeStatus
 from newind.audit.services import record
 from newind.core.errors import AppError
 
@@ -127,7 +127,8 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
                summary="修改本人密码" + ("（首次登录强制修改）" if forced else "") + "。")
         messages.success(request, "密码已修改。")
         return redirect(_next_url(request))
-    return render(request, "accounts/password_change.html", {"form": form, "forced": forced,
+    reset = profile if forced and profile is not None and profile.password_reset_at else None
+    return render(request, "accounts/password_change.html", {"form": form, "forced": forced, "reset": reset,
                                                              "next": _next_url(request),
                                                              "policy": policy.current()})
 
@@ -199,3 +200,29 @@ def security_policy_view(request: HttpRequest) -> HttpResponse:
         messages.success(request, "安全策略已保存，并已记入审计日志。")
         return redirect("accounts:security")
     return render(request, "accounts/security.html", {"form": form, "defaults": policy.defaults()})
+
+
+@role_required(Role.SECADMIN)
+@never_cache
+def role_requests_view(request: HttpRequest) -> HttpResponse:
+    """安全管理员: role changes waiting for confirmation (two-person rule), and the latest decisions."""
+    related = ("user", "old_unit", "new_unit")
+    pending = RoleChangeRequest.objects.filter(status=RoleChangeStatus.PENDING).select_related(*related)
+    decided = RoleChangeRequest.objects.exclude(status=RoleChangeStatus.PENDING).select_related(*related)[:30]
+    return render(request, "accounts/role_requests.html", {"pending": pending, "decided": decided})
+
+
+@require_POST
+@role_required(Role.SECADMIN)
+def role_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
+    rcr = services.confirm_role_change(pk, user=request.user, request=request)
+    messages.success(request, f"已确认：用户「{rcr.user.get_username()}」的角色已改为{rcr.new_role_label}，并已记入审计日志。")
+    return redirect("accounts:role_requests")
+
+
+@require_POST
+@role_required(Role.SECADMIN)
+def role_reject_view(request: HttpRequest, pk: int) -> HttpResponse:
+    rcr = services.reject_role_change(pk, user=request.user, note=request.POST.get("note", ""), request=request)
+    messages.success(request, f"已驳回：用户「{rcr.user.get_username()}」的角色保持为{rcr.old_role_label}。")
+    return redirect("accounts:role_requests")

@@ -46,11 +46,15 @@ class Command(BaseCommand):
             return self._disable_inactive(options["days"], options["dry_run"])
         password = options["password"] or _initial_password()
         user = create_user(options["username"], Role(options["role"]), password=password,
-                           unit_code=options["unit"], name=options["name"], must_change_password=True)
+                           unit_code=options["unit"], name=options["name"], must_change_password=True,
+                           requested_by="命令行")
         record("user.add.cli", user=None, actor="命令行", obj=user,
                summary=f"命令行新建用户「{user.get_username()}」，角色 {Role(options['role']).label}。")
         self.stdout.write(f"已新建用户「{user.get_username()}」（{Role(options['role']).label}"
                           f"{'，单位 ' + options['unit'] if options['unit'] else ''}）。")
+        if not user.profile.role:
+            self.stdout.write(f"角色「{Role(options['role']).label}」须经安全管理员确认：已提交申请，安全管理员在网页"
+                              "「角色变更确认」中确认前，该用户没有任何权限。")
         if not options["password"]:
             self.stdout.write(f"初始密码（只显示这一次）：{password}")
         self.stdout.write("该用户首次登录时须修改初始密码。")
