@@ -147,6 +147,12 @@ NEWIND_MAX_SESSIONS_PER_USER = int(os.environ.get("NEWIND_MAX_SESSIONS_PER_USER"
 # Lock-outs are pushed here (企业微信/钉钉-style JSON POST) when set: the 安全管理员's group chat.
 NEWIND_SECURITY_WEBHOOK_URL = os.environ.get("NEWIND_SECURITY_WEBHOOK_URL", "")
 NEWIND_AUDIT_RETENTION_DAYS = max(180, int(os.environ.get("NEWIND_AUDIT_RETENTION_DAYS", 180)))
+# Per-address throttling (accounts.throttle), "N/S" = at most N requests per S seconds from one client
+# address; "0/0" switches one off. Counted in the database, so the limit holds across server processes.
+# Login allows for an office whose staff share one NAT address; uploads and reports cost CPU (~2.5 s each).
+NEWIND_THROTTLE_LOGIN = os.environ.get("NEWIND_THROTTLE_LOGIN", "60/300")
+NEWIND_THROTTLE_UPLOAD = os.environ.get("NEWIND_THROTTLE_UPLOAD", "30/600")
+NEWIND_THROTTLE_REPORT = os.environ.get("NEWIND_THROTTLE_REPORT", "20/600")
 # Only behind a reverse proxy that sets X-Forwarded-For may the audit log trust it.
 NEWIND_TRUST_X_FORWARDED_FOR = env_bool("NEWIND_TRUST_X_FORWARDED_FOR", False)
 AUTH_PASSWORD_VALIDATORS = [

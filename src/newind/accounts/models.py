@@ -167,3 +167,23 @@ def role_label(role: str, unit: object = None) -> str:
     label = str(Role(role).label)
     name = getattr(unit, "name", None)
     return f"{label}（{name}）" if name else label
+
+
+class RateCounter(models.Model):
+    """Requests from one client address in one time window (accounts.throttle). Kept in the database so
+    every server process (gunicorn workers) counts against the same limit."""
+
+    scope = models.CharField("类别", max_length=16)
+    key = models.CharField("来源地址", max_length=64)
+    window = models.BigIntegerField("时间窗编号")  # unix time // window length
+    count = models.PositiveIntegerField("已处理次数", default=0)
+    refused = models.PositiveIntegerField("已拒绝次数", default=0)
+
+    class Meta:
+        verbose_name = "访问频率计数"
+        verbose_name_plural = "访问频率计数"
+        constraints = [models.UniqueConstraint(fields=["scope", "key", "window"], name="one_rate_counter_per_window")]
+        indexes = [models.Index(fields=["scope", "window"], name="rate_counter_scope_window")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key} {self.window}: {self.count}"

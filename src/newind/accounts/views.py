@@ -24,6 +24,7 @@ from newind.accounts import policy, services
 from newind.accounts.access import Role, role_of, role_required
 from newind.accounts.forms import PasswordConfirmForm, SecurityPolicyForm, TotpForm
 from newind.accounts.models import LoginSession, Profile, RoleChangeRequest, RoleChangeStatus
+from newind.accounts.throttle import throttled
 from newind.audit.services import record
 from newind.core.errors import AppError
 
@@ -49,6 +50,7 @@ def _profile(user: Any) -> Profile | None:
 @sensitive_post_parameters("password")
 @csrf_protect
 @never_cache
+@throttled("login")
 def login_view(request: HttpRequest) -> HttpResponse:
     """Step 1: username and password (django-axes counts failures). Step 2 (TOTP) if the user enabled it."""
     if request.user.is_authenticated:
@@ -73,6 +75,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters("code")
 @csrf_protect
 @never_cache
+@throttled("login")
 def login_totp_view(request: HttpRequest) -> HttpResponse:
     """Step 2: the 6-digit code from the user's authenticator app."""
     pending = request.session.get(PENDING)
@@ -115,6 +118,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 @sensitive_post_parameters()
 @never_cache
+@throttled("login")
 def password_change_view(request: HttpRequest) -> HttpResponse:
     """Change one's own password; required before anything else after an initial password."""
     form = PasswordChangeForm(request.user, request.POST or None)
