@@ -408,3 +408,25 @@ def test_the_policy_can_limit_sessions_per_account(cast) -> None:  # type: ignor
     assert [c.get("/").status_code for c in clients] == [302, 200, 200]
     entry = AuditEntry.objects.filter(action="session.end").latest("id")
     assert "超过 2 个会话" in entry.summary and entry.actor == "office"
+
+
+def test_wrong_current_passwords_on_the_password_page_count_towards_the_lockout(cast) -> None:  # type: ignore[no-untyped-def]
+    """Someone with a stolen session guesses the password on /accounts/password/: the 5th wrong guess locks
+    the account and ends the session; the right password is then refused too."""
+    other = Client()  # the owner, signed in elsewhere
+    assert login(other, "yx_rep", cast.PASSWORD).status_code == 302
+    client = Client()
+    assert login(client, "yx_rep", cast.PASSWORD).status_code == 302
+    new = {"new_password1": "Yueyang#Good7", "new_password2": "Yueyang#Good7"}
+    statuses = [client.post("/accounts/password/", {"old_password": f"Guess-{i}-2017", **new}).status_code
+                for i in range(5)]
+    assert statuses == [200, 200, 200, 200, 403]
+    assert client.get("/").status_code == 302  # the session has ended
+    assert login(client, "yx_rep", cast.PASSWORD).status_code == 403  # locked, even with the right password
+    assert get_user_model().objects.get(username="yx_rep").check_password(cast.PASSWORD)
+    assert len(actions(action="password.change_failed", actor="yx_rep")) == 5
+    assert actions(action="login.lockout")
+    # A signed-in session of the same account elsewhere cannot change the password while it is locked.
+    response = other.post("/accounts/password/", {"old_password": cast.PASSWORD, **new})
+    assert response.status_code == 403 and "已临时锁定" in response.content.decode()
+    assert get_user_model().objects.get(username="yx_rep").check_password(cast.PASSWORD)

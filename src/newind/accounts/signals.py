@@ -63,6 +63,10 @@ def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None,
     if credentials.get("second_factor"):
         record("login.totp_failed", user=None, actor=username, request=request, summary="登录失败：动态口令错误。")
         return
+    if credentials.get("password_change"):
+        record("password.change_failed", user=None, actor=username, request=request,
+               summary="修改密码失败：当前密码错误（计入连续登录失败次数）。")
+        return
     record("login.failed", user=None, actor=username, request=request, summary="登录失败：用户名或密码错误，或账号已锁定。")
 
 

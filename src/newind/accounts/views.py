@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.contrib import auth, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
@@ -120,10 +121,23 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @never_cache
 @throttled("login")
 def password_change_view(request: HttpRequest) -> HttpResponse:
-    """Change one's own password; required before anything else after an initial password."""
+    """Change one's own password; required before anything else after an initial password.
+
+    A wrong current password counts towards the account's lock-out like a failed login (django-axes): a
+    stolen session cannot be used to guess the password. Once locked, the session ends.
+    """
     form = PasswordChangeForm(request.user, request.POST or None)
     profile = _profile(request.user)
     forced = bool(profile and profile.must_change_password)
+    if request.method == "POST":
+        credentials = {"username": request.user.get_username()}
+        if AxesProxyHandler.is_locked(request, credentials):
+            return _locked_out(request, credentials)
+        if not form.is_valid() and "old_password" in form.errors:
+            user_login_failed.send(sender=__name__, request=request,
+                                   credentials={**credentials, "password_change": True})
+            if AxesProxyHandler.is_locked(request, credentials):
+                return _locked_out(request, credentials)
     if request.method == "POST" and form.is_valid():
         services.change_password(request.user, form.cleaned_data["new_password1"])
         auth.update_session_auth_hash(request, request.user)
@@ -135,6 +149,14 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/password_change.html", {"form": form, "forced": forced, "reset": reset,
                                                              "next": _next_url(request),
                                                              "policy": policy.current()})
+
+
+def _locked_out(request: HttpRequest, credentials: dict[str, str]) -> HttpResponse:
+    """End the session of a locked account and show the lock-out page (the lock-out itself is audited)."""
+    from axes.helpers import get_lockout_response
+
+    auth.logout(request)
+    return get_lockout_response(request, credentials=credentials)
 
 
 @never_cache
