@@ -178,7 +178,10 @@ AXES_HTTP_RESPONSE_CODE = 403
 AXES_VERBOSE = False
 # Server-side sessions in the database (listable and revocable); no session outlives a working day.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
-SESSION_COOKIE_AGE = int(os.environ.get("NEWIND_SESSION_MAX_HOURS", 10)) * 3600
+# NEWIND_SESSION_MAX_HOURS is an absolute limit counted from sign-in (accounts.middleware), not only the
+# cookie's age, which Django renews whenever the session is saved.
+NEWIND_SESSION_MAX_HOURS = int(os.environ.get("NEWIND_SESSION_MAX_HOURS", 10))
+SESSION_COOKIE_AGE = NEWIND_SESSION_MAX_HOURS * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # Behind HTTPS in production set NEWIND_SECURE_COOKIES=1 (cookies only over HTTPS, HSTS).

@@ -12,7 +12,7 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.utils import timezone
 
-from newind.accounts.middleware import LAST_ACTIVITY
+from newind.accounts.middleware import LAST_ACTIVITY, SIGNED_IN_AT
 from newind.accounts.models import LoginSession, Profile, SecurityPolicy
 from newind.accounts.services import create_user
 from newind.audit.models import AuditEntry
@@ -173,6 +173,34 @@ def test_activity_within_the_idle_limit_keeps_the_session(cast) -> None:  # type
     session[LAST_ACTIVITY] = time.time() - 29 * 60
     session.save()
     assert client.get("/").status_code == 200
+
+
+def test_an_active_session_still_ends_10_hours_after_sign_in_and_is_audited(cast) -> None:  # type: ignore[no-untyped-def]
+    """docs/security.md: 最长 10 小时 — however busy the user, counted from sign-in, not from the last request."""
+    client = Client()
+    login(client, "leader", cast.PASSWORD)
+    assert client.session[SIGNED_IN_AT] == pytest.approx(time.time(), abs=60)
+    session = client.session
+    session[SIGNED_IN_AT] = time.time() - (9 * 3600 + 59 * 60)
+    session[LAST_ACTIVITY] = time.time() - 60  # active a minute ago
+    session.save()
+    assert client.get("/").status_code == 200
+    session = client.session
+    session[SIGNED_IN_AT] = time.time() - (10 * 3600 + 60)
+    session.save()
+    response = client.get("/benchmark/")
+    assert response.status_code == 302 and response["Location"] == "/accounts/login/?expired=1"
+    assert client.get("/").status_code == 302  # signed out for good
+    assert "已超过 10 小时" in client.get(response["Location"]).content.decode()
+    assert actions(action="logout.expired", actor="leader") == ["logout.expired"]
+    # The API says so in JSON.
+    api = Client()
+    login(api, "leader", cast.PASSWORD)
+    session = api.session
+    session[SIGNED_IN_AT] = time.time() - (10 * 3600 + 60)
+    session.save()
+    response = api.get("/api/benchmark/options")
+    assert response.status_code == 401 and "已超过 10 小时" in response.json()["message"]
 
 
 # --- forced password change ----------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from axes.signals import user_locked_out
@@ -12,6 +13,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from django.dispatch import receiver
 from django.utils import timezone
 
+from newind.accounts.middleware import SIGNED_IN_AT
 from newind.accounts.models import LoginSession, Profile, SecurityPolicy
 from newind.audit.context import current_request, current_user
 from newind.audit.services import client_ip, record
@@ -27,6 +29,8 @@ PROFILE_FIELDS = ("role", "unit_id", "must_change_password", "totp_enabled")
 def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if request is None or not hasattr(request, "session"):
         return
+    # The absolute session limit counts from here (accounts.middleware.IdleTimeoutMiddleware).
+    request.session[SIGNED_IN_AT] = time.time()
     # force_login in tests and the admin also end here; only a real session gets a LoginSession row.
     key = request.session.session_key
     if key:

@@ -6,6 +6,7 @@ import time
 from typing import Any
 
 from axes.handlers.proxy import AxesProxyHandler
+from django.conf import settings
 from django.contrib import auth, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
@@ -69,6 +70,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/login.html", {
         "form": form, "next": _next_url(request), "timeout": request.GET.get("timeout") == "1",
         "idle_minutes": policy.current().idle_timeout_minutes,
+        "expired": request.GET.get("expired") == "1", "max_hours": settings.NEWIND_SESSION_MAX_HOURS,
     })
 
 
