@@ -26,6 +26,9 @@ def main(argv: list[str] | None = None) -> int:
 
     if not argv:
         argv = ["help"]
+    if argv[0] == "demo":
+        # The demo may run on keys generated into the var directory (settings.local_key); nothing else may.
+        os.environ["NEWIND_DEMO"] = "1"
     if argv[0] in {"version", "--version"}:
         from newind import __version__
 
@@ -34,6 +37,10 @@ def main(argv: list[str] | None = None) -> int:
     django.setup()
     settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
     try:
+        if argv[0] in {"serve", "runserver"}:
+            from newind.accounts.keys import check_serving_keys
+
+            check_serving_keys()
         if argv[0] not in NO_AUTO_MIGRATE and not any(a in {"-h", "--help"} for a in argv):
             ensure_database_ready(call_command)
         execute_from_command_line(["newind", *argv])

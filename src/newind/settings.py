@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 import dj_database_url
@@ -22,8 +24,38 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def local_key(name: str, make: Callable[[], str]) -> str:
+    """A key kept in VAR_DIR/keys/<name> (created once, readable by the owner only) for the demo and tests.
+
+    Written to a temporary file and linked into place, so two processes starting at once agree on one key.
+    """
+    folder = VAR_DIR / "keys"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    if not path.exists():
+        tmp = folder / f".{name}.{os.getpid()}.tmp"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(make())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    return path.read_text().strip()
+
+
 DEBUG = env_bool("NEWIND_DEBUG", False)
-SECRET_KEY = os.environ.get("NEWIND_SECRET_KEY", "dev-only-insecure-key-change-me-in-production-0123456789")
+# `newind demo` sets NEWIND_DEMO=1: only then may the server run without keys given by the deployment.
+NEWIND_DEMO = env_bool("NEWIND_DEMO", False)
+# The real key comes from the environment. Without one, a random key is kept in the var directory so the
+# demo, the tests and command-line tools work with no setup; but `newind serve`, `newind runserver` and
+# the WSGI application refuse to start on it outside the demo (newind.accounts.keys).
+SECRET_KEY = os.environ.get("NEWIND_SECRET_KEY", "")
+NEWIND_SECRET_KEY_FROM_ENV = bool(SECRET_KEY)
+if not SECRET_KEY:
+    SECRET_KEY = local_key("secret_key", lambda: secrets.token_urlsafe(50))
 ALLOWED_HOSTS = os.environ.get("NEWIND_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 DATABASE_URL = os.environ.get("NEWIND_DATABASE_URL") or f"sqlite:///{VAR_DIR / 'newind.sqlite3'}"
@@ -184,9 +216,14 @@ NEWIND_SESSION_MAX_HOURS = int(os.environ.get("NEWIND_SESSION_MAX_HOURS", 10))
 SESSION_COOKIE_AGE = NEWIND_SESSION_MAX_HOURS * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SAMESITE = "Lax"
-# Behind HTTPS in production set NEWIND_SECURE_COOKIES=1 (cookies only over HTTPS, HSTS).
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("NEWIND_SECURE_COOKIES", False)
-SECURE_HSTS_SECONDS = 31536000 if SESSION_COOKIE_SECURE else 0
+# NEWIND_HTTPS=1 says users reach the platform over HTTPS (production): cookies are sent only over HTTPS,
+# browsers are told to use HTTPS for a year (HSTS), and the X-Forwarded-Proto header of the reverse proxy
+# that ends TLS is trusted, so Django knows the request was secure (the proxy must set it, overwriting any
+# value from the client). NEWIND_SECURE_COOKIES=1 is the older name of the same setting.
+NEWIND_HTTPS = env_bool("NEWIND_HTTPS", env_bool("NEWIND_SECURE_COOKIES", False))
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = NEWIND_HTTPS
+SECURE_HSTS_SECONDS = 31536000 if NEWIND_HTTPS else 0
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if NEWIND_HTTPS else None
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # No inline or foreign scripts. Style *attributes* are allowed (style-src-attr): ECharts positions its
 # tooltips and canvases with them; they cannot run script, and <style> elements stay forbidden.
