@@ -192,7 +192,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "newind.accounts.validators.CharacterClassesValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "newind.accounts.validators.PasswordHistoryValidator"},
 ]
+# How many of a user's last passwords (hashes) are kept and may not be used again.
+NEWIND_PASSWORD_HISTORY = int(os.environ.get("NEWIND_PASSWORD_HISTORY", 5))
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",

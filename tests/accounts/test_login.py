@@ -458,3 +458,38 @@ def test_wrong_current_passwords_on_the_password_page_count_towards_the_lockout(
     response = other.post("/accounts/password/", {"old_password": cast.PASSWORD, **new})
     assert response.status_code == 403 and "已临时锁定" in response.content.decode()
     assert get_user_model().objects.get(username="yx_rep").check_password(cast.PASSWORD)
+
+
+def test_none_of_the_last_5_passwords_can_be_used_again(cast) -> None:  # type: ignore[no-untyped-def]
+    """yx_rep starts with P0 (the cast password) and changes to P1 … P5; P0 … P4 and the current one are
+    refused while they are among the last five; after five changes, P0 has dropped out and is accepted."""
+    from newind.accounts.models import PasswordHistory
+
+    client = Client()
+    login(client, "yx_rep", cast.PASSWORD)
+    passwords = [cast.PASSWORD] + [f"Yueyang#Hist{i}" for i in range(1, 6)]
+
+    def change(old: str, new: str):  # type: ignore[no-untyped-def]
+        return client.post("/accounts/password/", {"old_password": old, "new_password1": new, "new_password2": new})
+
+    # Back to the current password, or to the previous one, is refused in Chinese.
+    response = change(passwords[0], passwords[0])
+    assert response.status_code == 200 and "不能与最近 5 次使用过的密码相同" in response.content.decode()
+    assert change(passwords[0], passwords[1]).status_code == 302
+    response = change(passwords[1], passwords[0])
+    assert response.status_code == 200 and "不能与最近 5 次使用过的密码相同" in response.content.decode()
+    user = get_user_model().objects.get(username="yx_rep")
+    assert user.check_password(passwords[1])
+    for i in range(2, 6):
+        assert change(passwords[i - 1], passwords[i]).status_code == 302
+    # Only hashes are kept, five of them: P1 … P5.
+    stored = list(PasswordHistory.objects.filter(user=user).values_list("password", flat=True))
+    assert len(stored) == 5 and not any(p in h for h in stored for p in passwords)
+    assert change(passwords[5], passwords[2]).status_code == 200
+    assert change(passwords[5], passwords[0]).status_code == 302
+    # An administrator's reset is checked too.
+    admin = Client()
+    admin.force_login(cast.sysadmin)
+    response = admin.post(f"/admin/auth/user/{user.pk}/password/", {
+        "password1": passwords[5], "password2": passwords[5], "usable_password": "true"})
+    assert response.status_code == 200 and "不能与最近 5 次使用过的密码相同" in response.content.decode()
