@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 from collections.abc import Callable
@@ -194,6 +195,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "newind.accounts.validators.PasswordHistoryValidator"},
 ]
+# TOTP secrets are stored encrypted with this Fernet key (accounts.crypto), kept outside the database:
+# NEWIND_TOTP_KEY (keys comma-separated, the first encrypts) or NEWIND_TOTP_KEY_FILE (one key a line). The
+# demo generates one into the var directory; a real deployment must give one (the server refuses to start
+# without it). No fallback outside the demo, so a command run without it cannot encrypt with a stray key.
+NEWIND_TOTP_KEY = os.environ.get("NEWIND_TOTP_KEY", "")
+NEWIND_TOTP_KEY_FILE = os.environ.get("NEWIND_TOTP_KEY_FILE", "")
+if NEWIND_DEMO and not (NEWIND_TOTP_KEY or NEWIND_TOTP_KEY_FILE):
+    NEWIND_TOTP_KEY_FILE = str(VAR_DIR / "keys" / "totp_key")
+    local_key("totp_key", lambda: base64.urlsafe_b64encode(os.urandom(32)).decode())
 # How many of a user's last passwords (hashes) are kept and may not be used again.
 NEWIND_PASSWORD_HISTORY = int(os.environ.get("NEWIND_PASSWORD_HISTORY", 5))
 AUTHENTICATION_BACKENDS = [

@@ -12,6 +12,7 @@ from django.core.management import call_command
 
 from newind.accounts import keys
 from newind.core.errors import AppError
+from tests.conftest import TEST_TOTP_KEY
 
 REPO = Path(__file__).resolve().parents[2]
 GOOD_KEY = "k" * 20 + "Z9-x_" * 10  # 70 characters, not the published one
@@ -33,8 +34,17 @@ def test_the_wsgi_application_refuses_to_start_without_a_real_key(tmp_path) -> N
     assert "未设置环境变量 NEWIND_SECRET_KEY" in refused.stderr and "ImproperlyConfigured" in refused.stderr
     weak = _python("import newind.wsgi", tmp_path, NEWIND_SECRET_KEY=keys.KNOWN_DEV_KEY)
     assert weak.returncode != 0 and "NEWIND_SECRET_KEY 太弱" in weak.stderr
-    started = _python("import newind.wsgi; print('ok')", tmp_path, NEWIND_SECRET_KEY=GOOD_KEY)
+    no_totp_key = _python("import newind.wsgi", tmp_path, NEWIND_SECRET_KEY=GOOD_KEY)
+    assert no_totp_key.returncode != 0 and "NEWIND_TOTP_KEY" in no_totp_key.stderr
+    assert "未设置环境变量 NEWIND_SECRET_KEY" not in no_totp_key.stderr
+    started = _python("import newind.wsgi; print('ok')", tmp_path, NEWIND_SECRET_KEY=GOOD_KEY,
+                      NEWIND_TOTP_KEY=TEST_TOTP_KEY)
     assert started.returncode == 0 and started.stdout.strip() == "ok", started.stderr
+    key_file = tmp_path / "totp.key"
+    key_file.write_text(TEST_TOTP_KEY + "\n")
+    started = _python("import newind.wsgi; print('ok')", tmp_path, NEWIND_SECRET_KEY=GOOD_KEY,
+                      NEWIND_TOTP_KEY_FILE=str(key_file))
+    assert started.returncode == 0, started.stderr
 
 
 def test_newind_serve_refuses_without_a_key_and_the_demo_runs_on_a_generated_one(tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -52,7 +62,8 @@ def test_newind_serve_refuses_without_a_key_and_the_demo_runs_on_a_generated_one
     assert first.returncode == 0, first.stderr
     key = (tmp_path / "keys" / "secret_key").read_text().strip()
     assert first.stdout.strip() == second.stdout.strip() == key and len(key) >= 50
-    assert oct((tmp_path / "keys" / "secret_key").stat().st_mode & 0o777) == "0o600"
+    for name in ("secret_key", "totp_key"):  # the demo's TOTP key is generated the same way
+        assert oct((tmp_path / "keys" / name).stat().st_mode & 0o777) == "0o600"
 
 
 def test_serve_checks_the_key_in_process_too(settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -66,7 +77,7 @@ def test_serve_checks_the_key_in_process_too(settings, monkeypatch) -> None:  # 
         call_command("serve")
     assert started == []
     settings.NEWIND_SECRET_KEY_FROM_ENV = True
-    settings.SECRET_KEY = GOOD_KEY
+    settings.SECRET_KEY = GOOD_KEY  # (and the tests' TOTP key, tests/conftest.py)
     call_command("serve")
     assert started == ["runserver"]
 

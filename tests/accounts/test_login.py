@@ -12,6 +12,7 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.utils import timezone
 
+from newind.accounts.crypto import decrypt_secret, encrypt_secret
 from newind.accounts.middleware import LAST_ACTIVITY, SIGNED_IN_AT
 from newind.accounts.models import LoginSession, Profile, SecurityPolicy
 from newind.accounts.services import create_user
@@ -271,7 +272,7 @@ def test_totp_enrolment_then_login_asks_for_the_code(cast) -> None:  # type: ign
     login(client, "office", "Office-Pass-2017")
     page = client.get("/accounts/me/totp/")
     assert page.status_code == 200
-    secret = client.session["newind_pending_totp_secret"]
+    secret = decrypt_secret(client.session["newind_pending_totp_secret"])
     assert secret in page.content.decode() and "otpauth://totp/" in page.content.decode()
     response = client.post("/accounts/me/totp/", {"code": "000000" if pyotp.TOTP(secret).now() != "000000"
                                                   else "111111"})
@@ -281,7 +282,7 @@ def test_totp_enrolment_then_login_asks_for_the_code(cast) -> None:  # type: ign
     response = client.post("/accounts/me/totp/", {"code": enrol_code})
     assert response.status_code == 302
     profile = Profile.objects.get(user=cast.office)
-    assert profile.totp_enabled and profile.totp_secret == secret
+    assert profile.totp_enabled and decrypt_secret(profile.totp_secret) == secret
     client.post("/accounts/logout/")
 
     fresh = Client()
@@ -303,7 +304,7 @@ def test_totp_enrolment_then_login_asks_for_the_code(cast) -> None:  # type: ign
 
 def test_wrong_codes_count_towards_the_lockout_even_when_starting_over(cast) -> None:  # type: ignore[no-untyped-def]
     secret = pyotp.random_base32()
-    Profile.objects.filter(user=cast.leader).update(totp_secret=secret, totp_enabled=True)
+    Profile.objects.filter(user=cast.leader).update(totp_secret=encrypt_secret(secret), totp_enabled=True)
     client = Client()
     wrong = "123456" if pyotp.TOTP(secret).now() != "123456" else "654321"
     # Someone who knows the password guesses codes, re-entering the password after every two guesses.
@@ -355,7 +356,7 @@ def test_password_policy(reference_data, password, ok, reason) -> None:  # type:
 
 def test_a_totp_code_cannot_be_replayed(cast) -> None:  # type: ignore[no-untyped-def]
     secret = pyotp.random_base32()
-    Profile.objects.filter(user=cast.leader).update(totp_secret=secret, totp_enabled=True)
+    Profile.objects.filter(user=cast.leader).update(totp_secret=encrypt_secret(secret), totp_enabled=True)
     code = pyotp.TOTP(secret).now()
     first = Client()
     login(first, "leader", cast.PASSWORD)
@@ -392,7 +393,7 @@ def test_when_the_policy_requires_totp_users_must_enrol_first(cast) -> None:  # 
     assert client.get("/api/benchmark/options").status_code == 403
     page = client.get("/accounts/me/totp/")
     assert page.status_code == 200
-    secret = client.session["newind_pending_totp_secret"]
+    secret = decrypt_secret(client.session["newind_pending_totp_secret"])
     assert client.post("/accounts/me/totp/", {"code": pyotp.TOTP(secret).now()}).status_code == 302
     assert client.get("/submissions/").status_code == 200
 
@@ -493,3 +494,55 @@ def test_none_of_the_last_5_passwords_can_be_used_again(cast) -> None:  # type: 
     response = admin.post(f"/admin/auth/user/{user.pk}/password/", {
         "password1": passwords[5], "password2": passwords[5], "usable_password": "true"})
     assert response.status_code == 200 and "不能与最近 5 次使用过的密码相同" in response.content.decode()
+
+
+
+def test_totp_secrets_are_stored_encrypted_with_a_key_outside_the_database(cast, settings) -> None:  # type: ignore[no-untyped-def]
+    from django.db import connection
+
+    client = Client()
+    client.force_login(cast.yyx_rev)
+    client.get("/accounts/me/totp/")
+    secret = decrypt_secret(client.session["newind_pending_totp_secret"])
+    assert client.post("/accounts/me/totp/", {"code": pyotp.TOTP(secret).now()}).status_code == 302
+    # Neither the profile row nor any session row holds the secret in the clear.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT totp_secret FROM accounts_profile WHERE user_id = %s", [cast.yyx_rev.pk])
+        stored = cursor.fetchone()[0]
+    assert stored.startswith("gAAAAA") and secret not in stored and decrypt_secret(stored) == secret
+    assert not any(secret in repr(s.get_decoded()) for s in Session.objects.all())
+    # Another key cannot read it; the page says so in Chinese instead of failing with a traceback.
+    from cryptography.fernet import Fernet
+
+    settings.NEWIND_TOTP_KEY = Fernet.generate_key().decode()
+    fresh = Client()
+    assert login(fresh, "yyx_rev", cast.PASSWORD).status_code == 302
+    response = fresh.post("/accounts/login/totp/", {"code": pyotp.TOTP(secret).now()})
+    assert response.status_code == 500 and "无法解密" in response.content.decode()
+    # Rotation: the new key first, the old one still decrypts.
+    from tests.conftest import TEST_TOTP_KEY as old_key
+
+    settings.NEWIND_TOTP_KEY = f"{Fernet.generate_key().decode()},{old_key}"
+    assert decrypt_secret(stored) == secret
+
+
+def test_without_a_totp_key_enrolment_says_so_and_the_migration_encrypts_old_secrets(cast, settings) -> None:  # type: ignore[no-untyped-def]
+    import importlib
+
+    from django.apps import apps
+
+    # Secrets stored in plaintext before the migration are encrypted by it.
+    Profile.objects.filter(user=cast.leader).update(totp_secret="JBSWY3DPEHPK3PXP", totp_enabled=True)
+    migration = importlib.import_module("newind.accounts.migrations.0008_encrypt_totp_secrets")
+    migration.encrypt_existing(apps, None)
+    stored = Profile.objects.get(user=cast.leader).totp_secret
+    assert stored.startswith("gAAAAA") and decrypt_secret(stored) == "JBSWY3DPEHPK3PXP"
+    migration.encrypt_existing(apps, None)  # run twice: not encrypted twice
+    assert Profile.objects.get(user=cast.leader).totp_secret == stored
+    # No key configured: a clear message, nothing stored.
+    settings.NEWIND_TOTP_KEY = ""
+    client = Client()
+    client.force_login(cast.yx_rep)
+    response = client.get("/accounts/me/totp/")
+    assert response.status_code == 500 and "没有配置动态口令的加密密钥" in response.content.decode()
+    assert Profile.objects.get(user=cast.yx_rep).totp_secret == ""

@@ -44,7 +44,8 @@ class Profile(models.Model):
                              help_text="填报员、审核员和企业用户必填：可访问该单位及其下级单位。")
     must_change_password = models.BooleanField("首次登录须修改密码", default=True)
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
-    totp_secret = models.CharField("动态口令密钥", max_length=64, blank=True, default="")
+    # Encrypted (accounts.crypto, a Fernet token); the key is outside the database.
+    totp_secret = models.CharField("动态口令密钥（加密）", max_length=255, blank=True, default="")
     totp_enabled = models.BooleanField("已启用动态口令", default=False)
     # The 30-second step of the last accepted code: the same code cannot be used twice (replay).
     totp_last_step = models.BigIntegerField("最近使用的动态口令时段", null=True, blank=True)

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from newind.accounts.crypto import decrypt_secret, encrypt_secret
 from newind.accounts.models import (
     CONFIRMED_ROLES,
     SCOPED_ROLES,
@@ -309,7 +310,7 @@ def use_totp_code(user: Any, code: str) -> bool:
     profile = Profile.objects.select_for_update().filter(user=user).first()
     if profile is None or not profile.totp_enabled:
         return False
-    step = totp_step(profile.totp_secret, code)
+    step = totp_step(decrypt_secret(profile.totp_secret), code)
     if step is None or (profile.totp_last_step is not None and step <= profile.totp_last_step):
         return False
     profile.totp_last_step = step
@@ -325,7 +326,9 @@ def enable_totp(user: Any, secret: str, code: str, *, request: Any = None) -> No
     step = totp_step(secret, code)
     if step is None:
         raise AppError("动态口令不正确：请确认手机时间准确，并输入身份验证器当前显示的 6 位数字。")
-    Profile.objects.filter(user=user).update(totp_secret=secret, totp_enabled=True, totp_last_step=step)
+    # Stored encrypted with a key kept outside the database (accounts.crypto).
+    Profile.objects.filter(user=user).update(totp_secret=encrypt_secret(secret), totp_enabled=True,
+                                             totp_last_step=step)
     record("totp.enable", user=user, request=request, obj=user, summary="启用动态口令（双因素认证）。")
 
 

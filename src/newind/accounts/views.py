@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from newind.accounts import policy, services
 from newind.accounts.access import Role, role_of, role_required
+from newind.accounts.crypto import decrypt_secret, encrypt_secret
 from newind.accounts.forms import PasswordConfirmForm, SecurityPolicyForm, TotpForm
 from newind.accounts.models import LoginSession, Profile, RoleChangeRequest, RoleChangeStatus
 from newind.accounts.throttle import throttled
@@ -181,8 +182,10 @@ def totp_enrol_view(request: HttpRequest) -> HttpResponse:
             messages.success(request, "已关闭动态口令。")
             return redirect("accounts:account")
         return render(request, "accounts/totp_disable.html", {"form": form})
-    secret = request.session.get(PENDING_SECRET) or services.new_totp_secret()
-    request.session[PENDING_SECRET] = secret
+    # The secret being enrolled waits in the (database) session encrypted, like the stored one.
+    pending_token = request.session.get(PENDING_SECRET)
+    secret = decrypt_secret(pending_token) if pending_token else services.new_totp_secret()
+    request.session[PENDING_SECRET] = pending_token or encrypt_secret(secret)
     form_totp = TotpForm(request.POST or None)
     error = ""
     if request.method == "POST" and form_totp.is_valid():
