@@ -269,6 +269,21 @@ def change_password(user: Any, new_password: str) -> None:
     Profile.objects.filter(user=user).update(must_change_password=False, password_changed_at=timezone.now())
 
 
+@transaction.atomic
+def reset_password(user: Any, new_password: str, *, by: str) -> None:
+    """Reset a password outside the admin (the server's command line): its owner must change it at the next
+    sign-in and is shown who reset it and when, like a reset in the admin."""
+    from newind.audit.services import record
+
+    check_password_policy(new_password, user)
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    Profile.objects.filter(user=user).update(must_change_password=True, password_reset_by=by,
+                                             password_reset_at=timezone.now())
+    record("password.reset", user=None, actor=by, obj=user, after={"reset_by": by},
+           summary=f"重置用户「{user.get_username()}」的密码：该用户下次登录时会看到重置人和时间，并须修改密码。")
+
+
 def new_totp_secret() -> str:
     """A fresh base32 secret for an authenticator app."""
     import pyotp
