@@ -56,7 +56,12 @@ NEWIND_DEMO = env_bool("NEWIND_DEMO", False)
 SECRET_KEY = os.environ.get("NEWIND_SECRET_KEY", "")
 NEWIND_SECRET_KEY_FROM_ENV = bool(SECRET_KEY)
 if not SECRET_KEY:
-    SECRET_KEY = local_key("secret_key", lambda: secrets.token_urlsafe(50))
+    try:
+        SECRET_KEY = local_key("secret_key", lambda: secrets.token_urlsafe(50))
+    except OSError:
+        # A read-only var directory (a command-line tool on a server): a key for this process only, which
+        # is enough for tools that do not serve requests; the server refuses to start without the real one.
+        SECRET_KEY = secrets.token_urlsafe(50)
 ALLOWED_HOSTS = os.environ.get("NEWIND_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 DATABASE_URL = os.environ.get("NEWIND_DATABASE_URL") or f"sqlite:///{VAR_DIR / 'newind.sqlite3'}"
