@@ -148,8 +148,10 @@ def test_the_admin_shows_the_system_admin_no_superuser_staff_or_permission_switc
     for url in (f"/admin/auth/user/{cast.yx_rep.pk}/change/", "/admin/auth/user/add/", "/admin/"):
         page = client.get(url).content.decode()
         for hidden in ("超级用户状态", "工作人员状态", "用户权限", 'name="groups"', 'name="user_permissions"',
-                       "is_superuser", "is_staff", "/admin/auth/group/"):
+                       "is_superuser", "is_staff", "/admin/auth/group/", "Django 站点管理员"):
             assert hidden not in page, (url, hidden)
+        # (no navigation sidebar, whose screen-reader labels Django leaves in English)
+        assert 'id="nav-sidebar"' not in page, url
     assert "角色与所属单位" in client.get(f"/admin/auth/user/{cast.yx_rep.pk}/change/").content.decode()
     assert client.get("/admin/auth/group/").status_code == 404
     # Posting the switches anyway changes nothing.

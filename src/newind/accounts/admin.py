@@ -179,3 +179,7 @@ def admin_login_redirect(request: HttpRequest, extra_context: Any = None) -> Htt
 
 
 admin.site.login = admin_login_redirect  # type: ignore[method-assign]
+# Chinese titles instead of "Django 站点管理员"; no navigation sidebar (its screen-reader labels are English).
+admin.site.site_header = admin.site.site_title = "新型工业化推进平台 后台管理"
+admin.site.index_title = "后台管理"
+admin.site.enable_nav_sidebar = False
