@@ -64,6 +64,15 @@ def _flush_past_the_audit_guards() -> Iterator[None]:
         patch.setattr(BaseDatabaseOperations, "execute_sql_flush", flush)
         yield
 
+# The TOTP secrets' encryption key for the tests (a deployment gives its own, see accounts.crypto).
+TEST_TOTP_KEY = "mjBv0fX3o5yDqjKx7a4HkQ2n9sWcLzEuT1pRgV6bYdA="
+
+
+@pytest.fixture(autouse=True)
+def _totp_key(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.NEWIND_TOTP_KEY = TEST_TOTP_KEY
+    settings.NEWIND_TOTP_KEY_FILE = ""
+
 
 @pytest.fixture
 def reference_data(db: None) -> None:

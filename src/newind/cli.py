@@ -26,6 +26,9 @@ def main(argv: list[str] | None = None) -> int:
 
     if not argv:
         argv = ["help"]
+    if argv[0] == "demo":
+        # The demo may run on keys generated into the var directory (settings.local_key); nothing else may.
+        os.environ["NEWIND_DEMO"] = "1"
     if argv[0] in {"version", "--version"}:
         from newind import __version__
 
@@ -36,6 +39,10 @@ def main(argv: list[str] | None = None) -> int:
     from newind.audit.context import command_line
 
     try:
+        if argv[0] in {"serve", "runserver"}:
+            from newind.accounts.keys import check_serving_keys
+
+            check_serving_keys()
         # Every command, Django's own included (createsuperuser, changepassword, shell): what it writes
         # without a signed-in user is audited as `cli:<OS user>`.
         with command_line():

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import os
+import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 import dj_database_url
@@ -22,8 +25,43 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def local_key(name: str, make: Callable[[], str]) -> str:
+    """A key kept in VAR_DIR/keys/<name> (created once, readable by the owner only) for the demo and tests.
+
+    Written to a temporary file and linked into place, so two processes starting at once agree on one key.
+    """
+    folder = VAR_DIR / "keys"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    if not path.exists():
+        tmp = folder / f".{name}.{os.getpid()}.tmp"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(make())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    return path.read_text().strip()
+
+
 DEBUG = env_bool("NEWIND_DEBUG", False)
-SECRET_KEY = os.environ.get("NEWIND_SECRET_KEY", "dev-only-insecure-key-change-me-in-production-0123456789")
+# `newind demo` sets NEWIND_DEMO=1: only then may the server run without keys given by the deployment.
+NEWIND_DEMO = env_bool("NEWIND_DEMO", False)
+# The real key comes from the environment. Without one, a random key is kept in the var directory so the
+# demo, the tests and command-line tools work with no setup; but `newind serve`, `newind runserver` and
+# the WSGI application refuse to start on it outside the demo (newind.accounts.keys).
+SECRET_KEY = os.environ.get("NEWIND_SECRET_KEY", "")
+NEWIND_SECRET_KEY_FROM_ENV = bool(SECRET_KEY)
+if not SECRET_KEY:
+    try:
+        SECRET_KEY = local_key("secret_key", lambda: secrets.token_urlsafe(50))
+    except OSError:
+        # A read-only var directory (a command-line tool on a server): a key for this process only, which
+        # is enough for tools that do not serve requests; the server refuses to start without the real one.
+        SECRET_KEY = secrets.token_urlsafe(50)
 ALLOWED_HOSTS = os.environ.get("NEWIND_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 DATABASE_URL = os.environ.get("NEWIND_DATABASE_URL") or f"sqlite:///{VAR_DIR / 'newind.sqlite3'}"
@@ -153,6 +191,13 @@ NEWIND_AUDIT_KEY = os.environ.get("NEWIND_AUDIT_KEY", "")
 NEWIND_AUDIT_KEY_FILE = os.environ.get("NEWIND_AUDIT_KEY_FILE", "")
 # Where `newind audit anchor` writes the chain head (count, last id, hash), authenticated with the key.
 NEWIND_AUDIT_ANCHOR_DIR = Path(os.environ.get("NEWIND_AUDIT_ANCHOR_DIR", VAR_DIR / "audit-anchors"))
+
+# Per-address throttling (accounts.throttle), "N/S" = at most N requests per S seconds from one client
+# address; "0/0" switches one off. Counted in the database, so the limit holds across server processes.
+# Login allows for an office whose staff share one NAT address; uploads and reports cost CPU (~2.5 s each).
+NEWIND_THROTTLE_LOGIN = os.environ.get("NEWIND_THROTTLE_LOGIN", "60/300")
+NEWIND_THROTTLE_UPLOAD = os.environ.get("NEWIND_THROTTLE_UPLOAD", "30/600")
+NEWIND_THROTTLE_REPORT = os.environ.get("NEWIND_THROTTLE_REPORT", "20/600")
 # Only behind a reverse proxy that sets X-Forwarded-For may the audit log trust it.
 NEWIND_TRUST_X_FORWARDED_FOR = env_bool("NEWIND_TRUST_X_FORWARDED_FOR", False)
 AUTH_PASSWORD_VALIDATORS = [
@@ -160,7 +205,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "newind.accounts.validators.CharacterClassesValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "newind.accounts.validators.PasswordHistoryValidator"},
 ]
+# TOTP secrets are stored encrypted with this Fernet key (accounts.crypto), kept outside the database:
+# NEWIND_TOTP_KEY (keys comma-separated, the first encrypts) or NEWIND_TOTP_KEY_FILE (one key a line). The
+# demo generates one into the var directory; a real deployment must give one (the server refuses to start
+# without it). No fallback outside the demo, so a command run without it cannot encrypt with a stray key.
+NEWIND_TOTP_KEY = os.environ.get("NEWIND_TOTP_KEY", "")
+NEWIND_TOTP_KEY_FILE = os.environ.get("NEWIND_TOTP_KEY_FILE", "")
+if NEWIND_DEMO and not (NEWIND_TOTP_KEY or NEWIND_TOTP_KEY_FILE):
+    NEWIND_TOTP_KEY_FILE = str(VAR_DIR / "keys" / "totp_key")
+    local_key("totp_key", lambda: base64.urlsafe_b64encode(os.urandom(32)).decode())
+# How many of a user's last passwords (hashes) are kept and may not be used again.
+NEWIND_PASSWORD_HISTORY = int(os.environ.get("NEWIND_PASSWORD_HISTORY", 5))
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -178,12 +235,20 @@ AXES_HTTP_RESPONSE_CODE = 403
 AXES_VERBOSE = False
 # Server-side sessions in the database (listable and revocable); no session outlives a working day.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
-SESSION_COOKIE_AGE = int(os.environ.get("NEWIND_SESSION_MAX_HOURS", 10)) * 3600
+# NEWIND_SESSION_MAX_HOURS is an absolute limit counted from sign-in (accounts.middleware), not only the
+# cookie's age, which Django renews whenever the session is saved.
+NEWIND_SESSION_MAX_HOURS = int(os.environ.get("NEWIND_SESSION_MAX_HOURS", 10))
+SESSION_COOKIE_AGE = NEWIND_SESSION_MAX_HOURS * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SAMESITE = "Lax"
-# Behind HTTPS in production set NEWIND_SECURE_COOKIES=1 (cookies only over HTTPS, HSTS).
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("NEWIND_SECURE_COOKIES", False)
-SECURE_HSTS_SECONDS = 31536000 if SESSION_COOKIE_SECURE else 0
+# NEWIND_HTTPS=1 says users reach the platform over HTTPS (production): cookies are sent only over HTTPS,
+# browsers are told to use HTTPS for a year (HSTS), and the X-Forwarded-Proto header of the reverse proxy
+# that ends TLS is trusted, so Django knows the request was secure (the proxy must set it, overwriting any
+# value from the client). NEWIND_SECURE_COOKIES=1 is the older name of the same setting.
+NEWIND_HTTPS = env_bool("NEWIND_HTTPS", env_bool("NEWIND_SECURE_COOKIES", False))
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = NEWIND_HTTPS
+SECURE_HSTS_SECONDS = 31536000 if NEWIND_HTTPS else 0
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if NEWIND_HTTPS else None
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # No inline or foreign scripts. Style *attributes* are allowed (style-src-attr): ECharts positions its
 # tooltips and canvases with them; they cannot run script, and <style> elements stay forbidden.

@@ -12,7 +12,8 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.utils import timezone
 
-from newind.accounts.middleware import LAST_ACTIVITY
+from newind.accounts.crypto import decrypt_secret, encrypt_secret
+from newind.accounts.middleware import LAST_ACTIVITY, SIGNED_IN_AT
 from newind.accounts.models import LoginSession, Profile, SecurityPolicy
 from newind.accounts.services import create_user
 from newind.audit.models import AuditEntry
@@ -175,6 +176,34 @@ def test_activity_within_the_idle_limit_keeps_the_session(cast) -> None:  # type
     assert client.get("/").status_code == 200
 
 
+def test_an_active_session_still_ends_10_hours_after_sign_in_and_is_audited(cast) -> None:  # type: ignore[no-untyped-def]
+    """docs/security.md: 最长 10 小时 — however busy the user, counted from sign-in, not from the last request."""
+    client = Client()
+    login(client, "leader", cast.PASSWORD)
+    assert client.session[SIGNED_IN_AT] == pytest.approx(time.time(), abs=60)
+    session = client.session
+    session[SIGNED_IN_AT] = time.time() - (9 * 3600 + 59 * 60)
+    session[LAST_ACTIVITY] = time.time() - 60  # active a minute ago
+    session.save()
+    assert client.get("/").status_code == 200
+    session = client.session
+    session[SIGNED_IN_AT] = time.time() - (10 * 3600 + 60)
+    session.save()
+    response = client.get("/benchmark/")
+    assert response.status_code == 302 and response["Location"] == "/accounts/login/?expired=1"
+    assert client.get("/").status_code == 302  # signed out for good
+    assert "已超过 10 小时" in client.get(response["Location"]).content.decode()
+    assert actions(action="logout.expired", actor="leader") == ["logout.expired"]
+    # The API says so in JSON.
+    api = Client()
+    login(api, "leader", cast.PASSWORD)
+    session = api.session
+    session[SIGNED_IN_AT] = time.time() - (10 * 3600 + 60)
+    session.save()
+    response = api.get("/api/benchmark/options")
+    assert response.status_code == 401 and "已超过 10 小时" in response.json()["message"]
+
+
 # --- forced password change ----------------------------------------------------------------------------
 
 
@@ -243,7 +272,7 @@ def test_totp_enrolment_then_login_asks_for_the_code(cast) -> None:  # type: ign
     login(client, "office", "Office-Pass-2017")
     page = client.get("/accounts/me/totp/")
     assert page.status_code == 200
-    secret = client.session["newind_pending_totp_secret"]
+    secret = decrypt_secret(client.session["newind_pending_totp_secret"])
     assert secret in page.content.decode() and "otpauth://totp/" in page.content.decode()
     response = client.post("/accounts/me/totp/", {"code": "000000" if pyotp.TOTP(secret).now() != "000000"
                                                   else "111111"})
@@ -253,7 +282,7 @@ def test_totp_enrolment_then_login_asks_for_the_code(cast) -> None:  # type: ign
     response = client.post("/accounts/me/totp/", {"code": enrol_code})
     assert response.status_code == 302
     profile = Profile.objects.get(user=cast.office)
-    assert profile.totp_enabled and profile.totp_secret == secret
+    assert profile.totp_enabled and decrypt_secret(profile.totp_secret) == secret
     client.post("/accounts/logout/")
 
     fresh = Client()
@@ -275,7 +304,7 @@ def test_totp_enrolment_then_login_asks_for_the_code(cast) -> None:  # type: ign
 
 def test_wrong_codes_count_towards_the_lockout_even_when_starting_over(cast) -> None:  # type: ignore[no-untyped-def]
     secret = pyotp.random_base32()
-    Profile.objects.filter(user=cast.leader).update(totp_secret=secret, totp_enabled=True)
+    Profile.objects.filter(user=cast.leader).update(totp_secret=encrypt_secret(secret), totp_enabled=True)
     client = Client()
     wrong = "123456" if pyotp.TOTP(secret).now() != "123456" else "654321"
     # Someone who knows the password guesses codes, re-entering the password after every two guesses.
@@ -327,7 +356,7 @@ def test_password_policy(reference_data, password, ok, reason) -> None:  # type:
 
 def test_a_totp_code_cannot_be_replayed(cast) -> None:  # type: ignore[no-untyped-def]
     secret = pyotp.random_base32()
-    Profile.objects.filter(user=cast.leader).update(totp_secret=secret, totp_enabled=True)
+    Profile.objects.filter(user=cast.leader).update(totp_secret=encrypt_secret(secret), totp_enabled=True)
     code = pyotp.TOTP(secret).now()
     first = Client()
     login(first, "leader", cast.PASSWORD)
@@ -364,7 +393,7 @@ def test_when_the_policy_requires_totp_users_must_enrol_first(cast) -> None:  # 
     assert client.get("/api/benchmark/options").status_code == 403
     page = client.get("/accounts/me/totp/")
     assert page.status_code == 200
-    secret = client.session["newind_pending_totp_secret"]
+    secret = decrypt_secret(client.session["newind_pending_totp_secret"])
     assert client.post("/accounts/me/totp/", {"code": pyotp.TOTP(secret).now()}).status_code == 302
     assert client.get("/submissions/").status_code == 200
 
@@ -408,3 +437,112 @@ def test_the_policy_can_limit_sessions_per_account(cast) -> None:  # type: ignor
     assert [c.get("/").status_code for c in clients] == [302, 200, 200]
     entry = AuditEntry.objects.filter(action="session.end").latest("id")
     assert "超过 2 个会话" in entry.summary and entry.actor == "office"
+
+
+def test_wrong_current_passwords_on_the_password_page_count_towards_the_lockout(cast) -> None:  # type: ignore[no-untyped-def]
+    """Someone with a stolen session guesses the password on /accounts/password/: the 5th wrong guess locks
+    the account and ends the session; the right password is then refused too."""
+    other = Client()  # the owner, signed in elsewhere
+    assert login(other, "yx_rep", cast.PASSWORD).status_code == 302
+    client = Client()
+    assert login(client, "yx_rep", cast.PASSWORD).status_code == 302
+    new = {"new_password1": "Yueyang#Good7", "new_password2": "Yueyang#Good7"}
+    statuses = [client.post("/accounts/password/", {"old_password": f"Guess-{i}-2017", **new}).status_code
+                for i in range(5)]
+    assert statuses == [200, 200, 200, 200, 403]
+    assert client.get("/").status_code == 302  # the session has ended
+    assert login(client, "yx_rep", cast.PASSWORD).status_code == 403  # locked, even with the right password
+    assert get_user_model().objects.get(username="yx_rep").check_password(cast.PASSWORD)
+    assert len(actions(action="password.change_failed", actor="yx_rep")) == 5
+    assert actions(action="login.lockout")
+    # A signed-in session of the same account elsewhere cannot change the password while it is locked.
+    response = other.post("/accounts/password/", {"old_password": cast.PASSWORD, **new})
+    assert response.status_code == 403 and "已临时锁定" in response.content.decode()
+    assert get_user_model().objects.get(username="yx_rep").check_password(cast.PASSWORD)
+
+
+def test_none_of_the_last_5_passwords_can_be_used_again(cast) -> None:  # type: ignore[no-untyped-def]
+    """yx_rep starts with P0 (the cast password) and changes to P1 … P5; P0 … P4 and the current one are
+    refused while they are among the last five; after five changes, P0 has dropped out and is accepted."""
+    from newind.accounts.models import PasswordHistory
+
+    client = Client()
+    login(client, "yx_rep", cast.PASSWORD)
+    passwords = [cast.PASSWORD] + [f"Yueyang#Hist{i}" for i in range(1, 6)]
+
+    def change(old: str, new: str):  # type: ignore[no-untyped-def]
+        return client.post("/accounts/password/", {"old_password": old, "new_password1": new, "new_password2": new})
+
+    # Back to the current password, or to the previous one, is refused in Chinese.
+    response = change(passwords[0], passwords[0])
+    assert response.status_code == 200 and "不能与最近 5 次使用过的密码相同" in response.content.decode()
+    assert change(passwords[0], passwords[1]).status_code == 302
+    response = change(passwords[1], passwords[0])
+    assert response.status_code == 200 and "不能与最近 5 次使用过的密码相同" in response.content.decode()
+    user = get_user_model().objects.get(username="yx_rep")
+    assert user.check_password(passwords[1])
+    for i in range(2, 6):
+        assert change(passwords[i - 1], passwords[i]).status_code == 302
+    # Only hashes are kept, five of them: P1 … P5.
+    stored = list(PasswordHistory.objects.filter(user=user).values_list("password", flat=True))
+    assert len(stored) == 5 and not any(p in h for h in stored for p in passwords)
+    assert change(passwords[5], passwords[2]).status_code == 200
+    assert change(passwords[5], passwords[0]).status_code == 302
+    # An administrator's reset is checked too.
+    admin = Client()
+    admin.force_login(cast.sysadmin)
+    response = admin.post(f"/admin/auth/user/{user.pk}/password/", {
+        "password1": passwords[5], "password2": passwords[5], "usable_password": "true"})
+    assert response.status_code == 200 and "不能与最近 5 次使用过的密码相同" in response.content.decode()
+
+
+
+def test_totp_secrets_are_stored_encrypted_with_a_key_outside_the_database(cast, settings) -> None:  # type: ignore[no-untyped-def]
+    from django.db import connection
+
+    client = Client()
+    client.force_login(cast.yyx_rev)
+    client.get("/accounts/me/totp/")
+    secret = decrypt_secret(client.session["newind_pending_totp_secret"])
+    assert client.post("/accounts/me/totp/", {"code": pyotp.TOTP(secret).now()}).status_code == 302
+    # Neither the profile row nor any session row holds the secret in the clear.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT totp_secret FROM accounts_profile WHERE user_id = %s", [cast.yyx_rev.pk])
+        stored = cursor.fetchone()[0]
+    assert stored.startswith("gAAAAA") and secret not in stored and decrypt_secret(stored) == secret
+    assert not any(secret in repr(s.get_decoded()) for s in Session.objects.all())
+    # Another key cannot read it; the page says so in Chinese instead of failing with a traceback.
+    from cryptography.fernet import Fernet
+
+    settings.NEWIND_TOTP_KEY = Fernet.generate_key().decode()
+    fresh = Client()
+    assert login(fresh, "yyx_rev", cast.PASSWORD).status_code == 302
+    response = fresh.post("/accounts/login/totp/", {"code": pyotp.TOTP(secret).now()})
+    assert response.status_code == 500 and "无法解密" in response.content.decode()
+    # Rotation: the new key first, the old one still decrypts.
+    from tests.conftest import TEST_TOTP_KEY as old_key
+
+    settings.NEWIND_TOTP_KEY = f"{Fernet.generate_key().decode()},{old_key}"
+    assert decrypt_secret(stored) == secret
+
+
+def test_without_a_totp_key_enrolment_says_so_and_the_migration_encrypts_old_secrets(cast, settings) -> None:  # type: ignore[no-untyped-def]
+    import importlib
+
+    from django.apps import apps
+
+    # Secrets stored in plaintext before the migration are encrypted by it.
+    Profile.objects.filter(user=cast.leader).update(totp_secret="JBSWY3DPEHPK3PXP", totp_enabled=True)
+    migration = importlib.import_module("newind.accounts.migrations.0008_encrypt_totp_secrets")
+    migration.encrypt_existing(apps, None)
+    stored = Profile.objects.get(user=cast.leader).totp_secret
+    assert stored.startswith("gAAAAA") and decrypt_secret(stored) == "JBSWY3DPEHPK3PXP"
+    migration.encrypt_existing(apps, None)  # run twice: not encrypted twice
+    assert Profile.objects.get(user=cast.leader).totp_secret == stored
+    # No key configured: a clear message, nothing stored.
+    settings.NEWIND_TOTP_KEY = ""
+    client = Client()
+    client.force_login(cast.yx_rep)
+    response = client.get("/accounts/me/totp/")
+    assert response.status_code == 500 and "没有配置动态口令的加密密钥" in response.content.decode()
+    assert Profile.objects.get(user=cast.yx_rep).totp_secret == ""

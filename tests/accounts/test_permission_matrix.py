@@ -18,6 +18,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from newind.accounts.models import Profile, RoleChangeRequest
 from newind.audit.models import AuditEntry
 from newind.indicators.models import Observation
 from newind.submissions.models import ReportingTask, SubmissionValue
@@ -93,6 +94,7 @@ READS = [
     case("the signed-in sessions are the security admin's", "GET", "/accounts/sessions/", {"secadmin"}),
     case("the security policy is the security admin's", "GET", "/accounts/security/", {"secadmin"}),
     case("user management in the admin is the system admin's", "GET", "/admin/auth/user/", {"sysadmin"}),
+    case("the page confirming role changes is the security admin's", "GET", "/accounts/roles/", {"secadmin"}),
     case("the audit log in the admin is the auditor's, read-only", "GET", "/admin/audit/auditentry/", {"auditor"}),
 ]
 
@@ -148,9 +150,17 @@ def test_read_matrix(client_as, ids, c: Case) -> None:  # type: ignore[no-untype
     assert not wrong, f"{c.what}: {', '.join(wrong)}"
 
 
-def _state() -> tuple[int, ...]:
+def _state() -> tuple[Any, ...]:
     return (Observation.objects.count(), SubmissionValue.objects.count(), ReportingTask.objects.count(),
-            get_user_model().objects.count())
+            get_user_model().objects.count(), _roles(), _requests())
+
+
+def _roles() -> list[tuple[str, str, int | None]]:
+    return list(Profile.objects.order_by("user__username").values_list("user__username", "role", "unit_id"))
+
+
+def _requests() -> list[tuple[str, str, str]]:
+    return list(RoleChangeRequest.objects.order_by("id").values_list("user__username", "new_role", "status"))
 
 
 @pytest.mark.parametrize("c", WRITES, ids=[c.what for c in WRITES])
@@ -230,3 +240,120 @@ def test_a_password_reset_by_the_system_admin_must_be_changed_by_its_owner(clien
     assert cast.yx_rep.profile.must_change_password
     entry = AuditEntry.objects.filter(action="user.change", object_id=str(cast.yx_rep.pk)).latest("id")
     assert entry.actor == "sysadmin" and "password" in entry.after and "Reset" not in str(entry.after)
+
+
+# --- role changes -----------------------------------------------------------------------------------------
+# Each row: "<what>": the system admin asks, in the admin, to give <target> the role <new> (with <unit>);
+# `pending` says the change waits for a 安全管理员 (granting or removing 审计员, 安全管理员 or 市新型工业化办公室)
+# instead of taking effect at once. Every other cast member is refused and nothing changes.
+
+
+@dataclass(frozen=True)
+class RoleCase:
+    what: str
+    target: str
+    new: str
+    unit: str
+    pending: bool
+
+
+ROLE_CHANGES = [
+    RoleCase("making 云溪区填报员 the office (市新型工业化办公室) waits for the security admin", "yx_rep", "office", "", True),
+    RoleCase("taking the office role from 市工信局管理员 waits for the security admin", "office", "leader", "", True),
+    RoleCase("making 市领导 an auditor waits for the security admin", "leader", "auditor", "", True),
+    RoleCase("taking the auditor role away waits for the security admin", "auditor", "leader", "", True),
+    RoleCase("making 岳阳县审核员 a security admin waits for the security admin", "yyx_rev", "secadmin", "", True),
+    RoleCase("taking the security admin role away waits for (another) security admin", "secadmin", "leader", "",
+             True),
+    RoleCase("making 岳阳县填报员 岳阳县's reviewer takes effect at once", "yyx_rep", "reviewer", "430621", False),
+    RoleCase("moving 云溪区填报员 to 岳阳县 takes effect at once", "yx_rep", "reporter", "430621", False),
+    RoleCase("making 市领导 a system admin takes effect at once", "leader", "sysadmin", "", False),
+]
+
+
+def admin_change_post(user: Any, role: str, unit_id: int | str = "") -> dict[str, Any]:
+    """The admin's change form for a user, with the role (and unit) asked for; other fields as they are.
+
+    (It also carries the fields Django's stock form had — dates, staff and superuser switches left off — so
+    the same post was a valid form before the admin was cut down.)
+    """
+    profile = user.profile
+    return {"username": user.username, "first_name": user.first_name, "last_name": "", "email": "",
+            "is_active": "on", "date_joined_0": "2017-01-01", "date_joined_1": "08:00:00",
+            "last_login_0": "", "last_login_1": "",
+            "profile-TOTAL_FORMS": "1", "profile-INITIAL_FORMS": "1", "profile-MIN_NUM_FORMS": "0",
+            "profile-MAX_NUM_FORMS": "1", "profile-0-id": str(profile.pk), "profile-0-user": str(user.pk),
+            "profile-0-role": role, "profile-0-unit": str(unit_id)}
+
+
+def _unit_id(code: str) -> int | str:
+    from newind.units.models import Unit
+
+    return Unit.objects.get(code=code).pk if code else ""
+
+
+@pytest.mark.parametrize("c", ROLE_CHANGES, ids=[c.what for c in ROLE_CHANGES])
+def test_role_change_matrix(client_as, cast, c: RoleCase) -> None:  # type: ignore[no-untyped-def]
+    target = getattr(cast, c.target)
+    old = (target.profile.role, target.profile.unit_id)
+    url = f"/admin/auth/user/{target.pk}/change/"
+    for who in CAST:
+        if who == "sysadmin":
+            continue
+        before = _state()
+        status = client_as(who).post(url, admin_change_post(target, c.new, _unit_id(c.unit)),
+                                     follow=True).status_code
+        assert _denied(status), f"{c.what}: {who} was let through ({status})"
+        assert _state() == before, f"{c.what}: {who} was refused but something was written"
+    response = client_as("sysadmin").post(url, admin_change_post(target, c.new, _unit_id(c.unit)))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    target.profile.refresh_from_db()
+    if c.pending:
+        assert (target.profile.role, target.profile.unit_id) == old, f"{c.what}: took effect before confirmation"
+        assert _requests() == [(c.target, c.new, "pending")]
+    else:
+        assert (target.profile.role, target.profile.unit_id) == (c.new, _unit_id(c.unit) or None)
+        assert _requests() == []
+
+
+@pytest.mark.parametrize("who", CAST)
+def test_no_one_changes_their_own_role(client_as, cast, who) -> None:  # type: ignore[no-untyped-def]
+    """Whoever asks the admin to change their own role — to the office, or to auditor for the office — gets
+    nothing: the others are refused; the system admin's own role and unit are not editable."""
+    me = getattr(cast, who)
+    wanted = "auditor" if who == "office" else "office"
+    before = _state()
+    status = client_as(who).post(f"/admin/auth/user/{me.pk}/change/", admin_change_post(me, wanted),
+                                 follow=True).status_code
+    assert status < 500
+    assert _state()[4:] == before[4:], f"{who} changed their own role ({status})"
+    if who != "sysadmin":
+        assert _denied(status), f"{who}: {status}"
+
+
+@pytest.fixture
+def pending(client_as, cast) -> RoleChangeRequest:  # type: ignore[no-untyped-def]
+    """The system admin asked to make 云溪区填报员 the office; it waits for the security admin."""
+    client_as("sysadmin").post(f"/admin/auth/user/{cast.yx_rep.pk}/change/",
+                               admin_change_post(cast.yx_rep, "office"))
+    return RoleChangeRequest.objects.get(status="pending")
+
+
+@pytest.mark.parametrize("action", ["confirm", "reject"])
+def test_only_the_security_admin_confirms_or_rejects_a_role_change(client_as, cast, pending, action) -> None:  # type: ignore[no-untyped-def]
+    url = f"/accounts/roles/{pending.pk}/{action}/"
+    for who in CAST:
+        if who == "secadmin":
+            continue
+        before = _state()
+        status = client_as(who).post(url, follow=True).status_code
+        assert _denied(status), f"{action}: {who} was let through ({status})"
+        assert _state() == before, f"{action}: {who} was refused but something was written"
+    assert client_as("secadmin").post(url).status_code == 302
+    pending.refresh_from_db()
+    cast.yx_rep.profile.refresh_from_db()
+    if action == "confirm":
+        assert pending.status == "confirmed" and cast.yx_rep.profile.role == "office"
+        assert cast.yx_rep.profile.unit_id is None
+    else:
+        assert pending.status == "rejected" and cast.yx_rep.profile.role == "reporter"

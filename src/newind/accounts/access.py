@@ -51,7 +51,8 @@ def role_of(user: Any) -> Role | None:
         return None
     profile = _profile(user)
     if profile is not None:
-        return Role(profile.role)
+        # A blank role (a new user whose first role awaits the 安全管理员's confirmation) grants nothing.
+        return Role(profile.role) if profile.role else None
     if user.is_superuser:
         return Role("sysadmin")
     return None

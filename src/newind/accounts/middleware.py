@@ -18,6 +18,8 @@ from django.utils import timezone
 from newind.accounts import policy
 
 LAST_ACTIVITY = "newind_last_activity"
+# When the user signed in (set at login): the session ends NEWIND_SESSION_MAX_HOURS later, however active.
+SIGNED_IN_AT = "newind_signed_in_at"
 # Refresh the stored activity time at most this often, so most requests don't write the session.
 _TOUCH_EVERY_SECONDS = 30
 
@@ -41,7 +43,11 @@ class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
 
 
 class IdleTimeoutMiddleware:
-    """Logs a user out after the policy's idle time without a request (default 30 minutes); audited."""
+    """Logs a user out after the policy's idle time without a request (default 30 minutes), and at the
+    absolute session limit counted from sign-in (NEWIND_SESSION_MAX_HOURS, default 10); both audited.
+
+    (Django's own expiry moves with every saved request, so on its own it sets no absolute limit.)
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -50,6 +56,20 @@ class IdleTimeoutMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             now = time.time()
+            signed_in = request.session.get(SIGNED_IN_AT)
+            max_hours = int(settings.NEWIND_SESSION_MAX_HOURS)
+            if signed_in is None:
+                # A session opened before sign-in times were recorded: its limit counts from now.
+                request.session[SIGNED_IN_AT] = now
+            elif now - float(signed_in) > max_hours * 3600:
+                from newind.audit.services import record
+
+                record("logout.expired", user=user, request=request,
+                       summary=f"登录已超过 {max_hours} 小时（会话最长时间），自动退出登录。")
+                auth.logout(request)
+                if _is_api(request):
+                    return _json(401, "session_expired", f"登录已超过 {max_hours} 小时，会话已结束：请重新登录。")
+                return redirect(f"{reverse('accounts:login')}?expired=1")
             last = request.session.get(LAST_ACTIVITY)
             in_force = policy.for_request(request)
             if last is not None and now - float(last) > in_force.idle_timeout_minutes * 60:

@@ -27,6 +27,9 @@ ADMIN_ROLES: frozenset[Role] = frozenset(Role(v) for v in ("sysadmin", "secadmin
 # Roles that work with figures.
 BUSINESS_ROLES: frozenset[Role] = frozenset(Role(v) for v in ("office", "leader", "reporter", "reviewer",
                                                                "enterprise"))
+# Roles whose grant or removal needs a second person, the 安全管理员, to confirm it (two-person rule): the
+# auditor reads the whole log, the security admin confirms role changes, the office reads every figure.
+CONFIRMED_ROLES: frozenset[Role] = frozenset(Role(v) for v in ("auditor", "secadmin", "office"))
 
 
 class Profile(models.Model):
@@ -34,23 +37,29 @@ class Profile(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile",
                                 verbose_name="用户")
-    role = models.CharField("角色", max_length=16, choices=Role.choices)
+    # Blank only while a new user's first role waits for the 安全管理员's confirmation (no access meanwhile).
+    role = models.CharField("角色", max_length=16, choices=Role.choices, blank=True)
     unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, null=True, blank=True,
                              related_name="+", verbose_name="所属单位",
                              help_text="填报员、审核员和企业用户必填：可访问该单位及其下级单位。")
     must_change_password = models.BooleanField("首次登录须修改密码", default=True)
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
-    totp_secret = models.CharField("动态口令密钥", max_length=64, blank=True, default="")
+    # Encrypted (accounts.crypto, a Fernet token); the key is outside the database.
+    totp_secret = models.CharField("动态口令密钥（加密）", max_length=255, blank=True, default="")
     totp_enabled = models.BooleanField("已启用动态口令", default=False)
     # The 30-second step of the last accepted code: the same code cannot be used twice (replay).
     totp_last_step = models.BigIntegerField("最近使用的动态口令时段", null=True, blank=True)
+    # Who last reset this user's password (an administrator), and when: shown to the user at the next
+    # sign-in and on their account page, so a reset cannot be used quietly.
+    password_reset_by = models.CharField("密码重置人", max_length=200, blank=True)
+    password_reset_at = models.DateTimeField("密码重置时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "用户角色"
         verbose_name_plural = "用户角色"
 
     def __str__(self) -> str:
-        return f"{self.user.get_username()}（{self.get_role_display()}）"
+        return f"{self.user.get_username()}（{self.get_role_display() or '未分配角色'}）"
 
 
 class SecurityPolicy(models.Model):
@@ -98,3 +107,101 @@ class LoginSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class RoleChangeStatus(models.TextChoices):
+    PENDING = "pending", "待确认"
+    CONFIRMED = "confirmed", "已确认"
+    REJECTED = "rejected", "已驳回"
+
+
+class RoleChangeRequest(models.Model):
+    """A role change that needs the 安全管理员's confirmation (CONFIRMED_ROLES); nothing changes before it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_requests",
+                             verbose_name="用户")
+    old_role = models.CharField("原角色", max_length=16, choices=Role.choices, blank=True)
+    old_unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                 verbose_name="原所属单位")
+    new_role = models.CharField("新角色", max_length=16, choices=Role.choices)
+    new_unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                 verbose_name="新所属单位")
+    status = models.CharField("状态", max_length=16, choices=RoleChangeStatus.choices,
+                              default=RoleChangeStatus.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+", verbose_name="提交人")
+    # The requester as shown (username and name, or 命令行 for the server's command line).
+    requested_by_name = models.CharField("提交人", max_length=200)
+    requested_at = models.DateTimeField("提交时间", auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name="确认人")
+    decided_by_name = models.CharField("确认人", max_length=200, blank=True)
+    decided_at = models.DateTimeField("确认时间", null=True, blank=True)
+    note = models.CharField("驳回理由", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "角色变更申请"
+        verbose_name_plural = "角色变更申请"
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            # At most one pending request per user: a second one would race the first.
+            models.UniqueConstraint(fields=["user"], condition=models.Q(status="pending"),
+                                    name="one_pending_role_request_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user.get_username()}：{self.old_role_label} → {self.new_role_label}"
+
+    @property
+    def old_role_label(self) -> str:
+        return role_label(self.old_role, self.old_unit)
+
+    @property
+    def new_role_label(self) -> str:
+        return role_label(self.new_role, self.new_unit)
+
+
+def role_label(role: str, unit: object = None) -> str:
+    """「单位填报员（岳阳县）」, 「市领导」, or 「未分配」 for a blank role."""
+    if not role:
+        return "未分配"
+    label = str(Role(role).label)
+    name = getattr(unit, "name", None)
+    return f"{label}（{name}）" if name else label
+
+
+class RateCounter(models.Model):
+    """Requests from one client address in one time window (accounts.throttle). Kept in the database so
+    every server process (gunicorn workers) counts against the same limit."""
+
+    scope = models.CharField("类别", max_length=16)
+    key = models.CharField("来源地址", max_length=64)
+    window = models.BigIntegerField("时间窗编号")  # unix time // window length
+    count = models.PositiveIntegerField("已处理次数", default=0)
+    refused = models.PositiveIntegerField("已拒绝次数", default=0)
+
+    class Meta:
+        verbose_name = "访问频率计数"
+        verbose_name_plural = "访问频率计数"
+        constraints = [models.UniqueConstraint(fields=["scope", "key", "window"], name="one_rate_counter_per_window")]
+        indexes = [models.Index(fields=["scope", "window"], name="rate_counter_scope_window")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key} {self.window}: {self.count}"
+
+
+class PasswordHistory(models.Model):
+    """The hashes of a user's last passwords (NEWIND_PASSWORD_HISTORY, default 5): none may be used again."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="password_history",
+                             verbose_name="用户")
+    password = models.CharField("密码哈希", max_length=128)
+    created_at = models.DateTimeField("设置时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "历史密码"
+        verbose_name_plural = "历史密码"
+        ordering = ["-id"]  # newest first
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.created_at:%Y-%m-%d}"

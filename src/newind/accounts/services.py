@@ -9,7 +9,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from newind.accounts.models import SCOPED_ROLES, Profile, Role
+from newind.accounts.crypto import decrypt_secret, encrypt_secret
+from newind.accounts.models import (
+    CONFIRMED_ROLES,
+    SCOPED_ROLES,
+    Profile,
+    Role,
+    RoleChangeRequest,
+    RoleChangeStatus,
+    role_label,
+)
 from newind.core.errors import AppError, Problem
 
 
@@ -53,25 +62,201 @@ def sysadmin_group() -> Any:
     return group
 
 
+def _admin_site_access(user: Any, role: str) -> None:
+    """The admin site is for the 系统管理员 (users and roles) and the 审计员 (read-only audit log) only."""
+    staff = role in {Role.SYSADMIN, Role.AUDITOR}
+    if user.is_staff != staff:
+        user.is_staff = staff
+        user.save(update_fields=["is_staff"])
+    if role == Role.SYSADMIN:
+        user.groups.add(sysadmin_group())
+    else:
+        user.groups.remove(*user.groups.filter(name=SYSADMIN_GROUP))
+
+
 @transaction.atomic
 def create_user(username: str, role: Role | str, *, password: str, unit_code: str | None = None,
-                name: str = "", must_change_password: bool = True, actor: Any = None) -> Any:
-    """Create a user with a role (and scope unit); the initial password must be changed at first login."""
+                name: str = "", must_change_password: bool = True, requested_by: str | None = None) -> Any:
+    """Create a user with a role (and scope unit); the initial password must be changed at first login.
+
+    With `requested_by` (the command line), a role in CONFIRMED_ROLES is not given at once: the user is
+    created without a role and a request waits for a 安全管理员 — except the very first 安全管理员, whom
+    nobody could confirm.
+    """
     role = Role(role)
     user_model = get_user_model()
     if user_model.objects.filter(username=username).exists():
         raise AppError(f"用户名「{username}」已存在：请换一个用户名。")
     unit = _unit_for(role, unit_code)
-    # The admin site is for the 系统管理员 (users and roles) and the 审计员 (read-only audit log) only.
-    user = user_model(username=username, first_name=name, is_staff=role in {Role.SYSADMIN, Role.AUDITOR})
+    user = user_model(username=username, first_name=name)
     check_password_policy(password, user)
     user.set_password(password)
     user.save()
-    if role == Role.SYSADMIN:
-        user.groups.add(sysadmin_group())
-    Profile.objects.create(user=user, role=role, unit=unit, must_change_password=must_change_password,
-                           password_changed_at=None if must_change_password else timezone.now())
+    pending = requested_by is not None and needs_confirmation("", role) and not _bootstrap(role)
+    profile = Profile.objects.create(user=user, role="" if pending else role, unit=None if pending else unit,
+                                     must_change_password=must_change_password,
+                                     password_changed_at=None if must_change_password else timezone.now())
+    if pending:
+        _open_request(profile, role, unit, actor=None, actor_name=str(requested_by))
+    else:
+        _admin_site_access(user, role)
     return user
+
+
+def _bootstrap(role: Role) -> bool:
+    """The first 安全管理员 of an installation is created directly (there is no one to confirm it)."""
+    return role == Role.SECADMIN and not Profile.objects.filter(role=Role.SECADMIN, user__is_active=True).exists()
+
+
+def needs_confirmation(old_role: str, new_role: str) -> bool:
+    """Granting or removing 审计员, 安全管理员 or 市新型工业化办公室 needs a 安全管理员's confirmation."""
+    return old_role != new_role and bool({old_role, new_role} & {r.value for r in CONFIRMED_ROLES})
+
+
+def person_label(user: Any) -> str:
+    """「张三（zhangsan）」: how a person is named in requests, notices and the audit log."""
+    name = user.get_full_name()
+    return f"{name}（{user.get_username()}）" if name else str(user.get_username())
+
+
+def _check_unit(role: str, unit: Any) -> None:
+    if role in SCOPED_ROLES and unit is None:
+        raise AppError(f"角色「{Role(role).label}」必须指定所属单位：请选择单位后再保存。")
+    if role not in SCOPED_ROLES and unit is not None:
+        raise AppError(f"角色「{Role(role).label}」不限定单位：请清空所属单位后再保存。")
+
+
+@transaction.atomic
+def change_role(target: Any, role: str, unit: Any = None, *, actor: Any, request: Any = None
+                ) -> RoleChangeRequest | None:
+    """A 系统管理员 changes another user's role: ordinary roles at once; CONFIRMED_ROLES become a request.
+
+    Returns the pending request, or None when the change took effect (or there was nothing to change).
+    No one changes their own role.
+    """
+    from newind.accounts.access import require_role
+
+    require_role(actor, Role.SYSADMIN)
+    if actor.pk == target.pk:
+        raise AppError("不能修改自己的角色：请由另一位系统管理员办理（涉及审计员、安全管理员、办公室角色的还须安全管理员确认）。",
+                       status=403, code="forbidden")
+    role = Role(role)
+    _check_unit(role, unit)
+    profile, _ = Profile.objects.select_for_update().get_or_create(user=target, defaults={"role": ""})
+    if profile.role == role and profile.unit_id == (unit.pk if unit is not None else None):
+        return None
+    if needs_confirmation(profile.role, role):
+        return _open_request(profile, role, unit, actor=actor, actor_name=person_label(actor), request=request)
+    before = {"role": profile.role, "unit": profile.unit.code if profile.unit else None}
+    _apply_role(profile, role, unit)
+    from newind.audit.services import record
+
+    record("role.assign" if not before["role"] else "role.change", user=actor, request=request, obj=profile,
+           unit=profile.unit_id, before=before,
+           after={"role": role.value, "unit": unit.code if unit is not None else None},
+           summary=f"修改用户「{target.get_username()}」的角色：{role_label(before['role'] or '', _unit_or_none(before['unit']))}"
+                   f" → {role_label(role, unit)}。")
+    return None
+
+
+def _unit_or_none(code: str | None) -> Any:
+    if not code:
+        return None
+    from newind.units.models import Unit
+
+    return Unit.objects.filter(code=code).first()
+
+
+def _open_request(profile: Profile, role: str, unit: Any, *, actor: Any, actor_name: str,
+                  request: Any = None) -> RoleChangeRequest:
+    from newind.audit.services import record
+
+    if RoleChangeRequest.objects.filter(user=profile.user, status=RoleChangeStatus.PENDING).exists():
+        raise AppError(f"用户「{profile.user.get_username()}」已有一项待安全管理员确认的角色变更：请等确认或驳回后再提交。",
+                       status=409, code="conflict")
+    rcr = RoleChangeRequest.objects.create(user=profile.user, old_role=profile.role, old_unit=profile.unit,
+                                           new_role=role, new_unit=unit, requested_by=actor,
+                                           requested_by_name=actor_name)
+    record("role.request", user=actor, actor=actor_name, request=request, obj=rcr,
+           before={"role": profile.role, "unit": profile.unit.code if profile.unit else None},
+           after={"role": str(role), "unit": unit.code if unit is not None else None, "requested_by": actor_name},
+           summary=f"提交角色变更申请（待安全管理员确认）：用户「{profile.user.get_username()}」"
+                   f"{rcr.old_role_label} → {rcr.new_role_label}。")
+    return rcr
+
+
+def _apply_role(profile: Profile, role: str, unit: Any) -> None:
+    profile.role = role
+    profile.unit = unit
+    # The service audits the change itself (naming both people when it was confirmed).
+    profile._role_change_approved = True  # type: ignore[attr-defined]
+    profile._audited = True  # type: ignore[attr-defined]
+    profile.save(update_fields=["role", "unit"])
+    _admin_site_access(profile.user, role)
+
+
+def _pending_request(request_id: int, user: Any) -> RoleChangeRequest:
+    from newind.accounts.access import require_role
+
+    require_role(user, Role.SECADMIN)
+    rcr = (RoleChangeRequest.objects.select_for_update(of=("self",)).select_related("user", "old_unit", "new_unit")
+           .filter(pk=request_id).first())
+    if rcr is None:
+        raise AppError("该角色变更申请不存在：请刷新页面。", status=404, code="not_found")
+    if rcr.status != RoleChangeStatus.PENDING:
+        raise AppError(f"该申请已{rcr.get_status_display()}（{rcr.decided_by_name}），不能重复处理：请刷新页面。",
+                       status=409, code="conflict")
+    if rcr.requested_by_id == user.pk:
+        raise AppError("提交人和确认人不能是同一人：请由另一位安全管理员确认。", status=403, code="forbidden")
+    if rcr.user_id == user.pk:
+        raise AppError("不能确认涉及自己角色的变更：请由另一位安全管理员确认。", status=403, code="forbidden")
+    return rcr
+
+
+@transaction.atomic
+def confirm_role_change(request_id: int, *, user: Any, request: Any = None) -> RoleChangeRequest:
+    """A 安全管理员 (not the requester, not the user concerned) confirms a request: the role changes now."""
+    from newind.audit.services import record
+
+    rcr = _pending_request(request_id, user)
+    profile, _ = Profile.objects.select_for_update().get_or_create(user=rcr.user, defaults={"role": ""})
+    if profile.role != rcr.old_role or profile.unit_id != rcr.old_unit_id:
+        raise AppError(f"用户「{rcr.user.get_username()}」的角色在提交申请后已改变（现为{role_label(profile.role, profile.unit)}）："
+                       "请驳回这项申请，由系统管理员重新提交。", status=409, code="conflict")
+    _apply_role(profile, rcr.new_role, rcr.new_unit)
+    rcr.status = RoleChangeStatus.CONFIRMED
+    rcr.decided_by = user
+    rcr.decided_by_name = person_label(user)
+    rcr.decided_at = timezone.now()
+    rcr.save(update_fields=["status", "decided_by", "decided_by_name", "decided_at"])
+    record("role.assign" if not rcr.old_role else "role.change", user=user, request=request, obj=profile,
+           unit=profile.unit_id, before={"role": rcr.old_role, "unit": rcr.old_unit.code if rcr.old_unit else None},
+           after={"role": rcr.new_role, "unit": rcr.new_unit.code if rcr.new_unit else None,
+                  "requested_by": rcr.requested_by_name, "confirmed_by": rcr.decided_by_name,
+                  "request_id": rcr.pk},
+           summary=f"用户「{rcr.user.get_username()}」的角色由{rcr.old_role_label}改为{rcr.new_role_label}："
+                   f"{rcr.requested_by_name}提交，安全管理员{rcr.decided_by_name}确认。")
+    return rcr
+
+
+@transaction.atomic
+def reject_role_change(request_id: int, *, user: Any, note: str = "", request: Any = None) -> RoleChangeRequest:
+    """A 安全管理员 rejects a request: nothing changes; the reason is kept and audited."""
+    from newind.audit.services import record
+
+    rcr = _pending_request(request_id, user)
+    rcr.status = RoleChangeStatus.REJECTED
+    rcr.decided_by = user
+    rcr.decided_by_name = person_label(user)
+    rcr.decided_at = timezone.now()
+    rcr.note = note.strip()[:200]
+    rcr.save(update_fields=["status", "decided_by", "decided_by_name", "decided_at", "note"])
+    record("role.reject", user=user, request=request, obj=rcr,
+           after={"requested_by": rcr.requested_by_name, "rejected_by": rcr.decided_by_name, "note": rcr.note},
+           summary=f"驳回角色变更申请：用户「{rcr.user.get_username()}」{rcr.old_role_label} → {rcr.new_role_label}"
+                   f"（{rcr.requested_by_name}提交，安全管理员{rcr.decided_by_name}驳回"
+                   f"{'：' + rcr.note if rcr.note else ''}）。")
+    return rcr
 
 
 @transaction.atomic
@@ -82,6 +267,21 @@ def change_password(user: Any, new_password: str) -> None:
     user.save(update_fields=["password"])
     # A superuser made by `createsuperuser` has no profile; there is no flag to clear then.
     Profile.objects.filter(user=user).update(must_change_password=False, password_changed_at=timezone.now())
+
+
+@transaction.atomic
+def reset_password(user: Any, new_password: str, *, by: str) -> None:
+    """Reset a password outside the admin (the server's command line): its owner must change it at the next
+    sign-in and is shown who reset it and when, like a reset in the admin."""
+    from newind.audit.services import record
+
+    check_password_policy(new_password, user)
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    Profile.objects.filter(user=user).update(must_change_password=True, password_reset_by=by,
+                                             password_reset_at=timezone.now())
+    record("password.reset", user=None, actor=by, obj=user, after={"reset_by": by},
+           summary=f"重置用户「{user.get_username()}」的密码：该用户下次登录时会看到重置人和时间，并须修改密码。")
 
 
 def new_totp_secret() -> str:
@@ -125,7 +325,7 @@ def use_totp_code(user: Any, code: str) -> bool:
     profile = Profile.objects.select_for_update().filter(user=user).first()
     if profile is None or not profile.totp_enabled:
         return False
-    step = totp_step(profile.totp_secret, code)
+    step = totp_step(decrypt_secret(profile.totp_secret), code)
     if step is None or (profile.totp_last_step is not None and step <= profile.totp_last_step):
         return False
     profile.totp_last_step = step
@@ -141,7 +341,9 @@ def enable_totp(user: Any, secret: str, code: str, *, request: Any = None) -> No
     step = totp_step(secret, code)
     if step is None:
         raise AppError("动态口令不正确：请确认手机时间准确，并输入身份验证器当前显示的 6 位数字。")
-    Profile.objects.filter(user=user).update(totp_secret=secret, totp_enabled=True, totp_last_step=step)
+    # Stored encrypted with a key kept outside the database (accounts.crypto).
+    Profile.objects.filter(user=user).update(totp_secret=encrypt_secret(secret), totp_enabled=True,
+                                             totp_last_step=step)
     record("totp.enable", user=user, request=request, obj=user, summary="启用动态口令（双因素认证）。")
 
 

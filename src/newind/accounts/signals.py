@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from axes.signals import user_locked_out
@@ -12,9 +13,11 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from django.dispatch import receiver
 from django.utils import timezone
 
+from newind.accounts.middleware import SIGNED_IN_AT
 from newind.accounts.models import LoginSession, Profile, SecurityPolicy
 from newind.audit.context import current_request, current_user
 from newind.audit.services import client_ip, record
+from newind.core.errors import AppError
 
 User = get_user_model()
 # User fields whose change matters to security (the password hash itself is never written to the log).
@@ -26,6 +29,8 @@ PROFILE_FIELDS = ("role", "unit_id", "must_change_password", "totp_enabled")
 def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if request is None or not hasattr(request, "session"):
         return
+    # The absolute session limit counts from here (accounts.middleware.IdleTimeoutMiddleware).
+    request.session[SIGNED_IN_AT] = time.time()
     # force_login in tests and the admin also end here; only a real session gets a LoginSession row.
     key = request.session.session_key
     if key:
@@ -61,6 +66,10 @@ def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None,
     username = str(credentials.get("username", ""))[:150]
     if credentials.get("second_factor"):
         record("login.totp_failed", user=None, actor=username, request=request, summary="登录失败：动态口令错误。")
+        return
+    if credentials.get("password_change"):
+        record("password.change_failed", user=None, actor=username, request=request,
+               summary="修改密码失败：当前密码错误（计入连续登录失败次数）。")
         return
     record("login.failed", user=None, actor=username, request=request, summary="登录失败：用户名或密码错误，或账号已锁定。")
 
@@ -105,6 +114,25 @@ def _remember_before(sender: Any, instance: Any, **kwargs: Any) -> None:
     instance._audit_before = _snapshot(old, fields) if old is not None else None
     if sender is User:
         instance._audit_password_changed = old is not None and old.password != instance.password
+    else:
+        _guard_role_change(instance, old.role if old is not None else "")
+
+
+def _guard_role_change(profile: Any, old_role: str) -> None:
+    """Backstop for every path a signed-in person could take (admin, a future page or API): no one changes
+    their own role, and CONFIRMED_ROLES change only through a 安全管理员's confirmation (services)."""
+    from newind.accounts.services import needs_confirmation
+
+    if profile.role == old_role or getattr(profile, "_role_change_approved", False):
+        return
+    actor = current_user()
+    if actor is None or not actor.is_authenticated:
+        return  # the command line and code paths (demo, tests) have no signed-in person
+    if actor.pk == profile.user_id:
+        raise AppError("不能修改自己的角色：请由另一位系统管理员办理。", status=403, code="forbidden")
+    if needs_confirmation(old_role, profile.role):
+        raise AppError("授予或取消审计员、安全管理员、市新型工业化办公室角色须经安全管理员确认：请通过用户管理页面提交申请。",
+                       status=403, code="forbidden")
 
 
 @receiver(post_save, sender=User)
@@ -116,14 +144,29 @@ def _user_saved(sender: Any, instance: Any, created: bool, update_fields: Any = 
     if not created and update_fields is not None and set(update_fields) <= {"last_login"}:
         return
     changes = {k: after[k] for k in after if before is None or before.get(k) != after[k]}
+    reset_by = None
     if getattr(instance, "_audit_password_changed", False):
         changes["password"] = "（已修改，不记录内容）"
         actor = current_user()
         if actor is not None and actor.is_authenticated and actor.pk != instance.pk:
-            # A password set by an administrator is an initial password: its owner must change it.
-            Profile.objects.filter(user=instance).update(must_change_password=True)
+            reset_by = actor
+            # A password set by an administrator is an initial password: its owner must change it, and is
+            # told who reset it and when (at the next sign-in and on the account page).
+            Profile.objects.filter(user=instance).update(
+                must_change_password=True, password_reset_by=_person(actor), password_reset_at=timezone.now())
     _actor_record("user.create" if created else "user.change", obj=instance, before=before, after=changes,
                   summary=f"{'新建' if created else '修改'}用户「{instance.get_username()}」。")
+    if reset_by is not None:
+        _actor_record("password.reset", obj=instance, after={"reset_by": _person(reset_by)},
+                      summary=f"重置用户「{instance.get_username()}」的密码：该用户下次登录时会看到重置人和时间，并须修改密码。")
+
+
+def _person(user: Any) -> str:
+    from newind.accounts.access import role_of
+    from newind.accounts.services import person_label
+
+    role = role_of(user)
+    return f"{role.label if role else '管理员'} {person_label(user)}"
 
 
 @receiver(post_delete, sender=User)
@@ -136,12 +179,12 @@ def _user_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
 def _profile_saved(sender: Any, instance: Profile, created: bool, **kwargs: Any) -> None:
     before = getattr(instance, "_audit_before", None)
     after = _snapshot(instance, PROFILE_FIELDS)
-    if before == after:
-        return
+    if before == after or getattr(instance, "_audited", False):
+        return  # (role changes made by accounts.services audit themselves, naming requester and confirmer)
     _actor_record("role.assign" if created else "role.change", obj=instance, unit=instance.unit_id,
                   before=before, after=after,
                   summary=f"{'分配' if created else '修改'}用户「{instance.user.get_username()}」的角色为"
-                          f"「{instance.get_role_display()}」。")
+                          f"「{instance.get_role_display() or '未分配（待确认）'}」。")
 
 
 @receiver(m2m_changed, sender=User.groups.through)

@@ -14,4 +14,7 @@ urlpatterns = [
     path("sessions/", views.sessions_view, name="sessions"),
     path("sessions/<int:pk>/end/", views.session_end_view, name="session_end"),
     path("security/", views.security_policy_view, name="security"),
+    path("roles/", views.role_requests_view, name="role_requests"),
+    path("roles/<int:pk>/confirm/", views.role_confirm_view, name="role_confirm"),
+    path("roles/<int:pk>/reject/", views.role_reject_view, name="role_reject"),
 ]

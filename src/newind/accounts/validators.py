@@ -49,3 +49,45 @@ class CharacterClassesValidator:
     def get_help_text(self) -> str:
         need = policy.current().password_min_classes
         return f"密码须包含大写字母、小写字母、数字、特殊字符中至少 {need} 类。"
+
+
+class PasswordHistoryValidator:
+    """Not one of the user's last NEWIND_PASSWORD_HISTORY passwords (the current one included).
+
+    Django calls `validate` before a password is set and `password_changed` after it is saved (the user's
+    own change, an administrator's reset, a new user); hash upgrades at login are not password changes.
+    """
+
+    @staticmethod
+    def keep() -> int:
+        from django.conf import settings
+
+        return int(getattr(settings, "NEWIND_PASSWORD_HISTORY", 5))
+
+    def validate(self, password: str, user: Any = None) -> None:
+        from django.contrib.auth.hashers import check_password
+
+        from newind.accounts.models import PasswordHistory
+
+        n = self.keep()
+        if user is None or user.pk is None or n <= 0:
+            return
+        hashes = list(PasswordHistory.objects.filter(user_id=user.pk).values_list("password", flat=True)[:n])
+        current = user.__class__.objects.filter(pk=user.pk).values_list("password", flat=True).first()
+        for encoded in dict.fromkeys([h for h in (current, *hashes) if h]):
+            if check_password(password, encoded):
+                raise ValidationError(f"新密码不能与最近 {n} 次使用过的密码相同：请换一个没有用过的密码。",
+                                      code="password_reused")
+
+    def password_changed(self, password: str, user: Any = None) -> None:
+        from newind.accounts.models import PasswordHistory
+
+        n = self.keep()
+        if user is None or user.pk is None or n <= 0:
+            return
+        PasswordHistory.objects.create(user_id=user.pk, password=user.password)
+        stale = PasswordHistory.objects.filter(user_id=user.pk).values_list("pk", flat=True)[n:]
+        PasswordHistory.objects.filter(pk__in=list(stale)).delete()
+
+    def get_help_text(self) -> str:
+        return f"不能与最近 {self.keep()} 次使用过的密码相同。"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from axes.handlers.proxy import AxesProxyHandler
+from django.conf import settings
 from django.contrib import auth, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
@@ -22,8 +24,10 @@ from django.views.decorators.http import require_POST
 
 from newind.accounts import policy, services
 from newind.accounts.access import Role, role_of, role_required
+from newind.accounts.crypto import decrypt_secret, encrypt_secret
 from newind.accounts.forms import PasswordConfirmForm, SecurityPolicyForm, TotpForm
-from newind.accounts.models import LoginSession, Profile
+from newind.accounts.models import LoginSession, Profile, RoleChangeRequest, RoleChangeStatus
+from newind.accounts.throttle import throttled
 from newind.audit.services import record
 from newind.core.errors import AppError
 
@@ -49,6 +53,7 @@ def _profile(user: Any) -> Profile | None:
 @sensitive_post_parameters("password")
 @csrf_protect
 @never_cache
+@throttled("login")
 def login_view(request: HttpRequest) -> HttpResponse:
     """Step 1: username and password (django-axes counts failures). Step 2 (TOTP) if the user enabled it."""
     if request.user.is_authenticated:
@@ -66,6 +71,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/login.html", {
         "form": form, "next": _next_url(request), "timeout": request.GET.get("timeout") == "1",
         "idle_minutes": policy.current().idle_timeout_minutes,
+        "expired": request.GET.get("expired") == "1", "max_hours": settings.NEWIND_SESSION_MAX_HOURS,
     })
 
 
@@ -73,6 +79,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters("code")
 @csrf_protect
 @never_cache
+@throttled("login")
 def login_totp_view(request: HttpRequest) -> HttpResponse:
     """Step 2: the 6-digit code from the user's authenticator app."""
     pending = request.session.get(PENDING)
@@ -115,11 +122,25 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 @sensitive_post_parameters()
 @never_cache
+@throttled("login")
 def password_change_view(request: HttpRequest) -> HttpResponse:
-    """Change one's own password; required before anything else after an initial password."""
+    """Change one's own password; required before anything else after an initial password.
+
+    A wrong current password counts towards the account's lock-out like a failed login (django-axes): a
+    stolen session cannot be used to guess the password. Once locked, the session ends.
+    """
     form = PasswordChangeForm(request.user, request.POST or None)
     profile = _profile(request.user)
     forced = bool(profile and profile.must_change_password)
+    if request.method == "POST":
+        credentials = {"username": request.user.get_username()}
+        if AxesProxyHandler.is_locked(request, credentials):
+            return _locked_out(request, credentials)
+        if not form.is_valid() and "old_password" in form.errors:
+            user_login_failed.send(sender=__name__, request=request,
+                                   credentials={**credentials, "password_change": True})
+            if AxesProxyHandler.is_locked(request, credentials):
+                return _locked_out(request, credentials)
     if request.method == "POST" and form.is_valid():
         services.change_password(request.user, form.cleaned_data["new_password1"])
         auth.update_session_auth_hash(request, request.user)
@@ -127,9 +148,18 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
                summary="修改本人密码" + ("（首次登录强制修改）" if forced else "") + "。")
         messages.success(request, "密码已修改。")
         return redirect(_next_url(request))
-    return render(request, "accounts/password_change.html", {"form": form, "forced": forced,
+    reset = profile if forced and profile is not None and profile.password_reset_at else None
+    return render(request, "accounts/password_change.html", {"form": form, "forced": forced, "reset": reset,
                                                              "next": _next_url(request),
                                                              "policy": policy.current()})
+
+
+def _locked_out(request: HttpRequest, credentials: dict[str, str]) -> HttpResponse:
+    """End the session of a locked account and show the lock-out page (the lock-out itself is audited)."""
+    from axes.helpers import get_lockout_response
+
+    auth.logout(request)
+    return get_lockout_response(request, credentials=credentials)
 
 
 @never_cache
@@ -152,8 +182,10 @@ def totp_enrol_view(request: HttpRequest) -> HttpResponse:
             messages.success(request, "已关闭动态口令。")
             return redirect("accounts:account")
         return render(request, "accounts/totp_disable.html", {"form": form})
-    secret = request.session.get(PENDING_SECRET) or services.new_totp_secret()
-    request.session[PENDING_SECRET] = secret
+    # The secret being enrolled waits in the (database) session encrypted, like the stored one.
+    pending_token = request.session.get(PENDING_SECRET)
+    secret = decrypt_secret(pending_token) if pending_token else services.new_totp_secret()
+    request.session[PENDING_SECRET] = pending_token or encrypt_secret(secret)
     form_totp = TotpForm(request.POST or None)
     error = ""
     if request.method == "POST" and form_totp.is_valid():
@@ -199,3 +231,29 @@ def security_policy_view(request: HttpRequest) -> HttpResponse:
         messages.success(request, "安全策略已保存，并已记入审计日志。")
         return redirect("accounts:security")
     return render(request, "accounts/security.html", {"form": form, "defaults": policy.defaults()})
+
+
+@role_required(Role.SECADMIN)
+@never_cache
+def role_requests_view(request: HttpRequest) -> HttpResponse:
+    """安全管理员: role changes waiting for confirmation (two-person rule), and the latest decisions."""
+    related = ("user", "old_unit", "new_unit")
+    pending = RoleChangeRequest.objects.filter(status=RoleChangeStatus.PENDING).select_related(*related)
+    decided = RoleChangeRequest.objects.exclude(status=RoleChangeStatus.PENDING).select_related(*related)[:30]
+    return render(request, "accounts/role_requests.html", {"pending": pending, "decided": decided})
+
+
+@require_POST
+@role_required(Role.SECADMIN)
+def role_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
+    rcr = services.confirm_role_change(pk, user=request.user, request=request)
+    messages.success(request, f"已确认：用户「{rcr.user.get_username()}」的角色已改为{rcr.new_role_label}，并已记入审计日志。")
+    return redirect("accounts:role_requests")
+
+
+@require_POST
+@role_required(Role.SECADMIN)
+def role_reject_view(request: HttpRequest, pk: int) -> HttpResponse:
+    rcr = services.reject_role_change(pk, user=request.user, note=request.POST.get("note", ""), request=request)
+    messages.success(request, f"已驳回：用户「{rcr.user.get_username()}」的角色保持为{rcr.old_role_label}。")
+    return redirect("accounts:role_requests")

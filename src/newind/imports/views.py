@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from newind.accounts.access import require_read_unit
+from newind.accounts.throttle import throttled
 from newind.core.errors import AppError
 from newind.imports.forms import ConfirmForm, ImportForm
 from newind.imports.queries import figure_history, recent_batches
@@ -43,6 +44,7 @@ def _upload_page(request: HttpRequest, form: ImportForm, error: AppError | None 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@throttled("upload")
 def upload_page(request: HttpRequest) -> HttpResponse:
     """GET: the form and recent batches. POST: keep the file, check it and show the preview (writes nothing)."""
     check_import_allowed(request.user, [])
@@ -74,6 +76,7 @@ def upload_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@throttled("upload")
 def confirm_import(request: HttpRequest) -> HttpResponse:
     """Write a previewed file: re-read the kept upload, check it again and write it in one transaction."""
     form = ConfirmForm(request.POST)

@@ -9,6 +9,7 @@ import pandas as pd
 from django.http import HttpRequest
 from ninja import Query, Router
 
+from newind.accounts import throttle
 from newind.accounts.access import require_role
 from newind.reports.queries import Overview, monthly_overview, resolve_period
 
@@ -61,4 +62,5 @@ def monthly_overview_endpoint(
     period: str | None = Query(None, description="累计时期，如 2017-03（1—3月）；不填为最新一期"),
 ) -> dict[str, Any]:
     require_role(request.user, "office", "leader")
+    throttle.check(request, "report")
     return overview_as_dict(monthly_overview(resolve_period(period)))

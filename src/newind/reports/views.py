@@ -7,6 +7,7 @@ from urllib.parse import quote
 from django.http import HttpRequest, HttpResponse
 
 from newind.accounts.access import role_required
+from newind.accounts.throttle import throttled
 from newind.core.errors import AppError
 from newind.reports.queries import resolve_period
 from newind.reports.services import FORMATS, monthly_report
@@ -15,6 +16,7 @@ from newind.reports.services import FORMATS, monthly_report
 # The office and the city leaders (read-only); role values as strings because mypy, without Django
 # stubs, sees TextChoices members as tuples.
 @role_required("office", "leader")
+@throttled("report", methods=("GET",))
 def monthly_download(request: HttpRequest) -> HttpResponse:
     fmt = request.GET.get("format", "docx")
     if fmt not in FORMATS:

@@ -24,6 +24,7 @@ from newind.accounts.access import (
     role_required,
     scope_unit_ids,
 )
+from newind.accounts.throttle import throttled
 from newind.core.errors import AppError, forbidden
 from newind.submissions import queries, services
 from newind.submissions.calc import Action, State, allowed_actions, yoy_change_pct
@@ -209,6 +210,7 @@ def template_xlsx(request: HttpRequest, submission_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
+@throttled("upload")
 def upload(request: HttpRequest, submission_id: int) -> HttpResponse:
     """Upload a filled template: checked like the form, all or nothing."""
     submission = queries.submission_or_404(submission_id)

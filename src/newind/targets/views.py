@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from newind.accounts.access import Role, require_read_unit, role_of, role_required, scope_unit_ids
+from newind.accounts.throttle import throttled
 from newind.core.errors import AppError
 from newind.indicators.models import Indicator
 from newind.indicators.periods import Period
@@ -232,6 +233,7 @@ def template_download(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.OFFICE)
 @require_POST
+@throttled("upload")
 def import_upload(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST, request.FILES)
     year = _year(request)
