@@ -52,6 +52,7 @@ def cards(overview: Overview) -> list[dict[str, Any]]:
             "growth_down": growth is not None and growth < 0,
             "growth_basis": r["growth_basis"],
             "province_rank": None if rank == "—" else rank,
+            "province_unranked": calc.unranked_text(r["province_reported"], r["province_min_reporting"]),
             "province_diff": calc.compare_phrase(_num(r["province_diff_pp"])),
             "light": light,
             "light_label": calc.LIGHT_LABELS.get(light, ""),

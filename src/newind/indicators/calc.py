@@ -11,12 +11,38 @@ import pandas as pd
 ArrayLike: TypeAlias = float | int | pd.Series | np.ndarray | list[float]
 
 
+# A rank or a share of the group needs at least this many members with a figure (a peer group may ask for
+# more: `PeerGroup.min_reporting`). One reporting member is not "第1位 among 1" and not "100% of the group".
+MIN_REPORTING = 2
+
+
+def ranking_applies(reported: Any, minimum: Any = MIN_REPORTING) -> Any:
+    """Whether a group with `reported` members with a figure may be ranked and shared: reported ≥ minimum.
+
+    The one rule behind every rank and every share of a group total (pages, API, CLI, dashboard, report).
+    Elementwise on Series/arrays; a missing count or minimum never qualifies.
+    """
+    if isinstance(reported, pd.Series):
+        r = pd.to_numeric(reported, errors="coerce").astype(float)
+        m = minimum.reindex(r.index) if isinstance(minimum, pd.Series) else pd.Series(minimum, index=r.index)
+        # A comparison with NaN is False: a missing count or minimum never qualifies.
+        return r >= pd.to_numeric(m, errors="coerce").astype(float).clip(lower=MIN_REPORTING)
+    if any(pd.api.types.is_scalar(x) and pd.isna(x) for x in (reported, minimum)):
+        return False
+    r_arr, m_arr = np.asarray(reported, dtype=float), np.asarray(minimum, dtype=float)
+    with np.errstate(invalid="ignore"):
+        out = r_arr >= np.maximum(m_arr, MIN_REPORTING)
+    return bool(out) if out.ndim == 0 else out
+
+
 def rank_within_groups(frame: pd.DataFrame, value_col: str, group_cols: list[str],
-                       higher_is_better: bool = True) -> pd.DataFrame:
+                       higher_is_better: bool = True, minimum: int | pd.Series = MIN_REPORTING) -> pd.DataFrame:
     """Competition ranks (ties share the best rank, 并列) within each group, plus how many reported.
 
-    Rows whose value is missing get no rank and do not count as reported. Returns a copy of `frame`
-    with `rank` (Int64), `tied` (bool) and `reported` (int) columns.
+    Rows whose value is missing get no rank and do not count as reported. A group where fewer than
+    `minimum` members reported (`ranking_applies`) gets no rank at all. `minimum` is a number or a
+    Series on `frame`'s index (one group's minimum on each of its rows). Returns a copy of `frame`
+    with `rank` (Int64), `tied` (bool), `reported` (int) and `ranked` (bool: the group is ranked).
     """
     out = frame.copy()
     grouped = out.groupby(group_cols, sort=False)[value_col] if group_cols else out[value_col]
@@ -26,6 +52,8 @@ def rank_within_groups(frame: pd.DataFrame, value_col: str, group_cols: list[str
         out["reported"] = out.groupby(group_cols, sort=False)[value_col].transform("count").astype(int)
     else:
         out["reported"] = int(out[value_col].count())
+    out["ranked"] = ranking_applies(out["reported"], minimum)
+    out.loc[~out["ranked"], "rank"] = pd.NA
     sizes = out.dropna(subset=["rank"]).groupby(counts_key, sort=False)[value_col].transform("size")
     out["tied"] = False
     out.loc[sizes.index, "tied"] = sizes > 1
@@ -108,13 +136,17 @@ def share_pct(part: pd.Series, whole: pd.Series) -> pd.Series:
     return part.astype(float) / whole.astype(float).where(whole > 0) * 100.0
 
 
-def share_of_group_sum_pct(frame: pd.DataFrame, value_col: str, group_cols: list[str]) -> pd.Series:
+def share_of_group_sum_pct(frame: pd.DataFrame, value_col: str, group_cols: list[str],
+                           minimum: int | pd.Series = MIN_REPORTING) -> pd.Series:
     """Each row's share (%) of the sum of `value_col` over its group (only the rows that reported).
 
-    Only for additive levels: the caller must not pass rates or ratios, which never sum.
+    NaN for every row of a group where fewer than `minimum` members reported (`ranking_applies`): one
+    member's "100% of the group" says nothing. Only for additive levels: the caller must not pass rates
+    or ratios, which never sum.
     """
     total = frame.groupby(group_cols, sort=False)[value_col].transform("sum", min_count=1)
-    return share_pct(frame[value_col], total)
+    reported = frame.groupby(group_cols, sort=False)[value_col].transform("count")
+    return share_pct(frame[value_col], total).where(ranking_applies(reported, minimum))
 
 
 def share_of_parent_pct(frame: pd.DataFrame, parent: pd.DataFrame, value_col: str, on: list[str]) -> pd.Series:

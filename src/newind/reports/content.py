@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from newind.indicators.calc import MIN_REPORTING
 from newind.reports import calc
 from newind.reports.queries import GROUP_LABELS, HEADLINE_INDICATOR, Overview
 
@@ -140,7 +141,8 @@ def _key_section(overview: Overview, with_charts: bool) -> Section:
                  Column("预警", "light")],
         rows=rows,
         note=_note(overview, "增速口径：可比价、公布数为统计部门公布的增速；名义为按现价计算的同比增长。"
-                             "全省位次为14个市州中的位次。"),
+                             "全省位次为14个市州中有数据者的位次；有数据的市州不足"
+                             f"{_min_reporting(key, 'province_min_reporting')}个时不排位次（—）。"),
         row_decimals=[int(d) for d in key["decimals"]],
     )
     paragraphs = _key_sentences(overview)
@@ -211,7 +213,8 @@ def _league_section(overview: Overview, with_charts: bool) -> Section:
     columns += [Column("目标完成（%）", "number", 1), Column("预警", "light")]
     label = GROUP_LABELS.get("yueyang-counties-zones", "县市区")
     table = Table("县市区排名", f"表2  {label}{name}增速排名（{overview.period.label}）", columns, rows,
-                  _note(overview, "位次按增速从高到低排列，增速相同者并列。"))
+                  _note(overview, "位次按增速从高到低排列，增速相同者并列；"
+                                  f"有数据的单位不足{_min_reporting(frame)}个时不排名（—）。"))
     paragraphs = [_league_sentence(frame, label, name)]
     charts = []
     if with_charts and rows:
@@ -226,8 +229,20 @@ def _league_section(overview: Overview, with_charts: bool) -> Section:
     return Section(f"二、{label}赛马排名", paragraphs, [table], charts)
 
 
+def _min_reporting(frame: pd.DataFrame, column: str = "min_reporting") -> int:
+    """The group's minimum of members with a figure before anything is ranked (as the ranks used it)."""
+    values = frame[column].dropna() if column in frame.columns else pd.Series(dtype=float)
+    return int(values.iloc[0]) if not values.empty else MIN_REPORTING
+
+
 def _league_sentence(frame: pd.DataFrame, label: str, name: str, code: str = HEADLINE_INDICATOR) -> str:
-    sub = frame[(frame["indicator_code"] == code) & frame["rank"].notna() & frame["growth_pct"].notna()]
+    reported = frame[(frame["indicator_code"] == code) & frame["growth_pct"].notna()]
+    sub = reported[reported["rank"].notna()]
+    if sub.empty and not reported.empty:
+        # Too few units have a figure to rank (`ranking_applies`): say who has one, and rank nobody.
+        who = "、".join(f"{r.unit_name}（{r.growth_pct:.1f}%）" for r in reported.itertuples())
+        return (f"本期{label}中只有{len(reported)}个单位有{name}增长数据：{who}；"
+                f"不足{_min_reporting(reported)}个，不排名。")
     if sub.empty:
         return f"本期{label}尚无{name}数据。"
     sub = sub.sort_values("rank")
@@ -256,7 +271,8 @@ def _parks_section(overview: Overview) -> Section:
     columns += [Column("目标完成（%）", "number", 1), Column("预警", "light")]
     title_name = name if name.startswith("园区") else f"园区{name}"
     table = Table("园区排名", f"表3  {title_name}增长排名（{overview.period.label}）", columns, rows,
-                  _note(overview, "位次按增长从高到低排列，增长相同者并列；名义增长按现价计算。"))
+                  _note(overview, "位次按增长从高到低排列，增长相同者并列；名义增长按现价计算；"
+                                  f"有数据的园区不足{_min_reporting(frame)}个时不排名（—）。"))
     return Section("三、园区发展情况", [_league_sentence(frame, "" if name.startswith("园区") else "园区", name, main)],
                    [table])
 

@@ -150,8 +150,8 @@ def _indicator_meta() -> pd.DataFrame:
 
 def _group_members() -> pd.DataFrame:
     rows = list(PeerGroupMember.objects.filter(group__code__in=[COUNTIES_GROUP, PARKS_GROUP, PROVINCE_GROUP])
-                .values_list("group__code", "unit__code", "sort_order"))
-    return pd.DataFrame(rows, columns=["group_code", "unit_code", "member_order"])
+                .values_list("group__code", "unit__code", "sort_order", "group__min_reporting"))
+    return pd.DataFrame(rows, columns=["group_code", "unit_code", "member_order", "min_reporting"])
 
 
 def _observations(period: Period, unit_codes: list[str], indicator_codes: list[str]) -> pd.DataFrame:
@@ -258,14 +258,15 @@ def _key_table(figures: pd.DataFrame, ranked: pd.DataFrame, city_code: str, peri
         columns={"growth_pct": "province_growth_pct"})
     key = key.merge(province, on="indicator_code", how="left")
     in_province = ranked[(ranked["group_code"] == PROVINCE_GROUP) & (ranked["unit_code"] == city_code)]
-    in_province = in_province[["indicator_code", "rank", "tied", "reported", "rank_by"]].rename(columns={
+    in_province = in_province[["indicator_code", "rank", "tied", "reported", "rank_by", "ranked",
+                               "min_reporting"]].rename(columns={
         "rank": "province_rank", "tied": "province_tied", "reported": "province_reported",
-        "rank_by": "province_rank_by"})
+        "rank_by": "province_rank_by", "ranked": "province_ranked", "min_reporting": "province_min_reporting"})
     key = key.merge(in_province, on="indicator_code", how="left")
-    # A "rank" among the 市州 when only the city itself reported says nothing: show none.
-    alone = key["province_reported"].fillna(0).astype(int) < 2
-    key.loc[alone, ["province_rank", "province_reported"]] = pd.NA
-    key.loc[alone, "province_tied"] = False
+    # league_ranks already gives no rank where too few 市州 reported (`ranking_applies`); the count of
+    # 市州 with a figure is kept so the card and the table can say how many reported.
+    key["province_tied"] = key["province_tied"].astype("boolean").fillna(False).astype(bool)
+    key["province_ranked"] = key["province_ranked"].astype("boolean").fillna(False).astype(bool)
     key["province_diff_pp"] = [calc.difference_pp(a, b) for a, b in
                                zip(key["growth_pct"], key["province_growth_pct"], strict=True)]
     key["province_diff_pp"] = key["province_diff_pp"].astype(float)
