@@ -17,7 +17,11 @@ from newind.indicators.calc import (
     SHARE_OF_PARENT,
     attach_same_period_last_year,
     cagr_pct,
+    change_on_last_year,
+    change_unit,
+    compares_as_difference,
     decumulate,
+    difference_pp,
     rank_within_groups,
     ranking_applies,
     required_growth_by_year,
@@ -99,10 +103,60 @@ def test_decumulate_singles_add_back_to_the_cumulative_figure(increments: list[f
 )
 def test_yoy_growth_pct_table(current: float, previous: float | None, expected: float | None) -> None:
     got = yoy_growth_pct(pd.Series([current]), pd.Series([previous], dtype=float)).iloc[0]
+    scalar = yoy_growth_pct(current, previous)  # the same rule on plain numbers (a report's 同比 column)
     if expected is None:
-        assert pd.isna(got)
+        assert pd.isna(got) and math.isnan(scalar)
+    else:
+        assert got == pytest.approx(expected) and scalar == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("current", "previous", "kind", "expected"),
+    [
+        # A rate changes by its difference: 8.8% → 8.6% is −0.2 个百分点, not (8.6 / 8.8 − 1) = −2.3%.
+        (8.6, 8.8, "rate", -0.2),
+        # −15.7% → −5.2% is +10.5 个百分点, not 66.9%.
+        (-5.2, -15.7, "rate", 10.5),
+        # A ratio (园区增加值占比 52.0% → 54.5%) likewise: +2.5 个百分点.
+        (54.5, 52.0, "ratio", 2.5),
+        (5.0, None, "rate", None),
+        # A level grows: 195.3 / 180.5 − 1 = 8.1994…%.
+        (195.3, 180.5, "level", (195.3 / 180.5 - 1) * 100),
+        (126.0, 121.0, "count", (126 / 121 - 1) * 100),
+        # A profit from −10 to 5 has no growth rate; nor does anything from a zero base.
+        (5.0, -10.0, "level", None),
+        (5.0, 0.0, "per_unit", None),
+    ],
+)
+def test_change_on_last_year_follows_the_rate_rule(current: float, previous: float | None, kind: str,
+                                                   expected: float | None) -> None:
+    got = change_on_last_year(current, previous, kind)
+    if expected is None:
+        assert math.isnan(got)
     else:
         assert got == pytest.approx(expected)
+    series = change_on_last_year(pd.Series([current]), pd.Series([previous], dtype=float), kind)
+    assert (pd.isna(series.iloc[0]) if expected is None else series.iloc[0] == pytest.approx(expected))
+
+
+@pytest.mark.parametrize(
+    ("kind", "unit", "expected"),
+    [("rate", "%", "个百分点"), ("ratio", "%", "个百分点"), ("ratio", "吨标准煤/万元", "吨标准煤/万元"),
+     ("level", "亿元", "%"), ("count", "个", "%"), ("per_unit", "元", "%")],
+)
+def test_change_unit(kind: str, unit: str, expected: str) -> None:
+    assert change_unit(kind, unit) == expected
+    assert compares_as_difference(kind) == (kind in {"rate", "ratio"})
+
+
+@pytest.mark.parametrize(
+    ("own", "other", "expected"),
+    [(7.94, 7.26, 0.6), (5.4, 7.1, -1.7), (None, 7.1, None), (float("nan"), 7.1, None), (7.1, 7.1, 0.0)],
+)
+def test_difference_pp_of_the_figures_as_shown(own: float | None, other: float, expected: float | None) -> None:
+    # 7.94 and 7.26 are shown as 7.9 and 7.3: the sentence says 0.6, not 0.68.
+    got = difference_pp(own, other)
+    assert got == (pytest.approx(expected) if expected is not None else None)
 
 
 def test_attach_same_period_last_year_matches_unit_and_period() -> None:

@@ -80,14 +80,65 @@ def decumulate(frame: pd.DataFrame, by: list[str], value_col: str = "value") -> 
     return out
 
 
-def yoy_growth_pct(current: pd.Series, previous: pd.Series) -> pd.Series:
-    """Nominal year-on-year growth in percent of levels; NaN where last year's figure is missing or ≤ 0.
+def _floats(x: Any) -> np.ndarray:
+    """Numbers as a float array: None, NA, NaN, text and Decimal('NaN') all become NaN."""
+    if isinstance(x, pd.Series):
+        return pd.to_numeric(x, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    if np.ndim(x) == 0:
+        try:
+            return np.asarray(np.nan if x is None or pd.isna(x) else float(x), dtype=float)
+        except (TypeError, ValueError):
+            return np.asarray(np.nan)
+    return pd.to_numeric(pd.Series(list(x), dtype=object), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
 
-    Only for levels without a published growth rate: published comparable-price growth is kept as
-    reported and never recomputed from two nominal values.
+
+def yoy_growth_pct(current: Any, previous: Any) -> Any:
+    """Year-on-year growth in percent of levels; NaN where last year's figure is missing or ≤ 0.
+
+    Growth from a zero or negative base is not a number ("—"): a profit from −10 to 5 has no growth
+    rate. Only for levels (and counts, per-unit figures) without a published growth rate: published
+    comparable-price growth is kept as reported and never recomputed from two nominal values. Rates and
+    ratios change by a difference (`change_on_last_year`). Elementwise on Series/arrays or plain numbers.
     """
-    prev = previous.where(previous > 0)
-    return (current / prev - 1.0) * 100.0
+    c, p = _floats(current), _floats(previous)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(p > 0, (c / np.where(p > 0, p, 1.0) - 1.0) * 100.0, np.nan)
+    return _like(out, current, previous)
+
+
+# Rates and ratios (增速, 占比, 单位能耗…) compare by a difference (个百分点 when the figure is a %), never by a %
+# change of themselves: 8.8% → 8.6% is −0.2 个百分点, not −2.3%. Levels, counts and per-unit figures grow.
+DIFFERENCE_KINDS = frozenset({"rate", "ratio"})
+
+
+def compares_as_difference(value_kind: str) -> bool:
+    """Whether a figure of this value kind changes by a difference (rates, ratios) rather than a growth %."""
+    return str(value_kind) in DIFFERENCE_KINDS
+
+
+def change_unit(value_kind: str, measure_unit: str) -> str:
+    """The unit of a change: '个百分点' for a rate or ratio in %, the figure's own unit for another ratio
+    (吨标准煤/万元), '%' for the growth of a level."""
+    if not compares_as_difference(value_kind):
+        return "%"
+    return "个百分点" if measure_unit == "%" else measure_unit
+
+
+def change_on_last_year(current: Any, previous: Any, value_kind: str) -> Any:
+    """The change of a figure against the same period last year, by the rate rule: the difference for a
+    rate or ratio (in `change_unit`), the growth % (`yoy_growth_pct`, NaN from a base ≤ 0) otherwise."""
+    if compares_as_difference(value_kind):
+        return _like(_floats(current) - _floats(previous), current, previous)
+    return yoy_growth_pct(current, previous)
+
+
+def difference_pp(own: Any, other: Any, decimals: int = 1) -> float | None:
+    """`own` − `other` (two rates, in percentage points) from the figures as shown (both rounded to
+    `decimals`), so a sentence and a table agree; None when either is missing."""
+    a, b = float(_floats(own)), float(_floats(other))
+    if np.isnan(a) or np.isnan(b):
+        return None
+    return round(round(a, decimals) - round(b, decimals), decimals)
 
 
 def attach_same_period_last_year(frame: pd.DataFrame, by: list[str], value_col: str = "value") -> pd.DataFrame:

@@ -11,6 +11,8 @@ from typing import Any
 
 import pandas as pd
 
+from newind.core import numbers
+from newind.indicators import calc as indicators_calc
 from newind.indicators.calc import MIN_REPORTING, rank_within_groups, ranking_applies, yoy_growth_pct
 
 # What a growth figure is: published (as reported by the statistics bureau) or computed here.
@@ -103,25 +105,15 @@ def unranked_text(reported: Any, minimum: Any = MIN_REPORTING, among: str = "全
     return f"{among}仅{count}个{noun}有数据（至少需{need}个），不排名"
 
 
-def fmt_number(value: object, decimals: int = 2) -> str:
-    """A figure as text with fixed decimals and thousands separators; '—' when missing."""
-    if value is None or value is pd.NA:
-        return "—"
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return "—"
-    if math.isnan(number):
-        return "—"
-    return f"{number:,.{decimals}f}"
+def fmt_number(value: object, decimals: int = 2, unit: str = "") -> str:
+    """A figure as text with fixed decimals and thousands separators (and its unit); '—' when missing."""
+    return numbers.fmt_number(value, decimals, unit)
 
 
 def difference_pp(own: float | None, parent: float | None, decimals: int = 1) -> float | None:
     """Own growth minus the parent's in percentage points, from the figures as shown (both rounded), so
-    the sentence and the table agree; None when either is missing."""
-    if own is None or parent is None or pd.isna(own) or pd.isna(parent):
-        return None
-    return round(round(float(own), decimals) - round(float(parent), decimals), decimals)
+    the sentence and the table agree; None when either is missing (the rate rule: a difference)."""
+    return indicators_calc.difference_pp(own, parent, decimals)
 
 
 def compare_phrase(diff_pp: float | None, whom: str = "全省") -> str:

@@ -32,8 +32,8 @@ GROUP_LABELS = {COUNTIES_GROUP: "县市区及功能区", PARKS_GROUP: "园区", 
 PROGRESS_COLUMNS = [
     "indicator_code", "indicator_name", "measure_unit", "unit_code", "unit_name", "year", "target_kind",
     "target_kind_label", "target_type", "target_value", "actual", "period_label", "schedule_pct",
-    "completion_pct", "gap_pts", "light", "light_label", "light_reason", "forecast", "forecast_lower",
-    "forecast_upper", "forecast_method", "prob_meet", "responsible_unit_code", "responsible_unit_name",
+    "completion_pct", "gap_pts", "vs_target_text", "vs_target_gap_text", "light", "light_label", "light_reason",
+    "forecast", "forecast_lower", "forecast_upper", "forecast_method", "prob_meet", "responsible_unit_code", "responsible_unit_name",
     "source", "is_synthetic",
 ]
 WARNING_EXTRA_COLUMNS = ["change"]
@@ -230,6 +230,8 @@ def monthly_overview(period: Period, city_code: str = CITY_CODE) -> Overview:
 
     progress, targets_ok = _target_progress(period)
     warning_list = _warnings(period, progress) if targets_ok else _empty(PROGRESS_COLUMNS + WARNING_EXTRA_COLUMNS)
+    # Every column the documents read, even from a targets app that predates one (e.g. vs_target_text).
+    warning_list = warning_list.reindex(columns=list(dict.fromkeys([*warning_list.columns, *PROGRESS_COLUMNS])))
     warnings = warning_list[warning_list["light"].isin(["red", "yellow"])].reset_index(drop=True)
     turned_green = warning_list[~warning_list["light"].isin(["red", "yellow"])].reset_index(drop=True)
     forecasts, forecasts_ok = _forecasts(period, city_code)
@@ -297,15 +299,16 @@ def _key_table(figures: pd.DataFrame, ranked: pd.DataFrame, city_code: str, peri
 def _attach_targets(frame: pd.DataFrame, progress: pd.DataFrame) -> pd.DataFrame:
     """Join each row's (binding) target progress and light, if any."""
     cols = ["target_kind", "target_kind_label", "target_type", "target_value", "schedule_pct", "completion_pct",
-            "gap_pts", "light", "light_label", "light_reason", "responsible_unit_name"]
+            "gap_pts", "vs_target_text", "vs_target_gap_text", "light", "light_label", "light_reason",
+            "responsible_unit_name"]
     if progress.empty:
         out = frame.copy()
         for col in cols:
             out[col] = pd.NA
         return out
     chosen = calc.pick_target_rows(_progress_on_levels(progress))
-    return frame.merge(chosen[["indicator_code", "unit_code", *cols]], on=["indicator_code", "unit_code"],
-                       how="left")
+    return frame.merge(chosen.reindex(columns=["indicator_code", "unit_code", *cols]),
+                       on=["indicator_code", "unit_code"], how="left")
 
 
 def _progress_on_levels(progress: pd.DataFrame) -> pd.DataFrame:

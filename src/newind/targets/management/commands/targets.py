@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from newind.core.errors import AppError
+from newind.core.numbers import fmt_number, fmt_range
 from newind.indicators.periods import Period
 from newind.targets.queries import share_target, target_progress, warning_list
 from newind.targets.rules import rule_set, rule_sets
@@ -73,12 +74,15 @@ class Command(BaseCommand):
             raise AppError(f"{period.year}年没有目标任务：请先录入或导入目标。")
         self.stdout.write(f"{period.label} 目标完成进度（规则：{f['rule_set'].iloc[0]}）\n")
         for _, r in f.iterrows():
+            if r["vs_target_text"]:  # a rate or ratio: the actual against the target, in points
+                progress = f"{r['vs_target_text']} "
+            else:
+                progress = (f"目标{_f(r['target_value'], 2)} 至今{fmt_number(r['actual'], 2, r['measure_unit'])} "
+                            f"完成{fmt_number(r['completion_pct'], 1, '%')} 进度{fmt_number(r['schedule_pct'], 1, '%')} ")
             self.stdout.write(
-                f"[{r['light_label']}] {r['unit_name']} {r['indicator_name']}{r['target_kind_label']} "
-                f"目标{_f(r['target_value'], 2)} 至今{_f(r['actual'], 2)}{r['measure_unit']} "
-                f"完成{_f(r['completion_pct'])}% 进度{_f(r['schedule_pct'])}% 预计全年{_f(r['forecast'], 2)}"
-                f"（{_f(r['forecast_lower'], 2)}—{_f(r['forecast_upper'], 2)}）：{r['light_reason']}"
-                f"{' · 示例数据' if r['is_synthetic'] else ''}\n")
+                f"[{r['light_label']}] {r['unit_name']} {r['indicator_name']}{r['target_kind_label']} {progress}"
+                f"预计全年{_f(r['forecast'], 2)}（{fmt_range(r['forecast_lower'], r['forecast_upper'], 2)}）："
+                f"{r['light_reason']}{' · 示例数据' if r['is_synthetic'] else ''}\n")
 
     def _warnings(self, o: dict[str, Any]) -> None:
         period = self._period(o)
