@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from newind.core.errors import AppError
 from newind.core.numbers import fmt_number, fmt_range
 from newind.indicators.periods import Period
-from newind.targets.queries import share_target, target_progress, warning_list
+from newind.targets.queries import latest_period, share_target, target_progress, warning_list
 from newind.targets.rules import rule_set, rule_sets
 
 
@@ -36,7 +36,7 @@ class Command(BaseCommand):
         parser.add_argument("--province-growth", type=float,
                             help="share：假设全省今后每年增长（%%，与数据同口径）；不填按全省近几年平均增速")
         parser.add_argument("--recent", type=int, default=3, help="share：看近几年的趋势，默认 3")
-        parser.add_argument("--period", help="progress/warnings：时期，如 2017-03")
+        parser.add_argument("--period", help="progress/warnings：时期，如 2017-03；不填为最新一期（与网页相同）")
         parser.add_argument("--rules", help="progress/warnings：预警规则代码，不填按当年设置")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -62,9 +62,13 @@ class Command(BaseCommand):
             w(f"{int(row['year']):<8}{_f(row['required_share_pct'], 2):>14}{_f(row['trend_share_pct'], 2):>18}\n")
 
     def _period(self, o: dict[str, Any]) -> Period:
-        if not o["period"]:
-            raise AppError("请用 --period 指定时期，如 --period 2017-03。")
-        return Period.parse(o["period"])
+        """The period asked for, else the latest with figures for the targets — as the web page does."""
+        if o["period"]:
+            return Period.parse(o["period"])
+        latest = latest_period()
+        if latest is None:
+            raise AppError("还没有目标任务或本年度数据：请先录入或导入目标，或用 --period 指定时期，如 --period 2017-03。")
+        return latest
 
     def _progress(self, o: dict[str, Any]) -> None:
         period = self._period(o)
