@@ -8,6 +8,7 @@ from newind.core import views as core_views
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", login_not_required(core_views.healthz), name="healthz"),
+    path("favicon.ico", login_not_required(core_views.favicon), name="favicon"),
     path("accounts/", include("newind.accounts.urls")),
     path("audit/", include("newind.audit.urls")),
     path("admin/", admin.site.urls),

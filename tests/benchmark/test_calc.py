@@ -40,10 +40,20 @@ def test_rank_by_year_ranks_each_year_separately_and_counts_reporters() -> None:
     by = ranked.set_index(["year", "unit_code"])
     assert by.loc[(2015, "B"), "rank"] == 1
     assert by.loc[(2015, "A"), "rank"] == 2
-    assert by.loc[(2016, "A"), "rank"] == 1
+    # 2016: A alone has a figure — counted as reported, but not "第1位 among 1".
+    assert pd.isna(by.loc[(2016, "A"), "rank"]) and not by.loc[(2016, "A"), "ranked"]
     assert pd.isna(by.loc[(2016, "B"), "rank"])
     assert by.loc[(2016, "A"), "reported"] == 1
-    assert by.loc[(2015, "A"), "reported"] == 2
+    assert by.loc[(2015, "A"), "reported"] == 2 and by.loc[(2015, "A"), "ranked"]
+
+
+def test_rank_by_year_uses_the_groups_minimum() -> None:
+    # Two reported in 2015 and three in 2016; a group that needs three ranks only 2016 (C 30 > B 20 > A 10).
+    ranked = rank_by_year(_figures([("A", 2015, 10.0), ("B", 2015, 20.0), ("A", 2016, 10.0), ("B", 2016, 20.0),
+                                    ("C", 2016, 30.0)]), min_reporting=3)
+    by = ranked.set_index(["year", "unit_code"])
+    assert by.loc[2015, "rank"].isna().all()
+    assert [int(by.loc[(2016, c), "rank"]) for c in "ABC"] == [3, 2, 1]
 
 
 @pytest.mark.parametrize(
@@ -249,6 +259,40 @@ def test_narrative_first_place_has_no_leader_and_labels_synthetic_data() -> None
     assert "位居第一，没有标兵" in joined
     assert "标兵越追越远" not in joined
     assert text[-1].startswith("注：以上含示例数据")
+
+
+@pytest.mark.parametrize(
+    ("rows", "ctx", "expected"),
+    [
+        # Alone among 14: no rank, no share of the group; the share of the province's own figure is kept.
+        ([("YY", 2016, 3100.9)], dict(share_column="share_of_group_pct", share_label="占全省市州合计的比重"),
+         ["2016年岳阳市地区生产总值3100.9亿元，全省14个市州中其他成员暂无数据（仅岳阳市1个有数据），不排位次，"
+          "也不计算占组内合计的比重。",
+          "有该指标数据的对标组：岳阳市县市区（9/9个成员有数据）。"]),
+        # Two of 14 in a group that needs three; a rate: no share wording at all, no other group has data.
+        ([("YY", 2016, 7.6), ("CS", 2016, 8.3)],
+         dict(indicator_name="规模工业增加值增速", measure_unit="%", is_rate=True, share_column=None,
+              min_reporting=3, groups_with_data=[]),
+         ["2016年岳阳市规模工业增加值增速7.6%，全省14个市州中仅2个有数据（至少需3个），不排位次。",
+          "其他对标组也暂无足够成员有该指标数据。"]),
+    ],
+)
+def test_narrative_without_enough_members_reporting(rows: list[tuple[str, int, float]], ctx: dict[str, object],
+                                                    expected: list[str]) -> None:
+    minimum = int(ctx.get("min_reporting", 2))  # type: ignore[call-overload]
+    by_year = neighbours(rank_by_year(_figures(rows), min_reporting=minimum), "YY", [2016])
+    by_year["share_of_group_pct"] = float("nan")
+    base = dict(period_labels={2016: "2016年"}, span_label="2016年",
+                groups_with_data=["岳阳市县市区（9/9个成员有数据）"])
+    assert narrative(by_year, _ctx(**{**base, **ctx})) == expected
+
+
+def test_narrative_speaks_of_ranks_only_in_ranked_years() -> None:
+    # 2012: YY and A ranked (YY 2nd); 2016: YY alone. Nothing about 2012's rank or a 标兵 is said.
+    by_year = _by_year([("A", 2012, 10.0), ("YY", 2012, 5.0), ("YY", 2016, 20.0)], [2012, 2016])
+    text = narrative(by_year, _ctx(group_size=2, share_column=None))
+    assert text[0] == "2016年岳阳市地区生产总值20.0亿元，全省2个市州中其他成员暂无数据（仅岳阳市1个有数据），不排位次。"
+    assert "第2位" not in "".join(text) and "标兵" not in "".join(text)
 
 
 def test_narrative_rank_change_and_no_data() -> None:

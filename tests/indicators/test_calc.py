@@ -11,13 +11,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newind.indicators.calc import (
+    MIN_REPORTING,
     SHARE_BASIS_LABELS,
     SHARE_OF_GROUP_SUM,
     SHARE_OF_PARENT,
     attach_same_period_last_year,
     cagr_pct,
+    change_on_last_year,
+    change_unit,
+    compares_as_difference,
     decumulate,
+    difference_pp,
     rank_within_groups,
+    ranking_applies,
     required_growth_by_year,
     required_growth_for_share,
     share_of_group_sum_pct,
@@ -97,10 +103,60 @@ def test_decumulate_singles_add_back_to_the_cumulative_figure(increments: list[f
 )
 def test_yoy_growth_pct_table(current: float, previous: float | None, expected: float | None) -> None:
     got = yoy_growth_pct(pd.Series([current]), pd.Series([previous], dtype=float)).iloc[0]
+    scalar = yoy_growth_pct(current, previous)  # the same rule on plain numbers (a report's 同比 column)
     if expected is None:
-        assert pd.isna(got)
+        assert pd.isna(got) and math.isnan(scalar)
+    else:
+        assert got == pytest.approx(expected) and scalar == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("current", "previous", "kind", "expected"),
+    [
+        # A rate changes by its difference: 8.8% → 8.6% is −0.2 个百分点, not (8.6 / 8.8 − 1) = −2.3%.
+        (8.6, 8.8, "rate", -0.2),
+        # −15.7% → −5.2% is +10.5 个百分点, not 66.9%.
+        (-5.2, -15.7, "rate", 10.5),
+        # A ratio (园区增加值占比 52.0% → 54.5%) likewise: +2.5 个百分点.
+        (54.5, 52.0, "ratio", 2.5),
+        (5.0, None, "rate", None),
+        # A level grows: 195.3 / 180.5 − 1 = 8.1994…%.
+        (195.3, 180.5, "level", (195.3 / 180.5 - 1) * 100),
+        (126.0, 121.0, "count", (126 / 121 - 1) * 100),
+        # A profit from −10 to 5 has no growth rate; nor does anything from a zero base.
+        (5.0, -10.0, "level", None),
+        (5.0, 0.0, "per_unit", None),
+    ],
+)
+def test_change_on_last_year_follows_the_rate_rule(current: float, previous: float | None, kind: str,
+                                                   expected: float | None) -> None:
+    got = change_on_last_year(current, previous, kind)
+    if expected is None:
+        assert math.isnan(got)
     else:
         assert got == pytest.approx(expected)
+    series = change_on_last_year(pd.Series([current]), pd.Series([previous], dtype=float), kind)
+    assert (pd.isna(series.iloc[0]) if expected is None else series.iloc[0] == pytest.approx(expected))
+
+
+@pytest.mark.parametrize(
+    ("kind", "unit", "expected"),
+    [("rate", "%", "个百分点"), ("ratio", "%", "个百分点"), ("ratio", "吨标准煤/万元", "吨标准煤/万元"),
+     ("level", "亿元", "%"), ("count", "个", "%"), ("per_unit", "元", "%")],
+)
+def test_change_unit(kind: str, unit: str, expected: str) -> None:
+    assert change_unit(kind, unit) == expected
+    assert compares_as_difference(kind) == (kind in {"rate", "ratio"})
+
+
+@pytest.mark.parametrize(
+    ("own", "other", "expected"),
+    [(7.94, 7.26, 0.6), (5.4, 7.1, -1.7), (None, 7.1, None), (float("nan"), 7.1, None), (7.1, 7.1, 0.0)],
+)
+def test_difference_pp_of_the_figures_as_shown(own: float | None, other: float, expected: float | None) -> None:
+    # 7.94 and 7.26 are shown as 7.9 and 7.3: the sentence says 0.6, not 0.68.
+    got = difference_pp(own, other)
+    assert got == (pytest.approx(expected) if expected is not None else None)
 
 
 def test_attach_same_period_last_year_matches_unit_and_period() -> None:
@@ -193,10 +249,51 @@ def test_share_of_parent_uses_the_parents_own_figure_not_the_sum() -> None:
 
 
 @settings(deadline=None, max_examples=60)  # pandas on a busy 2-core CI box: no per-example deadline
-@given(st.lists(st.floats(min_value=0.01, max_value=1e6), min_size=1, max_size=20))
+@given(st.lists(st.floats(min_value=0.01, max_value=1e6), min_size=2, max_size=20))
 def test_group_shares_sum_to_100(values: list[float]) -> None:
     frame = pd.DataFrame({"year": 2016, "value": values})
     assert share_of_group_sum_pct(frame, "value", ["year"]).sum() == pytest.approx(100.0)
+
+
+@pytest.mark.parametrize(
+    ("values", "minimum", "expected"),
+    [
+        # One member with a figure (the others have none) is not "100% of the group": no share at all.
+        ([40.0, None, None], 2, [None, None, None]),
+        # Two of three reported: 40 / (40 + 60) = 40 %, 60 / 100 = 60 %; the member without a figure has none.
+        ([40.0, 60.0, None], 2, [40.0, 60.0, None]),
+        # The same two, in a group that asks for three members with a figure: no share.
+        ([40.0, 60.0, None], 3, [None, None, None]),
+        # 10 / (10 + 30 + 60) = 10 %, 30 %, 60 %.
+        ([10.0, 30.0, 60.0], 3, [10.0, 30.0, 60.0]),
+    ],
+)
+def test_group_shares_need_enough_members_reporting(values: list[float | None], minimum: int,
+                                                    expected: list[float | None]) -> None:
+    frame = pd.DataFrame({"year": 2016, "value": values})
+    got = share_of_group_sum_pct(frame, "value", ["year"], minimum)
+    assert [None if pd.isna(v) else pytest.approx(v) for v in got] == expected
+
+
+@pytest.mark.parametrize(
+    ("reported", "minimum", "expected"),
+    [
+        (0, 2, False), (1, 2, False), (2, 2, True), (13, 2, True),
+        (2, 3, False), (3, 3, True),
+        (1, 1, False),  # a minimum below 2 is never honoured: a unit alone is never ranked
+        (None, 2, False), (float("nan"), 2, False), (pd.NA, 2, False), (2, None, False),
+    ],
+)
+def test_ranking_applies_table(reported: object, minimum: object, expected: bool) -> None:
+    assert ranking_applies(reported, minimum) is expected
+
+
+def test_ranking_applies_elementwise_with_each_groups_own_minimum() -> None:
+    reported = pd.Series([1, 2, 2, 3], index=[10, 11, 12, 13])
+    minimum = pd.Series([2, 2, 3, 3], index=[10, 11, 12, 13])
+    assert ranking_applies(reported, minimum).tolist() == [False, True, False, True]
+    assert ranking_applies(np.array([1, 2, 3])).tolist() == [False, True, True]
+    assert MIN_REPORTING == 2
 
 
 # --- the growth needed to reach a share of the province ---------------------------------------------------
@@ -267,6 +364,9 @@ def test_required_growth_by_year_from_the_base_year_levels() -> None:
         ([10.0, 30.0, 20.0], False, [1, 3, 2], [False, False, False]),
         ([30.0, 30.0, 20.0], True, [1, 1, 3], [True, True, False]),  # 并列第1, then 3rd (competition ranking)
         ([30.0, None, 20.0], True, [1, None, 2], [False, False, False]),
+        # Only one member has a figure: not "第1位 among 1" — nobody is ranked, but one is counted as reported.
+        ([None, 30.0, None], True, [None, None, None], [False, False, False]),
+        ([30.0], True, [None], [False]),
     ],
 )
 def test_rank_within_groups_table(values: list[float | None], higher: bool, ranks: list[int | None],
@@ -275,3 +375,14 @@ def test_rank_within_groups_table(values: list[float | None], higher: bool, rank
     assert [None if pd.isna(r) else int(r) for r in out["rank"]] == ranks
     assert out["tied"].tolist() == tied
     assert set(out["reported"]) == {sum(v is not None for v in values)}
+    assert set(out["ranked"]) == {sum(v is not None for v in values) >= 2}
+
+
+def test_rank_within_groups_uses_each_groups_own_minimum() -> None:
+    # Group a: 2 reported, minimum 2 → ranked 1, 2. Group b: 2 reported, minimum 3 → not ranked.
+    frame = pd.DataFrame({"g": ["a", "a", "b", "b", "b"], "v": [5.0, 7.0, 5.0, 7.0, None],
+                          "min": [2, 2, 3, 3, 3]})
+    out = rank_within_groups(frame, "v", ["g"], True, minimum=frame["min"])
+    assert [None if pd.isna(r) else int(r) for r in out["rank"]] == [2, 1, None, None, None]
+    assert out["reported"].tolist() == [2, 2, 2, 2, 2]
+    assert out["ranked"].tolist() == [True, True, False, False, False]

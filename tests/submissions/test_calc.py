@@ -29,6 +29,8 @@ from newind.submissions.calc import (
     reminder_due,
     transition,
     workdays_before,
+    yoy_change_pct,
+    yoy_change_text,
 )
 
 D = dt.date
@@ -250,3 +252,26 @@ def test_check_values_range_relation_and_yoy() -> None:
     assert _check({"out": "100", "va": "101", "g": "5"}, {"va": "x"})[1] == ["增加值不能大于总产值。"]
     # Exactly at the bound is allowed.
     assert _check({"out": "130", "va": "39", "g": "5"}) == ({}, [])
+
+
+@pytest.mark.parametrize(("value", "last", "kind", "unit", "expected"), [
+    ("8.6", "8.8", "rate", "%", "-0.2个百分点"),  # was "-2.3%"
+    ("-5.2", "-15.7", "rate", "%", "+10.5个百分点"),  # was "66.9%"
+    ("54.5", "52.0", "ratio", "%", "+2.5个百分点"),
+    ("195.3", "180.5", "level", "亿元", "+8.2%"),  # 195.3 / 180.5 − 1 = 8.1994…%
+    ("5", "-10", "level", "亿元", "—"),  # a profit from a loss: no growth rate (was +150%)
+    ("5", "0", "level", "亿元", "—"),
+    ("5", None, "level", "亿元", "—"),
+    (None, "8.8", "rate", "%", "—"),
+    ("0.590", "0.604", "ratio", "吨标准煤/万元", "-0.014吨标准煤/万元"),  # a ratio in its own unit and precision
+])
+def test_yoy_change_text_follows_the_rate_rule(value, last, kind, unit, expected):
+    spec = FieldSpec("x", "指标", unit, value_kind=kind, decimals=3)
+    now, before = (None if t is None else Decimal(t) for t in (value, last))
+    assert yoy_change_text(now, before, spec) == expected
+
+
+def test_yoy_change_pct_has_no_growth_from_a_base_at_or_below_zero():
+    assert yoy_change_pct(Decimal("130"), Decimal("100")) == Decimal("30")  # exactly the ±30% bound
+    assert yoy_change_pct(Decimal("5"), Decimal("-10")) is None  # was +150
+    assert yoy_change_pct(Decimal("5"), Decimal("0")) is None and yoy_change_pct(Decimal("5"), None) is None

@@ -9,6 +9,7 @@ import io
 from decimal import Decimal
 
 import openpyxl
+import pandas as pd
 import pytest
 from django.core.management import call_command
 
@@ -170,12 +171,13 @@ def test_a_full_month(client_as, yyx_sub, cast):
     assert current["source"].tolist() == ["岳阳县 2017年1—3月 报表（审核人 岳阳县审核员）"]
     assert Observation.objects.filter(unit=yyx_sub.unit, year=2017, batch__source_kind="submission").count() == 9
 
-    # The published figure appears in benchmarking among the 13 units.
+    # The published figure appears in benchmarking among the 13 units — alone, so not "第1位 among 1".
     from newind.benchmark.queries import benchmark
 
     result = benchmark("430621", "yueyang-counties-zones", "industrial_va_above_size", 2017, 2017, period="2017-03")
     row = result.by_year.iloc[0]
-    assert float(row["value"]) == pytest.approx(48.6) and int(row["rank"]) == 1
+    assert float(row["value"]) == pytest.approx(48.6) and pd.isna(row["rank"]) and int(row["reported"]) == 1
+    assert "13个县市区和功能区中其他成员暂无数据（仅岳阳县1个有数据），不排位次" in result.narrative[0]
 
     # A correction after publishing is a new version with its reason; the first version stays.
     bad = office.post(f"/submissions/{yyx_sub.pk}/correct/", {"v_industrial_tax": "4.7", "reason": ""})

@@ -19,6 +19,8 @@ from newind.targets.calc import (
     direct_gap_pts,
     schedule_frame,
     share_target_path,
+    vs_target_gap_text,
+    vs_target_text,
 )
 
 
@@ -126,3 +128,24 @@ def test_growing_at_the_required_rate_reaches_the_target(share, target, years, g
     end_share = unit[1] * (1 + r) ** years / (province[1] * (1 + g / 100) ** years) * 100
     assert end_share == pytest.approx(target, rel=1e-9)
     assert (result.required_differential_pp >= 0) == (target >= share - 1e-9) or abs(target - share) < 1e-6
+
+
+@pytest.mark.parametrize(("actual", "target", "unit", "decimals", "expected"), [
+    # gap = direct_gap_pts(actual, target): 8.0 − 6.2 = 1.8 short of the target
+    (6.2, 8.0, "%", 1, "实际 6.2%，目标 8.0%，差 1.8 个百分点"),
+    (-3.9, 6.5, "%", 1, "实际 -3.9%，目标 6.5%，差 10.4 个百分点"),  # was "完成 -60.0%"
+    (8.6, 6.0, "%", 1, "实际 8.6%，目标 6.0%，超 2.6 个百分点"),  # was "完成 143.3%"
+    (8.0, 8.0, "%", 1, "实际 8.0%，目标 8.0%，持平"),
+    (None, 8.0, "%", 1, "实际 —，目标 8.0%"),  # no figure yet: no gap, and no "—%"
+    (0.62, 0.60, "吨标准煤/万元", 3, "实际 0.620吨标准煤/万元，目标 0.600吨标准煤/万元，超 0.020 吨标准煤/万元"),
+])
+def test_vs_target_text(actual, target, unit, decimals, expected):
+    gap = direct_gap_pts(actual if actual is not None else float("nan"), target)
+    assert vs_target_text(actual, target, gap, unit, decimals) == expected
+
+
+def test_vs_target_gap_text_for_lower_is_better():
+    # Energy per unit of value added, lower is better: 0.62 against 0.60 is 0.02 short of the target.
+    gap = direct_gap_pts(0.62, 0.60, higher_is_better=False)
+    assert vs_target_gap_text(gap, "吨标准煤/万元", 2) == "差 0.02 吨标准煤/万元"
+    assert vs_target_gap_text(float("nan")) == "—"

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from newind.indicators.calc import rank_within_groups
+from newind.indicators.calc import MIN_REPORTING, rank_within_groups, ranking_applies
 
 # A gap whose size changes by less than 1% of its size in the first year of the span is "stable":
 # published levels are rounded and revised (economic censuses) by about that much, so a smaller move
@@ -31,15 +31,18 @@ RISING, FALLING = "rising", "falling"
 NEIGHBOUR_COLUMNS = ["code", "name", "value", "rank", "gap", "gap_ratio"]
 
 
-def rank_by_year(figures: pd.DataFrame, higher_is_better: bool = True) -> pd.DataFrame:
+def rank_by_year(figures: pd.DataFrame, higher_is_better: bool = True,
+                 min_reporting: int = MIN_REPORTING) -> pd.DataFrame:
     """Rank the units of each year (并列 competition ranks; missing values unranked and not counted).
 
-    Returns the rows sorted by year, then rank, then group order, with `rank`, `tied` and `reported`.
+    A year in which fewer than `min_reporting` units have a figure is not ranked at all (`ranked` False).
+    Returns the rows sorted by year, then rank, then group order, with `rank`, `tied`, `reported` and
+    `ranked`.
     """
     frame = figures.copy()
     if "order" not in frame.columns:
         frame["order"] = range(len(frame))
-    ranked = rank_within_groups(frame, "value", ["year"], higher_is_better)
+    ranked = rank_within_groups(frame, "value", ["year"], higher_is_better, minimum=min_reporting)
     return ranked.sort_values(["year", "rank", "order"], na_position="last").reset_index(drop=True)
 
 
@@ -57,6 +60,10 @@ def neighbours(ranked: pd.DataFrame, unit_code: str, years: Sequence[int], highe
     base = pd.DataFrame({"year": list(years)})
     counts = ranked.groupby("year")["reported"].first() if not ranked.empty else pd.Series(dtype=int)
     base["reported"] = base["year"].map(counts).fillna(0).astype(int)
+    if "ranked" in ranked.columns and not ranked.empty:
+        base["ranked"] = base["year"].map(ranked.groupby("year")["ranked"].first()).fillna(False).astype(bool)
+    else:
+        base["ranked"] = ranking_applies(base["reported"])
     focus = ranked.loc[ranked["unit_code"] == unit_code, ["year", "value", "rank", "tied"]]
     out = base.merge(focus, on="year", how="left")
     out["tied"] = out["tied"].fillna(False).astype(bool)
@@ -147,6 +154,10 @@ class NarrativeContext:
     share_label: str = ""  # "占全省的比重" …
     province_name: str = ""  # for rates: compare with the province's (or city's) own published rate
     synthetic: bool = False
+    min_reporting: int = MIN_REPORTING  # fewer members with a figure: no rank, no share of the group
+    # Other peer groups with enough members reporting this indicator in the latest period, as
+    # "岳阳市县市区（9/9个成员有数据）"; said when this group cannot be ranked.
+    groups_with_data: list[str] = field(default_factory=list)
 
 
 def _num(value: float, decimals: int) -> str:
@@ -172,6 +183,24 @@ def rank_phrase(rank: int, tied: bool, reported: int, ctx: NarrativeContext, mis
     if missing:
         text += f"（{'、'.join(missing)}无数据）"
     return text
+
+
+def unranked_phrase(reported: int, ctx: NarrativeContext) -> str:
+    """Why there is no rank: '全省14个市州中其他成员暂无数据（仅岳阳市1个有数据），不排位次，也不计算占组内
+    合计的比重' (the last part only where shares apply)."""
+    among = f"{ctx.scope}{ctx.group_size}个{ctx.noun}中"
+    if reported <= 1:
+        text = f"{among}其他成员暂无数据（仅{ctx.unit_name}1个有数据），不排位次"
+    else:
+        text = f"{among}仅{reported}个有数据（至少需{ctx.min_reporting}个），不排位次"
+    return text + ("，也不计算占组内合计的比重" if ctx.share_column else "")
+
+
+def groups_with_data_sentence(ctx: NarrativeContext) -> str:
+    """Where this indicator can be compared instead: the other groups with enough members reporting."""
+    if not ctx.groups_with_data:
+        return "其他对标组也暂无足够成员有该指标数据。"
+    return f"有该指标数据的对标组：{'、'.join(ctx.groups_with_data)}。"
 
 
 def _neighbour_sentence(rows: pd.DataFrame, prefix: str, ctx: NarrativeContext) -> str | None:
@@ -226,11 +255,15 @@ def narrative(by_year: pd.DataFrame, ctx: NarrativeContext) -> list[str]:
     sentences: list[str] = []
     last = has_value.iloc[-1]
     year = int(last["year"])
-    text = (f"{ctx.period_labels[year]}{ctx.unit_name}{ctx.indicator_name}{_fmt_value(float(last['value']), ctx)}，"
-            + rank_phrase(int(last["rank"]), bool(last["tied"]), int(last["reported"]), ctx,
-                          ctx.missing.get(year, [])))
+    is_ranked = pd.notna(last["rank"])
+    text = f"{ctx.period_labels[year]}{ctx.unit_name}{ctx.indicator_name}{_fmt_value(float(last['value']), ctx)}，"
+    if is_ranked:
+        text += rank_phrase(int(last["rank"]), bool(last["tied"]), int(last["reported"]), ctx,
+                            ctx.missing.get(year, []))
+    else:
+        text += unranked_phrase(int(last["reported"]), ctx)
     if ctx.share_column and pd.notna(last.get(ctx.share_column)):
-        text += f"，{ctx.share_label}为{_num(float(last[ctx.share_column]), 2)}%"
+        text += f"{'，' if is_ranked else '；'}{ctx.share_label}为{_num(float(last[ctx.share_column]), 2)}%"
     province_value = last.get("province_value")
     if ctx.is_rate and ctx.province_name and province_value is not None and pd.notna(province_value):
         diff = float(last["value"]) - float(province_value)
@@ -240,15 +273,19 @@ def narrative(by_year: pd.DataFrame, ctx: NarrativeContext) -> list[str]:
             word = "高于" if diff > 0 else "低于"
             text += f"，{word}{ctx.province_name}（{_fmt_value(float(province_value), ctx)}）{_fmt_gap(abs(diff), ctx)}"
     sentences.append(text + "。")
+    if not is_ranked:
+        sentences.append(groups_with_data_sentence(ctx))
 
-    if len(has_value) >= 2:
-        first = has_value.iloc[0]
+    # Rank changes and 标兵/追兵 speak only of years that were ranked, and only when the latest one was.
+    ranked_rows = has_value.dropna(subset=["rank"]) if is_ranked else has_value.iloc[0:0]
+    if len(ranked_rows) >= 2:
+        first = ranked_rows.iloc[0]
         f_label = ctx.period_labels[int(first["year"])]
         r0, r1 = int(first["rank"]), int(last["rank"])
-        if has_value["rank"].nunique() == 1:
+        if ranked_rows["rank"].nunique() == 1:
             sentences.append(f"{ctx.span_label}，{ctx.unit_name}排名始终保持在第{r1}位。")
         elif r0 == r1:
-            best, worst = int(has_value["rank"].min()), int(has_value["rank"].max())
+            best, worst = int(ranked_rows["rank"].min()), int(ranked_rows["rank"].max())
             sentences.append(f"{ctx.span_label}，{ctx.unit_name}排名在第{best}位至第{worst}位之间起伏，"
                              f"{ctx.period_labels[year]}与{f_label}同为第{r1}位。")
         else:
@@ -268,9 +305,9 @@ def narrative(by_year: pd.DataFrame, ctx: NarrativeContext) -> list[str]:
                     sentences.append(f"{ctx.share_label}由{_num(s0, 2)}%{verb}到{_num(s1, 2)}%，"
                                      f"{verb}{_num(abs(s1 - s0), 2)}个百分点。")
 
-    if int(last["rank"]) == 1 and not bool(last["tied"]):
+    if is_ranked and int(last["rank"]) == 1 and not bool(last["tied"]):
         sentences.append(f"{ctx.period_labels[year]}{ctx.unit_name}位居第一，没有标兵。")
-    elif pd.isna(last["behind_gap"]) and int(last["reported"]) > 1:
+    elif is_ranked and pd.isna(last["behind_gap"]) and int(last["reported"]) > 1:
         sentences.append(f"{ctx.period_labels[year]}{ctx.unit_name}位居末位，没有追兵。")
     said = {prefix: _neighbour_sentence(rows, prefix, ctx) for prefix in ("ahead", "behind")}
     sentences += [f"{s}。" for s in said.values() if s]

@@ -10,7 +10,7 @@ import pandas as pd
 
 from newind.benchmark import calc
 from newind.core.errors import AppError
-from newind.indicators.calc import share_of_group_sum_pct, share_of_parent_pct
+from newind.indicators.calc import MIN_REPORTING, ranking_applies, share_of_group_sum_pct, share_of_parent_pct
 from newind.indicators.models import Frequency, Indicator, Release, ValueKind
 from newind.indicators.periods import Period, PeriodKind
 from newind.indicators.queries import current_values, indicator_by_code
@@ -53,6 +53,8 @@ class BenchmarkResult:
     releases: list[dict[str, str]]
     synthetic: bool
     missing: dict[int, list[str]] = field(default_factory=dict)
+    # Other groups where enough members report the indicator (said when this one cannot be ranked).
+    groups_with_data: list[dict[str, Any]] = field(default_factory=list)
     province_column: str = "占全省%"  # table heading of share_of_province_pct: 占全省% / 占全市%
 
     @property
@@ -77,6 +79,7 @@ class BenchmarkResult:
                 "rank": _int(row["rank"]),
                 "tied": bool(row["tied"]),
                 "reported": int(row["reported"]),
+                "ranked": bool(row["ranked"]),
                 "group_size": self.group_size,
                 "missing": self.missing.get(year, []),
                 "share_of_group_pct": _num(row.get("share_of_group_pct")),
@@ -97,6 +100,7 @@ class BenchmarkResult:
         return {
             "unit": {"code": self.unit.code, "name": self.unit.name},
             "group": {"code": self.group.code, "name": self.group.name, "size": self.group_size,
+                      "min_reporting": self.group.min_reporting,
                       "province": {"code": province.code, "name": province.name} if province else None},
             "indicator": {"code": ind.code, "name": ind.name, "measure_unit": ind.measure_unit,
                           "value_kind": ind.value_kind, "direction": ind.direction,
@@ -109,6 +113,7 @@ class BenchmarkResult:
             "years": years,
             "trend": self.trend,
             "narrative": self.narrative,
+            "groups_with_data": self.groups_with_data,
             "sources": self.sources,
             "gap_sources": self.gap_sources,
             "releases": self.releases,
@@ -222,13 +227,14 @@ def benchmark(unit_code: str, group_code: str, indicator_code: str, year_from: i
                                                                                       how="cross")
     figures = grid.merge(figures.drop(columns=["unit_code", "unit_name", "order"]), on=["unit_id", "year"], how="left")
     figures["is_synthetic"] = figures["is_synthetic"].fillna(False).astype(bool)
-    ranked = calc.rank_by_year(figures, higher)
+    minimum = group.min_reporting
+    ranked = calc.rank_by_year(figures, higher, minimum)
     by_year = calc.neighbours(ranked, unit.code, years, higher, with_ratio=not is_rate)
     province_rows = values[values["unit_id"] == group.province_id] if group.province_id else values.iloc[0:0]
     by_year["province_value"] = by_year["year"].map(province_rows.set_index("year")["value"])
     share_labels: dict[str, str] = {}
     if shares_apply:
-        ranked["share_of_group_pct"] = share_of_group_sum_pct(ranked, "value", ["year"])
+        ranked["share_of_group_pct"] = share_of_group_sum_pct(ranked, "value", ["year"], minimum)
         focus_shares = ranked.loc[ranked["unit_code"] == unit.code, ["year", "share_of_group_pct"]]
         by_year = by_year.merge(focus_shares, on="year", how="left")
         by_year["share_of_province_pct"] = share_of_parent_pct(
@@ -255,6 +261,10 @@ def benchmark(unit_code: str, group_code: str, indicator_code: str, year_from: i
         "gap_ahead": calc.gap_trend(by_year["ahead_gap"]),
         "gap_behind": calc.gap_trend(by_year["behind_gap"]),
     }
+    latest = by_year.dropna(subset=["value"]).tail(1)
+    # When the unit's latest figure cannot be ranked here, say where this indicator can be compared.
+    elsewhere = (groups_with_data(indicator, int(latest["year"].iloc[0]), kind, n, exclude=group)
+                 if not latest.empty and not bool(latest["ranked"].iloc[0]) else [])
     used = pd.concat([figures.dropna(subset=["value"]), province_rows], ignore_index=True)
     synthetic = bool(used["is_synthetic"].any())
     ctx = calc.NarrativeContext(
@@ -262,6 +272,8 @@ def benchmark(unit_code: str, group_code: str, indicator_code: str, year_from: i
         decimals=indicator.decimals, is_rate=is_rate, scope=scope, noun=noun, group_size=len(members),
         period_labels=labels, span_label=span_label, missing=missing, share_column=share_column,
         share_label=share_label, synthetic=synthetic, province_name=group.province.name if group.province else "",
+        min_reporting=minimum, groups_with_data=[f"{g['name']}（{g['reported']}/{g['size']}个成员有数据）"
+                                                 for g in elsewhere],
     )
     release_labels = dict(Release.choices)
     return BenchmarkResult(
@@ -271,9 +283,30 @@ def benchmark(unit_code: str, group_code: str, indicator_code: str, year_from: i
         share_labels=share_labels, sources=sorted(used["source"].dropna().unique().tolist()),
         gap_sources=_gap_sources(ranked, by_year, unit.code),
         releases=[{"code": r, "label": str(release_labels.get(r, r))} for r in sorted(used["release"].unique())],
-        synthetic=synthetic, missing=missing,
+        synthetic=synthetic, missing=missing, groups_with_data=elsewhere,
         province_column=f"占{scope if group.province and scope else '上级'}%",
     )
+
+
+def groups_with_data(indicator: Indicator, year: int, kind: PeriodKind, n: int,
+                     exclude: PeerGroup | None = None) -> list[dict[str, Any]]:
+    """Peer groups with enough members (`ranking_applies`) reporting `indicator` for one period: code,
+    name, reported and size, in the groups' order. Two queries, whatever the number of groups."""
+    from newind.indicators.models import Observation
+    from newind.units.models import PeerGroupMember
+
+    members = list(PeerGroupMember.objects.exclude(group=exclude).values_list(
+        "group_id", "group__code", "group__name", "group__min_reporting", "unit_id").order_by("group_id"))
+    with_figure = set(Observation.objects.filter(
+        indicator=indicator, year=year, period_kind=kind.value, period_n=n, is_current=True,
+        unit_id__in={m[4] for m in members}).values_list("unit_id", flat=True))
+    groups: dict[int, dict[str, Any]] = {}
+    for group_id, code, name, minimum, unit_id in members:
+        g = groups.setdefault(group_id, {"code": code, "name": name, "reported": 0, "size": 0, "min": minimum})
+        g["size"] += 1
+        g["reported"] += unit_id in with_figure
+    return [{k: v for k, v in g.items() if k != "min"} for g in groups.values()
+            if ranking_applies(g["reported"], g["min"])]
 
 
 def _gap_sources(ranked: pd.DataFrame, by_year: pd.DataFrame, unit_code: str) -> list[str]:
@@ -296,21 +329,35 @@ def _span_label(years: list[int], kind: PeriodKind, n: int) -> str:
 
 def selector_options(group_code: str) -> dict[str, Any]:
     """What the page's selectors offer: every peer group, the chosen group's members, and the indicators
-    that have current figures for that group (all indicators when the group has none yet)."""
+    that have current figures for that group (all indicators when the group has none yet).
+
+    Each indicator says for how many members it has figures (the most in any one period) and whether
+    that is enough to rank (`ranking_applies` with the group's minimum); ranked ones come first.
+    """
+    from django.db.models import Count
+
     from newind.indicators.models import Observation
 
     groups = [{"code": g.code, "name": g.name} for g in PeerGroup.objects.order_by("id")]
     group = PeerGroup.objects.filter(code=group_code).first()
     members = peer_group_units(group) if group else []
-    with_data = set(
-        Observation.objects.filter(unit_id__in=[u.id for u in members], is_current=True)
-        .values_list("indicator_id", flat=True).distinct()
-    ) if members else set()
-    indicators = Indicator.objects.order_by("sort_order", "code")
-    return {
-        "groups": groups,
-        "units": [{"code": u.code, "name": u.name} for u in members],
-        "indicators": [{"code": i.code, "name": i.name, "measure_unit": i.measure_unit,
-                        "frequency": i.frequency, "has_data": i.id in with_data}
-                       for i in indicators if not with_data or i.id in with_data],
-    }
+    reporting: dict[int, int] = {}
+    if members:
+        per_period = (Observation.objects.filter(unit_id__in=[u.id for u in members], is_current=True)
+                      .values("indicator_id", "year", "period_kind", "period_n")
+                      .annotate(units=Count("unit_id", distinct=True)).values_list("indicator_id", "units"))
+        for indicator_id, units in per_period:
+            reporting[indicator_id] = max(units, reporting.get(indicator_id, 0))
+    minimum = group.min_reporting if group else MIN_REPORTING
+    indicators = []
+    for i in Indicator.objects.order_by("sort_order", "code"):
+        if reporting and i.id not in reporting:
+            continue
+        n = reporting.get(i.id, 0)
+        indicators.append({"code": i.code, "name": i.name, "measure_unit": i.measure_unit, "frequency": i.frequency,
+                           "has_data": n > 0, "members_with_data": n, "group_size": len(members),
+                           "rankable": bool(ranking_applies(n, minimum))})
+    # Stable sort: the indicators that can be ranked first, each part in catalogue order.
+    indicators.sort(key=lambda i: not i["rankable"])
+    return {"groups": groups, "units": [{"code": u.code, "name": u.name} for u in members],
+            "indicators": indicators, "min_reporting": minimum}

@@ -1,5 +1,9 @@
+from functools import lru_cache
+from pathlib import Path
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from newind.indicators.models import ImportBatch, Indicator
 from newind.units.models import Unit
@@ -17,3 +21,19 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
+
+
+FAVICON = Path(__file__).resolve().parent / "static" / "core" / "favicon.ico"
+
+
+@lru_cache(maxsize=1)
+def _favicon_bytes() -> bytes:
+    return FAVICON.read_bytes()
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """The vendored icon at /favicon.ico, where browsers ask for it on a first visit (no login needed)."""
+    response = HttpResponse(_favicon_bytes(), content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from newind.core import numbers
 from newind.reports import calc
 from newind.reports.queries import HEADLINE_INDICATOR, Overview
 
@@ -52,14 +53,18 @@ def cards(overview: Overview) -> list[dict[str, Any]]:
             "growth_down": growth is not None and growth < 0,
             "growth_basis": r["growth_basis"],
             "province_rank": None if rank == "—" else rank,
+            "province_unranked": calc.unranked_text(r["province_reported"], r["province_min_reporting"]),
             "province_diff": calc.compare_phrase(_num(r["province_diff_pp"])),
             "light": light,
             "light_label": calc.LIGHT_LABELS.get(light, ""),
-            "completion": None if _num(r["completion_pct"]) is None else f"{_num(r['completion_pct']):.1f}%",
-            "schedule": None if _num(r["schedule_pct"]) is None else f"{_num(r['schedule_pct']):.1f}%",
+            # A level target: completion and 序时进度 ("—" alone when missing); a rate target: the actual
+            # rate against the target rate in points, never "完成 67.5%".
+            "vs_target": r["vs_target_text"] if isinstance(r["vs_target_text"], str) else "",
+            "completion": calc.fmt_number(r["completion_pct"], 1, "%"),
+            "schedule": calc.fmt_number(r["schedule_pct"], 1, "%"),
             "forecast": None if forecast is None else calc.fmt_number(forecast, decimals),
-            "forecast_range": None if forecast is None or _num(r["ye_lower"]) is None else
-            f"{calc.fmt_number(r['ye_lower'], decimals)}—{calc.fmt_number(r['ye_upper'], decimals)}",
+            "forecast_range": None if forecast is None or _num(r["ye_lower"]) is None or _num(r["ye_upper"]) is None
+            else numbers.fmt_range(r["ye_lower"], r["ye_upper"], decimals),
             "forecast_method": r["ye_method_label"] if isinstance(r["ye_method_label"], str) else "",
             "headline": code == HEADLINE_INDICATOR,
         })
@@ -73,8 +78,9 @@ def warning_items(overview: Overview) -> list[dict[str, Any]]:
         items.append({
             "light": r.light, "light_label": calc.LIGHT_LABELS.get(str(r.light), ""),
             "unit": r.unit_name, "indicator": r.indicator_name, "kind": r.target_kind_label,
-            "completion": calc.fmt_number(r.completion_pct, 1), "schedule": calc.fmt_number(r.schedule_pct, 1),
-            "gap": calc.fmt_number(r.gap_pts, 1), "responsible": r.responsible_unit_name or r.unit_name,
+            "vs_target": r.vs_target_text if isinstance(r.vs_target_text, str) else "",
+            "completion": calc.fmt_number(r.completion_pct, 1, "%"), "schedule": calc.fmt_number(r.schedule_pct, 1, "%"),
+            "gap": calc.fmt_number(r.gap_pts, 1, " 个百分点"), "responsible": r.responsible_unit_name or r.unit_name,
             "change": getattr(r, "change", "") or "", "reason": r.light_reason or "",
         })
     return items

@@ -413,8 +413,11 @@ def _resolve_values(r: pd.DataFrame, indicators: pd.DataFrame, out: _Collector) 
     missing, numeric, pct, values = clean_values(r["value_text"])
     r["missing"], r["value"], r["pct"] = missing, values, pct
     target = r["indicator_id"].map(indicators.set_index("id")["measure_unit"]).fillna("")
+    # Name the unit the file uses (a column headed 万元 is filled in 万元), else the indicator's own.
+    given = r["measure_text"].astype(str).str.strip()
+    shown = given.where(given != "", target)
     bad = ~missing & ~numeric
-    out.from_mask(r.assign(_t=target), bad,
+    out.from_mask(r.assign(_t=shown), bad,
                   lambda x: f"「{x['value_header']}」的值「{x['value_text']}」不是数字：请填写数字"
                             + (f"（单位：{x['_t']}）" if x["_t"] else "") + "，空缺请留空或填“—”。")
     r["ok"] &= ~bad

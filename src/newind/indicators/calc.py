@@ -11,12 +11,38 @@ import pandas as pd
 ArrayLike: TypeAlias = float | int | pd.Series | np.ndarray | list[float]
 
 
+# A rank or a share of the group needs at least this many members with a figure (a peer group may ask for
+# more: `PeerGroup.min_reporting`). One reporting member is not "第1位 among 1" and not "100% of the group".
+MIN_REPORTING = 2
+
+
+def ranking_applies(reported: Any, minimum: Any = MIN_REPORTING) -> Any:
+    """Whether a group with `reported` members with a figure may be ranked and shared: reported ≥ minimum.
+
+    The one rule behind every rank and every share of a group total (pages, API, CLI, dashboard, report).
+    Elementwise on Series/arrays; a missing count or minimum never qualifies.
+    """
+    if isinstance(reported, pd.Series):
+        r = pd.to_numeric(reported, errors="coerce").astype(float)
+        m = minimum.reindex(r.index) if isinstance(minimum, pd.Series) else pd.Series(minimum, index=r.index)
+        # A comparison with NaN is False: a missing count or minimum never qualifies.
+        return r >= pd.to_numeric(m, errors="coerce").astype(float).clip(lower=MIN_REPORTING)
+    if any(pd.api.types.is_scalar(x) and pd.isna(x) for x in (reported, minimum)):
+        return False
+    r_arr, m_arr = np.asarray(reported, dtype=float), np.asarray(minimum, dtype=float)
+    with np.errstate(invalid="ignore"):
+        out = r_arr >= np.maximum(m_arr, MIN_REPORTING)
+    return bool(out) if out.ndim == 0 else out
+
+
 def rank_within_groups(frame: pd.DataFrame, value_col: str, group_cols: list[str],
-                       higher_is_better: bool = True) -> pd.DataFrame:
+                       higher_is_better: bool = True, minimum: int | pd.Series = MIN_REPORTING) -> pd.DataFrame:
     """Competition ranks (ties share the best rank, 并列) within each group, plus how many reported.
 
-    Rows whose value is missing get no rank and do not count as reported. Returns a copy of `frame`
-    with `rank` (Int64), `tied` (bool) and `reported` (int) columns.
+    Rows whose value is missing get no rank and do not count as reported. A group where fewer than
+    `minimum` members reported (`ranking_applies`) gets no rank at all. `minimum` is a number or a
+    Series on `frame`'s index (one group's minimum on each of its rows). Returns a copy of `frame`
+    with `rank` (Int64), `tied` (bool), `reported` (int) and `ranked` (bool: the group is ranked).
     """
     out = frame.copy()
     grouped = out.groupby(group_cols, sort=False)[value_col] if group_cols else out[value_col]
@@ -26,6 +52,8 @@ def rank_within_groups(frame: pd.DataFrame, value_col: str, group_cols: list[str
         out["reported"] = out.groupby(group_cols, sort=False)[value_col].transform("count").astype(int)
     else:
         out["reported"] = int(out[value_col].count())
+    out["ranked"] = ranking_applies(out["reported"], minimum)
+    out.loc[~out["ranked"], "rank"] = pd.NA
     sizes = out.dropna(subset=["rank"]).groupby(counts_key, sort=False)[value_col].transform("size")
     out["tied"] = False
     out.loc[sizes.index, "tied"] = sizes > 1
@@ -52,14 +80,65 @@ def decumulate(frame: pd.DataFrame, by: list[str], value_col: str = "value") -> 
     return out
 
 
-def yoy_growth_pct(current: pd.Series, previous: pd.Series) -> pd.Series:
-    """Nominal year-on-year growth in percent of levels; NaN where last year's figure is missing or ≤ 0.
+def _floats(x: Any) -> np.ndarray:
+    """Numbers as a float array: None, NA, NaN, text and Decimal('NaN') all become NaN."""
+    if isinstance(x, pd.Series):
+        return pd.to_numeric(x, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    if np.ndim(x) == 0:
+        try:
+            return np.asarray(np.nan if x is None or pd.isna(x) else float(x), dtype=float)
+        except (TypeError, ValueError):
+            return np.asarray(np.nan)
+    return pd.to_numeric(pd.Series(list(x), dtype=object), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
 
-    Only for levels without a published growth rate: published comparable-price growth is kept as
-    reported and never recomputed from two nominal values.
+
+def yoy_growth_pct(current: Any, previous: Any) -> Any:
+    """Year-on-year growth in percent of levels; NaN where last year's figure is missing or ≤ 0.
+
+    Growth from a zero or negative base is not a number ("—"): a profit from −10 to 5 has no growth
+    rate. Only for levels (and counts, per-unit figures) without a published growth rate: published
+    comparable-price growth is kept as reported and never recomputed from two nominal values. Rates and
+    ratios change by a difference (`change_on_last_year`). Elementwise on Series/arrays or plain numbers.
     """
-    prev = previous.where(previous > 0)
-    return (current / prev - 1.0) * 100.0
+    c, p = _floats(current), _floats(previous)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(p > 0, (c / np.where(p > 0, p, 1.0) - 1.0) * 100.0, np.nan)
+    return _like(out, current, previous)
+
+
+# Rates and ratios (增速, 占比, 单位能耗…) compare by a difference (个百分点 when the figure is a %), never by a %
+# change of themselves: 8.8% → 8.6% is −0.2 个百分点, not −2.3%. Levels, counts and per-unit figures grow.
+DIFFERENCE_KINDS = frozenset({"rate", "ratio"})
+
+
+def compares_as_difference(value_kind: str) -> bool:
+    """Whether a figure of this value kind changes by a difference (rates, ratios) rather than a growth %."""
+    return str(value_kind) in DIFFERENCE_KINDS
+
+
+def change_unit(value_kind: str, measure_unit: str) -> str:
+    """The unit of a change: '个百分点' for a rate or ratio in %, the figure's own unit for another ratio
+    (吨标准煤/万元), '%' for the growth of a level."""
+    if not compares_as_difference(value_kind):
+        return "%"
+    return "个百分点" if measure_unit == "%" else measure_unit
+
+
+def change_on_last_year(current: Any, previous: Any, value_kind: str) -> Any:
+    """The change of a figure against the same period last year, by the rate rule: the difference for a
+    rate or ratio (in `change_unit`), the growth % (`yoy_growth_pct`, NaN from a base ≤ 0) otherwise."""
+    if compares_as_difference(value_kind):
+        return _like(_floats(current) - _floats(previous), current, previous)
+    return yoy_growth_pct(current, previous)
+
+
+def difference_pp(own: Any, other: Any, decimals: int = 1) -> float | None:
+    """`own` − `other` (two rates, in percentage points) from the figures as shown (both rounded to
+    `decimals`), so a sentence and a table agree; None when either is missing."""
+    a, b = float(_floats(own)), float(_floats(other))
+    if np.isnan(a) or np.isnan(b):
+        return None
+    return round(round(a, decimals) - round(b, decimals), decimals)
 
 
 def attach_same_period_last_year(frame: pd.DataFrame, by: list[str], value_col: str = "value") -> pd.DataFrame:
@@ -108,13 +187,17 @@ def share_pct(part: pd.Series, whole: pd.Series) -> pd.Series:
     return part.astype(float) / whole.astype(float).where(whole > 0) * 100.0
 
 
-def share_of_group_sum_pct(frame: pd.DataFrame, value_col: str, group_cols: list[str]) -> pd.Series:
+def share_of_group_sum_pct(frame: pd.DataFrame, value_col: str, group_cols: list[str],
+                           minimum: int | pd.Series = MIN_REPORTING) -> pd.Series:
     """Each row's share (%) of the sum of `value_col` over its group (only the rows that reported).
 
-    Only for additive levels: the caller must not pass rates or ratios, which never sum.
+    NaN for every row of a group where fewer than `minimum` members reported (`ranking_applies`): one
+    member's "100% of the group" says nothing. Only for additive levels: the caller must not pass rates
+    or ratios, which never sum.
     """
     total = frame.groupby(group_cols, sort=False)[value_col].transform("sum", min_count=1)
-    return share_pct(frame[value_col], total)
+    reported = frame.groupby(group_cols, sort=False)[value_col].transform("count")
+    return share_pct(frame[value_col], total).where(ranking_applies(reported, minimum))
 
 
 def share_of_parent_pct(frame: pd.DataFrame, parent: pd.DataFrame, value_col: str, on: list[str]) -> pd.Series:

@@ -10,7 +10,8 @@ same period last year in one query, then computes with a handful of pandas opera
   labelled nominal (现价名义). A published comparable-price growth (e.g. `industrial_va_above_size_growth_pct`)
   is its own indicator and is never recomputed here.
 - **ranks** (并列 competition ranks, with direction and "among N that reported") of every figure within each
-  peer group and among siblings in each hierarchy.
+  peer group and among siblings in each hierarchy; a group with fewer members reporting than its minimum
+  (`PeerGroup.min_reporting`, 2 for siblings) gets no rank (`indicators.calc.ranking_applies`).
 
 The rows for the period are replaced in one transaction (delete, then bulk insert: PostgreSQL COPY,
 executemany on SQLite), and read back with `derived_frame`. Today only the scale benchmark
@@ -32,7 +33,12 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from newind.core.errors import AppError
-from newind.indicators.calc import attach_same_period_last_year, rank_within_groups, yoy_growth_pct
+from newind.indicators.calc import (
+    MIN_REPORTING,
+    attach_same_period_last_year,
+    rank_within_groups,
+    yoy_growth_pct,
+)
 from newind.indicators.models import DerivedFigure, DerivedKind, Direction, Indicator, Observation, ValueKind
 from newind.indicators.periods import Period
 from newind.units.models import PeerGroupMember, Unit, UnitLink
@@ -94,12 +100,17 @@ def nominal_growth(figures: pd.DataFrame, year: int) -> pd.DataFrame:
 
 def ranks(figures: pd.DataFrame, memberships: pd.DataFrame, higher_is_better: pd.Series) -> pd.DataFrame:
     """Rank each figure within each group it belongs to. `figures`: indicator_id, unit_id, value;
-    `memberships`: group_key (int), scope (label), unit_id — a unit may be in many groups;
+    `memberships`: group_key (int), scope (label), unit_id and optionally min_reporting (the group's
+    minimum of members with a figure; default MIN_REPORTING) — a unit may be in many groups;
     `higher_is_better`: bool by indicator_id. Returns the merged rows with rank, reported and tied."""
     merged = figures.merge(memberships, on="unit_id")
     merged = merged.assign(higher=merged["indicator_id"].map(higher_is_better).fillna(True).astype(bool))
+    if "min_reporting" not in merged.columns:
+        merged["min_reporting"] = MIN_REPORTING
+    # A group with fewer members reporting than its minimum gets no rank (`ranking_applies`).
     parts = [
-        rank_within_groups(part, "value", ["indicator_id", "group_key"], higher_is_better=bool(direction))
+        rank_within_groups(part, "value", ["indicator_id", "group_key"], higher_is_better=bool(direction),
+                           minimum=part["min_reporting"].fillna(MIN_REPORTING))
         for direction, part in merged.groupby("higher", sort=False)
     ]
     if not parts:
@@ -204,8 +215,9 @@ def compute_period(period: Period, *, hierarchies: Sequence[str] = HIERARCHIES,
 
     # Ranks within peer groups and among siblings of each hierarchy.
     current = figures[figures["year"] == period.year][["indicator_id", "unit_id", "value", "is_synthetic"]]
-    groups = pd.DataFrame(list(PeerGroupMember.objects.values_list("group_id", "group__code", "unit_id")),
-                          columns=["group_key", "scope", "unit_id"])
+    groups = pd.DataFrame(list(PeerGroupMember.objects.values_list("group_id", "group__code", "unit_id",
+                                                                   "group__min_reporting")),
+                          columns=["group_key", "scope", "unit_id", "min_reporting"])
     groups["group_key"] = -groups["group_key"]  # peer-group keys are negative, sibling keys positive
     groups["scope"] = "group:" + groups["scope"]
     offset = int(kinds.index.max() + 1) * 16 if len(kinds) else 0

@@ -18,17 +18,19 @@ router = Router(tags=["月度调度"])
 KEY_COLUMNS = [
     "indicator_code", "indicator_name", "measure_unit", "period_label", "value", "growth_pct", "growth_basis",
     "province_growth_pct", "province_diff_pp", "province_rank", "province_tied", "province_reported",
-    "target_kind", "target_kind_label", "completion_pct", "schedule_pct", "light", "light_label",
+    "province_ranked", "province_min_reporting",
+    "target_kind", "target_kind_label", "completion_pct", "vs_target_text", "schedule_pct", "light", "light_label",
     "ye_forecast", "ye_lower", "ye_upper", "ye_method_label", "source", "is_synthetic",
 ]
 LEAGUE_COLUMNS = [
     "indicator_code", "indicator_name", "measure_unit", "unit_code", "unit_name", "value", "growth_pct",
-    "growth_basis", "rank_by", "rank", "tied", "reported", "completion_pct", "light", "source", "is_synthetic",
+    "growth_basis", "rank_by", "rank", "tied", "reported", "ranked", "min_reporting", "completion_pct",
+    "vs_target_text", "light", "source", "is_synthetic",
 ]
 WARNING_COLUMNS = [
     "light", "light_label", "change", "unit_code", "unit_name", "indicator_code", "indicator_name",
-    "target_kind_label", "target_value", "completion_pct", "schedule_pct", "gap_pts", "responsible_unit_name",
-    "light_reason",
+    "target_kind_label", "target_value", "completion_pct", "vs_target_text", "schedule_pct", "gap_pts",
+    "responsible_unit_name", "light_reason",
 ]
 
 

@@ -11,7 +11,9 @@ from typing import Any
 
 import pandas as pd
 
-from newind.indicators.calc import rank_within_groups, yoy_growth_pct
+from newind.core import numbers
+from newind.indicators import calc as indicators_calc
+from newind.indicators.calc import MIN_REPORTING, rank_within_groups, ranking_applies, yoy_growth_pct
 
 # What a growth figure is: published (as reported by the statistics bureau) or computed here.
 BASIS_COMPARABLE = "可比价"
@@ -56,22 +58,26 @@ def attach_growth(current: pd.DataFrame, last_year: pd.DataFrame, reported: pd.D
 def league_ranks(frame: pd.DataFrame, group_cols: list[str]) -> pd.DataFrame:
     """Rank units within each group and indicator on growth where there is one, else on the value.
 
-    `frame` has indicator_code, value, growth_pct, higher_is_better and the `group_cols`. Ranking on
+    `frame` has indicator_code, value, growth_pct, higher_is_better, the `group_cols` and optionally
+    min_reporting (the group's minimum of members with a figure, `ranking_applies`). Ranking on
     growth is how the monthly 赛马 compares units of very different size; ratios and per-unit figures
     (no growth) rank on their value in the indicator's direction. Ties share the best rank (并列).
-    Returns a copy with rank_by (growth|value), rank_metric, rank (Int64), tied, reported.
+    Returns a copy with rank_by (growth|value), rank_metric, rank (Int64), tied, reported, ranked.
     """
     out = frame.reset_index(drop=True)  # positional index: the parts are put back in order below
     by_growth = out.groupby(["indicator_code", *group_cols], sort=False)["growth_pct"].transform("count") > 0
     out["rank_by"] = by_growth.map({True: "growth", False: "value"})
     out["rank_metric"] = out["growth_pct"].where(by_growth, out["value"]).astype(float)
+    # The group's own minimum of members with a figure (`ranking_applies`): fewer, and nobody is ranked.
+    minimum = (out["min_reporting"].astype(float).fillna(MIN_REPORTING) if "min_reporting" in out.columns
+               else pd.Series(MIN_REPORTING, index=out.index))
     parts = []
     for higher, part in out.groupby("higher_is_better", sort=False):
         parts.append(rank_within_groups(part, "rank_metric", ["indicator_code", *group_cols],
-                                        higher_is_better=bool(higher)))
+                                        higher_is_better=bool(higher), minimum=minimum.loc[part.index]))
     if not parts:
         return out.assign(rank=pd.Series(dtype="Int64"), tied=pd.Series(dtype=bool),
-                          reported=pd.Series(dtype=int))
+                          reported=pd.Series(dtype=int), ranked=pd.Series(dtype=bool))
     ranked = pd.concat(parts).sort_index()
     ranked.index = frame.index
     return ranked
@@ -87,25 +93,27 @@ def rank_label(rank: Any, tied: Any, reported: Any = None) -> str:
     return text + ("（并列）" if bool(tied) else "")
 
 
-def fmt_number(value: object, decimals: int = 2) -> str:
-    """A figure as text with fixed decimals and thousands separators; '—' when missing."""
-    if value is None or value is pd.NA:
-        return "—"
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return "—"
-    if math.isnan(number):
-        return "—"
-    return f"{number:,.{decimals}f}"
+def unranked_text(reported: Any, minimum: Any = MIN_REPORTING, among: str = "全省", noun: str = "市州") -> str:
+    """Why a figure has no rank (`ranking_applies` failed): '全省其他市州暂无数据，不排名' or
+    '全省仅2个市州有数据（至少需3个），不排名'; '' when it could be ranked or nothing is known."""
+    if reported is None or pd.isna(reported) or ranking_applies(reported, minimum):
+        return ""
+    count = int(reported)
+    need = MIN_REPORTING if minimum is None or pd.isna(minimum) else int(minimum)
+    if count <= 1:
+        return f"{among}其他{noun}暂无数据，不排名"
+    return f"{among}仅{count}个{noun}有数据（至少需{need}个），不排名"
+
+
+def fmt_number(value: object, decimals: int = 2, unit: str = "") -> str:
+    """A figure as text with fixed decimals and thousands separators (and its unit); '—' when missing."""
+    return numbers.fmt_number(value, decimals, unit)
 
 
 def difference_pp(own: float | None, parent: float | None, decimals: int = 1) -> float | None:
     """Own growth minus the parent's in percentage points, from the figures as shown (both rounded), so
-    the sentence and the table agree; None when either is missing."""
-    if own is None or parent is None or pd.isna(own) or pd.isna(parent):
-        return None
-    return round(round(float(own), decimals) - round(float(parent), decimals), decimals)
+    the sentence and the table agree; None when either is missing (the rate rule: a difference)."""
+    return indicators_calc.difference_pp(own, parent, decimals)
 
 
 def compare_phrase(diff_pp: float | None, whom: str = "全省") -> str:

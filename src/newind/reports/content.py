@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from newind.core import numbers
+from newind.indicators.calc import MIN_REPORTING
 from newind.reports import calc
 from newind.reports.queries import GROUP_LABELS, HEADLINE_INDICATOR, Overview
 
@@ -130,7 +132,7 @@ def _key_section(overview: Overview, with_charts: bool) -> Section:
         rows.append([
             r.indicator_name, r.measure_unit, _v(r.value), _v(r.growth_pct), r.growth_basis or "—",
             calc.rank_label(r.province_rank, r.province_tied, r.province_reported),
-            _v(r.completion_pct), _v(r.schedule_pct), _v(r.light),
+            _completion(r.completion_pct, r.vs_target_gap_text), _v(r.schedule_pct), _v(r.light),
         ])
     table = Table(
         key="主要指标", title=f"表1  {overview.city_name}主要工业指标完成情况（{overview.period.label}）",
@@ -140,7 +142,9 @@ def _key_section(overview: Overview, with_charts: bool) -> Section:
                  Column("预警", "light")],
         rows=rows,
         note=_note(overview, "增速口径：可比价、公布数为统计部门公布的增速；名义为按现价计算的同比增长。"
-                             "全省位次为14个市州中的位次。"),
+                             "增速、比率目标不计完成百分比，列出实际与目标之差（个百分点）。"
+                             "全省位次为14个市州中有数据者的位次；有数据的市州不足"
+                             f"{_min_reporting(key, 'province_min_reporting')}个时不排位次（—）。"),
         row_decimals=[int(d) for d in key["decimals"]],
     )
     paragraphs = _key_sentences(overview)
@@ -185,7 +189,7 @@ def _league_rows(frame: pd.DataFrame, main: str, second: str | None) -> tuple[li
             br = b.loc[code] if code in b.index else None
             row += [_v(br["value"]) if br is not None else None, _v(br["growth_pct"]) if br is not None else None,
                     calc.rank_label(br["rank"], br["tied"]) if br is not None else "—"]
-        row += [_v(r["completion_pct"]), _v(r["light"])]
+        row += [_completion(r["completion_pct"], r["vs_target_gap_text"]), _v(r["light"])]
         rows.append(row)
     return rows, [str(r) for r in a["unit_name"]]
 
@@ -211,7 +215,8 @@ def _league_section(overview: Overview, with_charts: bool) -> Section:
     columns += [Column("目标完成（%）", "number", 1), Column("预警", "light")]
     label = GROUP_LABELS.get("yueyang-counties-zones", "县市区")
     table = Table("县市区排名", f"表2  {label}{name}增速排名（{overview.period.label}）", columns, rows,
-                  _note(overview, "位次按增速从高到低排列，增速相同者并列。"))
+                  _note(overview, "位次按增速从高到低排列，增速相同者并列；"
+                                  f"有数据的单位不足{_min_reporting(frame)}个时不排名（—）。"))
     paragraphs = [_league_sentence(frame, label, name)]
     charts = []
     if with_charts and rows:
@@ -226,8 +231,20 @@ def _league_section(overview: Overview, with_charts: bool) -> Section:
     return Section(f"二、{label}赛马排名", paragraphs, [table], charts)
 
 
+def _min_reporting(frame: pd.DataFrame, column: str = "min_reporting") -> int:
+    """The group's minimum of members with a figure before anything is ranked (as the ranks used it)."""
+    values = frame[column].dropna() if column in frame.columns else pd.Series(dtype=float)
+    return int(values.iloc[0]) if not values.empty else MIN_REPORTING
+
+
 def _league_sentence(frame: pd.DataFrame, label: str, name: str, code: str = HEADLINE_INDICATOR) -> str:
-    sub = frame[(frame["indicator_code"] == code) & frame["rank"].notna() & frame["growth_pct"].notna()]
+    reported = frame[(frame["indicator_code"] == code) & frame["growth_pct"].notna()]
+    sub = reported[reported["rank"].notna()]
+    if sub.empty and not reported.empty:
+        # Too few units have a figure to rank (`ranking_applies`): say who has one, and rank nobody.
+        who = "、".join(f"{r.unit_name}（{r.growth_pct:.1f}%）" for r in reported.itertuples())
+        return (f"本期{label}中只有{len(reported)}个单位有{name}增长数据：{who}；"
+                f"不足{_min_reporting(reported)}个，不排名。")
     if sub.empty:
         return f"本期{label}尚无{name}数据。"
     sub = sub.sort_values("rank")
@@ -256,7 +273,8 @@ def _parks_section(overview: Overview) -> Section:
     columns += [Column("目标完成（%）", "number", 1), Column("预警", "light")]
     title_name = name if name.startswith("园区") else f"园区{name}"
     table = Table("园区排名", f"表3  {title_name}增长排名（{overview.period.label}）", columns, rows,
-                  _note(overview, "位次按增长从高到低排列，增长相同者并列；名义增长按现价计算。"))
+                  _note(overview, "位次按增长从高到低排列，增长相同者并列；名义增长按现价计算；"
+                                  f"有数据的园区不足{_min_reporting(frame)}个时不排名（—）。"))
     return Section("三、园区发展情况", [_league_sentence(frame, "" if name.startswith("园区") else "园区", name, main)],
                    [table])
 
@@ -290,15 +308,25 @@ def _warning_section(overview: Overview) -> Section:
             f"{r.unit_name}{r.indicator_name}（{r.target_kind_label}）" for r in green.itertuples()) + "。")
     paragraphs.append("各项预警的目标、完成情况、序时进度和责任单位见表4。")
     rows = [[_v(r.light), r.unit_name, str(r.unit_code), r.indicator_name, r.target_kind_label,
-             _target_text(r.target_value, r.target_type, r.measure_unit), _v(r.completion_pct), _v(r.schedule_pct),
+             _target_text(r.target_value, r.target_type, r.measure_unit),
+             _completion(r.completion_pct, r.vs_target_text), _v(r.schedule_pct),
              _v(r.gap_pts), r.responsible_unit_name or r.unit_name, getattr(r, "change", "") or "",
              r.light_reason or ""] for r in warnings.itertuples()]
     table = Table("目标预警", f"表4  目标预警清单（{overview.period.label}）",
                   [Column("预警", "light"), Column("单位"), Column("代码", "code"), Column("指标"), Column("目标类型"),
                    Column("年度目标"), Column("完成（%）", "number", 1), Column("序时进度（%）", "number", 1),
                    Column("差距（个百分点）", "number", 1), Column("责任单位"), Column("较上月"), Column("原因")],
-                  rows, _note(overview, "按严重程度排序；红灯为严重滞后或预计完不成硬指标、底线指标。"))
+                  rows, _note(overview, "按严重程度排序；红灯为严重滞后或预计完不成硬指标、底线指标；"
+                                        "增速、比率目标列出实际与目标之差（个百分点），不计完成百分比。"))
     return Section("四、目标预警", paragraphs, [table])
+
+
+def _completion(completion_pct: object, by_points: object) -> object:
+    """A level target's completion (a number, %); a rate or ratio target's actual against the target in
+    points ("差 2.6 个百分点", text), never a completion % of a rate; None before there is a figure."""
+    if isinstance(by_points, str) and by_points:
+        return by_points
+    return _v(completion_pct)
 
 
 def _target_text(value: object, target_type: object, measure_unit: object) -> str:
@@ -327,13 +355,14 @@ def _forecast_section(overview: Overview) -> Section:
                   rows, _note(overview, "预测区间为约80%的预测区间；方法为历年回测误差最小者。"),
                   row_decimals=[int(d) for d in sub["decimals"]])
     first = sub.iloc[0]
+    decimals, unit = int(first["decimals"]), str(first["measure_unit"])
+    # A missing end of an interval is "—" alone, never "—%" (core.numbers.fmt_range).
     text = (f"按{first['ye_method_label'] or first['ye_method']}预测，全年{first['indicator_name']}约"
-            f"{calc.fmt_number(first['ye_forecast'], int(first['decimals']))}{first['measure_unit']}"
-            f"（区间{calc.fmt_number(first['ye_lower'], int(first['decimals']))}—"
-            f"{calc.fmt_number(first['ye_upper'], int(first['decimals']))}{first['measure_unit']}）")
+            f"{calc.fmt_number(first['ye_forecast'], decimals, unit)}"
+            f"（区间{numbers.fmt_range(first['ye_lower'], first['ye_upper'], decimals, unit)}）")
     if _v(first["ye_growth"]) is not None:
-        text += (f"；全年累计增速预计{calc.fmt_number(first['ye_growth'], 1)}%（区间"
-                 f"{calc.fmt_number(first['ye_growth_lower'], 1)}%—{calc.fmt_number(first['ye_growth_upper'], 1)}%，"
+        text += (f"；全年累计增速预计{calc.fmt_number(first['ye_growth'], 1, '%')}（区间"
+                 f"{numbers.fmt_range(first['ye_growth_lower'], first['ye_growth_upper'], 1, '%')}，"
                  f"{first['ye_growth_method_label']}）")
         if _v(first["ye_growth_prob_hard"]) is not None:
             text += f"，完成增速硬指标的概率约{float(first['ye_growth_prob_hard']) * 100:.0f}%"

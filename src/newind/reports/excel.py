@@ -36,7 +36,9 @@ def _sheet(wb: Workbook, table: Table, content: ReportContent) -> None:
         ws.column_dimensions[get_column_letter(j)].width = width
     for i, row in enumerate(table.rows, start=3):
         for j, (col, value) in enumerate(zip(table.columns, row, strict=True), start=1):
-            if col.kind == "number":
+            if col.kind == "number" and isinstance(value, str):  # a rate target: "差 2.6 个百分点"
+                cell = ws.cell(row=i, column=j, value=safe_cell(value))
+            elif col.kind == "number":
                 cell = ws.cell(row=i, column=j, value=value if isinstance(value, int | float) else None)
                 decimals = table.decimals(i - 3, col)
                 cell.number_format = "#,##0" + ("." + "0" * decimals if decimals else "")

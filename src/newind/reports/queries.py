@@ -32,8 +32,8 @@ GROUP_LABELS = {COUNTIES_GROUP: "县市区及功能区", PARKS_GROUP: "园区", 
 PROGRESS_COLUMNS = [
     "indicator_code", "indicator_name", "measure_unit", "unit_code", "unit_name", "year", "target_kind",
     "target_kind_label", "target_type", "target_value", "actual", "period_label", "schedule_pct",
-    "completion_pct", "gap_pts", "light", "light_label", "light_reason", "forecast", "forecast_lower",
-    "forecast_upper", "forecast_method", "prob_meet", "responsible_unit_code", "responsible_unit_name",
+    "completion_pct", "gap_pts", "vs_target_text", "vs_target_gap_text", "light", "light_label", "light_reason",
+    "forecast", "forecast_lower", "forecast_upper", "forecast_method", "prob_meet", "responsible_unit_code", "responsible_unit_name",
     "source", "is_synthetic",
 ]
 WARNING_EXTRA_COLUMNS = ["change"]
@@ -150,8 +150,8 @@ def _indicator_meta() -> pd.DataFrame:
 
 def _group_members() -> pd.DataFrame:
     rows = list(PeerGroupMember.objects.filter(group__code__in=[COUNTIES_GROUP, PARKS_GROUP, PROVINCE_GROUP])
-                .values_list("group__code", "unit__code", "sort_order"))
-    return pd.DataFrame(rows, columns=["group_code", "unit_code", "member_order"])
+                .values_list("group__code", "unit__code", "sort_order", "group__min_reporting"))
+    return pd.DataFrame(rows, columns=["group_code", "unit_code", "member_order", "min_reporting"])
 
 
 def _observations(period: Period, unit_codes: list[str], indicator_codes: list[str]) -> pd.DataFrame:
@@ -230,6 +230,8 @@ def monthly_overview(period: Period, city_code: str = CITY_CODE) -> Overview:
 
     progress, targets_ok = _target_progress(period)
     warning_list = _warnings(period, progress) if targets_ok else _empty(PROGRESS_COLUMNS + WARNING_EXTRA_COLUMNS)
+    # Every column the documents read, even from a targets app that predates one (e.g. vs_target_text).
+    warning_list = warning_list.reindex(columns=list(dict.fromkeys([*warning_list.columns, *PROGRESS_COLUMNS])))
     warnings = warning_list[warning_list["light"].isin(["red", "yellow"])].reset_index(drop=True)
     turned_green = warning_list[~warning_list["light"].isin(["red", "yellow"])].reset_index(drop=True)
     forecasts, forecasts_ok = _forecasts(period, city_code)
@@ -258,14 +260,15 @@ def _key_table(figures: pd.DataFrame, ranked: pd.DataFrame, city_code: str, peri
         columns={"growth_pct": "province_growth_pct"})
     key = key.merge(province, on="indicator_code", how="left")
     in_province = ranked[(ranked["group_code"] == PROVINCE_GROUP) & (ranked["unit_code"] == city_code)]
-    in_province = in_province[["indicator_code", "rank", "tied", "reported", "rank_by"]].rename(columns={
+    in_province = in_province[["indicator_code", "rank", "tied", "reported", "rank_by", "ranked",
+                               "min_reporting"]].rename(columns={
         "rank": "province_rank", "tied": "province_tied", "reported": "province_reported",
-        "rank_by": "province_rank_by"})
+        "rank_by": "province_rank_by", "ranked": "province_ranked", "min_reporting": "province_min_reporting"})
     key = key.merge(in_province, on="indicator_code", how="left")
-    # A "rank" among the 市州 when only the city itself reported says nothing: show none.
-    alone = key["province_reported"].fillna(0).astype(int) < 2
-    key.loc[alone, ["province_rank", "province_reported"]] = pd.NA
-    key.loc[alone, "province_tied"] = False
+    # league_ranks already gives no rank where too few 市州 reported (`ranking_applies`); the count of
+    # 市州 with a figure is kept so the card and the table can say how many reported.
+    key["province_tied"] = key["province_tied"].astype("boolean").fillna(False).astype(bool)
+    key["province_ranked"] = key["province_ranked"].astype("boolean").fillna(False).astype(bool)
     key["province_diff_pp"] = [calc.difference_pp(a, b) for a, b in
                                zip(key["growth_pct"], key["province_growth_pct"], strict=True)]
     key["province_diff_pp"] = key["province_diff_pp"].astype(float)
@@ -296,15 +299,16 @@ def _key_table(figures: pd.DataFrame, ranked: pd.DataFrame, city_code: str, peri
 def _attach_targets(frame: pd.DataFrame, progress: pd.DataFrame) -> pd.DataFrame:
     """Join each row's (binding) target progress and light, if any."""
     cols = ["target_kind", "target_kind_label", "target_type", "target_value", "schedule_pct", "completion_pct",
-            "gap_pts", "light", "light_label", "light_reason", "responsible_unit_name"]
+            "gap_pts", "vs_target_text", "vs_target_gap_text", "light", "light_label", "light_reason",
+            "responsible_unit_name"]
     if progress.empty:
         out = frame.copy()
         for col in cols:
             out[col] = pd.NA
         return out
     chosen = calc.pick_target_rows(_progress_on_levels(progress))
-    return frame.merge(chosen[["indicator_code", "unit_code", *cols]], on=["indicator_code", "unit_code"],
-                       how="left")
+    return frame.merge(chosen.reindex(columns=["indicator_code", "unit_code", *cols]),
+                       on=["indicator_code", "unit_code"], how="left")
 
 
 def _progress_on_levels(progress: pd.DataFrame) -> pd.DataFrame:

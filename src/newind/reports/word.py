@@ -124,7 +124,8 @@ def format_cell(value: object, kind: str, decimals: int) -> str:
     if kind == "light":
         return calc.LIGHT_LABELS.get(str(value), "—") if value is not None else "—"
     if kind == "number":
-        return calc.fmt_number(value, decimals)
+        # A number column may hold a sentence for some rows (a rate target: "差 2.6 个百分点").
+        return value if isinstance(value, str) else calc.fmt_number(value, decimals)
     return "—" if value is None or value == "" else str(value)
 
 

@@ -18,6 +18,9 @@ from typing import TYPE_CHECKING, ClassVar
 import chinese_calendar
 from django.db import models
 
+from newind.core.numbers import fmt_number
+from newind.indicators.calc import change_on_last_year, change_unit, yoy_growth_pct
+
 if TYPE_CHECKING:
     # Without Django type stubs mypy sees TextChoices members as tuples; describe them as what they are at
     # run time: str enums with a Chinese `label`.
@@ -272,6 +275,7 @@ class FieldSpec:
     # Year-on-year bound applies to levels and counts, not to rates (a growth rate's own change is no signal).
     yoy_check: bool = True
     decimals: int = 2
+    value_kind: str = "level"  # a rate or ratio changes by a difference (个百分点), never by a growth %
 
 
 @dataclass(frozen=True)
@@ -318,10 +322,32 @@ def parse_number(text: object) -> Decimal | None:
 
 
 def yoy_change_pct(value: Decimal, last_year: Decimal | None) -> Decimal | None:
-    """Nominal change against last year's same period in %, None without a usable base."""
-    if last_year is None or last_year == 0:
-        return None
-    return (value - last_year) / abs(last_year) * 100
+    """Nominal growth against last year's same period in %; None without a base or from a base ≤ 0
+    (a profit from −10 to 5 has no growth rate). The project's one growth rule, `yoy_growth_pct`."""
+    return _decimal(yoy_growth_pct(_float(value), _float(last_year)))
+
+
+def yoy_change(value: Decimal | None, last_year: Decimal | None, value_kind: str) -> Decimal | None:
+    """The change shown in a report's 同比 column by the rate rule (`change_on_last_year`): a rate or
+    ratio by its difference (8.8 → 8.6 is −0.2 个百分点), a level by its growth % (None from a base ≤ 0)."""
+    return _decimal(change_on_last_year(_float(value), _float(last_year), value_kind))
+
+
+def yoy_change_text(value: Decimal | None, last_year: Decimal | None, spec: FieldSpec) -> str:
+    """'-0.2个百分点', '+10.5个百分点', '+5.0%', or '—' (no figure, or growth from a base ≤ 0)."""
+    change = yoy_change(value, last_year, spec.value_kind)
+    unit = change_unit(spec.value_kind, spec.measure_unit)
+    # Growth and 个百分点 with one decimal, as published; a ratio's difference in its own precision.
+    return fmt_number(change, 1 if unit in ("%", "个百分点") else spec.decimals, unit, signed=True)
+
+
+def _float(value: Decimal | None) -> float:
+    return float("nan") if value is None else float(value)
+
+
+def _decimal(value: float) -> Decimal | None:
+    # Rounded to 9 places: 130 against 100 is +30%, not the float's 30.000000000000004 (over a ±30% bound).
+    return None if value is None or value != value else Decimal(repr(round(float(value), 9)))
 
 
 def _fmt(value: Decimal) -> str:

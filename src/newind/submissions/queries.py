@@ -106,6 +106,7 @@ def field_specs(task: ReportingTask, unit: Unit) -> list[FieldSpec]:
             minimum=Decimal(str(rule["min"])) if rule.get("min") is not None else None,
             maximum=Decimal(str(rule["max"])) if rule.get("max") is not None else None,
             yoy_check=ind.value_kind in (ValueKind.LEVEL, ValueKind.COUNT), decimals=ind.decimals,
+            value_kind=str(ind.value_kind),
         ))
     return specs
 

@@ -65,9 +65,18 @@ class SubmissionInvalid(AppError):
     result: CheckResult
 
     @classmethod
-    def from_result(cls, result: CheckResult, specs_by_code: dict[str, str]) -> SubmissionInvalid:
+    def from_result(cls, result: CheckResult, specs_by_code: dict[str, str],
+                    where: dict[str, Problem | None] | None = None) -> SubmissionInvalid:
+        """The error for a failed check; `where` names each field's cell (an upload's sheet, row and
+        column), so every problem of an uploaded figure — the ±30% check too — says where it is."""
+        located = where or {}
+
+        def at(code: str, message: str) -> Problem:
+            cell = located.get(code)
+            return Problem(message, sheet=cell.sheet, row=cell.row, column=cell.column) if cell else Problem(message)
+
         problems = [Problem(m) for m in result.form_errors]
-        problems += [Problem(m) for code in specs_by_code for m in result.field_errors.get(code, [])]
+        problems += [at(code, m) for code in specs_by_code for m in result.field_errors.get(code, [])]
         error = cls("报表数据未通过校验，未保存：请按提示修改后重新保存。", status=400, problems=problems,
                     code="invalid_submission")
         error.result = result
@@ -231,7 +240,7 @@ def save_values(submission: Submission, user: Any, inputs: dict[str, ValueInput]
     for code, message in parse_field_errors.items():
         result.field_errors.setdefault(code, []).insert(0, message)
     if not result.ok:
-        error = SubmissionInvalid.from_result(result, names)
+        error = SubmissionInvalid.from_result(result, names, {c: i.where for c, i in inputs.items()})
         # Keep the cell locations of unparseable numbers (uploads name sheet, row and column).
         located = [p for p in parse_problems if p.row is not None]
         if located:

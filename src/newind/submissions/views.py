@@ -27,7 +27,7 @@ from newind.accounts.access import (
 from newind.accounts.throttle import throttled
 from newind.core.errors import AppError, forbidden
 from newind.submissions import queries, services
-from newind.submissions.calc import Action, State, allowed_actions, yoy_change_pct
+from newind.submissions.calc import Action, State, allowed_actions, yoy_change_text
 from newind.submissions.forms import IssueTaskForm, PublishForm, ReviewForm, UploadForm
 from newind.submissions.models import ReportingTask, Submission
 
@@ -104,11 +104,12 @@ def _field_rows(submission: Submission, posted: dict[str, Any] | None = None,
         value = values.get(spec.code)
         shown = posted.get(f"v_{spec.code}", "") if posted is not None else (
             "" if value is None else f"{value.normalize():f}")
-        change = yoy_change_pct(value, last.get(spec.code)) if value is not None else None
         rows.append({
             "spec": spec, "value": value, "shown": shown, "last": last.get(spec.code),
             "explanation": posted.get(f"e_{spec.code}", "") if posted is not None else explanations.get(spec.code, ""),
-            "errors": (errors or {}).get(spec.code, []), "change": change,
+            "errors": (errors or {}).get(spec.code, []),
+            # The rate rule: a rate's 同比 is a difference in 个百分点, a level's a growth % ("—" from a base ≤ 0).
+            "change_text": yoy_change_text(value, last.get(spec.code), spec),
         })
     return rows
 

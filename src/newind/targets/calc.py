@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from newind.core.errors import AppError
+from newind.core.numbers import MISSING, fmt_number, to_float
 from newind.indicators.calc import required_growth_for_share
 
 LIGHT_LABELS = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "none": "无数据"}
@@ -161,6 +162,30 @@ def direct_gap_pts(actual: Any, target: Any, higher_is_better: Any = True) -> An
     sign = np.where(np.asarray(higher_is_better, dtype=bool), 1.0, -1.0)
     out = (t - a) * sign
     return float(out) if out.ndim == 0 else out
+
+
+def vs_target_gap_text(gap: Any, unit: str = "%", decimals: int = 1) -> str:
+    """'差 1.8 个百分点' (short of the target), '超 0.5 个百分点' (beyond it), '持平'; '—' without a figure.
+
+    `gap` is `direct_gap_pts` (positive = short, whatever the direction); `unit` is the figure's own
+    unit: a % compares in 个百分点, another ratio in its unit (吨标准煤/万元).
+    """
+    value = to_float(gap)
+    if value is None:
+        return MISSING
+    if round(value, decimals) == 0:
+        return "持平"
+    gap_unit = "个百分点" if unit == "%" else unit
+    return f"{'差' if value > 0 else '超'} {fmt_number(abs(value), decimals)} {gap_unit}"
+
+
+def vs_target_text(actual: Any, target: Any, gap: Any, unit: str = "%", decimals: int = 1) -> str:
+    """A rate or ratio target read against the actual figure, in points (never "完成 143%"):
+    '实际 6.2%，目标 8.0%，差 1.8 个百分点'; '实际 —，目标 8.0%' before there is a figure."""
+    head = f"实际 {fmt_number(actual, decimals, unit)}，目标 {fmt_number(target, decimals, unit)}"
+    if to_float(actual) is None or to_float(gap) is None:
+        return head
+    return f"{head}，{vs_target_gap_text(gap, unit, decimals)}"
 
 
 # --- lights -------------------------------------------------------------------------------------------

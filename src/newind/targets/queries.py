@@ -10,7 +10,7 @@ import pandas as pd
 
 from newind.forecasts import calc as fcalc
 from newind.forecasts.queries import ForecastSet, forecast_set
-from newind.indicators.calc import yoy_growth_pct
+from newind.indicators.calc import change_unit, yoy_growth_pct
 from newind.indicators.models import Frequency, Indicator, Observation, ValueKind
 from newind.indicators.periods import Period, PeriodKind
 from newind.targets import calc
@@ -22,6 +22,7 @@ PROGRESS_COLUMNS = [
     "target_id", "indicator_code", "indicator_name", "measure_unit", "unit_code", "unit_name", "year",
     "target_kind", "target_kind_label", "target_type", "target_value", "actual", "actual_indicator_code",
     "period_label", "schedule_basis", "schedule_basis_label", "schedule_pct", "completion_pct", "gap_pts",
+    "gap_unit", "vs_target_text", "vs_target_gap_text",
     "light", "light_label", "light_reason", "forecast", "forecast_lower", "forecast_upper", "forecast_method",
     "forecast_method_label", "prob_meet", "responsible_unit_code", "responsible_unit_name", "source",
     "is_synthetic", "rule_set",
@@ -204,16 +205,16 @@ def _evaluate(grp: pd.DataFrame, ev: Evaluation, indicator: Indicator, period: P
         # A growth target is judged against the rate itself, not against the calendar: no 序时进度.
         grp["schedule_pct"], grp["schedule_basis"] = np.nan, ""
         grp["actual"] = yoy_growth_pct(grp["now"], grp["ly_now"])
-        grp["completion_pct"] = calc.completion_pct(grp["actual"], target)
+        grp["completion_pct"] = np.nan  # a rate is met or missed by points, never "完成 143%"
         grp["gap_pts"] = calc.direct_gap_pts(grp["actual"], target, higher)
         ly = grp["ly_total"].where(grp["ly_total"] > 0)
         for col in ("forecast", "forecast_lower", "forecast_upper"):
-            grp[col] = (grp[col] / ly - 1.0) * 100.0
+            grp[col] = yoy_growth_pct(grp[col], grp["ly_total"])  # "—" from a base ≤ 0, as everywhere
         threshold = ly * (1.0 + target / 100.0)  # the level the growth target implies
     else:  # direct
         grp["schedule_pct"], grp["schedule_basis"] = np.nan, ""
         grp["actual"] = grp["now"]
-        grp["completion_pct"] = calc.completion_pct(grp["now"], target)
+        grp["completion_pct"] = np.nan  # a rate or ratio is met or missed by its difference, not by a %
         grp["gap_pts"] = calc.direct_gap_pts(grp["now"], target, higher)
         threshold = target
 
@@ -233,6 +234,16 @@ def _evaluate(grp: pd.DataFrame, ev: Evaluation, indicator: Indicator, period: P
     if ev.mode == "nominal_growth" or (ev.mode == "direct" and actual_ind.value_kind == ValueKind.RATE):
         grp["forecast_text"] = [f"增长{v:.1f}%" if pd.notna(v) else "—" for v in grp["forecast"]]
         grp["target_text"] = [f"增长{v:g}%" for v in grp["target_value"]]
+    # The actual figure against the target, by their difference (the rate rule), for rates and ratios.
+    if ev.mode in ("direct", "nominal_growth"):
+        shown = "%" if ev.mode == "nominal_growth" else actual_ind.measure_unit
+        places = 1 if shown == "%" else dec
+        grp["gap_unit"] = change_unit("rate", shown)
+        grp["vs_target_text"] = [calc.vs_target_text(a, t, g, shown, places) for a, t, g in
+                                 zip(grp["actual"], grp["target_value"], grp["gap_pts"], strict=True)]
+        grp["vs_target_gap_text"] = [calc.vs_target_gap_text(g, shown, places) for g in grp["gap_pts"]]
+    else:
+        grp["gap_unit"], grp["vs_target_text"], grp["vs_target_gap_text"] = "个百分点", "", ""
     return grp
 
 

@@ -3,7 +3,6 @@ rules (office only), the share target."""
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import pandas as pd
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 from newind.accounts.access import Role, require_read_unit, role_of, role_required, scope_unit_ids
 from newind.accounts.throttle import throttled
 from newind.core.errors import AppError
+from newind.core.numbers import fmt_number, fmt_range
 from newind.indicators.models import Indicator
 from newind.indicators.periods import Period
 from newind.targets import queries, services
@@ -27,31 +27,26 @@ from newind.units.models import Unit
 READERS = (Role.OFFICE, Role.LEADER, Role.REPORTER, Role.REVIEWER)
 
 
-def _num(v: Any, d: int = 1) -> str:
-    try:
-        x = float(v)
-    except (TypeError, ValueError):
-        return "—"
-    return "—" if math.isnan(x) else f"{x:,.{d}f}"
-
-
 def _rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Display rows: numbers formatted with their unit; growth targets in percent."""
+    """Display rows: numbers formatted with their unit ("—" alone when missing); a rate or ratio target
+    compared with the actual figure in points (`vs_target_text`), never as a completion %."""
     out = []
     for r in frame.to_dict("records"):
         growth = r["target_type"] == TargetType.GROWTH or r["measure_unit"] == "%"
         unit = "%" if growth else r["measure_unit"]
         d = 1 if growth else 2
+        by_points = bool(r.get("vs_target_text"))
         r.update({
-            "target_text": f"{_num(r['target_value'], d)}{unit}",
-            "actual_text": f"{_num(r['actual'], d)}{unit}",
-            "completion_text": f"{_num(r['completion_pct'])}%",
-            "schedule_text": "—" if growth else f"{_num(r['schedule_pct'])}%",
-            "gap_text": _num(r["gap_pts"]),
-            "forecast_text": f"{_num(r['forecast'], d)}{unit}",
-            "interval_text": f"{_num(r['forecast_lower'], d)}—{_num(r['forecast_upper'], d)}{unit}",
+            "target_text": fmt_number(r["target_value"], d, unit),
+            "actual_text": fmt_number(r["actual"], d, unit),
+            "completion_text": r["vs_target_gap_text"] if by_points else fmt_number(r["completion_pct"], 1, "%"),
+            "schedule_text": fmt_number(r["schedule_pct"], 1, "%"),
+            "gap_text": fmt_number(r["gap_pts"], 1),
+            "forecast_text": fmt_number(r["forecast"], d, unit),
+            "interval_text": fmt_range(r["forecast_lower"], r["forecast_upper"], d, unit),
             "prob_text": "—" if pd.isna(r["prob_meet"]) else f"{float(r['prob_meet']) * 100:.0f}%",
             "responsible": r["responsible_unit_name"] or r["unit_name"],
+            "by_points": by_points,
         })
         out.append(r)
     return out

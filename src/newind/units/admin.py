@@ -18,7 +18,7 @@ class PeerGroupMemberInline(admin.TabularInline):
 
 @admin.register(PeerGroup)
 class PeerGroupAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "editable"]
+    list_display = ["code", "name", "editable", "min_reporting"]
     inlines = [PeerGroupMemberInline]
 
 

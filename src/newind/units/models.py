@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.validators import MinValueValidator
 from django.db import models
 
 
@@ -83,6 +84,12 @@ class PeerGroup(models.Model):
     province = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
                                  verbose_name="所属省份")
     editable = models.BooleanField("办公室可编辑", default=True)
+    # Below this many members with a figure there is no rank and no share of the group (a unit alone is
+    # not "第1位"): the same rule on every page, the API, the CLI and the report
+    # (`indicators.calc.ranking_applies`, whose default MIN_REPORTING is this field's default).
+    min_reporting = models.PositiveSmallIntegerField(
+        "排名所需最少有数据成员数", default=2, validators=[MinValueValidator(2)],
+        help_text="少于这么多成员有数据时，不排位次、不计算占组内合计的比重。")
     members = models.ManyToManyField(Unit, through="PeerGroupMember", related_name="peer_groups")
 
     class Meta:

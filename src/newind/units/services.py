@@ -16,6 +16,15 @@ ADMIN_HIERARCHY = "admin"
 PARK_HIERARCHY = "park"
 
 
+def _min_reporting(path: Path, group: dict[str, Any]) -> int:
+    """The group's minimum of members with a figure before anything is ranked (default 2)."""
+    value = group.get("min_reporting", PeerGroup._meta.get_field("min_reporting").default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 2:
+        raise AppError(f"{path.name}：对标组「{group.get('name', group.get('code'))}」的 min_reporting 为"
+                       f"「{value}」：应为不小于2的整数（少于这么多成员有数据时不排位次）。")
+    return value
+
+
 def reference_files() -> list[Path]:
     return sorted((settings.DEFINITIONS_DIR / "units").glob("*.yaml"))
 
@@ -60,6 +69,7 @@ def load_reference_units(paths: list[Path] | None = None) -> dict[str, int]:
                     "name": g["name"],
                     "description": g.get("description", ""),
                     "editable": g.get("editable", True),
+                    "min_reporting": _min_reporting(path, g),
                     "province": by_code.get(str(g["province"])) if g.get("province") else None,
                 },
             )

@@ -14,6 +14,7 @@ import sys
 from typing import Any
 
 from django.core.management.base import CommandParser
+from django.utils import timezone
 
 from newind.accounts.models import Role
 from newind.accounts.services import create_user
@@ -129,7 +130,8 @@ class Command(AuditedCommand):
             profile = getattr(u, "profile", None)
             role = profile.get_role_display() if profile else ("系统管理员（超级用户）" if u.is_superuser else "未分配")
             unit = profile.unit.name if profile and profile.unit else "—"
-            last = f"{u.last_login:%Y-%m-%d %H:%M}" if u.last_login else "从未登录"
+            # Beijing time (settings.TIME_ZONE), as the web pages show it; the database keeps UTC.
+            last = f"{timezone.localtime(u.last_login):%Y-%m-%d %H:%M}" if u.last_login else "从未登录"
             self.stdout.write(f"{u.username}\t{u.first_name or '—'}\t{role}\t{unit}\t"
                               f"{'启用' if u.is_active else '停用'}\t{last}")
 
@@ -139,7 +141,8 @@ class Command(AuditedCommand):
         users = inactive_users(days)
         for u in users:
             self.stdout.write(f"{u.username}\t{u.first_name or '—'}\t最近登录 "
-                              f"{u.last_login:%Y-%m-%d}" if u.last_login else f"{u.username}\t从未登录")
+                              f"{timezone.localtime(u.last_login):%Y-%m-%d}" if u.last_login
+                              else f"{u.username}\t从未登录")
         if dry_run:
             self.stdout.write(f"共 {len(users)} 个账号超过 {days} 天未登录（未停用：--dry-run）。")
             return

@@ -9,8 +9,9 @@ from django.core.management.base import CommandParser
 
 from newind.audit.commands import AuditedCommand
 from newind.core.errors import AppError
+from newind.core.numbers import fmt_number, fmt_range
 from newind.indicators.periods import Period
-from newind.targets.queries import share_target, target_progress, warning_list
+from newind.targets.queries import latest_period, share_target, target_progress, warning_list
 from newind.targets.rules import rule_set, rule_sets
 
 
@@ -36,7 +37,7 @@ class Command(AuditedCommand):
         parser.add_argument("--province-growth", type=float,
                             help="share：假设全省今后每年增长（%%，与数据同口径）；不填按全省近几年平均增速")
         parser.add_argument("--recent", type=int, default=3, help="share：看近几年的趋势，默认 3")
-        parser.add_argument("--period", help="progress/warnings：时期，如 2017-03")
+        parser.add_argument("--period", help="progress/warnings：时期，如 2017-03；不填为最新一期（与网页相同）")
         parser.add_argument("--rules", help="progress/warnings：预警规则代码，不填按当年设置")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -62,9 +63,13 @@ class Command(AuditedCommand):
             w(f"{int(row['year']):<8}{_f(row['required_share_pct'], 2):>14}{_f(row['trend_share_pct'], 2):>18}\n")
 
     def _period(self, o: dict[str, Any]) -> Period:
-        if not o["period"]:
-            raise AppError("请用 --period 指定时期，如 --period 2017-03。")
-        return Period.parse(o["period"])
+        """The period asked for, else the latest with figures for the targets — as the web page does."""
+        if o["period"]:
+            return Period.parse(o["period"])
+        latest = latest_period()
+        if latest is None:
+            raise AppError("还没有目标任务或本年度数据：请先录入或导入目标，或用 --period 指定时期，如 --period 2017-03。")
+        return latest
 
     def _progress(self, o: dict[str, Any]) -> None:
         period = self._period(o)
@@ -74,12 +79,15 @@ class Command(AuditedCommand):
             raise AppError(f"{period.year}年没有目标任务：请先录入或导入目标。")
         self.stdout.write(f"{period.label} 目标完成进度（规则：{f['rule_set'].iloc[0]}）\n")
         for _, r in f.iterrows():
+            if r["vs_target_text"]:  # a rate or ratio: the actual against the target, in points
+                progress = f"{r['vs_target_text']} "
+            else:
+                progress = (f"目标{_f(r['target_value'], 2)} 至今{fmt_number(r['actual'], 2, r['measure_unit'])} "
+                            f"完成{fmt_number(r['completion_pct'], 1, '%')} 进度{fmt_number(r['schedule_pct'], 1, '%')} ")
             self.stdout.write(
-                f"[{r['light_label']}] {r['unit_name']} {r['indicator_name']}{r['target_kind_label']} "
-                f"目标{_f(r['target_value'], 2)} 至今{_f(r['actual'], 2)}{r['measure_unit']} "
-                f"完成{_f(r['completion_pct'])}% 进度{_f(r['schedule_pct'])}% 预计全年{_f(r['forecast'], 2)}"
-                f"（{_f(r['forecast_lower'], 2)}—{_f(r['forecast_upper'], 2)}）：{r['light_reason']}"
-                f"{' · 示例数据' if r['is_synthetic'] else ''}\n")
+                f"[{r['light_label']}] {r['unit_name']} {r['indicator_name']}{r['target_kind_label']} {progress}"
+                f"预计全年{_f(r['forecast'], 2)}（{fmt_range(r['forecast_lower'], r['forecast_upper'], 2)}）："
+                f"{r['light_reason']}{' · 示例数据' if r['is_synthetic'] else ''}\n")
 
     def _warnings(self, o: dict[str, Any]) -> None:
         period = self._period(o)
