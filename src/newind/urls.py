@@ -5,6 +5,9 @@ from django.urls import include, path
 from newind.api_urls import api
 from newind.core import views as core_views
 
+# Django's own PermissionDenied (e.g. the admin's model permissions) gets the platform's Chinese page.
+handler403 = "newind.core.views.permission_denied"
+
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", login_not_required(core_views.healthz), name="healthz"),

@@ -8,7 +8,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from newind.accounts.access import is_business_user, role_of
+from newind.accounts.access import BENCHMARK_PAGE, role_of
 from newind.benchmark.queries import BenchmarkResult, benchmark, selector_options
 from newind.core.errors import AppError
 
@@ -24,7 +24,7 @@ def require_benchmark_access(user: Any) -> None:
     """
     if not getattr(user, "is_authenticated", False):
         raise AppError("请先登录再查看对标分析。", status=401, code="unauthenticated")
-    if not is_business_user(user):
+    if not BENCHMARK_PAGE.allows(user):
         role = role_of(user)
         mine = f"您的角色（{role.label}）" if role else "您的账号尚未分配角色，"
         raise AppError(f"{mine}不能查看业务数据：对标分析仅对业务账号开放，如需访问请联系市新型工业化领导小组办公室。",

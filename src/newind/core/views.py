@@ -1,6 +1,9 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from newind.core.errors import AppError
+from newind.core.menu import entries_for
+from newind.core.middleware import render_app_error
 from newind.indicators.models import ImportBatch, Indicator
 from newind.units.models import Unit
 
@@ -12,7 +15,14 @@ def home(request: HttpRequest) -> HttpResponse:
         # Not a count of observations: at province scale that is a scan of millions of rows on every visit.
         "latest_batch": ImportBatch.objects.order_by("-created_at").only("created_at", "file_name").first(),
     }
-    return render(request, "core/home.html", {"stats": stats})
+    return render(request, "core/home.html", {"stats": stats, "tiles": entries_for(request.user)})
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Django's own 403s (the admin's model permissions, CSRF aside) as the platform's Chinese error page."""
+    error = AppError("您没有权限打开此页面：顶部菜单只列出您可以使用的功能，请从菜单进入；如需访问，"
+                     "请联系市新型工业化领导小组办公室开通权限。", status=403, code="forbidden")
+    return render_app_error(request, error)
 
 
 def healthz(request: HttpRequest) -> HttpResponse:

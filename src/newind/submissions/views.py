@@ -16,15 +16,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from newind.accounts.access import (
+    SUBMISSIONS_PAGE,
     can_write_unit,
-    is_business_user,
     require_read_unit,
     require_role,
     role_of,
     role_required,
     scope_unit_ids,
 )
-from newind.core.errors import AppError, forbidden
+from newind.core.errors import AppError
 from newind.submissions import queries, services
 from newind.submissions.calc import Action, State, allowed_actions, yoy_change_pct
 from newind.submissions.forms import IssueTaskForm, PublishForm, ReviewForm, UploadForm
@@ -38,8 +38,7 @@ def _today() -> dt.date:
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     """Office and leaders: the tasks with their boards. Units: their own reports and reminders."""
-    if not is_business_user(request.user):
-        raise forbidden("月度报表")
+    SUBMISSIONS_PAGE.require(request.user)
     role = role_of(request.user)
     scope = scope_unit_ids(request.user)
     # One query for the tasks with their unit counts, one for the reports, one for their reminders.

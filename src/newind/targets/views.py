@@ -12,7 +12,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from newind.accounts.access import Role, require_read_unit, role_of, role_required, scope_unit_ids
+from newind.accounts.access import (
+    TARGETS_PAGE,
+    Role,
+    page_required,
+    require_read_unit,
+    role_of,
+    role_required,
+    scope_unit_ids,
+)
 from newind.core.errors import AppError
 from newind.indicators.models import Indicator
 from newind.indicators.periods import Period
@@ -22,8 +30,6 @@ from newind.targets.forms import ImportForm, ShareForm, TargetForm
 from newind.targets.models import Target, TargetType
 from newind.targets.rules import rule_set, rule_sets
 from newind.units.models import Unit
-
-READERS = (Role.OFFICE, Role.LEADER, Role.REPORTER, Role.REVIEWER)
 
 
 def _num(v: Any, d: int = 1) -> str:
@@ -75,7 +81,7 @@ def _summary(frame: pd.DataFrame, by: str, label: str) -> list[dict[str, Any]]:
     return rows
 
 
-@role_required(*READERS)
+@page_required(TARGETS_PAGE)
 def progress_page(request: HttpRequest) -> HttpResponse:
     """目标进度与预警: the warning list (with changes since last month), per unit, per indicator, all targets."""
     period = Period.parse(request.GET["period"]) if request.GET.get("period") else queries.latest_period()
@@ -247,7 +253,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     return redirect(f"/targets/manage/?year={year}")
 
 
-@role_required(*READERS)
+@page_required(TARGETS_PAGE)
 def share_page(request: HttpRequest) -> HttpResponse:
     """占全省比重目标: the growth differential needed each year, and whether the recent trend gets there."""
     form = ShareForm(request.GET or None)
