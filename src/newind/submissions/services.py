@@ -482,8 +482,13 @@ def upload_excel(submission: Submission, user: Any, data: bytes, file_name: str,
 # --- reminders ------------------------------------------------------------------------------------------
 
 
-def _reminder_text(kind: ReminderKind, sub: Submission) -> str:
+def _reminder_text(kind: ReminderKind, sub: Submission, today: dt.date | None = None) -> str:
     task = sub.task
+    if kind == ReminderKind.MANUAL:
+        when = (f"已于{task.deadline:%Y年%m月%d日}截止，已逾期" if today and today > task.deadline
+                else f"将于{task.deadline:%Y年%m月%d日}截止")
+        return (f"【催报】{sub.unit.name}：{task.title}{when}，目前状态为「{sub.state_label}」，"
+                "市新型工业化办公室请你单位尽快填报并提交审核。")
     if kind == ReminderKind.BEFORE:
         return (f"【催报提醒】{sub.unit.name}：{task.title}将于{task.deadline:%Y年%m月%d日}截止，"
                 f"目前状态为「{sub.state_label}」，请按时填报并提交审核。")
@@ -491,26 +496,73 @@ def _reminder_text(kind: ReminderKind, sub: Submission) -> str:
             f"目前状态为「{sub.state_label}」，已逾期，请尽快填报提交（逾期提交计为迟报）。")
 
 
+def _remind(sub: Submission, kind: ReminderKind, today: dt.date, *, user: Any = None, request: Any = None,
+            actor: str = "") -> Reminder:
+    """Record one reminder (audited) and push it to NEWIND_WEBHOOK_URL when set; the push's outcome is kept
+    on the reminder (a chat outage never stops the reminding)."""
+    message = _reminder_text(kind, sub, today)
+    with transaction.atomic():
+        reminder = Reminder.objects.create(submission=sub, kind=kind, for_date=today, message=message)
+        record("submission.remind", user=user, request=request, actor=actor, obj=reminder, unit=sub.unit_id,
+               after={"kind": kind, "for_date": today.isoformat()}, summary=message[:200])
+    # Pushed after the reminder is stored: the chat server's answer is not waited for inside a transaction.
+    url = getattr(settings, "NEWIND_WEBHOOK_URL", "")
+    if url:
+        error = post_text(url, message)
+        reminder.webhook_status = WebhookStatus.FAILED if error else WebhookStatus.SENT
+        reminder.webhook_error = error
+        reminder.save(update_fields=["webhook_status", "webhook_error"])
+        if error:
+            log.warning("reminder webhook failed: %s", error)
+    return reminder
+
+
 def send_reminders(today: dt.date, *, lead_workdays: int = 2) -> list[Reminder]:
     """Record the reminders due today for every unfinished report (before the deadline, the day after it)
     and push each to NEWIND_WEBHOOK_URL when set. Running twice on one day records nothing new."""
-    url = getattr(settings, "NEWIND_WEBHOOK_URL", "")
     made: list[Reminder] = []
     pending = Submission.objects.filter(state__in=[s.value for s in EDITABLE_STATES]).select_related("task", "unit")
     for sub in pending:
         kind = reminder_due(today, sub.task.deadline, lead_workdays)
         if kind is None or Reminder.objects.filter(submission=sub, kind=kind, for_date=today).exists():
             continue
-        message = _reminder_text(kind, sub)
-        reminder = Reminder.objects.create(submission=sub, kind=kind, for_date=today, message=message)
-        record("submission.remind", user=None, actor="newind remind", obj=reminder, unit=sub.unit_id,
-               after={"kind": kind, "for_date": today.isoformat()}, summary=message[:200])
-        if url:
-            error = post_text(url, message)
-            reminder.webhook_status = WebhookStatus.FAILED if error else WebhookStatus.SENT
-            reminder.webhook_error = error
-            reminder.save(update_fields=["webhook_status", "webhook_error"])
-            if error:
-                log.warning("reminder webhook failed: %s", error)
-        made.append(reminder)
+        made.append(_remind(sub, kind, today, actor="newind remind"))
     return made
+
+
+@dataclass
+class RemindResult:
+    """What a 催报 from the board did: reminders sent, and units left out (already reminded today)."""
+
+    sent: list[Reminder]
+    already_today: list[Submission]
+
+    @property
+    def failed(self) -> list[Reminder]:
+        return [r for r in self.sent if r.webhook_status == WebhookStatus.FAILED]
+
+
+def remind_units(user: Any, task: ReportingTask, *, submission_ids: list[int] | None, today: dt.date,
+                 request: Any = None) -> RemindResult:
+    """The office's 催报 from the task board: remind the chosen units (None: every unit of the task that has
+    not submitted yet), once a unit a day, each reminder audited and pushed like the scheduled ones."""
+    require_role(user, "office")
+    subs = task.submissions.select_related("task", "unit").order_by("unit__sort_order", "unit__code")
+    if submission_ids is not None:
+        chosen = list(subs.filter(pk__in=submission_ids))
+        if len(chosen) != len(set(submission_ids)):
+            raise AppError("所选单位不在本填报任务中：请在本任务的看板上选择要催报的单位。")
+        done = [s.unit.name for s in chosen if State(s.state) not in EDITABLE_STATES]
+        if done:
+            raise AppError(f"{'、'.join(done)}已提交报表，无需催报：请只催报未填报、草稿或被退回的单位。", status=409)
+    else:
+        chosen = list(subs.filter(state__in=[s.value for s in EDITABLE_STATES]))
+        if not chosen:
+            raise AppError("本任务的各单位都已提交报表，没有需要催报的单位。", status=409)
+    reminded = set(Reminder.objects.filter(submission__in=chosen, kind=ReminderKind.MANUAL, for_date=today)
+                   .values_list("submission_id", flat=True))
+    sent = []
+    for sub in chosen:
+        if sub.pk not in reminded:
+            sent.append(_remind(sub, ReminderKind.MANUAL, today, user=user, request=request))
+    return RemindResult(sent=sent, already_today=[s for s in chosen if s.pk in reminded])

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("tasks/new/", views.issue, name="issue"),
     path("tasks/<int:task_id>/", views.board, name="board"),
+    path("tasks/<int:task_id>/remind/", views.remind, name="remind"),
     path("discipline/<int:year>/", views.discipline, name="discipline"),
     path("<int:submission_id>/", views.submission_page, name="submission"),
     path("<int:submission_id>/review/", views.review, name="review"),

@@ -81,7 +81,35 @@ def board(request: HttpRequest, task_id: int) -> HttpResponse:
     return render(request, "submissions/board.html", {
         "task": task, "rows": rows, "summary": queries.board_summary(rows), "today": _today(),
         "states": State, "publish_form": PublishForm(), "can_publish": role is not None and role.name == "OFFICE",
+        "webhook": bool(settings.NEWIND_WEBHOOK_URL),
     })
+
+
+@require_POST
+@login_required
+def remind(request: HttpRequest, task_id: int) -> HttpResponse:
+    """The office's 催报 from the board: one unit (`submission`), or every unit not yet submitted (`all`)."""
+    task = queries.task_or_404(task_id)
+    ids = None if request.POST.get("all") else [int(x) for x in request.POST.getlist("submission") if x.isdigit()]
+    if ids == []:
+        raise AppError("请选择要催报的单位：在看板上点该单位一行的「催报」，或点「催报全部未报单位」。")
+    result = services.remind_units(request.user, task, submission_ids=ids, today=_today(), request=request)
+    parts = []
+    if result.sent:
+        names = "、".join(r.submission.unit.name for r in result.sent)
+        parts.append(f"已向{len(result.sent)}个单位发出催报：{names}。")
+        if not settings.NEWIND_WEBHOOK_URL:
+            parts.append("未配置工作群推送，催报已记录在平台内，各单位在「月度报表」中可以看到。")
+        elif result.failed:
+            parts.append(f"其中{len(result.failed)}条推送到工作群失败（{result.failed[0].webhook_error}），"
+                         "催报已记录在平台内，请电话通知这些单位。")
+        else:
+            parts.append("已推送到工作群。")
+    if result.already_today:
+        names = "、".join(s.unit.name for s in result.already_today)
+        parts.append(f"{names}今天已催报过，未重复发送。")
+    messages.success(request, "".join(parts))
+    return redirect("submissions:board", task_id=task.pk)
 
 
 @login_required
