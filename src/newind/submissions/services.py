@@ -353,6 +353,46 @@ def publish_submission(submission: Submission, user: Any, *, release: str = "fla
 
 
 @transaction.atomic
+def publish_batch(user: Any, task: ReportingTask, *, submission_ids: list[int] | None, release: str = "flash",
+                  request: Any = None) -> list[Submission]:
+    """Publish several approved reports of one task (None: every approved one) in ONE transaction.
+
+    All or nothing: if any chosen report cannot be published, none is, and the error lists each such
+    report with its reason, so the office fixes or leaves it out and publishes the rest in one go.
+    Each publish is audited as a single publish is, plus one entry for the batch.
+    """
+    require_role(user, "office")
+    subs = task.submissions.select_related("unit").order_by("unit__sort_order", "unit__code")
+    if submission_ids is None:
+        chosen = list(subs.filter(state=State.APPROVED))
+        if not chosen:
+            raise AppError("本任务没有已审核、待发布的报表：请等审核员审核通过后再发布。", status=409)
+    else:
+        if not submission_ids:
+            raise AppError("请勾选要发布的报表，或点「发布全部已审核」。")
+        chosen = list(subs.filter(pk__in=submission_ids))
+        if len(chosen) != len(set(submission_ids)):
+            raise AppError("所选报表不在本填报任务中：请在本任务的看板上勾选要发布的报表。")
+    problems: list[Problem] = []
+    published: list[Submission] = []
+    for sub in chosen:
+        try:
+            published.append(publish_submission(sub, user, release=release, request=request))
+        except AppError as error:  # its savepoint is rolled back; go on to name every failing report
+            problems.append(Problem(f"{sub.unit.name}：{error.message}"))
+    if problems:
+        # Raising here rolls back the reports already published in this transaction.
+        raise AppError(f"所选{len(chosen)}份报表中有{len(problems)}份不能发布，全部未发布：请修改或取消勾选这些报表后"
+                       "重新发布。", status=409, problems=problems, code="conflict")
+    record("submission.publish_batch", user=user, request=request, obj=task,
+           after={"release": release, "submissions": [s.pk for s in published],
+                  "units": [s.unit.code for s in published]},
+           summary=f"批量发布「{task.title}」{len(published)}份报表（{Release(release).label}）："
+                   + "、".join(s.unit.name for s in published))
+    return published
+
+
+@transaction.atomic
 def correct_published(submission: Submission, user: Any, inputs: dict[str, ValueInput], *, reason: str,
                       request: Any = None) -> Submission:
     """Correct figures after publishing: each changed figure becomes a new observation version (修订) with

@@ -212,6 +212,22 @@ def publish(request: HttpRequest, submission_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
+def publish_many(request: HttpRequest, task_id: int) -> HttpResponse:
+    """The office publishes the approved reports ticked on the board (or every approved one) at once."""
+    task = queries.task_or_404(task_id)
+    form = PublishForm(request.POST)
+    if not form.is_valid():
+        raise AppError("请选择发布类型（快报或正式）。")
+    ids = None if request.POST.get("all") else [int(x) for x in request.POST.getlist("submission") if x.isdigit()]
+    published = services.publish_batch(request.user, task, submission_ids=ids, release=form.cleaned_data["release"],
+                                       request=request)
+    label = dict(form.fields["release"].choices)[form.cleaned_data["release"]]  # type: ignore[attr-defined]
+    messages.success(request, f"已发布{len(published)}份报表（{label}）：{'、'.join(s.unit.name for s in published)}。")
+    return redirect("submissions:board", task_id=task.pk)
+
+
+@require_POST
+@login_required
 def correct(request: HttpRequest, submission_id: int) -> HttpResponse:
     """The office corrects published figures; each change becomes a new version with the reason."""
     submission = queries.submission_or_404(submission_id)
