@@ -30,6 +30,7 @@ __all__ = [
     "BENCHMARK_PAGE",
     "DASHBOARD_PAGE",
     "IMPORT_PAGE",
+    "LOCKOUTS_PAGE",
     "SECURITY_PAGE",
     "SESSIONS_PAGE",
     "SUBMISSIONS_PAGE",
@@ -256,6 +257,7 @@ SUBMISSIONS_PAGE = PageAccess("月度报表", BUSINESS_ROLES)
 AUDIT_PAGE = PageAccess("审计日志", _roles("auditor"))
 SECURITY_PAGE = PageAccess("安全策略", _roles("secadmin"))
 SESSIONS_PAGE = PageAccess("在线会话", _roles("secadmin"))
+LOCKOUTS_PAGE = PageAccess("锁定账号", _roles("secadmin"))
 # The Django admin checks its own staff flag and model permissions, which accounts.services.create_user
 # gives (for users) to the 系统管理员 only; tests/core/test_menu.py holds the two to the same answer.
 USERS_PAGE = PageAccess("用户与角色", _roles("sysadmin"))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from newind.accounts import views
+from newind.accounts import lockouts, views
 
 app_name = "accounts"
 
@@ -14,4 +14,6 @@ urlpatterns = [
     path("sessions/", views.sessions_view, name="sessions"),
     path("sessions/<int:pk>/end/", views.session_end_view, name="session_end"),
     path("security/", views.security_policy_view, name="security"),
+    path("lockouts/", lockouts.lockouts_view, name="lockouts"),
+    path("lockouts/unlock/", lockouts.unlock_view, name="unlock"),
 ]

@@ -14,6 +14,7 @@ from newind.accounts.access import (
     BENCHMARK_PAGE,
     DASHBOARD_PAGE,
     IMPORT_PAGE,
+    LOCKOUTS_PAGE,
     SECURITY_PAGE,
     SESSIONS_PAGE,
     SUBMISSIONS_PAGE,
@@ -58,6 +59,7 @@ ENTRIES: tuple[MenuEntry, ...] = (
     MenuEntry(AUDIT_PAGE, "/audit/", "按人员、单位、操作、时间筛选，导出 Excel，校验哈希链。"),
     MenuEntry(SECURITY_PAGE, "/accounts/security/", "登录失败锁定、空闲超时、口令规则、双因素认证。"),
     MenuEntry(SESSIONS_PAGE, "/accounts/sessions/", "查看并结束登录会话。"),
+    MenuEntry(LOCKOUTS_PAGE, "/accounts/lockouts/", "连续登录失败被锁定的账号，核实后提前解锁。"),
     MenuEntry(USERS_PAGE, "/admin/auth/user/", "新建用户、分配角色和所属单位、停用账号。"),
 )
 
