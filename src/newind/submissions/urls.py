@@ -8,6 +8,7 @@ urlpatterns = [
     path("tasks/new/", views.issue, name="issue"),
     path("tasks/<int:task_id>/", views.board, name="board"),
     path("tasks/<int:task_id>/remind/", views.remind, name="remind"),
+    path("tasks/<int:task_id>/board.xlsx", views.board_xlsx, name="board_xlsx"),
     path("tasks/<int:task_id>/publish/", views.publish_many, name="publish_many"),
     path("discipline/<int:year>/", views.discipline, name="discipline"),
     path("<int:submission_id>/", views.submission_page, name="submission"),

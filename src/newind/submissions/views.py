@@ -24,7 +24,9 @@ from newind.accounts.access import (
     role_required,
     scope_unit_ids,
 )
+from newind.audit.services import record
 from newind.core.errors import AppError
+from newind.core.excel import ExportSheet, export_workbook, xlsx_response
 from newind.submissions import queries, services
 from newind.submissions.calc import Action, State, allowed_actions, yoy_change_pct
 from newind.submissions.forms import IssueTaskForm, PublishForm, ReviewForm, UploadForm
@@ -83,6 +85,32 @@ def board(request: HttpRequest, task_id: int) -> HttpResponse:
         "states": State, "publish_form": PublishForm(), "can_publish": role is not None and role.name == "OFFICE",
         "webhook": bool(settings.NEWIND_WEBHOOK_URL),
     })
+
+
+@login_required
+def board_xlsx(request: HttpRequest, task_id: int) -> HttpResponse:
+    """The board in Excel (the same rows: state, first submission, discipline, reason, reminders), audited."""
+    require_role(request.user, "office", "leader")
+    task = queries.task_or_404(task_id)
+    today = _today()
+    rows = queries.board_rows(task, today)
+    summary = queries.board_summary(rows)
+    about = [f"单位：各填报单位；报表 {task.form_number}「{task.definition.get('name', task.title)}」",
+             f"时期：报告期 {task.period.label}，截止日期 {task.deadline:%Y-%m-%d}，统计至 {today:%Y-%m-%d}",
+             f"应报 {summary['total']} 个，已发布 {summary['published']} 个，迟报 {summary['late']} 个，"
+             f"缺报 {summary['missing']} 个",
+             "来源：本平台报送记录" + ("（示例数据）" if task.is_demo else "")]
+    header = ["单位", "代码", "状态", "首次提交", "报送纪律", "退回原因", "提醒次数", "最近提醒", "发布类型"]
+    table = [[r["unit"].name, r["unit"].code, r["state"].label,
+              timezone.localtime(r["submission"].first_submitted_at).strftime("%Y-%m-%d %H:%M")
+              if r["submission"].first_submitted_at else "—",
+              r["discipline"].label, r["submission"].return_reason, r["reminders"],
+              r["last_reminded"].isoformat() if r["last_reminded"] else "—",
+              r["submission"].get_release_display() or "—"] for r in rows]
+    data = export_workbook([ExportSheet("报送看板", f"{task.title} · 报送看板", about, header, table, frozenset({1}))])
+    record("export", user=request.user, request=request, obj=task,
+           summary=f"导出「{task.title}」报送看板 Excel，{len(table)} 个单位", after={"rows": len(table)})
+    return xlsx_response(data, f"board_{task.form_code}_{task.period.key}.xlsx")
 
 
 @require_POST
