@@ -4,6 +4,7 @@ from django.shortcuts import render
 from newind.core.errors import AppError
 from newind.core.menu import entries_for
 from newind.core.middleware import render_app_error
+from newind.core.search import search
 from newind.indicators.models import ImportBatch, Indicator
 from newind.units.models import Unit
 
@@ -16,6 +17,12 @@ def home(request: HttpRequest) -> HttpResponse:
         "latest_batch": ImportBatch.objects.order_by("-created_at").only("created_at", "file_name").first(),
     }
     return render(request, "core/home.html", {"stats": stats, "tiles": entries_for(request.user)})
+
+
+def search_page(request: HttpRequest) -> HttpResponse:
+    """The top bar's search: pages, units and indicators the user may open (newind.core.search)."""
+    results = search(request.user, request.GET.get("q", ""))
+    return render(request, "core/search.html", {"results": results})
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
