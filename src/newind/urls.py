@@ -11,6 +11,8 @@ handler403 = "newind.core.views.permission_denied"
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("search/", core_views.search_page, name="search"),
+    path("help/", core_views.help_page, name="help"),
+    path("help/<slug:role>/", core_views.help_page, name="help_role"),
     path("healthz", login_not_required(core_views.healthz), name="healthz"),
     path("accounts/", include("newind.accounts.urls")),
     path("audit/", include("newind.audit.urls")),

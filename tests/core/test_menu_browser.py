@@ -44,6 +44,12 @@ def test_every_roles_menu_links_open_in_the_browser(sessions, live_server, brows
         tiles = page.locator("section.tiles a.tile")
         assert [tiles.nth(i).locator("h2").inner_text() for i in range(tiles.count())] == EXPECTED[who], who
         links += [tiles.nth(i).get_attribute("href") for i in range(tiles.count())]
+        # The top bar's 使用说明 and a search from its box open too.
+        links.append(page.locator(".who a", has_text="使用说明").get_attribute("href"))
+        page.fill("form.search input[name=q]", "岳阳")
+        page.press("form.search input[name=q]", "Enter")
+        page.wait_for_url("**/search/?q=*")
+        assert page.locator("h1").inner_text() == "搜索", who
         for href in links:
             response = page.goto(base + str(href))
             assert response is not None
