@@ -124,7 +124,7 @@ def test_only_the_office_may_import(reference_data, client, django_user_model, m
     from newind.units.queries import unit_by_code
 
     # No role, the system administrator (三员分立: no business data), a leader (read-only) and a
-    # county reporter (figures go through 数据填报 and review) are all refused.
+    # county reporter (figures go through 月度报表 and review) are all refused.
     user = django_user_model.objects.create_user("visitor", is_staff=role == "sysadmin")
     if role:
         Profile.objects.create(user=user, role=role, must_change_password=False,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from newind.accounts import views
+from newind.accounts import lockouts, views
 
 app_name = "accounts"
 
@@ -17,4 +17,6 @@ urlpatterns = [
     path("roles/", views.role_requests_view, name="role_requests"),
     path("roles/<int:pk>/confirm/", views.role_confirm_view, name="role_confirm"),
     path("roles/<int:pk>/reject/", views.role_reject_view, name="role_reject"),
+    path("lockouts/", lockouts.lockouts_view, name="lockouts"),
+    path("lockouts/unlock/", lockouts.unlock_view, name="unlock"),
 ]

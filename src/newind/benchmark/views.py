@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from newind.accounts.access import is_business_user, role_of
+from newind.accounts.access import BENCHMARK_PAGE, role_of
+from newind.audit.services import record
 from newind.benchmark.queries import BenchmarkResult, benchmark, selector_options
 from newind.core.errors import AppError
+from newind.core.excel import ExportSheet, export_workbook, xlsx_response
 
 DEFAULTS = {"unit": "430600", "group": "hunan-14", "indicator": "gdp", "from": "2012", "to": "2016", "period": ""}
 
@@ -24,7 +27,7 @@ def require_benchmark_access(user: Any) -> None:
     """
     if not getattr(user, "is_authenticated", False):
         raise AppError("请先登录再查看对标分析。", status=401, code="unauthenticated")
-    if not is_business_user(user):
+    if not BENCHMARK_PAGE.allows(user):
         role = role_of(user)
         mine = f"您的角色（{role.label}）" if role else "您的账号尚未分配角色，"
         raise AppError(f"{mine}不能查看业务数据：对标分析仅对业务账号开放，如需访问请联系市新型工业化领导小组办公室。",
@@ -52,7 +55,55 @@ def benchmark_page(request: HttpRequest) -> HttpResponse:
         context["error"] = error
         return render(request, "benchmark/page.html", context, status=error.status if error.status != 404 else 200)
     context.update(_page_context(result))
+    context["export_query"] = urlencode(params)
     return render(request, "benchmark/page.html", context)
+
+
+def export_xlsx(request: HttpRequest) -> HttpResponse:
+    """The benchmark as shown (same parameters) in Excel: the yearly ranks and gaps, and each year's full
+    ranking, with unit, period and source on every sheet; audited as an export."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    require_benchmark_access(request.user)
+    params = {k: (request.GET.get(k) or v).strip() for k, v in DEFAULTS.items()}
+    if params["period"] and not (request.GET.get("from") or request.GET.get("to")):
+        params["from"] = params["to"] = params["period"][:4]
+    result = benchmark(params["unit"], params["group"], params["indicator"], _year(params["from"], "起始"),
+                       _year(params["to"], "截止"), params["period"] or None)
+    data = result.as_dict()
+    ind, unit, group = data["indicator"], data["unit"], data["group"]
+    sources = "；".join(data["sources"]) + ("（含示例数据）" if data["synthetic"] else "")
+    about = [f"单位：{ind['measure_unit']}（差距单位：{data['gap_unit']}）", f"时期：{data['period']['span']}",
+             f"对标组：{group['name']}（{group['size']}个成员）", f"来源：{sources}"]
+    share = bool(data["share_basis"])
+    header = ["时期", f"{unit['name']}数值（{ind['measure_unit']}）", "位次", "有数据单位数"]
+    header += [data["province_column"], "占组内合计%"] if share else []
+    header += ["标兵（前一位）", f"差距（{data['gap_unit']}）", "追兵（后一位）", f"领先（{data['gap_unit']}）"]
+    rows = []
+    for y in data["years"]:
+        row: list[Any] = [y["period"], y["value"], _rank_text(y["rank"], y["tied"]), f"{y['reported']}/{y['group_size']}"]
+        row += [y["share_of_province_pct"], y["share_of_group_pct"]] if share else []
+        for side in ("ahead", "behind"):
+            other = y[side]
+            row += [f"第{other['rank']}位 {other['name']}", other["gap"]] if other else ["—", None]
+        rows.append(row)
+    full = [[y["period"], _rank_text(r["rank"], r["tied"]), r["name"], r["code"], r["value"], r["share_of_group_pct"]]
+            for y in data["years"] for r in y["ranking"]]
+    title = f"{unit['name']} · {group['name']} · {ind['name']}"
+    workbook = export_workbook([
+        ExportSheet("逐年位次", f"{title}：逐年位次与标兵、追兵", about, header, rows),
+        ExportSheet("各年完整排名", f"{title}：各年完整排名", about,
+                    ["时期", "位次", "单位", "代码", f"数值（{ind['measure_unit']}）", "占组内合计%"], full,
+                    frozenset({3})),
+    ])
+    record("export", user=request.user, request=request, object_type="benchmark",
+           summary=f"导出对标分析 Excel：{title}（{data['period']['span']}）",
+           after={"params": params, "rows": len(rows)})
+    return xlsx_response(workbook, f"benchmark_{unit['code']}_{group['code']}_{ind['code']}_{params['from']}-{params['to']}.xlsx")
+
+
+def _rank_text(rank: int | None, tied: bool) -> str:
+    return "—" if rank is None else ("并列" if tied else "") + f"第{rank}位"
 
 
 def _fit_choices_to_group(params: dict[str, str], options: dict[str, Any]) -> list[str]:

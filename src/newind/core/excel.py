@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import io
+from dataclasses import dataclass, field
 from typing import Any
+
+from django.http import HttpResponse
 
 # A cell starting with one of these is read as a formula (or DDE command) by Excel, WPS and LibreOffice.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -29,3 +33,61 @@ def write_text_cell(ws: Any, row: int, column: int, value: Any) -> Any:
     cell = ws.cell(row=row, column=column, value=safe_cell(None if value is None else str(value)))
     cell.number_format = "@"
     return cell
+
+
+# --- page exports: one table per sheet, with its units, period and source above it -------------------
+
+
+@dataclass
+class ExportSheet:
+    """One sheet of a page export: a title, the lines saying what the figures are (单位/时期/来源), a table.
+
+    `text_columns` (0-based) hold codes, written as text so leading zeros and letters survive.
+    """
+
+    name: str
+    title: str
+    about: list[str]
+    header: list[str]
+    rows: list[list[Any]]
+    text_columns: frozenset[int] = field(default_factory=frozenset)
+
+
+def export_workbook(sheets: list[ExportSheet]) -> bytes:
+    """The .xlsx bytes of a page export; every text cell is formula-neutralised (`safe_cell`)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for spec in sheets:
+        ws = wb.create_sheet(spec.name[:31])
+        ws.cell(row=1, column=1, value=safe_cell(spec.title)).font = Font(bold=True, size=13)
+        for i, line in enumerate(spec.about, start=2):
+            ws.cell(row=i, column=1, value=safe_cell(line))
+        top = len(spec.about) + 3
+        for j, title in enumerate(spec.header, start=1):
+            ws.cell(row=top, column=j, value=safe_cell(title)).font = Font(bold=True)
+        for i, values in enumerate(spec.rows, start=top + 1):
+            for j, value in enumerate(values, start=1):
+                if j - 1 in spec.text_columns:
+                    write_text_cell(ws, i, j, value)
+                else:
+                    ws.cell(row=i, column=j, value=safe_cell(value))
+        for j, title in enumerate(spec.header, start=1):
+            width = max([len(str(title))] + [len(str(r[j - 1])) for r in spec.rows[:200] if r[j - 1] is not None])
+            ws.column_dimensions[ws.cell(row=top, column=j).column_letter].width = min(max(8, width * 2), 48)
+        ws.freeze_panes = ws.cell(row=top + 1, column=1)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_response(data: bytes, file_name: str) -> HttpResponse:
+    """A download response for an .xlsx file (ASCII file name: every browser keeps it as given)."""
+    response = HttpResponse(data, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    return response

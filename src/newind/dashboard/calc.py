@@ -67,6 +67,8 @@ def cards(overview: Overview) -> list[dict[str, Any]]:
             else numbers.fmt_range(r["ye_lower"], r["ye_upper"], decimals),
             "forecast_method": r["ye_method_label"] if isinstance(r["ye_method_label"], str) else "",
             "headline": code == HEADLINE_INDICATOR,
+            # '县市区汇总（13个单位中的1个）' while the city's own figure has not arrived.
+            "basis": r["city_basis"] if isinstance(r.get("city_basis"), str) else "",
         })
     return out
 

@@ -5,16 +5,15 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from newind.accounts.access import role_required
+from newind.accounts.access import DASHBOARD_PAGE, page_required
 from newind.dashboard import calc
 from newind.reports.content import build_content
 from newind.reports.pdf import table_cells
 from newind.reports.queries import available_periods, monthly_overview, resolve_period
 
 
-# The office and the city leaders (read-only); role values as strings because mypy, without Django
-# stubs, sees TextChoices members as tuples.
-@role_required("office", "leader")
+# The office and the city leaders (read-only).
+@page_required(DASHBOARD_PAGE)
 def dashboard(request: HttpRequest) -> HttpResponse:
     period = resolve_period(request.GET.get("period"))
     overview = monthly_overview(period)

@@ -118,11 +118,11 @@ def check_import_allowed(user: Any, unit_ids: list[int]) -> None:
         return
     if not getattr(user, "is_authenticated", False):
         raise AppError("请先登录后再导入数据。", status=401, code="unauthenticated")
-    from newind.accounts.access import Role, can_write_unit, role_of
+    from newind.accounts.access import IMPORT_PAGE, SUBMISSIONS_PAGE, can_write_unit
 
-    if role_of(user) != Role.OFFICE:
-        raise AppError("只有市新型工业化办公室可以导入数据：各单位的数据请通过“数据填报”提交，"
-                       "如需导入权限请联系市新型工业化领导小组办公室。", status=403, code="forbidden")
+    if not IMPORT_PAGE.allows(user):
+        raise AppError(f"只有市新型工业化办公室可以导入数据：各单位的数据请在「{SUBMISSIONS_PAGE.label}」中填报、"
+                       "审核后由办公室发布，如需导入权限请联系市新型工业化领导小组办公室。", status=403, code="forbidden")
     denied = [u for u in unit_ids if not can_write_unit(user, u)]
     if denied:
         raise forbidden(f"{len(denied)}个单位的数据导入")

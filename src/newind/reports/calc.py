@@ -159,3 +159,41 @@ def pick_target_rows(progress: pd.DataFrame) -> pd.DataFrame:
                              __order=progress["target_kind"].map(order).fillna(len(order)))
     ranked = ranked.sort_values(["indicator_code", "unit_code", "__light", "__order"], kind="stable")
     return ranked.drop_duplicates(["indicator_code", "unit_code"]).drop(columns=["__light", "__order"])
+
+
+# --- the city as a roll-up of its units, until its own figure arrives ---------------------------------
+
+ROLLUP_LABEL = "县市区汇总"
+
+
+def rollup_label(covered: int, total: int) -> str:
+    """'县市区汇总（13个单位中的1个）': how many of the units under the city the sum covers."""
+    return f"{ROLLUP_LABEL}（{total}个单位中的{covered}个）"
+
+
+def roll_up_levels(values: pd.DataFrame, year: int) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Sum the units' figures of additive levels and counts for `year`, with last year's sum of the SAME
+    units as the base of a growth.
+
+    `values`: indicator_code, unit_code, year, value, price_basis, is_synthetic — additive indicators only,
+    this year and last. An indicator whose figures this year mix price bases is not summed (its reason is
+    returned). Last year's sum is given only where every unit summed this year has last year's figure on
+    the same basis: a base covering fewer units would make the growth up.
+    Returns (rows: indicator_code, year, value, units, is_synthetic; skipped: indicator_code → reason).
+    """
+    cur = values[values["year"] == year]
+    bases = cur.groupby("indicator_code")["price_basis"].nunique()
+    mixed = sorted(bases[bases > 1].index)
+    skipped = {code: "各单位上报的价格口径不一致，不能加总" for code in mixed}
+    cur = cur[~cur["indicator_code"].isin(mixed)]
+    this_year = cur.groupby("indicator_code", as_index=False).agg(
+        value=("value", "sum"), units=("unit_code", "nunique"), is_synthetic=("is_synthetic", "max"))
+    last = values[values["year"] == year - 1].merge(
+        cur[["indicator_code", "unit_code", "price_basis"]], on=["indicator_code", "unit_code", "price_basis"])
+    last_year = last.groupby("indicator_code", as_index=False).agg(
+        value=("value", "sum"), base_units=("unit_code", "nunique"), is_synthetic=("is_synthetic", "max"))
+    last_year = last_year.merge(this_year[["indicator_code", "units"]], on="indicator_code")
+    last_year = last_year[last_year["base_units"] == last_year["units"]].drop(columns="base_units")
+    rows = pd.concat([this_year.assign(year=year), last_year.assign(year=year - 1)], ignore_index=True)
+    rows["is_synthetic"] = rows["is_synthetic"].astype(bool)
+    return rows[["indicator_code", "year", "value", "units", "is_synthetic"]], skipped

@@ -134,8 +134,9 @@ def _key_section(overview: Overview, with_charts: bool) -> Section:
             calc.rank_label(r.province_rank, r.province_tied, r.province_reported),
             _completion(r.completion_pct, r.vs_target_gap_text), _v(r.schedule_pct), _v(r.light),
         ])
+    basis = f"，{overview.city_basis}" if overview.city_basis else ""
     table = Table(
-        key="主要指标", title=f"表1  {overview.city_name}主要工业指标完成情况（{overview.period.label}）",
+        key="主要指标", title=f"表1  {overview.city_name}主要工业指标完成情况（{overview.period.label}{basis}）",
         columns=[Column("指标"), Column("计量单位"), Column(f"{overview.period.short_label}累计", "number", None),
                  Column("同比增长（%）", "number", 1), Column("口径"), Column("全省位次"),
                  Column("目标完成（%）", "number", 1), Column("序时进度（%）", "number", 1),
@@ -159,7 +160,7 @@ def _key_section(overview: Overview, with_charts: bool) -> Section:
 
 
 def _key_sentences(overview: Overview) -> list[str]:
-    out = []
+    out = list(overview.city_notes)  # why the city's figures are a roll-up, and what it cannot show
     key = overview.key.set_index("indicator_code")
     growth = key["growth_pct"].dropna()
     faster = [f"{key.at[c, 'indicator_name']}{'增长' if g >= 0 else '下降'}{abs(g):.1f}%"

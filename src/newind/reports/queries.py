@@ -18,7 +18,7 @@ from newind.core.errors import AppError
 from newind.indicators.models import Frequency, Indicator, Observation
 from newind.indicators.periods import Period, PeriodKind
 from newind.reports import calc
-from newind.units.models import PeerGroupMember, Unit
+from newind.units.models import PeerGroupMember, Unit, UnitKind
 
 CITY_CODE = "430600"
 PROVINCE_CODE = "430000"
@@ -27,6 +27,9 @@ PARKS_GROUP = "yueyang-parks"
 PROVINCE_GROUP = "hunan-14"
 # The indicator the report opens with and the dashboard's trend chart follows.
 HEADLINE_INDICATOR = "industrial_va_above_size"
+# The units under the city whose published levels add up to it (along the admin hierarchy) while the
+# statistics bureau's own city figure has not arrived: the counties and the functional zones.
+ROLLUP_KINDS = (UnitKind.COUNTY, UnitKind.ZONE)
 GROUP_LABELS = {COUNTIES_GROUP: "县市区及功能区", PARKS_GROUP: "园区", PROVINCE_GROUP: "全省14个市州"}
 
 PROGRESS_COLUMNS = [
@@ -64,6 +67,10 @@ class Overview:
     trend: pd.DataFrame
     sources: list[str] = field(default_factory=list)
     is_synthetic: bool = False
+    # Set when the city has no own figure for the period and `key` is the roll-up of its units' published
+    # levels: '县市区汇总（13个单位中的1个）', and what that roll-up cannot show and why.
+    city_basis: str = ""
+    city_notes: list[str] = field(default_factory=list)
     targets_available: bool = False
     forecasts_available: bool = False
 
@@ -94,6 +101,7 @@ class Overview:
             self.period.short_label, str(row["indicator_name"]), _opt(row["value"]), str(row["measure_unit"]),
             int(row["decimals"]), _opt(row["growth_pct"]), str(row["growth_basis"]), _opt(row["province_diff_pp"]),
             _opt_int(row["province_rank"]), bool(row["province_tied"]) if _opt_int(row["province_rank"]) else False,
+            region=self.city_basis or "全市",
         )
 
 
@@ -108,8 +116,10 @@ def _opt_int(value: object) -> int | None:
 # --- periods -------------------------------------------------------------------------------------------
 
 def available_periods(city_code: str = CITY_CODE) -> list[Period]:
-    """Monthly periods with a figure of the headline indicator for the city, newest first."""
-    rows = (Observation.objects.filter(indicator__code=HEADLINE_INDICATOR, unit__code=city_code, is_current=True,
+    """Monthly periods with a figure of the headline indicator for the city, or for one of the units it is
+    rolled up from (then the overview shows their 县市区汇总), newest first."""
+    codes = [city_code, *(code for code, _ in rollup_units(city_code))]
+    rows = (Observation.objects.filter(indicator__code=HEADLINE_INDICATOR, unit__code__in=codes, is_current=True,
                                        period_kind=PeriodKind.MONTH_CUM.value)
             .values_list("year", "period_n").distinct())
     return sorted((Period.month(y, n) for y, n in rows), reverse=True)
@@ -197,9 +207,14 @@ def monthly_overview(period: Period, city_code: str = CITY_CODE) -> Overview:
                        status=404, code="not_found")
     unit_codes = sorted({city_code, PROVINCE_CODE, *members["unit_code"]})
     obs = _observations(period, unit_codes, meta["indicator_code"].tolist())
+    rollup = None
     if obs[(obs["unit_code"] == city_code) & (obs["year"] == period.year)].empty:
-        raise AppError(f"{period.label}{city}没有任何月度数据：请换一个时期，或先导入该期数据。", status=404,
-                       code="not_found")
+        # No figure of the statistics bureau yet: the city is the sum of what its units published.
+        rollup = city_rollup(period, city_code, city, meta)
+        replaced = (obs["unit_code"] == city_code) & obs["indicator_code"].isin(rollup.rows["indicator_code"])
+        obs = pd.concat([obs[~replaced], rollup.rows], ignore_index=True)
+        # A partial sum is not the city: it is neither ranked among the 市州 nor compared with the province.
+        members = members[~((members["group_code"] == PROVINCE_GROUP) & (members["unit_code"] == city_code))]
 
     growth_codes = set(meta["growth_indicator"].replace("", pd.NA).dropna())
     level_meta = meta[~meta["indicator_code"].isin(growth_codes)]
@@ -237,6 +252,10 @@ def monthly_overview(period: Period, city_code: str = CITY_CODE) -> Overview:
     forecasts, forecasts_ok = _forecasts(period, city_code)
 
     key = _key_table(figures, ranked, city_code, period, progress, forecasts, meta)
+    labels = rollup.labels if rollup else {}
+    key["city_basis"] = [labels.get(str(c), "") for c in key["indicator_code"]]
+    if rollup is not None:
+        key["province_diff_pp"] = float("nan")
     counties = _attach_targets(ranked[ranked["group_code"] == COUNTIES_GROUP], progress)
     parks = _attach_targets(ranked[ranked["group_code"] == PARKS_GROUP], progress)
     headline_growth = meta.set_index("indicator_code")["growth_indicator"].get(HEADLINE_INDICATOR, "")
@@ -250,7 +269,79 @@ def monthly_overview(period: Period, city_code: str = CITY_CODE) -> Overview:
     return Overview(period=period, city_code=city_code, city_name=city, key=key, counties=counties, parks=parks,
                     progress=progress, warnings=warnings, turned_green=turned_green, forecasts=forecasts,
                     trend=trend, sources=sources,
-                    is_synthetic=synthetic, targets_available=targets_ok, forecasts_available=forecasts_ok)
+                    is_synthetic=synthetic, targets_available=targets_ok, forecasts_available=forecasts_ok,
+                    city_basis=rollup.label if rollup else "", city_notes=rollup.notes if rollup else [])
+
+
+# --- the city as the roll-up of its units --------------------------------------------------------------
+
+@dataclass
+class CityRollup:
+    """The city's figures summed from its units' published levels, as observation rows (both years)."""
+
+    rows: pd.DataFrame
+    label: str  # 县市区汇总（13个单位中的1个）
+    labels: dict[str, str]  # per indicator: how many units its own sum covers
+    notes: list[str]
+
+
+def rollup_units(city_code: str = CITY_CODE) -> list[tuple[str, str]]:
+    """(code, name) of the counties and zones directly under the city in the admin hierarchy."""
+    rows = (Unit.objects.filter(parent_links__hierarchy__code="admin", parent_links__parent__code=city_code,
+                                kind__in=[str(k) for k in ROLLUP_KINDS])
+            .order_by("sort_order", "code").values_list("code", "name"))
+    return list(rows)
+
+
+def city_rollup(period: Period, city_code: str, city_name: str, meta: pd.DataFrame) -> CityRollup:
+    """Sum the additive levels the city's counties and zones published for the period (one price basis
+    each; last year's base from the same units), or raise an AppError saying exactly why it cannot."""
+    units = rollup_units(city_code)
+    names = dict(units)
+    total = len(units)
+    none_yet = f"{period.label}{city_name}没有任何月度数据：市统计局的全市数据尚未导入"
+    if not units:
+        raise AppError(f"{none_yet}，{city_name}下也没有可以汇总的县市区：请换一个时期，或先导入该期全市数据。",
+                       status=404, code="not_found")
+    additive = set(Indicator.objects.filter(additive=True, value_kind__in=list(calc.NOMINAL_GROWTH_KINDS))
+                   .values_list("code", flat=True))
+    rows = list(Observation.objects.filter(
+        is_current=True, period_kind=period.kind.value, period_n=period.n, year__in=[period.year, period.year - 1],
+        unit__code__in=list(names), indicator__code__in=meta["indicator_code"].tolist(),
+    ).values_list("indicator__code", "unit__code", "year", "value", "price_basis", "is_synthetic"))
+    values = pd.DataFrame(rows, columns=["indicator_code", "unit_code", "year", "value", "price_basis",
+                                         "is_synthetic"])
+    values["value"] = values["value"].astype(float)
+    published = values[values["year"] == period.year]
+    if published.empty:
+        raise AppError(f"{none_yet}，{total}个县市区也都还没有发布该期数据，没有可以汇总的数：请换一个时期，"
+                       "或等各县市区报表发布（或导入全市数据）后再看。", status=404, code="not_found")
+    indicator_names = dict(zip(meta["indicator_code"], meta["indicator_name"], strict=True))
+    not_additive = sorted(set(published["indicator_code"]) - additive, key=list(indicator_names).index)
+    summed, skipped = calc.roll_up_levels(values[values["indicator_code"].isin(additive)], period.year)
+    current = summed[summed["year"] == period.year]
+    reasons = [f"「{indicator_names[c]}」{why}" for c, why in skipped.items()]
+    if not_additive:
+        reasons.append("、".join(f"「{indicator_names[c]}」" for c in not_additive)
+                       + "是增速或比率，不能由各单位的数加总")
+    reporters = sorted(set(published["unit_code"]), key=list(names).index)
+    if current.empty:
+        raise AppError(f"{none_yet}；已发布该期数据的{len(reporters)}个县市区（{'、'.join(names[c] for c in reporters)}）"
+                       f"没有可以加总的总量指标：{'；'.join(reasons)}。请等待市统计局的全市数据，或先导入该期数据。",
+                       status=404, code="not_found")
+    label = calc.rollup_label(len(reporters), total)
+    source = f"{label}：{'、'.join(names[c] for c in reporters)}已发布的数据"
+    frame = summed.assign(unit_code=city_code, unit_name=city_name, source=source)
+    labels = {str(r.indicator_code): calc.rollup_label(int(r.units), total) for r in current.itertuples()}
+    notes = [f"市统计局{period.label}的全市数据尚未导入，全市数暂按{source}（可加总的总量指标，沿行政区划相加）显示，"
+             "不参与全省市州排名和比较，全市数据导入后自动替换。"]
+    if reasons:
+        notes.append("以下指标暂无全市数：" + "；".join(reasons) + "，待市统计局公布全市数据后显示。")
+    based = set(summed.loc[summed["year"] == period.year - 1, "indicator_code"])
+    if based:
+        notes.append("汇总数的同比增长为名义增长，以同一批单位的上年同期数为基数；可比价增速以统计部门公布数为准。")
+    return CityRollup(rows=frame[["indicator_code", "unit_code", "unit_name", "year", "value", "source",
+                                  "is_synthetic"]], label=label, labels=labels, notes=notes)
 
 
 def _key_table(figures: pd.DataFrame, ranked: pd.DataFrame, city_code: str, period: Period,

@@ -152,6 +152,7 @@ def default_deadline(year: int, kind: str, n: int, day_of_month: int = 8) -> dt.
 class ReminderKind(_Choices):
     BEFORE = "before", "截止前提醒"
     OVERDUE = "overdue", "逾期催报"
+    MANUAL = "manual", "办公室催报"  # sent from the task board (at most once a unit a day)
 
 
 def reminder_due(today: dt.date, deadline: dt.date, lead_workdays: int = 2) -> ReminderKind | None:

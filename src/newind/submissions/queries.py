@@ -15,6 +15,7 @@ from django.utils import timezone
 from newind.core.errors import AppError, not_found
 from newind.indicators.models import Indicator, Observation, ValueKind
 from newind.submissions.calc import (
+    EDITABLE_STATES,
     CheckRule,
     Discipline,
     FieldSpec,
@@ -165,6 +166,8 @@ def board_rows(task: ReportingTask, today: dt.date) -> list[dict[str, Any]]:
             "submission": sub, "unit": sub.unit, "state": State(sub.state), "discipline": discipline,
             "late": discipline in (Discipline.LATE, Discipline.MISSING),
             "reminders": len(sub.reminders.all()),
+            "last_reminded": max((r.for_date for r in sub.reminders.all()), default=None),
+            "needs_reminder": State(sub.state) in EDITABLE_STATES,
         })
     return rows
 
@@ -176,6 +179,7 @@ def board_summary(rows: list[dict[str, Any]]) -> dict[str, int]:
     summary["late"] = sum(1 for r in rows if r["discipline"] == Discipline.LATE)
     summary["missing"] = sum(1 for r in rows if r["discipline"] == Discipline.MISSING)
     summary["total"] = len(rows)
+    summary["unsubmitted"] = sum(1 for r in rows if r["needs_reminder"])
     return summary
 
 

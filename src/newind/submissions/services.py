@@ -362,6 +362,46 @@ def publish_submission(submission: Submission, user: Any, *, release: str = "fla
 
 
 @transaction.atomic
+def publish_batch(user: Any, task: ReportingTask, *, submission_ids: list[int] | None, release: str = "flash",
+                  request: Any = None) -> list[Submission]:
+    """Publish several approved reports of one task (None: every approved one) in ONE transaction.
+
+    All or nothing: if any chosen report cannot be published, none is, and the error lists each such
+    report with its reason, so the office fixes or leaves it out and publishes the rest in one go.
+    Each publish is audited as a single publish is, plus one entry for the batch.
+    """
+    require_role(user, "office")
+    subs = task.submissions.select_related("unit").order_by("unit__sort_order", "unit__code")
+    if submission_ids is None:
+        chosen = list(subs.filter(state=State.APPROVED))
+        if not chosen:
+            raise AppError("本任务没有已审核、待发布的报表：请等审核员审核通过后再发布。", status=409)
+    else:
+        if not submission_ids:
+            raise AppError("请勾选要发布的报表，或点「发布全部已审核」。")
+        chosen = list(subs.filter(pk__in=submission_ids))
+        if len(chosen) != len(set(submission_ids)):
+            raise AppError("所选报表不在本填报任务中：请在本任务的看板上勾选要发布的报表。")
+    problems: list[Problem] = []
+    published: list[Submission] = []
+    for sub in chosen:
+        try:
+            published.append(publish_submission(sub, user, release=release, request=request))
+        except AppError as error:  # its savepoint is rolled back; go on to name every failing report
+            problems.append(Problem(f"{sub.unit.name}：{error.message}"))
+    if problems:
+        # Raising here rolls back the reports already published in this transaction.
+        raise AppError(f"所选{len(chosen)}份报表中有{len(problems)}份不能发布，全部未发布：请修改或取消勾选这些报表后"
+                       "重新发布。", status=409, problems=problems, code="conflict")
+    record("submission.publish_batch", user=user, request=request, obj=task,
+           after={"release": release, "submissions": [s.pk for s in published],
+                  "units": [s.unit.code for s in published]},
+           summary=f"批量发布「{task.title}」{len(published)}份报表（{Release(release).label}）："
+                   + "、".join(s.unit.name for s in published))
+    return published
+
+
+@transaction.atomic
 def correct_published(submission: Submission, user: Any, inputs: dict[str, ValueInput], *, reason: str,
                       request: Any = None) -> Submission:
     """Correct figures after publishing: each changed figure becomes a new observation version (修订) with
@@ -491,8 +531,13 @@ def upload_excel(submission: Submission, user: Any, data: bytes, file_name: str,
 # --- reminders ------------------------------------------------------------------------------------------
 
 
-def _reminder_text(kind: ReminderKind, sub: Submission) -> str:
+def _reminder_text(kind: ReminderKind, sub: Submission, today: dt.date | None = None) -> str:
     task = sub.task
+    if kind == ReminderKind.MANUAL:
+        when = (f"已于{task.deadline:%Y年%m月%d日}截止，已逾期" if today and today > task.deadline
+                else f"将于{task.deadline:%Y年%m月%d日}截止")
+        return (f"【催报】{sub.unit.name}：{task.title}{when}，目前状态为「{sub.state_label}」，"
+                "市新型工业化办公室请你单位尽快填报并提交审核。")
     if kind == ReminderKind.BEFORE:
         return (f"【催报提醒】{sub.unit.name}：{task.title}将于{task.deadline:%Y年%m月%d日}截止，"
                 f"目前状态为「{sub.state_label}」，请按时填报并提交审核。")
@@ -500,26 +545,73 @@ def _reminder_text(kind: ReminderKind, sub: Submission) -> str:
             f"目前状态为「{sub.state_label}」，已逾期，请尽快填报提交（逾期提交计为迟报）。")
 
 
+def _remind(sub: Submission, kind: ReminderKind, today: dt.date, *, user: Any = None, request: Any = None,
+            actor: str = "") -> Reminder:
+    """Record one reminder (audited) and push it to NEWIND_WEBHOOK_URL when set; the push's outcome is kept
+    on the reminder (a chat outage never stops the reminding)."""
+    message = _reminder_text(kind, sub, today)
+    with transaction.atomic():
+        reminder = Reminder.objects.create(submission=sub, kind=kind, for_date=today, message=message)
+        record("submission.remind", user=user, request=request, actor=actor, obj=reminder, unit=sub.unit_id,
+               after={"kind": kind, "for_date": today.isoformat()}, summary=message[:200])
+    # Pushed after the reminder is stored: the chat server's answer is not waited for inside a transaction.
+    url = getattr(settings, "NEWIND_WEBHOOK_URL", "")
+    if url:
+        error = post_text(url, message)
+        reminder.webhook_status = WebhookStatus.FAILED if error else WebhookStatus.SENT
+        reminder.webhook_error = error
+        reminder.save(update_fields=["webhook_status", "webhook_error"])
+        if error:
+            log.warning("reminder webhook failed: %s", error)
+    return reminder
+
+
 def send_reminders(today: dt.date, *, lead_workdays: int = 2) -> list[Reminder]:
     """Record the reminders due today for every unfinished report (before the deadline, the day after it)
     and push each to NEWIND_WEBHOOK_URL when set. Running twice on one day records nothing new."""
-    url = getattr(settings, "NEWIND_WEBHOOK_URL", "")
     made: list[Reminder] = []
     pending = Submission.objects.filter(state__in=[s.value for s in EDITABLE_STATES]).select_related("task", "unit")
     for sub in pending:
         kind = reminder_due(today, sub.task.deadline, lead_workdays)
         if kind is None or Reminder.objects.filter(submission=sub, kind=kind, for_date=today).exists():
             continue
-        message = _reminder_text(kind, sub)
-        reminder = Reminder.objects.create(submission=sub, kind=kind, for_date=today, message=message)
-        record("submission.remind", user=None, actor="newind remind", obj=reminder, unit=sub.unit_id,
-               after={"kind": kind, "for_date": today.isoformat()}, summary=message[:200])
-        if url:
-            error = post_text(url, message)
-            reminder.webhook_status = WebhookStatus.FAILED if error else WebhookStatus.SENT
-            reminder.webhook_error = error
-            reminder.save(update_fields=["webhook_status", "webhook_error"])
-            if error:
-                log.warning("reminder webhook failed: %s", error)
-        made.append(reminder)
+        made.append(_remind(sub, kind, today, actor="newind remind"))
     return made
+
+
+@dataclass
+class RemindResult:
+    """What a 催报 from the board did: reminders sent, and units left out (already reminded today)."""
+
+    sent: list[Reminder]
+    already_today: list[Submission]
+
+    @property
+    def failed(self) -> list[Reminder]:
+        return [r for r in self.sent if r.webhook_status == WebhookStatus.FAILED]
+
+
+def remind_units(user: Any, task: ReportingTask, *, submission_ids: list[int] | None, today: dt.date,
+                 request: Any = None) -> RemindResult:
+    """The office's 催报 from the task board: remind the chosen units (None: every unit of the task that has
+    not submitted yet), once a unit a day, each reminder audited and pushed like the scheduled ones."""
+    require_role(user, "office")
+    subs = task.submissions.select_related("task", "unit").order_by("unit__sort_order", "unit__code")
+    if submission_ids is not None:
+        chosen = list(subs.filter(pk__in=submission_ids))
+        if len(chosen) != len(set(submission_ids)):
+            raise AppError("所选单位不在本填报任务中：请在本任务的看板上选择要催报的单位。")
+        done = [s.unit.name for s in chosen if State(s.state) not in EDITABLE_STATES]
+        if done:
+            raise AppError(f"{'、'.join(done)}已提交报表，无需催报：请只催报未填报、草稿或被退回的单位。", status=409)
+    else:
+        chosen = list(subs.filter(state__in=[s.value for s in EDITABLE_STATES]))
+        if not chosen:
+            raise AppError("本任务的各单位都已提交报表，没有需要催报的单位。", status=409)
+    reminded = set(Reminder.objects.filter(submission__in=chosen, kind=ReminderKind.MANUAL, for_date=today)
+                   .values_list("submission_id", flat=True))
+    sent = []
+    for sub in chosen:
+        if sub.pk not in reminded:
+            sent.append(_remind(sub, ReminderKind.MANUAL, today, user=user, request=request))
+    return RemindResult(sent=sent, already_today=[s for s in chosen if s.pk in reminded])

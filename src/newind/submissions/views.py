@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from newind.accounts.access import (
+    SUBMISSIONS_PAGE,
     can_write_unit,
-    is_business_user,
     require_read_unit,
     require_role,
     role_of,
@@ -25,7 +25,9 @@ from newind.accounts.access import (
     scope_unit_ids,
 )
 from newind.accounts.throttle import throttled
-from newind.core.errors import AppError, forbidden
+from newind.audit.services import record
+from newind.core.errors import AppError
+from newind.core.excel import ExportSheet, export_workbook, xlsx_response
 from newind.submissions import queries, services
 from newind.submissions.calc import Action, State, allowed_actions, yoy_change_text
 from newind.submissions.forms import IssueTaskForm, PublishForm, ReviewForm, UploadForm
@@ -39,8 +41,7 @@ def _today() -> dt.date:
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     """Office and leaders: the tasks with their boards. Units: their own reports and reminders."""
-    if not is_business_user(request.user):
-        raise forbidden("月度报表")
+    SUBMISSIONS_PAGE.require(request.user)
     role = role_of(request.user)
     scope = scope_unit_ids(request.user)
     # One query for the tasks with their unit counts, one for the reports, one for their reminders.
@@ -83,7 +84,61 @@ def board(request: HttpRequest, task_id: int) -> HttpResponse:
     return render(request, "submissions/board.html", {
         "task": task, "rows": rows, "summary": queries.board_summary(rows), "today": _today(),
         "states": State, "publish_form": PublishForm(), "can_publish": role is not None and role.name == "OFFICE",
+        "webhook": bool(settings.NEWIND_WEBHOOK_URL),
     })
+
+
+@login_required
+def board_xlsx(request: HttpRequest, task_id: int) -> HttpResponse:
+    """The board in Excel (the same rows: state, first submission, discipline, reason, reminders), audited."""
+    require_role(request.user, "office", "leader")
+    task = queries.task_or_404(task_id)
+    today = _today()
+    rows = queries.board_rows(task, today)
+    summary = queries.board_summary(rows)
+    about = [f"单位：各填报单位；报表 {task.form_number}「{task.definition.get('name', task.title)}」",
+             f"时期：报告期 {task.period.label}，截止日期 {task.deadline:%Y-%m-%d}，统计至 {today:%Y-%m-%d}",
+             f"应报 {summary['total']} 个，已发布 {summary['published']} 个，迟报 {summary['late']} 个，"
+             f"缺报 {summary['missing']} 个",
+             "来源：本平台报送记录" + ("（示例数据）" if task.is_demo else "")]
+    header = ["单位", "代码", "状态", "首次提交", "报送纪律", "退回原因", "提醒次数", "最近提醒", "发布类型"]
+    table = [[r["unit"].name, r["unit"].code, r["state"].label,
+              timezone.localtime(r["submission"].first_submitted_at).strftime("%Y-%m-%d %H:%M")
+              if r["submission"].first_submitted_at else "—",
+              r["discipline"].label, r["submission"].return_reason, r["reminders"],
+              r["last_reminded"].isoformat() if r["last_reminded"] else "—",
+              r["submission"].get_release_display() or "—"] for r in rows]
+    data = export_workbook([ExportSheet("报送看板", f"{task.title} · 报送看板", about, header, table, frozenset({1}))])
+    record("export", user=request.user, request=request, obj=task,
+           summary=f"导出「{task.title}」报送看板 Excel，{len(table)} 个单位", after={"rows": len(table)})
+    return xlsx_response(data, f"board_{task.form_code}_{task.period.key}.xlsx")
+
+
+@require_POST
+@login_required
+def remind(request: HttpRequest, task_id: int) -> HttpResponse:
+    """The office's 催报 from the board: one unit (`submission`), or every unit not yet submitted (`all`)."""
+    task = queries.task_or_404(task_id)
+    ids = None if request.POST.get("all") else [int(x) for x in request.POST.getlist("submission") if x.isdigit()]
+    if ids == []:
+        raise AppError("请选择要催报的单位：在看板上点该单位一行的「催报」，或点「催报全部未报单位」。")
+    result = services.remind_units(request.user, task, submission_ids=ids, today=_today(), request=request)
+    parts = []
+    if result.sent:
+        names = "、".join(r.submission.unit.name for r in result.sent)
+        parts.append(f"已向{len(result.sent)}个单位发出催报：{names}。")
+        if not settings.NEWIND_WEBHOOK_URL:
+            parts.append("未配置工作群推送，催报已记录在平台内，各单位在「月度报表」中可以看到。")
+        elif result.failed:
+            parts.append(f"其中{len(result.failed)}条推送到工作群失败（{result.failed[0].webhook_error}），"
+                         "催报已记录在平台内，请电话通知这些单位。")
+        else:
+            parts.append("已推送到工作群。")
+    if result.already_today:
+        names = "、".join(s.unit.name for s in result.already_today)
+        parts.append(f"{names}今天已催报过，未重复发送。")
+    messages.success(request, "".join(parts))
+    return redirect("submissions:board", task_id=task.pk)
 
 
 @login_required
@@ -183,6 +238,22 @@ def publish(request: HttpRequest, submission_id: int) -> HttpResponse:
     if request.POST.get("next") == "board":
         return redirect("submissions:board", task_id=submission.task_id)
     return redirect("submissions:submission", submission_id=submission.pk)
+
+
+@require_POST
+@login_required
+def publish_many(request: HttpRequest, task_id: int) -> HttpResponse:
+    """The office publishes the approved reports ticked on the board (or every approved one) at once."""
+    task = queries.task_or_404(task_id)
+    form = PublishForm(request.POST)
+    if not form.is_valid():
+        raise AppError("请选择发布类型（快报或正式）。")
+    ids = None if request.POST.get("all") else [int(x) for x in request.POST.getlist("submission") if x.isdigit()]
+    published = services.publish_batch(request.user, task, submission_ids=ids, release=form.cleaned_data["release"],
+                                       request=request)
+    label = dict(form.fields["release"].choices)[form.cleaned_data["release"]]  # type: ignore[attr-defined]
+    messages.success(request, f"已发布{len(published)}份报表（{label}）：{'、'.join(s.unit.name for s in published)}。")
+    return redirect("submissions:board", task_id=task.pk)
 
 
 @require_POST

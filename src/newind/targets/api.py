@@ -9,7 +9,7 @@ import pandas as pd
 from django.http import HttpRequest
 from ninja import Query, Router
 
-from newind.accounts.access import Role, require_role, scope_unit_ids
+from newind.accounts.access import TARGETS_PAGE, scope_unit_ids
 from newind.core.errors import AppError
 from newind.forecasts.queries import year_end_forecasts
 from newind.indicators.periods import Period
@@ -18,7 +18,6 @@ from newind.targets.rules import rule_set
 from newind.units.models import Unit
 
 router = Router(tags=["目标任务与预警"])
-READERS = (Role.OFFICE, Role.LEADER, Role.REPORTER, Role.REVIEWER)
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -30,7 +29,7 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _scope(request: HttpRequest, unit: list[str] | None) -> list[str] | None:
-    require_role(request.user, *READERS)
+    TARGETS_PAGE.require(request.user)  # the page's own rule
     scope = scope_unit_ids(request.user)
     if scope is None:
         return unit

@@ -5,6 +5,7 @@ from newind.targets import views
 app_name = "targets"
 urlpatterns = [
     path("", views.progress_page, name="progress"),
+    path("export.xlsx", views.export_xlsx, name="export"),
     path("manage/", views.manage_page, name="manage"),
     path("new/", views.create_target, name="create"),
     path("<int:pk>/edit/", views.edit_target, name="edit"),

@@ -11,9 +11,19 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from newind.accounts.access import Role, require_read_unit, role_of, role_required, scope_unit_ids
+from newind.accounts.access import (
+    TARGETS_PAGE,
+    Role,
+    page_required,
+    require_read_unit,
+    role_of,
+    role_required,
+    scope_unit_ids,
+)
 from newind.accounts.throttle import throttled
+from newind.audit.services import record
 from newind.core.errors import AppError
+from newind.core.excel import ExportSheet, export_workbook, xlsx_response
 from newind.core.numbers import fmt_number, fmt_range
 from newind.indicators.models import Indicator
 from newind.indicators.periods import Period
@@ -23,8 +33,6 @@ from newind.targets.forms import ImportForm, ShareForm, TargetForm
 from newind.targets.models import Target, TargetType
 from newind.targets.rules import rule_set, rule_sets
 from newind.units.models import Unit
-
-READERS = (Role.OFFICE, Role.LEADER, Role.REPORTER, Role.REVIEWER)
 
 
 def _rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -71,9 +79,8 @@ def _summary(frame: pd.DataFrame, by: str, label: str) -> list[dict[str, Any]]:
     return rows
 
 
-@role_required(*READERS)
-def progress_page(request: HttpRequest) -> HttpResponse:
-    """目标进度与预警: the warning list (with changes since last month), per unit, per indicator, all targets."""
+def _selection(request: HttpRequest) -> tuple[Period | None, list[str] | None, str, str, list[str] | None, str]:
+    """The page's choices, within the user's scope: period, unit codes, unit, indicator (codes), rule preview."""
     period = Period.parse(request.GET["period"]) if request.GET.get("period") else queries.latest_period()
     unit_codes = _scope_codes(request)
     unit_code = request.GET.get("unit") or ""
@@ -83,7 +90,13 @@ def progress_page(request: HttpRequest) -> HttpResponse:
         unit_codes = [unit_code]
     indicator_code = request.GET.get("indicator") or ""
     indicator_codes = [indicator_code] if indicator_code else None
-    preview = request.GET.get("rules") or ""
+    return period, unit_codes, unit_code, indicator_code, indicator_codes, request.GET.get("rules") or ""
+
+
+@page_required(TARGETS_PAGE)
+def progress_page(request: HttpRequest) -> HttpResponse:
+    """目标进度与预警: the warning list (with changes since last month), per unit, per indicator, all targets."""
+    period, unit_codes, unit_code, indicator_code, indicator_codes, preview = _selection(request)
     context: dict[str, Any] = {"period": period, "unit_code": unit_code, "indicator_code": indicator_code,
                                "rule_sets": rule_sets(), "preview": preview, "can_manage": _is_office(request)}
     if period is None:
@@ -108,6 +121,41 @@ def progress_page(request: HttpRequest) -> HttpResponse:
         "changes": (warnings["change"].value_counts().to_dict() if not warnings.empty else {}),
     })
     return render(request, "targets/progress.html", context)
+
+
+EXPORT_COLUMNS = [
+    ("灯", "light_label"), ("单位", "unit_name"), ("单位代码", "unit_code"), ("指标", "indicator_name"),
+    ("类别", "target_kind_label"), ("目标", "target_text"), ("至今", "actual_text"), ("完成", "completion_text"),
+    ("序时进度", "schedule_text"), ("落后（个百分点）", "gap_text"), ("预警原因", "light_reason"),
+    ("预计全年", "forecast_text"), ("预测区间", "interval_text"), ("预测方法", "forecast_method"),
+    ("完成可能性", "prob_text"), ("责任单位", "responsible"), ("来源", "source"),
+]
+
+
+@page_required(TARGETS_PAGE)
+def export_xlsx(request: HttpRequest) -> HttpResponse:
+    """Every target of the page's choice in Excel, exactly as the page shows it (same texts and units),
+    with the period, rules and sources above the table; audited as an export."""
+    period, unit_codes, unit_code, _, indicator_codes, preview = _selection(request)
+    if period is None:
+        raise AppError("还没有任何目标进度可以导出：请先录入年度目标和月度数据。", status=404, code="not_found")
+    rules = rule_set(preview) if preview else queries.rule_set_for_year(period.year)
+    rows = _rows(queries.target_progress(period, unit_codes=unit_codes, indicator_codes=indicator_codes,
+                                         rules=rules))
+    sources = sorted({str(r["source"]) for r in rows if r.get("source")})
+    synthetic = any(bool(r.get("is_synthetic")) for r in rows)
+    about = ["单位：各行「目标」「至今」列注明计量单位；完成、序时进度为%，落后为个百分点",
+             f"时期：{period.label}（1—N月累计），{period.year}年度目标", f"预警规则：{rules.name}",
+             "来源：" + ("；".join(sources) or "本平台数据库") + ("（含示例数据）" if synthetic else "")]
+    scope = f"（{unit_code}）" if unit_code else ""
+    data = export_workbook([ExportSheet(
+        "目标进度", f"目标进度与预警{scope}：{period.label}", about, [t for t, _ in EXPORT_COLUMNS],
+        [["" if r.get(k) is None or r.get(k) != r.get(k) else r.get(k) for _, k in EXPORT_COLUMNS] for r in rows],
+        frozenset({2}))])
+    record("export", user=request.user, request=request, object_type="targets",
+           summary=f"导出目标进度 Excel：{period.label}，{len(rows)} 项目标",
+           after={"period": period.key, "unit": unit_code, "rows": len(rows)})
+    return xlsx_response(data, f"targets_{period.key}{'_' + unit_code if unit_code else ''}.xlsx")
 
 
 def _is_office(request: HttpRequest) -> bool:
@@ -244,7 +292,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     return redirect(f"/targets/manage/?year={year}")
 
 
-@role_required(*READERS)
+@page_required(TARGETS_PAGE)
 def share_page(request: HttpRequest) -> HttpResponse:
     """占全省比重目标: the growth differential needed each year, and whether the recent trend gets there."""
     form = ShareForm(request.GET or None)

@@ -1,0 +1,76 @@
+"""The one list of the platform's pages that the top-bar menu and the home tiles are built from.
+
+Each entry carries the `PageAccess` its view requires (newind.accounts.access), so the menu and the tiles
+show a user exactly the pages that user may open: they cannot offer a link that ends in a 403.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from newind.accounts.access import (
+    AUDIT_PAGE,
+    BENCHMARK_PAGE,
+    DASHBOARD_PAGE,
+    IMPORT_PAGE,
+    LOCKOUTS_PAGE,
+    ROLE_REQUESTS_PAGE,
+    SECURITY_PAGE,
+    SESSIONS_PAGE,
+    SUBMISSIONS_PAGE,
+    TARGETS_PAGE,
+    USERS_PAGE,
+    PageAccess,
+)
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    """One page in the menu: its access rule, its address, and the text of its home tile."""
+
+    access: PageAccess
+    url: str
+    summary: str
+    # The tile may open the page with a useful first choice (the menu link opens it plain).
+    tile_url: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.access.label
+
+    @property
+    def tile_href(self) -> str:
+        return self.tile_url or self.url
+
+    def allows(self, user: Any) -> bool:
+        """May the user open this entry's page (the same check the page's view makes)?"""
+        return self.access.allows(user)
+
+
+ENTRIES: tuple[MenuEntry, ...] = (
+    MenuEntry(BENCHMARK_PAGE, "/benchmark/", "岳阳在全省14个市州、长江沿线同类城市中的位次、占比，与标兵、追兵的差距。",
+              "/benchmark/?unit=430600&group=hunan-14&indicator=gdp&from=2012&to=2016"),
+    MenuEntry(IMPORT_PAGE, "/imports/", "上传CSV或Excel（长表或宽表），先预览新增、变更和不变的数据，再确认写入。"),
+    MenuEntry(DASHBOARD_PAGE, "/dashboard/",
+              "主要指标、全省位次、目标预警、县市区和园区排名；一键下载月度调度通报（Word/PDF/Excel）。"),
+    MenuEntry(TARGETS_PAGE, "/targets/", "各项目标的完成进度、序时进度和红黄绿灯，本月新亮灯和转绿的目标。"),
+    MenuEntry(SUBMISSIONS_PAGE, "/submissions/",
+              "办公室下达填报任务；各单位网页或Excel填报、审核员审核、办公室发布；看板显示谁已报、谁迟报、谁被退回。"),
+    MenuEntry(AUDIT_PAGE, "/audit/", "按人员、单位、操作、时间筛选，导出 Excel，校验哈希链。"),
+    MenuEntry(SECURITY_PAGE, "/accounts/security/", "登录失败锁定、空闲超时、口令规则、双因素认证。"),
+    MenuEntry(SESSIONS_PAGE, "/accounts/sessions/", "查看并结束登录会话。"),
+    MenuEntry(LOCKOUTS_PAGE, "/accounts/lockouts/", "连续登录失败被锁定的账号，核实后提前解锁。"),
+    MenuEntry(ROLE_REQUESTS_PAGE, "/accounts/roles/", "确认或驳回系统管理员提交的审计员、安全管理员、办公室角色变更。"),
+    MenuEntry(USERS_PAGE, "/admin/auth/user/", "新建用户、分配角色和所属单位、停用账号。"),
+)
+
+
+def entries_for(user: Any) -> list[MenuEntry]:
+    """The menu entries (and home tiles) this user may open, in menu order."""
+    return [e for e in ENTRIES if e.allows(user)]
+
+
+def menu_labels() -> set[str]:
+    """Every label the menu can show, for texts that send a user to a menu item."""
+    return {e.label for e in ENTRIES}
