@@ -149,6 +149,11 @@ def prepare_import(data: bytes, file_name: str, options: ImportOptions | None = 
     """Read, check and plan a file; raise one AppError listing every problem. Writes nothing."""
     options = options or ImportOptions()
     file_name = Path(file_name).name or "上传文件"
+    with parsing.upload_slot():  # the file's cells stay in memory until the plan is made
+        return _prepare(data, file_name, options, user)
+
+
+def _prepare(data: bytes, file_name: str, options: ImportOptions, user: Any) -> ImportPreview:
     indicators = indicator_frame()
     defaults = _validate_options(options, indicators)
     kind, sheets = parsing.read_sheets(data, file_name)
@@ -230,10 +235,7 @@ def import_file(path: Path, options: ImportOptions | None = None, user: Any = No
         size = path.stat().st_size
     except OSError:
         raise AppError(f"找不到文件「{path}」：请检查路径。") from None
-    if size > settings.NEWIND_IMPORT_MAX_BYTES:
-        # Refuse before reading a huge file into memory.
-        raise AppError(f"文件过大（{size / 1048576:.1f} MB），超过导入上限 "
-                       f"{settings.NEWIND_IMPORT_MAX_BYTES / 1048576:.0f} MB：请拆分为较小的文件后再导入。", status=413)
+    parsing.check_upload_size(size)  # before reading a huge file into memory
     preview = prepare_import(path.read_bytes(), path.name, options, user)
     if dry_run:
         return preview, None

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from newind.accounts.access import require_read_unit
 from newind.core.errors import AppError
+from newind.imports import parsing
 from newind.imports.forms import ConfirmForm, ImportForm
 from newind.imports.queries import figure_history, recent_batches
 from newind.imports.services import (
@@ -53,10 +54,7 @@ def upload_page(request: HttpRequest) -> HttpResponse:
         return _upload_page(request, form)
     upload = form.cleaned_data["file"]
     try:
-        if upload.size > settings.NEWIND_IMPORT_MAX_BYTES:
-            raise AppError(f"文件过大（{upload.size / 1048576:.1f} MB），超过导入上限 "
-                           f"{settings.NEWIND_IMPORT_MAX_BYTES / 1048576:.0f} MB：请拆分为较小的文件后再导入。", status=413)
-        data = upload.read()
+        data = parsing.read_upload(upload)
         options = _options(form.cleaned_data)
         preview = prepare_import(data, upload.name, options, request.user)
     except AppError as error:

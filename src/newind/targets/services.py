@@ -183,6 +183,13 @@ def _column_of(message: str, col: dict[str, int]) -> str:
 def import_targets(data: bytes, file_name: str, user: Any = None) -> ImportResult:
     """Import targets from an .xlsx/.csv in the template's layout. All or nothing: any bad cell refuses the
     whole file with every problem listed by sheet, row and column."""
+    from newind.imports.parsing import upload_slot
+
+    with upload_slot():  # the file's cells stay in memory until the rows are checked
+        return _import_targets(data, file_name, user)
+
+
+def _import_targets(data: bytes, file_name: str, user: Any) -> ImportResult:
     from newind.imports.parsing import read_sheets
 
     _, sheets = read_sheets(data, file_name)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from newind.accounts.access import Role, require_read_unit, role_of, role_required, scope_unit_ids
 from newind.core.errors import AppError
+from newind.imports.parsing import read_upload
 from newind.indicators.models import Indicator
 from newind.indicators.periods import Period
 from newind.targets import queries, services
@@ -239,7 +240,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         return _manage(request, year, TargetForm(initial={"year": year}), status=400)
     upload = form.cleaned_data["file"]
     try:
-        result = services.import_targets(upload.read(), upload.name, request.user)
+        result = services.import_targets(read_upload(upload), upload.name, request.user)
     except AppError as error:
         return render(request, "targets/import_error.html", {"error": error, "year": year, "file": upload.name},
                       status=error.status)
