@@ -240,7 +240,8 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         return _manage(request, year, TargetForm(initial={"year": year}), status=400)
     upload = form.cleaned_data["file"]
     try:
-        result = services.import_targets(read_upload(upload), upload.name, request.user)
+        result = services.import_targets(read_upload(upload), upload.name, request.user,
+                                         include_hidden=form.cleaned_data["include_hidden"])
     except AppError as error:
         return render(request, "targets/import_error.html", {"error": error, "year": year, "file": upload.name},
                       status=error.status)
