@@ -186,3 +186,15 @@ def test_the_cli_refuses_a_file_whose_only_table_is_hidden(reference_data, tmp_p
         run(str(path))
     assert "隐藏行：工作表「Sheet」第1行（共1行）" in excinfo.value.message
     assert not Observation.objects.exists()
+
+
+def test_long_lists_of_hidden_rows_are_shown_as_runs():
+    import pandas as pd
+
+    from newind.imports.parsing import Sheet, hidden_parts
+
+    rows = [*range(3, 20_003), *range(20_005, 20_026, 2)]  # a filter hid 20,000 rows, then 11 single rows
+    sheet = Sheet("明细", pd.DataFrame([["x"]] * 20_030, dtype=object), hidden_rows=rows, hidden_columns=[2, 3, 4, 7])
+    assert hidden_parts([sheet]) == [
+        "隐藏行：工作表「明细」第3—20002、20005、20007、20009、20011、20013、20015、20017、20019、20021等行（共20011行）",
+        "隐藏列：工作表「明细」第B—D、G列（共4列）"]

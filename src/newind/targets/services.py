@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from django.db import transaction
@@ -17,6 +17,9 @@ from newind.targets.calc import KIND_LABELS
 from newind.targets.models import ScheduleBasis, Target, TargetKind, TargetType, WarningScheme
 from newind.targets.rules import rule_set
 from newind.units.models import Unit, UnitKind
+
+if TYPE_CHECKING:
+    from newind.imports.parsing import Sheet
 
 # Units that may carry targets: the city, its counties and zones, parks and departments.
 TARGET_UNIT_KINDS = (UnitKind.CITY, UnitKind.COUNTY, UnitKind.ZONE, UnitKind.PARK, UnitKind.DEPARTMENT)
@@ -190,7 +193,8 @@ def import_targets(data: bytes, file_name: str, user: Any = None, *, include_hid
         return _import_targets(data, file_name, user, include_hidden)
 
 
-def _target_sheet(data: bytes, file_name: str, include_hidden: bool) -> Any:
+def _target_sheet(data: bytes, file_name: str, include_hidden: bool) -> Sheet:
+    """The sheet to read: 「目标任务」, else the first (visible) sheet; hidden content refused unless chosen."""
     from newind.imports.parsing import hidden_parts, read_sheets
 
     _, sheets = read_sheets(data, file_name)
