@@ -157,6 +157,14 @@ def office_client(client, office_user):  # type: ignore[no-untyped-def]
     return client
 
 
+@pytest.fixture(scope="session")
+def red_team_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The red team's workbook (issue 7): ≈8 MB expanding to ≈200 MB, 3.4 million rows; written once."""
+    from tests.upload_files import red_team_workbook
+
+    return red_team_workbook(tmp_path_factory.mktemp("red-team") / "县区月报.xlsx")
+
+
 @pytest.fixture
 def browser_page() -> Iterator[object]:
     """A Playwright page in Debian's Chromium. Skips (or fails when NEWIND_REQUIRE_BROWSER=1) without it."""

@@ -157,6 +157,14 @@ NEWIND_WEBHOOK_URL = os.environ.get("NEWIND_WEBHOOK_URL", "")
 NEWIND_XLSX_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("NEWIND_XLSX_MAX_UNCOMPRESSED_BYTES", 200 * 1024 * 1024))
 # …and the largest compression ratio of any part (real workbooks stay far below; bombs far above).
 NEWIND_XLSX_MAX_RATIO = float(os.environ.get("NEWIND_XLSX_MAX_RATIO", 200))
+# Every upload (imports, submissions, targets) is pre-scanned against these before it is parsed: the reader
+# builds a grid of rows × columns per sheet, so they bound its memory (docs/security.md, 上传文件).
+NEWIND_IMPORT_MAX_ROWS = int(os.environ.get("NEWIND_IMPORT_MAX_ROWS", 100_000))  # per sheet
+NEWIND_IMPORT_MAX_COLUMNS = int(os.environ.get("NEWIND_IMPORT_MAX_COLUMNS", 500))  # per sheet
+NEWIND_IMPORT_MAX_CELLS = int(os.environ.get("NEWIND_IMPORT_MAX_CELLS", 2_000_000))  # rows × columns, per file
+# Files read at once per server process, and how long an upload waits for its turn before a 503.
+NEWIND_IMPORT_MAX_PARALLEL = int(os.environ.get("NEWIND_IMPORT_MAX_PARALLEL", 2))
+NEWIND_IMPORT_BUSY_WAIT_SECONDS = float(os.environ.get("NEWIND_IMPORT_BUSY_WAIT_SECONDS", 10))
 
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"

@@ -37,7 +37,7 @@ def test_an_oversized_file_is_refused_before_reading(reference_data, make_csv, s
     path = make_csv("地区,年份,指标,数值\n" + "岳阳市,2016,gdp,3100.87\n" * 100)
     with pytest.raises(AppError) as excinfo:
         import_file(path)
-    assert excinfo.value.status == 413 and "超过导入上限" in excinfo.value.message
+    assert excinfo.value.status == 413 and "超过上传上限 1 KB" in excinfo.value.message
     assert Observation.objects.count() == 0
 
 

@@ -12,6 +12,7 @@ import pytest
 from newind.audit.models import AuditEntry
 from newind.submissions.models import SubmissionEvent, SubmissionValue
 from tests.submissions.conftest import GOOD, fill_template, upload
+from tests.upload_files import SheetXml, workbook
 
 pytestmark = pytest.mark.django_db
 
@@ -73,6 +74,19 @@ def test_a_zip_bomb_is_refused(client_as, yyx_sub, settings):
     assert len(bomb) < 50_000
     status, page = _refused(client_as("yyx_rep"), yyx_sub, bomb, "bomb.xlsx")
     assert status == 413 and "压缩炸弹" in page
+
+
+def test_the_red_team_workbook_is_refused_for_a_county_reporter(client_as, yyx_sub, red_team_file):
+    # 8 MB that expands to 200 MB of rows: it took the server from 265 MB to 1,531 MB (issue 7).
+    status, page = _refused(client_as("yyx_rep"), yyx_sub, red_team_file.read_bytes(), "月报.xlsx")
+    assert status == 413
+    assert "工作表「数据」的内容延伸到第100001行，超过每张表 100000 行的上限：请删除表格下方多余的行" in page
+
+
+def test_a_few_bytes_naming_a_far_cell_are_refused(client_as, yyx_sub):
+    far = workbook(SheetXml("月报", b'<row r="1"><c r="A1"><v>1</v></c></row><row r="9"><c r="XFD9"><v>1</v></c></row>'))
+    status, page = _refused(client_as("yyx_rep"), yyx_sub, far)
+    assert status == 413 and "工作表「月报」的内容延伸到第16384列（XFD列），超过每张表 500 列的上限" in page
 
 
 def test_an_xml_bomb_is_refused(client_as, yyx_sub):

@@ -16,6 +16,8 @@ class ImportForm(forms.Form):
     period = forms.CharField(label="时期（宽表按指标分列时，如 2017-11 或 2016）", required=False, max_length=30)
     source = forms.CharField(label="数据来源（不填则用文件中的来源或表下“资料来源”）", required=False, max_length=300)
     release = forms.ChoiceField(label="发布类型", choices=RELEASE_CHOICES, required=False)
+    include_hidden = forms.BooleanField(
+        label="同时导入隐藏的工作表、行和列（不选则不导入，预览中会列出隐藏了哪些内容）", required=False)
 
 
 class ConfirmForm(forms.Form):
@@ -27,3 +29,4 @@ class ConfirmForm(forms.Form):
     period = forms.CharField(required=False, max_length=30)
     source = forms.CharField(required=False, max_length=300)
     release = forms.CharField(required=False, max_length=20)
+    include_hidden = forms.BooleanField(required=False)

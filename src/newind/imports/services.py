@@ -39,6 +39,8 @@ class ImportOptions:
     period: str | None = None
     source: str | None = None
     release: str | None = None
+    # Hidden sheets, rows and columns are left out unless the user chooses to import them (decisions.md).
+    include_hidden: bool = False
 
 
 @dataclass
@@ -53,6 +55,9 @@ class ImportPreview:
     warnings: list[str] = field(default_factory=list)
     skipped_missing: int = 0
     unit_ids: list[int] = field(default_factory=list)
+    # 隐藏工作表/隐藏行/隐藏列 holding values, one line each; imported only when `hidden_included`.
+    hidden: list[str] = field(default_factory=list)
+    hidden_included: bool = False
 
     @property
     def counts(self) -> dict[str, int]:
@@ -149,9 +154,20 @@ def prepare_import(data: bytes, file_name: str, options: ImportOptions | None = 
     """Read, check and plan a file; raise one AppError listing every problem. Writes nothing."""
     options = options or ImportOptions()
     file_name = Path(file_name).name or "上传文件"
+    with parsing.upload_slot():  # the file's cells stay in memory until the plan is made
+        return _prepare(data, file_name, options, user)
+
+
+HIDDEN_CHOICE = "同时导入隐藏的工作表、行和列"
+
+
+def _prepare(data: bytes, file_name: str, options: ImportOptions, user: Any) -> ImportPreview:
     indicators = indicator_frame()
     defaults = _validate_options(options, indicators)
     kind, sheets = parsing.read_sheets(data, file_name)
+    hidden = parsing.hidden_parts(sheets)
+    if not options.include_hidden:
+        sheets = parsing.visible_sheets(sheets)
     names = set(calc.indicator_name_map(indicators))
     problems: list[Problem] = []
     frames = []
@@ -168,8 +184,10 @@ def prepare_import(data: bytes, file_name: str, options: ImportOptions | None = 
         frames.append(records)
         headers[sheet.name] = tables.header_names(layout)
     if not found_any:
+        unread = (f"文件中另有隐藏的内容未读取（{'；'.join(hidden)}）：如需导入，请选择「{HIDDEN_CHOICE}」后重新上传。"
+                  if hidden and not options.include_hidden else "")
         raise AppError("文件中没有找到可识别的数据表：表头应有「地区」（或单位名称/代码）一列，以及年份列、指标列，"
-                       "或「指标」「数值」两列。请参照导入页面的格式说明调整后再导入。")
+                       "或「指标」「数值」两列。请参照导入页面的格式说明调整后再导入。" + unread)
     records = pd.concat(frames, ignore_index=True)
     resolved = calc.resolve_records(records, indicators, unit_lookup_frame(), release=options.release,
                                     source=options.source, file_name=file_name, headers=headers)
@@ -193,7 +211,7 @@ def prepare_import(data: bytes, file_name: str, options: ImportOptions | None = 
         notes.insert(0, "文件中没有可导入的数值。")
     return ImportPreview(file_name=file_name, sha256=hashlib.sha256(data).hexdigest(), kind=kind, plan=plan,
                          notes=notes, warnings=resolved.warnings, skipped_missing=resolved.skipped_missing,
-                         unit_ids=unit_ids)
+                         unit_ids=unit_ids, hidden=hidden, hidden_included=bool(hidden and options.include_hidden))
 
 
 CONFLICT = ("预览之后，这些数据已被他人修改，本次未写入任何数据：请重新上传文件、查看新的预览后再确认。")
@@ -230,10 +248,7 @@ def import_file(path: Path, options: ImportOptions | None = None, user: Any = No
         size = path.stat().st_size
     except OSError:
         raise AppError(f"找不到文件「{path}」：请检查路径。") from None
-    if size > settings.NEWIND_IMPORT_MAX_BYTES:
-        # Refuse before reading a huge file into memory.
-        raise AppError(f"文件过大（{size / 1048576:.1f} MB），超过导入上限 "
-                       f"{settings.NEWIND_IMPORT_MAX_BYTES / 1048576:.0f} MB：请拆分为较小的文件后再导入。", status=413)
+    parsing.check_upload_size(size)  # before reading a huge file into memory
     preview = prepare_import(path.read_bytes(), path.name, options, user)
     if dry_run:
         return preview, None

@@ -13,11 +13,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from newind.accounts.access import require_read_unit
 from newind.accounts.throttle import throttled
 from newind.core.errors import AppError
+from newind.imports import parsing
 from newind.imports.forms import ConfirmForm, ImportForm
 from newind.imports.queries import figure_history, recent_batches
 from newind.imports.services import (
     CONFLICT,
+    HIDDEN_CHOICE,
     ImportOptions,
+    ImportPreview,
     apply_import,
     check_import_allowed,
     discard_upload,
@@ -32,13 +35,15 @@ PREVIEW_LINES = 50
 
 def _options(data: dict[str, Any]) -> ImportOptions:
     return ImportOptions(indicator=data.get("indicator") or None, period=data.get("period") or None,
-                         source=data.get("source") or None, release=data.get("release") or None)
+                         source=data.get("source") or None, release=data.get("release") or None,
+                         include_hidden=bool(data.get("include_hidden")))
 
 
 def _upload_page(request: HttpRequest, form: ImportForm, error: AppError | None = None) -> HttpResponse:
     return render(request, "imports/upload.html", {
         "form": form, "error": error, "batches": recent_batches(),
         "max_mb": settings.NEWIND_IMPORT_MAX_BYTES // (1024 * 1024),
+        "max_rows": settings.NEWIND_IMPORT_MAX_ROWS, "max_columns": settings.NEWIND_IMPORT_MAX_COLUMNS,
     }, status=error.status if error else 200)
 
 
@@ -55,10 +60,7 @@ def upload_page(request: HttpRequest) -> HttpResponse:
         return _upload_page(request, form)
     upload = form.cleaned_data["file"]
     try:
-        if upload.size > settings.NEWIND_IMPORT_MAX_BYTES:
-            raise AppError(f"文件过大（{upload.size / 1048576:.1f} MB），超过导入上限 "
-                           f"{settings.NEWIND_IMPORT_MAX_BYTES / 1048576:.0f} MB：请拆分为较小的文件后再导入。", status=413)
-        data = upload.read()
+        data = parsing.read_upload(upload)
         options = _options(form.cleaned_data)
         preview = prepare_import(data, upload.name, options, request.user)
     except AppError as error:
@@ -66,12 +68,42 @@ def upload_page(request: HttpRequest) -> HttpResponse:
     digest = store_upload(data)
     allowed = [d for d in request.session.get(SESSION_KEY, []) if d != digest][-9:] + [digest]
     request.session[SESSION_KEY] = allowed
-    confirm = ConfirmForm(initial={"sha256": digest, "plan": preview.plan.fingerprint(), "file_name": preview.file_name, **{
-        k: v or "" for k, v in vars(options).items()}})
+    return _preview_page(request, preview, digest, options)
+
+
+def _preview_page(request: HttpRequest, preview: ImportPreview, digest: str, options: ImportOptions) -> HttpResponse:
+    fields = {"sha256": digest, "file_name": preview.file_name, **{k: v or "" for k, v in vars(options).items()}}
+    confirm = ConfirmForm(initial={**fields, "plan": preview.plan.fingerprint()})
+    # The same upload previewed again with the other choice about hidden content (no new upload needed).
+    other = ConfirmForm(initial={**fields, "include_hidden": not options.include_hidden,
+                                 "plan": preview.plan.fingerprint()})
     return render(request, "imports/preview.html", {
-        "preview": preview, "confirm": confirm, "added": preview.added_lines(PREVIEW_LINES),
-        "changed": preview.changed_lines(PREVIEW_LINES), "limit": PREVIEW_LINES,
+        "preview": preview, "confirm": confirm, "other": other, "hidden_choice": HIDDEN_CHOICE,
+        "added": preview.added_lines(PREVIEW_LINES), "changed": preview.changed_lines(PREVIEW_LINES),
+        "limit": PREVIEW_LINES,
     })
+
+
+def _kept_upload(request: HttpRequest) -> tuple[ConfirmForm, str]:
+    form = ConfirmForm(request.POST)
+    if not form.is_valid():
+        raise AppError("确认导入的请求无效：请重新上传文件。")
+    digest = form.cleaned_data["sha256"]
+    if digest not in request.session.get(SESSION_KEY, []):
+        raise AppError("只能确认本人刚刚上传并预览过的文件：请重新上传文件。", status=403, code="forbidden")
+    return form, digest
+
+
+@login_required
+@require_POST
+@throttled("upload")
+def repreview_import(request: HttpRequest) -> HttpResponse:
+    """Preview the kept upload again, with or without its hidden sheets, rows and columns. Writes nothing."""
+    check_import_allowed(request.user, [])
+    form, digest = _kept_upload(request)
+    options = _options(form.cleaned_data)
+    preview = prepare_import(load_upload(digest), form.cleaned_data["file_name"], options, request.user)
+    return _preview_page(request, preview, digest, options)
 
 
 @login_required
@@ -79,12 +111,7 @@ def upload_page(request: HttpRequest) -> HttpResponse:
 @throttled("upload")
 def confirm_import(request: HttpRequest) -> HttpResponse:
     """Write a previewed file: re-read the kept upload, check it again and write it in one transaction."""
-    form = ConfirmForm(request.POST)
-    if not form.is_valid():
-        raise AppError("确认导入的请求无效：请重新上传文件。")
-    digest = form.cleaned_data["sha256"]
-    if digest not in request.session.get(SESSION_KEY, []):
-        raise AppError("只能确认本人刚刚上传并预览过的文件：请重新上传文件。", status=403, code="forbidden")
+    form, digest = _kept_upload(request)
     preview = prepare_import(load_upload(digest), form.cleaned_data["file_name"], _options(form.cleaned_data),
                              request.user)
     if preview.plan.fingerprint() != form.cleaned_data["plan"]:

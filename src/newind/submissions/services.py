@@ -23,7 +23,7 @@ from newind.accounts.access import require_read_unit, require_role, require_writ
 from newind.audit.services import record
 from newind.core.errors import AppError, Problem
 from newind.core.webhook import post_text
-from newind.imports.parsing import read_sheets
+from newind.imports.parsing import Sheet, hidden_parts, read_sheets, upload_slot
 from newind.indicators.models import Indicator, Release
 from newind.indicators.periods import Period
 from newind.indicators.services import apply_observation_plan, candidate_frame, make_batch, plan_observations
@@ -470,13 +470,30 @@ def export_template(submission: Submission, user: Any, *, request: Any = None) -
 def upload_excel(submission: Submission, user: Any, data: bytes, file_name: str, *, request: Any = None) -> Submission:
     """Read a filled template back: same checks as the form, the right unit and period, all or nothing."""
     _check_editable(submission, user)
-    kind, sheets = read_sheets(data, file_name)
-    if kind != "xlsx":
-        raise AppError("报表只接受从平台下载的 Excel 模板（.xlsx）：请下载本单位本期模板填写后上传。")
-    sheet = next((s for s in sheets if s.name == SHEET), None)
-    if sheet is None:
-        raise AppError(f"工作簿中没有名为「{SHEET}」的工作表：请使用从平台下载的填报模板。")
-    cells = sheet.cells.where(sheet.cells.notna(), None).values.tolist()
+    with upload_slot():  # the file's cells stay in memory until the values are checked
+        kind, sheets = read_sheets(data, file_name)
+        if kind != "xlsx":
+            raise AppError("报表只接受从平台下载的 Excel 模板（.xlsx）：请下载本单位本期模板填写后上传。")
+        sheet = next((s for s in sheets if s.name == SHEET), None)
+        if sheet is None:
+            raise AppError(f"工作簿中没有名为「{SHEET}」的工作表：请使用从平台下载的填报模板。")
+        _refuse_hidden(sheet, file_name)
+        cells = sheet.cells.where(sheet.cells.notna(), None).values.tolist()
+        del sheets
+    return _upload_cells(submission, user, cells, file_name, request)
+
+
+def _refuse_hidden(sheet: Sheet, file_name: str) -> None:
+    """Only the 「月报」 sheet is read, so other hidden sheets (WPS adds some of its own) do not matter; but a
+    hidden row or column in it could carry a figure the reporter and the reviewer never saw: refuse it."""
+    if not sheet.has_hidden:
+        return
+    raise AppError(f"上传的文件「{file_name}」中有隐藏的内容（{'；'.join(hidden_parts([sheet]))}），未写入任何数据："
+                   "报表不接受隐藏的行、列或工作表，以免报上看不到的数字。请在 Excel 中取消隐藏，核对后重新上传。")
+
+
+def _upload_cells(submission: Submission, user: Any, cells: list[list[Any]], file_name: str,
+                  request: Any) -> Submission:
     parsed = parse_template(cells)
     problems = list(parsed.problems)
     task, unit = submission.task, submission.unit

@@ -28,6 +28,7 @@ from newind.accounts.throttle import throttled
 from newind.audit.services import record
 from newind.core.errors import AppError
 from newind.core.excel import ExportSheet, export_workbook, xlsx_response
+from newind.imports.parsing import read_upload
 from newind.submissions import queries, services
 from newind.submissions.calc import Action, State, allowed_actions, yoy_change_text
 from newind.submissions.forms import IssueTaskForm, PublishForm, ReviewForm, UploadForm
@@ -293,11 +294,7 @@ def upload(request: HttpRequest, submission_id: int) -> HttpResponse:
             raise AppError("文件是空的：请选择填写好的 .xlsx 填报模板后再上传。")
         raise AppError("请选择要上传的 Excel 文件（.xlsx）。")
     upload_file = form.cleaned_data["file"]
-    limit = int(settings.NEWIND_IMPORT_MAX_BYTES)
-    if upload_file.size > limit:
-        # Refuse before reading the whole file into memory.
-        raise AppError(f"文件过大（{upload_file.size / 1048576:.1f} MB），超过上限 {limit / 1048576:.0f} MB："
-                       "请上传从平台下载的填报模板。", status=413)
-    services.upload_excel(submission, request.user, upload_file.read(), upload_file.name, request=request)
+    data = read_upload(upload_file, hint="请上传从平台下载的填报模板。")
+    services.upload_excel(submission, request.user, data, upload_file.name, request=request)
     messages.success(request, f"已导入「{upload_file.name}」中的数据（草稿），请核对后提交。")
     return redirect("submissions:submission", submission_id=submission.pk)

@@ -29,6 +29,8 @@ class TargetForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label="目标任务文件（.xlsx 或 .csv）")
+    # Without it a file with hidden rows or columns is refused (there is no preview to show them in).
+    include_hidden = forms.BooleanField(label="同时导入隐藏的行和列", required=False)
 
 
 class ShareForm(forms.Form):

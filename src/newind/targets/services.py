@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from django.db import transaction
@@ -17,6 +17,9 @@ from newind.targets.calc import KIND_LABELS
 from newind.targets.models import ScheduleBasis, Target, TargetKind, TargetType, WarningScheme
 from newind.targets.rules import rule_set
 from newind.units.models import Unit, UnitKind
+
+if TYPE_CHECKING:
+    from newind.imports.parsing import Sheet
 
 # Units that may carry targets: the city, its counties and zones, parks and departments.
 TARGET_UNIT_KINDS = (UnitKind.CITY, UnitKind.COUNTY, UnitKind.ZONE, UnitKind.PARK, UnitKind.DEPARTMENT)
@@ -180,13 +183,32 @@ def _column_of(message: str, col: dict[str, int]) -> str:
     return "目标值"
 
 
-def import_targets(data: bytes, file_name: str, user: Any = None) -> ImportResult:
+def import_targets(data: bytes, file_name: str, user: Any = None, *, include_hidden: bool = False) -> ImportResult:
     """Import targets from an .xlsx/.csv in the template's layout. All or nothing: any bad cell refuses the
-    whole file with every problem listed by sheet, row and column."""
-    from newind.imports.parsing import read_sheets
+    whole file with every problem listed by sheet, row and column; hidden rows or columns refuse it too
+    unless `include_hidden` (there is no preview to show them in)."""
+    from newind.imports.parsing import upload_slot
+
+    with upload_slot():  # the file's cells stay in memory until the rows are checked
+        return _import_targets(data, file_name, user, include_hidden)
+
+
+def _target_sheet(data: bytes, file_name: str, include_hidden: bool) -> Sheet:
+    """The sheet to read: 「目标任务」, else the first (visible) sheet; hidden content refused unless chosen."""
+    from newind.imports.parsing import hidden_parts, read_sheets
 
     _, sheets = read_sheets(data, file_name)
-    sheet = next((s for s in sheets if s.name == SHEET), sheets[0])
+    shown = sheets if include_hidden else [s for s in sheets if not s.hidden] or sheets
+    sheet = next((s for s in sheets if s.name == SHEET), shown[0])
+    if sheet.has_hidden and not include_hidden:
+        raise AppError(f"文件中有隐藏的内容（{'；'.join(hidden_parts([sheet]))}），整个文件未导入：在 Excel 中看不到的"
+                       "目标不会被悄悄写入。请在 Excel 中取消隐藏核对（不要的行删除）后重新上传；如确需导入这些隐藏的内容，"
+                       "请勾选「同时导入隐藏的行和列」后重新上传。")
+    return sheet
+
+
+def _import_targets(data: bytes, file_name: str, user: Any, include_hidden: bool) -> ImportResult:
+    sheet = _target_sheet(data, file_name, include_hidden)
     cells = sheet.cells
     header_row = None
     for i in range(min(len(cells), 10)):

@@ -25,6 +25,7 @@ from newind.audit.services import record
 from newind.core.errors import AppError
 from newind.core.excel import ExportSheet, export_workbook, xlsx_response
 from newind.core.numbers import fmt_number, fmt_range
+from newind.imports.parsing import read_upload
 from newind.indicators.models import Indicator
 from newind.indicators.periods import Period
 from newind.targets import queries, services
@@ -284,7 +285,8 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         return _manage(request, year, TargetForm(initial={"year": year}), status=400)
     upload = form.cleaned_data["file"]
     try:
-        result = services.import_targets(upload.read(), upload.name, request.user)
+        result = services.import_targets(read_upload(upload), upload.name, request.user,
+                                         include_hidden=form.cleaned_data["include_hidden"])
     except AppError as error:
         return render(request, "targets/import_error.html", {"error": error, "year": year, "file": upload.name},
                       status=error.status)

@@ -1,4 +1,5 @@
-"""`newind import FILE [--dry-run] [--indicator CODE] [--period P] [--source TEXT] [--release R]`."""
+"""`newind import FILE [--dry-run] [--indicator CODE] [--period P] [--source TEXT] [--release R]
+[--include-hidden]`."""
 
 from __future__ import annotations
 
@@ -18,6 +19,10 @@ def preview_text(preview: ImportPreview, limit: int = CHANGED_LINES) -> list[str
     lines = [f"文件：{preview.file_name}（{preview.kind.upper()}，sha256 {preview.sha256[:12]}…）", preview.summary()]
     lines += [f"说明：{n}" for n in preview.notes]
     lines += [f"提醒：{w}" for w in preview.warnings]
+    if preview.hidden:
+        lines.append("文件中有隐藏的内容，已按 --include-hidden 一并导入：" if preview.hidden_included
+                     else "文件中有隐藏的内容，未导入（如需导入，请加 --include-hidden）：")
+        lines += [f"  {h}" for h in preview.hidden]
     changed = preview.changed_lines(limit)
     if changed:
         lines.append(f"变更明细（共{preview.counts['changed']}条，列出前{len(changed)}条）：")
@@ -36,10 +41,12 @@ class Command(AuditedCommand):
         parser.add_argument("--period", help="宽表（地区×指标）所属时期，如 2017-11 或 2016")
         parser.add_argument("--source", help="数据来源（覆盖文件中的来源）")
         parser.add_argument("--release", help="发布类型：official、first、yearbook、flash、revised、estimate、published")
+        parser.add_argument("--include-hidden", action="store_true",
+                            help="同时导入隐藏的工作表、行和列（默认不导入，并列出隐藏了哪些内容）")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         options = ImportOptions(indicator=opts["indicator"], period=opts["period"], source=opts["source"],
-                                release=opts["release"])
+                                release=opts["release"], include_hidden=opts["include_hidden"])
         preview, batch = import_file(Path(opts["file"]), options, None, dry_run=opts["dry_run"])
         for line in preview_text(preview):
             self.stdout.write(line)
