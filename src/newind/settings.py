@@ -188,9 +188,22 @@ NEWIND_CSP = os.environ.get(
     "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
 )
 
+# --- Background jobs: newind.jobs on huey (docs/decisions.md, docs/deploy.md) ---
+from newind.jobs.config import huey_settings  # noqa: E402 - a plain function of the values above
+
+INSTALLED_APPS += ["huey.contrib.djhuey", "newind.jobs"]
+# The queue follows the database (a SQLite file in VAR_DIR, or the PostgreSQL database's own tables);
+# NEWIND_JOBS_URL=redis://host:6379/0 puts it in Redis. `newind worker` runs the jobs.
+NEWIND_JOBS_URL = os.environ.get("NEWIND_JOBS_URL", "")
+HUEY = huey_settings(DATABASE_URL, NEWIND_JOBS_URL, VAR_DIR, immediate=env_bool("NEWIND_JOBS_IMMEDIATE", False),
+                     workers=int(os.environ.get("NEWIND_WORKER_THREADS", 2)))
+# Accounts not used for this many days are disabled by the nightly job (等保: 及时删除或停用多余的、过期的账户).
+NEWIND_INACTIVE_DAYS = int(os.environ.get("NEWIND_INACTIVE_DAYS", 90))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"newind": {"handlers": ["console"], "level": os.environ.get("NEWIND_LOG_LEVEL", "INFO")}},
+    "loggers": {"newind": {"handlers": ["console"], "level": os.environ.get("NEWIND_LOG_LEVEL", "INFO")},
+                "huey": {"handlers": ["console"], "level": os.environ.get("NEWIND_LOG_LEVEL", "INFO")}},
 }

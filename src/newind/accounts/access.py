@@ -202,3 +202,23 @@ def filter_units_for_read(user: Any, units: QuerySet[Any] | Iterable[int], *,
     if role not in BUSINESS_ROLES:
         return set()
     return ids & (scope_unit_ids(user) or set())
+
+
+# --- background jobs (newind.jobs) ---------------------------------------------------------------------
+
+
+def job_audiences(user: Any) -> set[str]:
+    """Whose background-job runs the user sees: the office sees every run, the security admin only the
+    security jobs (backup, accounts), everyone else none (三员分立: the others read no operations data)."""
+    role = role_of(user)
+    if role == Role.OFFICE:
+        return {"office", "security"}
+    if role == Role.SECADMIN:
+        return {"security"}
+    return set()
+
+
+def require_job_audience(user: Any, audience: str) -> None:
+    """Raise a 403 AppError unless the user may see (and re-run) jobs of this audience."""
+    if audience not in job_audiences(user):
+        raise _forbidden("您没有权限查看或运行该后台任务：业务任务仅限市新型工业化办公室，备份与账号任务仅限办公室和安全管理员。")
