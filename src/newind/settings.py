@@ -197,6 +197,10 @@ INSTALLED_APPS += ["huey.contrib.djhuey", "newind.jobs"]
 NEWIND_JOBS_URL = os.environ.get("NEWIND_JOBS_URL", "")
 HUEY = huey_settings(DATABASE_URL, NEWIND_JOBS_URL, VAR_DIR, immediate=env_bool("NEWIND_JOBS_IMMEDIATE", False),
                      workers=int(os.environ.get("NEWIND_WORKER_THREADS", 2)))
+# Backups (newind backup / the nightly job): where they go, and how many nightly ones are kept there.
+INSTALLED_APPS += ["newind.backup"]
+NEWIND_BACKUP_DIR = Path(os.environ.get("NEWIND_BACKUP_DIR", VAR_DIR / "backups"))
+NEWIND_BACKUP_KEEP = int(os.environ.get("NEWIND_BACKUP_KEEP", 14))
 # Accounts not used for this many days are disabled by the nightly job (等保: 及时删除或停用多余的、过期的账户).
 NEWIND_INACTIVE_DAYS = int(os.environ.get("NEWIND_INACTIVE_DAYS", 90))
 

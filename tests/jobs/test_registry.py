@@ -24,8 +24,8 @@ def _audit_actions(run: JobRun) -> list[str]:
 
 def test_the_platform_registers_its_jobs_with_schedules():
     names = {j.name: j for j in jobs()}
-    assert {"submissions.remind", "derived.recompute", "accounts.disable_inactive"} <= set(names)
-    assert names["accounts.disable_inactive"].audience == "security"
+    assert {"submissions.remind", "derived.recompute", "accounts.disable_inactive", "backup.nightly"} <= set(names)
+    assert names["accounts.disable_inactive"].audience == names["backup.nightly"].audience == "security"
     # The worker's scheduler would start the reminders at 08:30 and the account check at 03:00, local time.
     due = {t.name for t in HUEY.read_periodic(dt.datetime(2017, 4, 10, 8, 30))}
     assert "newind.submissions.remind" in due and "newind.accounts.disable_inactive" not in due
