@@ -178,6 +178,14 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # Behind HTTPS in production set NEWIND_SECURE_COOKIES=1 (cookies only over HTTPS, HSTS).
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("NEWIND_SECURE_COOKIES", False)
 SECURE_HSTS_SECONDS = 31536000 if SESSION_COOKIE_SECURE else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("NEWIND_HSTS_INCLUDE_SUBDOMAINS", SESSION_COOKIE_SECURE)
+SECURE_HSTS_PRELOAD = env_bool("NEWIND_HSTS_PRELOAD", SESSION_COOKIE_SECURE)
+# Behind the TLS-terminating reverse proxy (docs/deploy.md) set NEWIND_BEHIND_TLS_PROXY=1: the proxy's
+# X-Forwarded-Proto tells Django the request was HTTPS, and plain HTTP is redirected (except the health probe).
+if env_bool("NEWIND_BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("NEWIND_SSL_REDIRECT", env_bool("NEWIND_BEHIND_TLS_PROXY", False))
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # No inline or foreign scripts. Style *attributes* are allowed (style-src-attr): ECharts positions its
 # tooltips and canvases with them; they cannot run script, and <style> elements stay forbidden.
