@@ -24,7 +24,7 @@ def _publish(client_as, sub, capture) -> None:  # type: ignore[no-untyped-def]
         assert client_as("office").post(f"/submissions/{sub.pk}/publish/", {"release": "flash"}).status_code == 302
 
 
-def test_a_publish_recomputes_the_derived_figures_and_the_dashboard_shows_them(
+def test_a_publish_recomputes_the_derived_figures_and_the_benchmark_shows_the_figure(
         client_as, yyx_sub, django_capture_on_commit_callbacks):
     period = Period.month(2017, 3)
     assert derived_frame(period).empty  # nothing derived before the publish
