@@ -74,6 +74,16 @@ def _totp_key(settings) -> None:  # type: ignore[no-untyped-def]
     settings.NEWIND_TOTP_KEY_FILE = ""
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _jobs_run_synchronously() -> None:
+    """Background jobs run in the process that queues them (huey's immediate mode, an in-memory queue), so a
+    test sees a job's effect as soon as the write that queued it commits. tests/jobs/test_worker.py runs a
+    real worker against the SQLite, PostgreSQL and Redis queues."""
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
+
+
 @pytest.fixture
 def reference_data(db: None) -> None:
     """The shipped reference units, hierarchies, peer groups and the indicator catalogue."""

@@ -68,6 +68,9 @@ def ensure_database_ready(call_command) -> None:  # type: ignore[no-untyped-def]
     executor = MigrationExecutor(connection)
     if executor.migration_plan(executor.loader.graph.leaf_nodes()):
         call_command("migrate", verbosity=0, interactive=False)
+    from newind.jobs.queue import ensure_queue_ready
+
+    ensure_queue_ready()  # the job queue's tables (SQLite file or PostgreSQL), so pages can queue jobs
     from newind.indicators.models import Indicator
 
     if not Indicator.objects.exists():

@@ -257,6 +257,14 @@ NEWIND_HTTPS = env_bool("NEWIND_HTTPS", env_bool("NEWIND_SECURE_COOKIES", False)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = NEWIND_HTTPS
 SECURE_HSTS_SECONDS = 31536000 if NEWIND_HTTPS else 0
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if NEWIND_HTTPS else None
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("NEWIND_HSTS_INCLUDE_SUBDOMAINS", NEWIND_HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("NEWIND_HSTS_PRELOAD", NEWIND_HTTPS)
+# Behind the TLS-terminating reverse proxy (docs/deploy.md) NEWIND_BEHIND_TLS_PROXY=1 (or NEWIND_HTTPS=1)
+# trusts the proxy's X-Forwarded-Proto, and plain HTTP is redirected (except the health probe).
+if env_bool("NEWIND_BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("NEWIND_SSL_REDIRECT", env_bool("NEWIND_BEHIND_TLS_PROXY", False))
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # No inline or foreign scripts. Style *attributes* are allowed (style-src-attr): ECharts positions its
 # tooltips and canvases with them; they cannot run script, and <style> elements stay forbidden.
@@ -267,9 +275,26 @@ NEWIND_CSP = os.environ.get(
     "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
 )
 
+# --- Background jobs: newind.jobs on huey (docs/decisions.md, docs/deploy.md) ---
+from newind.jobs.config import huey_settings  # noqa: E402 - a plain function of the values above
+
+INSTALLED_APPS += ["huey.contrib.djhuey", "newind.jobs"]
+# The queue follows the database (a SQLite file in VAR_DIR, or the PostgreSQL database's own tables);
+# NEWIND_JOBS_URL=redis://host:6379/0 puts it in Redis. `newind worker` runs the jobs.
+NEWIND_JOBS_URL = os.environ.get("NEWIND_JOBS_URL", "")
+HUEY = huey_settings(DATABASE_URL, NEWIND_JOBS_URL, VAR_DIR, immediate=env_bool("NEWIND_JOBS_IMMEDIATE", False),
+                     workers=int(os.environ.get("NEWIND_WORKER_THREADS", 2)))
+# Backups (newind backup / the nightly job): where they go, and how many nightly ones are kept there.
+INSTALLED_APPS += ["newind.backup"]
+NEWIND_BACKUP_DIR = Path(os.environ.get("NEWIND_BACKUP_DIR", VAR_DIR / "backups"))
+NEWIND_BACKUP_KEEP = int(os.environ.get("NEWIND_BACKUP_KEEP", 14))
+# Accounts not used for this many days are disabled by the nightly job (等保: 及时删除或停用多余的、过期的账户).
+NEWIND_INACTIVE_DAYS = int(os.environ.get("NEWIND_INACTIVE_DAYS", 90))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"newind": {"handlers": ["console"], "level": os.environ.get("NEWIND_LOG_LEVEL", "INFO")}},
+    "loggers": {"newind": {"handlers": ["console"], "level": os.environ.get("NEWIND_LOG_LEVEL", "INFO")},
+                "huey": {"handlers": ["console"], "level": os.environ.get("NEWIND_LOG_LEVEL", "INFO")}},
 }

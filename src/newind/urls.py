@@ -25,5 +25,6 @@ urlpatterns = [
     path("reports/", include("newind.reports.urls")),
     path("targets/", include("newind.targets.urls")),
     path("forecasts/", include("newind.forecasts.urls")),
+    path("jobs/", include("newind.jobs.urls")),
     path("api/", api.urls),
 ]

@@ -40,6 +40,23 @@ def pdf_text(path: Path) -> str:
                           capture_output=True, check=True, text=True).stdout
 
 
+# A line of `pdffonts`: name, type, encoding, emb, sub, uni, object id.
+PDFFONTS_LINE = re.compile(r"^[A-Z]{6}\+(?P<name>\S+)\s+(?P<type>CID Type 0C|CID TrueType)\S*(?: \(OT\))?\s+"
+                           r"Identity-H\s+yes\s+yes\s+yes\s+\d+\s+\d+$")
+
+
+def assert_only_shipped_cjk_fonts(path: Path) -> None:
+    """Every font of the PDF is a subset of a CJK face shipped with the package (newind.core.fonts), a
+    composite (CID) font with Identity-H encoding, embedded (emb), subset (sub) and with a Unicode map (uni),
+    so the text extracts as Chinese; no system font (DejaVu, …) appears."""
+    lines = subprocess.run([require_tool("pdffonts"), str(path)], capture_output=True, check=True,
+                           text=True).stdout.splitlines()[2:]
+    matches = [PDFFONTS_LINE.match(line) for line in lines]
+    assert lines and all(matches), lines
+    names = {m["name"] for m in matches if m}
+    assert names <= {"Noto-Serif-CJK-SC-Newind", "Noto-Serif-CJK-SC-Newind-Bold", "Noto-Sans-CJK-SC-Newind"}, names
+
+
 def _generate(tmp_path: Path) -> dict[str, Path]:
     paths = {fmt: tmp_path / f"r.{fmt}" for fmt in ("docx", "pdf", "xlsx")}
     call_command("report", "monthly", "--period", "2017-03", "--date", "2017-04-12",
@@ -123,10 +140,7 @@ def _check_docx(path: Path, overview, headline: str) -> None:  # type: ignore[no
 
 def _check_pdf(path: Path, headline: str) -> None:
     assert path.read_bytes().startswith(b"%PDF")
-    fonts = subprocess.run([require_tool("pdffonts"), str(path)], capture_output=True, check=True,
-                           text=True).stdout.splitlines()[2:]
-    # Every font is a Noto CJK subset, embedded (emb = yes) with a Unicode map (uni = yes).
-    assert fonts and all("CJK" in line and line.split()[-5:-2] == ["yes", "yes", "yes"] for line in fonts)
+    assert_only_shipped_cjk_fonts(path)
     text = pdf_text(path)
     flat = re.sub(r"\s+", "", text)
     assert "岳阳市新型工业化月度调度通报" in flat
@@ -234,3 +248,18 @@ def test_without_a_period_it_reports_the_latest_and_says_when_no_targets_exist(d
     content = build_content(overview, with_charts=False)
     warning = next(s for s in content.sections if s.heading == "四、目标预警")
     assert warning.paragraphs == ["2016年尚未下达年度目标，本期无预警。"] and not warning.tables
+
+
+def test_the_pdf_from_the_command_line_is_chinese_text_in_embedded_shipped_fonts(demo_figures, tmp_path, capsys):
+    """`newind report monthly --out r.pdf` on a machine with no system CJK font (this one)."""
+    from newind.cli import main
+
+    out = tmp_path / "r.pdf"
+    assert main(["report", "monthly", "--out", str(out)]) == 0
+    assert "已生成2017年1—11月月度调度通报" in capsys.readouterr().out
+    assert_only_shipped_cjk_fonts(out)
+    text = pdf_text(out)
+    flat = re.sub(r"\s+", "", text)
+    assert "岳阳市新型工业化领导小组办公室" in flat and "2017年1—11月" in flat
+    assert len(re.findall(r"[\u4e00-\u9fff]", text)) > 500
+    assert "\ufffd" not in text  # no character pdftotext could not map back to Unicode

@@ -32,6 +32,7 @@ __all__ = [
     "IMPORT_PAGE",
     "LOCKOUTS_PAGE",
     "ROLE_REQUESTS_PAGE",
+    "JOBS_PAGE",
     "SECURITY_PAGE",
     "SESSIONS_PAGE",
     "SUBMISSIONS_PAGE",
@@ -261,6 +262,8 @@ SECURITY_PAGE = PageAccess("安全策略", _roles("secadmin"))
 SESSIONS_PAGE = PageAccess("在线会话", _roles("secadmin"))
 LOCKOUTS_PAGE = PageAccess("锁定账号", _roles("secadmin"))
 ROLE_REQUESTS_PAGE = PageAccess("角色变更确认", _roles("secadmin"))
+# The office sees every background job; the security admin the backup and account jobs (job_audiences).
+JOBS_PAGE = PageAccess("后台任务", _roles("office", "secadmin"))
 # The Django admin checks its own staff flag and model permissions, which accounts.services.create_user
 # gives (for users) to the 系统管理员 only; tests/core/test_menu.py holds the two to the same answer.
 USERS_PAGE = PageAccess("用户与角色", _roles("sysadmin"))
@@ -280,3 +283,23 @@ def page_required(page: PageAccess) -> Callable[[F], F]:
         return wrapper  # type: ignore[return-value]
 
     return decorator
+
+
+# --- background jobs (newind.jobs) ---------------------------------------------------------------------
+
+
+def job_audiences(user: Any) -> set[str]:
+    """Whose background-job runs the user sees: the office sees every run, the security admin only the
+    security jobs (backup, accounts), everyone else none (三员分立: the others read no operations data)."""
+    role = role_of(user)
+    if role == Role.OFFICE:
+        return {"office", "security"}
+    if role == Role.SECADMIN:
+        return {"security"}
+    return set()
+
+
+def require_job_audience(user: Any, audience: str) -> None:
+    """Raise a 403 AppError unless the user may see (and re-run) jobs of this audience."""
+    if audience not in job_audiences(user):
+        raise _forbidden("您没有权限查看或运行该后台任务：业务任务仅限市新型工业化办公室，备份与账号任务仅限办公室和安全管理员。")

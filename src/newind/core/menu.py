@@ -14,6 +14,7 @@ from newind.accounts.access import (
     BENCHMARK_PAGE,
     DASHBOARD_PAGE,
     IMPORT_PAGE,
+    JOBS_PAGE,
     LOCKOUTS_PAGE,
     ROLE_REQUESTS_PAGE,
     SECURITY_PAGE,
@@ -62,6 +63,7 @@ ENTRIES: tuple[MenuEntry, ...] = (
     MenuEntry(SESSIONS_PAGE, "/accounts/sessions/", "查看并结束登录会话。"),
     MenuEntry(LOCKOUTS_PAGE, "/accounts/lockouts/", "连续登录失败被锁定的账号，核实后提前解锁。"),
     MenuEntry(ROLE_REQUESTS_PAGE, "/accounts/roles/", "确认或驳回系统管理员提交的审计员、安全管理员、办公室角色变更。"),
+    MenuEntry(JOBS_PAGE, "/jobs/", "提醒、数据重算、夜间备份、停用久未登录账号等后台任务的运行记录；失败的任务可重新运行。"),
     MenuEntry(USERS_PAGE, "/admin/auth/user/", "新建用户、分配角色和所属单位、停用账号。"),
 )
 

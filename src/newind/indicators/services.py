@@ -197,6 +197,9 @@ def apply_observation_plan(plan: ObservationPlan, batch: ImportBatch | None, use
     from newind.audit.services import record_observation_writes  # every write of figures is audited
 
     record_observation_writes(plan, batch, user, reason)
+    from newind.indicators.jobs import recompute_after_commit  # derived figures follow every write
+
+    recompute_after_commit(new_rows)
     return len(new_rows)
 
 

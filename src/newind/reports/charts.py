@@ -1,9 +1,8 @@
-"""Charts for the report as PNG bytes (matplotlib, Agg, a locally installed CJK font; no network)."""
+"""Charts for the report as PNG bytes (matplotlib, Agg, the CJK font shipped in newind.core.fonts; no network)."""
 
 from __future__ import annotations
 
 import io
-from functools import lru_cache
 from typing import Any
 
 import matplotlib
@@ -11,29 +10,10 @@ import matplotlib
 matplotlib.use("Agg")  # no display on servers; must precede pyplot
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
 
-# Debian fonts-noto-cjk; matplotlib reads the first face of the collection, whose glyphs cover 简体中文.
-CJK_FAMILIES = ["Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Serif CJK SC", "Noto Serif CJK JP",
-                "WenQuanYi Zen Hei", "SimHei"]
+from newind.core.fonts import matplotlib_family  # noqa: E402
+
 RED, BLUE, GREY = "#c0392b", "#1f5fa8", "#888888"
-
-
-@lru_cache(maxsize=1)
-def cjk_font_family() -> str:
-    """The first installed CJK family matplotlib knows; registers Debian's Noto CJK files if needed."""
-    known = {f.name for f in font_manager.fontManager.ttflist}
-    for family in CJK_FAMILIES:
-        if family in known:
-            return family
-    for path in font_manager.findSystemFonts(fontpaths=["/usr/share/fonts/opentype/noto"]):
-        if "CJK" in path:
-            font_manager.fontManager.addfont(path)
-    known = {f.name for f in font_manager.fontManager.ttflist}
-    for family in CJK_FAMILIES:
-        if family in known:
-            return family
-    return "sans-serif"  # without a CJK font the labels show boxes; the text of the report is unaffected
 
 
 def _png(fig: plt.Figure) -> bytes:  # type: ignore[name-defined]
@@ -44,7 +24,7 @@ def _png(fig: plt.Figure) -> bytes:  # type: ignore[name-defined]
 
 
 def _style() -> Any:  # a dict of rcParams (Any: matplotlib types the keys as a Literal)
-    return {"font.family": cjk_font_family(), "axes.unicode_minus": False, "font.size": 10}
+    return {"font.family": matplotlib_family(), "axes.unicode_minus": False, "font.size": 10}
 
 
 def trend_chart(trend: pd.DataFrame, city_name: str) -> bytes:

@@ -1,8 +1,8 @@
 """The report as PDF: the same content rendered to HTML (a Django template with print CSS), then WeasyPrint.
 
-Fonts come from fontconfig (Debian fonts-noto-cjk, Noto Serif/Sans CJK SC) and are embedded as subsets, so
-the text is extractable Chinese. Nothing is fetched from the network: charts are data: URIs and the URL
-fetcher refuses every scheme but data: and file:.
+Fonts are the CJK faces shipped with the package (newind.core.fonts), named by @font-face with file:// URLs
+whatever fontconfig has, and embedded as subsets, so the text is extractable Chinese. Nothing is fetched
+from the network: charts are data: URIs and the URL fetcher opens only those and the shipped font files.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
+from newind.core import fonts
 from newind.reports.content import ReportContent
 from newind.reports.word import format_cell
 
@@ -55,16 +56,15 @@ def render_html(content: ReportContent) -> str:
                            "widths": column_widths(t.columns, cells)})
         sections.append({"heading": s.heading, "paragraphs": s.paragraphs, "charts": charts, "tables": tables})
     context = {"content": {"title": content.title, "subtitle": content.subtitle, "headline": content.headline,
-                           "sections": sections, "issuer": content.issuer, "date_text": content.date_text}}
+                           "sections": sections, "issuer": content.issuer, "date_text": content.date_text},
+               "font_faces": fonts.pdf_font_faces()}
     return render_to_string("reports/monthly_report.html", context)
 
 
 def render_pdf(content: ReportContent) -> bytes:
     """The report as PDF bytes (WeasyPrint, offline)."""
     from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
 
-    fetcher = URLFetcher(allowed_protocols={"data", "file"}, allow_redirects=False)
-    pdf = HTML(string=render_html(content), base_url=None, url_fetcher=fetcher).write_pdf()
+    pdf = HTML(string=render_html(content), base_url=None, url_fetcher=fonts.pdf_url_fetcher()).write_pdf()
     assert pdf is not None  # write_pdf without a target returns the bytes
     return pdf

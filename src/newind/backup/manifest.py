@@ -1,0 +1,85 @@
+"""A backup's manifest: what the database held, as counts and digests computed in SQL over a DB-API cursor.
+
+The same functions read the copy being made (a SQLite file, or PostgreSQL's exported snapshot that pg_dump
+also reads) and, after a restore, the restored database, so the two can be compared exactly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import hashlib
+from typing import Any
+
+# The observation columns that make a figure and its history (every version is a row).
+OBSERVATION_COLUMNS = ("id", "indicator_id", "unit_id", "year", "period_kind", "period_n", "value", "measure_unit",
+                       "price_basis", "release", "source", "is_synthetic", "version", "supersedes_id", "is_current",
+                       "reason", "batch_id", "created_by_id", "created_at")
+FETCH = 10_000
+
+
+def _text(value: Any) -> str:
+    """A value as canonical text, whichever driver read it (booleans as 0/1, times in UTC)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, dt.datetime):
+        return (value.astimezone(dt.UTC) if value.tzinfo else value).isoformat()
+    if isinstance(value, decimal.Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, float):
+        return format(decimal.Decimal(repr(value)).normalize(), "f")
+    return str(value)
+
+
+def table_counts(cursor: Any, tables: list[str]) -> dict[str, int]:
+    """Rows in each table."""
+    counts = {}
+    for table in sorted(tables):
+        cursor.execute(f'SELECT COUNT(*) FROM "{table}"')  # noqa: S608 - names come from the Django models
+        counts[table] = int(cursor.fetchone()[0])
+    return counts
+
+
+def observations_digest(cursor: Any, table: str = "indicators_observation") -> dict[str, Any]:
+    """The number of observation rows and a SHA-256 over all of them in id order."""
+    digest = hashlib.sha256()
+    count = 0
+    cursor.execute(f'SELECT {", ".join(OBSERVATION_COLUMNS)} FROM "{table}" ORDER BY id')  # noqa: S608
+    while rows := cursor.fetchmany(FETCH):
+        for row in rows:
+            digest.update(("\x1f".join(_text(v) for v in row) + "\n").encode("utf-8"))
+        count += len(rows)
+    return {"count": count, "sha256": digest.hexdigest()}
+
+
+def audit_chain_head(cursor: Any, table: str = "audit_auditentry") -> dict[str, Any]:
+    """The head of the audit chain: how many entries, the last id and its hash (which covers every entry
+    before it). The one place a backup reads the chain; point it at the audit app's own head when it has one."""
+    cursor.execute(f'SELECT COUNT(*), MAX(id) FROM "{table}"')  # noqa: S608
+    count, last_id = cursor.fetchone()
+    last_hash = ""
+    if last_id is not None:
+        cursor.execute(f'SELECT hash FROM "{table}" ORDER BY id DESC LIMIT 1')  # noqa: S608
+        last_hash = cursor.fetchone()[0]
+    return {"count": int(count), "last_id": int(last_id) if last_id is not None else None, "last_hash": last_hash}
+
+
+def database_manifest(cursor: Any, tables: list[str]) -> dict[str, Any]:
+    """Counts of every table, the observations' digest and the audit chain's head."""
+    return {"counts": table_counts(cursor, tables), "observations": observations_digest(cursor),
+            "audit": audit_chain_head(cursor)}
+
+
+def differences(expected: dict[str, Any], actual: dict[str, Any]) -> list[str]:
+    """What differs between two manifests' contents, in Chinese (empty when equal)."""
+    problems = []
+    for table, n in expected.get("counts", {}).items():
+        if actual.get("counts", {}).get(table) != n:
+            problems.append(f"表 {table} 应有 {n} 行，实际 {actual.get('counts', {}).get(table, '不存在')}")
+    if expected.get("observations") != actual.get("observations"):
+        problems.append("观测值（全部版本）的校验和与备份清单不符")
+    if expected.get("audit") != actual.get("audit"):
+        problems.append("审计链的条数或末条哈希与备份清单不符")
+    return problems
