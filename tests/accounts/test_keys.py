@@ -73,12 +73,13 @@ def test_serve_checks_the_key_in_process_too(settings, monkeypatch) -> None:  # 
     monkeypatch.setattr(serve, "call_command", lambda *a, **k: started.append(a[0]))
     settings.NEWIND_DEMO = False
     settings.NEWIND_SECRET_KEY_FROM_ENV = False
+    # --dev: the development server is the stubbed call_command; the production one would take over this process.
     with pytest.raises(AppError, match="NEWIND_SECRET_KEY"):
-        call_command("serve")
+        call_command("serve", "--dev")
     assert started == []
     settings.NEWIND_SECRET_KEY_FROM_ENV = True
     settings.SECRET_KEY = GOOD_KEY  # (and the tests' TOTP key, tests/conftest.py)
-    call_command("serve")
+    call_command("serve", "--dev")
     assert started == ["runserver"]
 
 

@@ -16,6 +16,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -31,6 +32,9 @@ def documented_environment(tmp_path: Path) -> dict[str, str]:
             key, _, value = line.partition("=")
             env[key] = value
     env["NEWIND_SECRET_KEY"] = secrets.token_urlsafe(50)
+    env["NEWIND_TOTP_KEY"] = Fernet.generate_key().decode()
+    env["NEWIND_AUDIT_KEY"] = secrets.token_urlsafe(40)
+    env["NEWIND_AUDIT_ANCHOR_DIR"] = str(tmp_path / "anchors")
     env["NEWIND_DATABASE_URL"] = env["NEWIND_DATABASE_URL"].replace("<数据库口令>", "x")
     env["NEWIND_VAR_DIR"], env["NEWIND_BACKUP_DIR"] = str(tmp_path / "var"), str(tmp_path / "backups")
     assert not [k for k, v in env.items() if "<" in v], env
@@ -51,7 +55,7 @@ def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[st
 
 def test_check_deploy_passes_with_the_documented_production_environment(tmp_path):
     env = documented_environment(tmp_path)
-    assert {"NEWIND_SECURE_COOKIES", "NEWIND_BEHIND_TLS_PROXY", "NEWIND_ALLOWED_HOSTS"} <= set(env)
+    assert {"NEWIND_HTTPS", "NEWIND_BEHIND_TLS_PROXY", "NEWIND_ALLOWED_HOSTS", "NEWIND_TOTP_KEY"} <= set(env)
     done = _run(["check", "--deploy", "--fail-level", "WARNING"], env)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "no issues" in done.stdout
@@ -82,7 +86,8 @@ def _get(url: str) -> tuple[int, dict[str, str], bytes]:
 def test_newind_serve_runs_gunicorn_with_workers_static_files_and_no_debug(tmp_path):
     port = _free_port()
     env = {"NEWIND_VAR_DIR": str(tmp_path), "NEWIND_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-           "NEWIND_SECRET_KEY": secrets.token_urlsafe(50), "NEWIND_LOG_LEVEL": "WARNING"}
+           "NEWIND_SECRET_KEY": secrets.token_urlsafe(50), "NEWIND_TOTP_KEY": Fernet.generate_key().decode(),
+           "NEWIND_LOG_LEVEL": "WARNING"}
     server = subprocess.Popen([sys.executable, "-m", "newind.cli", "serve", "--addr", f"127.0.0.1:{port}",
                                "--workers", "2"], env={**_clean_environment(), **env}, stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT, text=True, start_new_session=True)
@@ -122,6 +127,9 @@ def test_serve_refuses_debug_and_dev_keeps_the_development_server(monkeypatch, s
     from newind.core.errors import AppError
     from newind.core.management.commands import serve
 
+    # Real keys from the environment, so the refusal below is the debug one, not the key check's.
+    settings.NEWIND_DEMO, settings.NEWIND_SECRET_KEY_FROM_ENV = False, True
+    settings.SECRET_KEY = secrets.token_urlsafe(50)
     settings.DEBUG = True
     with pytest.raises(AppError, match="不能在调试模式下运行"):
         call_command("serve")
