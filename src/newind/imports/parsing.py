@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ import pandas as pd
 from defusedxml.common import DefusedXmlException
 from python_calamine import CalamineError, CalamineWorkbook
 
-from newind.core.errors import AppError
+from newind.core.errors import AppError, Problem
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls / .doc
@@ -24,6 +25,7 @@ MAX_ZIP_ENTRIES = 5000
 # Below this size a high compression ratio is harmless (tiny repetitive XML compresses very well).
 RATIO_CHECK_MIN_BYTES = 5 * 1024 * 1024
 CHUNK = 1 << 16
+BINARY_RE = re.compile(rb"[\x01-\x08\x0e-\x1a\x1c-\x1f]")
 
 
 @dataclass
@@ -46,7 +48,9 @@ def sniff_kind(data: bytes) -> str:
     if lowered.startswith((b"<html", b"<!doctype html", b"<table", b"<?xml")) or b"<table" in lowered[:1024]:
         # Many reporting systems export an HTML page or XML named .xls.
         raise AppError("这是网页（HTML）或 XML 格式的表格，不是真正的 Excel 文件：请在 Excel 中打开后另存为 .xlsx 再导入。")
-    if b"\x00" in head:
+    # UTF-16 text and binary files hold many NUL bytes or other control bytes; a CSV with a stray NUL in a
+    # cell is read, and `refuse_nul_cells` then names the cell.
+    if b"\x00" in head and (head.count(b"\x00") > 4 or BINARY_RE.search(head)):
         raise AppError("文件内容既不是 xlsx 工作簿，也不是 CSV 文本：请上传 .xlsx 或 .csv 文件。")
     return "csv"
 
@@ -66,13 +70,21 @@ def decode_csv(data: bytes) -> str:
 def read_csv_sheet(data: bytes, name: str = "") -> Sheet:
     """Read a CSV file into one sheet of text cells (unnamed: problems say only row and column)."""
     text = decode_csv(data)
-    first = text.split("\n", 5)[:5]
-    sample = "\n".join(first)
-    delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
+    delimiter = _sniff_delimiter(text)
     rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     width = max((len(r) for r in rows), default=0)
     frame = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
     return Sheet(name, frame)
+
+
+QUOTED_RE = re.compile(r'"(?:[^"]|"")*(?:"|$)')
+
+
+def _sniff_delimiter(text: str) -> str:
+    """Comma or tab, whichever the first lines hold more of outside quoted cells: a cell holding tabs or
+    newlines (a source note, say) cannot turn a comma file into a tab one."""
+    sample = QUOTED_RE.sub("", "\n".join(text.split("\n", 5)[:5]))
+    return "\t" if sample.count("\t") > sample.count(",") else ","
 
 
 class _CountingReader(io.RawIOBase):
@@ -188,5 +200,29 @@ def read_sheets(data: bytes, file_name: str = "", *, max_bytes: int | None = Non
     kind = sniff_kind(data)
     if kind == "xlsx":
         check_xlsx_safety(data, max_uncompressed=max_uncompressed, max_ratio=max_ratio)
-        return kind, read_xlsx_sheets(data)
-    return kind, [read_csv_sheet(data)]
+        sheets = read_xlsx_sheets(data)
+    else:
+        sheets = [read_csv_sheet(data)]
+    refuse_nul_cells(sheets)
+    return kind, sheets
+
+
+def refuse_nul_cells(sheets: list[Sheet]) -> None:
+    """Refuse a file any of whose cells holds NUL (PostgreSQL cannot store it; an xlsx writes it as
+    `_x0000_`), naming each such cell, before anything is checked or written."""
+    from newind.imports.calc import letter
+
+    found: list[tuple[int, int, int, Problem]] = []
+    for k, sheet in enumerate(sheets):
+        for j, col in enumerate(sheet.cells.columns):
+            series = sheet.cells[col]
+            # Each distinct value once: cells repeat a lot, and almost no file has a NUL at all.
+            if not any(isinstance(v, str) and "\x00" in v for v in series.unique()):
+                continue
+            hits = series.map(lambda v: isinstance(v, str) and "\x00" in v).to_numpy()
+            found += [(k, int(i), j, Problem("单元格含有空字符（NUL），无法保存：请删除该字符后重新导入。",
+                                             sheet.name or None, int(i) + 1, letter(j))) for i in hits.nonzero()[0]]
+    if found:
+        problems = [p for *_, p in sorted(found, key=lambda f: f[:3])]  # in reading order
+        raise AppError(f"文件中有{len(problems)}个单元格含有空字符（NUL），未导入任何数据：请删除这些字符后重新导入。",
+                       problems=problems[:100], code="import_problems")
