@@ -24,7 +24,7 @@ from newind.audit.services import record
 from newind.core.errors import AppError, Problem
 from newind.core.webhook import post_text
 from newind.imports.parsing import read_sheets
-from newind.indicators.models import Indicator, Release
+from newind.indicators.models import MAX_FIGURE, Indicator, Release
 from newind.indicators.periods import Period
 from newind.indicators.services import apply_observation_plan, candidate_frame, make_batch, plan_observations
 from newind.submissions import queries
@@ -57,6 +57,8 @@ log = logging.getLogger("newind")
 PUBLISH_RELEASES = ("flash", "official")
 CORRECTION_RELEASE = "revised"
 VALUE_PLACES = Decimal("0.00000001")
+EXPLANATION_MAX = 500  # SubmissionValue.explanation
+REASON_MAX = 300  # Observation.reason, where a correction's reason is kept with the new version
 
 
 class SubmissionInvalid(AppError):
@@ -154,6 +156,14 @@ def _parse_inputs(specs_by_code: dict[str, str], inputs: dict[str, ValueInput],
             problems.append(Problem(message, sheet=where.sheet, row=where.row, column=where.column))
             field_errors[code] = message
             continue
+        if value is not None and abs(value) >= MAX_FIGURE:
+            # Would not fit the stored figure (and made quantize or the database fail: a 500 before).
+            message = (f"「{specs_by_code[code]}」填写的「{item.raw}」过大，超出可保存的范围（整数部分最多15位）："
+                       f"请检查数值，单位为{units_by_code[code]}。")
+            where = item.where or Problem("")
+            problems.append(Problem(message, sheet=where.sheet, row=where.row, column=where.column))
+            field_errors[code] = message
+            continue
         if value is not None:
             value = value.quantize(VALUE_PLACES)
         parsed[code] = value
@@ -230,6 +240,10 @@ def save_values(submission: Submission, user: Any, inputs: dict[str, ValueInput]
                           queries.yoy_bound(task), require_complete=submit)
     for code, message in parse_field_errors.items():
         result.field_errors.setdefault(code, []).insert(0, message)
+    for code, text in explanations.items():
+        if len(text) > EXPLANATION_MAX:  # SubmissionValue.explanation (PostgreSQL refused it: a 500 before)
+            result.field_errors.setdefault(code, []).append(
+                f"「{names[code]}」的说明有{len(text)}个字，超过{EXPLANATION_MAX}字：请精简后再保存。")
     if not result.ok:
         error = SubmissionInvalid.from_result(result, names)
         # Keep the cell locations of unparseable numbers (uploads name sheet, row and column).
@@ -364,6 +378,8 @@ def correct_published(submission: Submission, user: Any, inputs: dict[str, Value
     reason = reason.strip()
     if not reason:
         raise AppError("更正已发布的数据必须填写更正原因。")
+    if len(reason) > REASON_MAX:  # kept whole with each new figure version (Observation.reason)
+        raise AppError(f"更正原因有{len(reason)}个字，超过{REASON_MAX}字：请精简后再提交（详细说明可写入报表备注）。")
     specs = queries.field_specs(submission.task, submission.unit)
     names = {s.code: s.name for s in specs}
     parsed, problems, _ = _parse_inputs(names, inputs, {s.code: s.measure_unit for s in specs})
@@ -387,7 +403,7 @@ def correct_published(submission: Submission, user: Any, inputs: dict[str, Value
     plan = plan_observations(_candidates(submission, CORRECTION_RELEASE, changed_codes))
     batch = make_batch(f"报表更正：{submission.unit.name} {submission.task.period.label}",
                        _digest(submission, CORRECTION_RELEASE), user, "submission", plan, [reason])
-    written = apply_observation_plan(plan, batch, user, reason=reason[:300])
+    written = apply_observation_plan(plan, batch, user, reason=reason)
     _log_event(submission, user, Action.CORRECT, submission.state, submission.state, reason=reason,
                detail={"indicators": changed_codes, "batch": batch.pk, "observations": written}, request=request)
     return submission
