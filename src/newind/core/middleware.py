@@ -19,6 +19,7 @@ from django.http.request import RawPostDataException
 from django.shortcuts import render
 
 from newind.core.errors import AppError
+from newind.core.redirects import safe_url
 
 log = logging.getLogger("newind")
 
@@ -30,7 +31,9 @@ def wants_json(request: HttpRequest) -> bool:
 def render_app_error(request: HttpRequest, error: AppError) -> HttpResponse:
     if wants_json(request):
         return JsonResponse(error.as_dict(), status=error.status, json_dumps_params={"ensure_ascii": False})
-    return render(request, "core/error.html", {"error": error}, status=error.status)
+    # The page's "back" link is the Referer only when it points into this site.
+    back = safe_url(request, request.META.get("HTTP_REFERER", ""))
+    return render(request, "core/error.html", {"error": error, "back": back}, status=error.status)
 
 
 def bad_request_error(exception: Exception) -> AppError | None:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from newind.accounts.access import Role, require_read_unit, role_of, role_required, scope_unit_ids
 from newind.core.errors import AppError
+from newind.core.redirects import safe_next_url
 from newind.indicators.models import Indicator
 from newind.indicators.periods import Period
 from newind.targets import queries, services
@@ -225,7 +226,7 @@ def choose_rules(request: HttpRequest) -> HttpResponse:
         raise AppError(f"请选择{year}年要使用的预警规则后再保存。")
     services.choose_rule_set(year, code, request.user)
     messages.success(request, f"{year}年预警规则已改为：{rule_set(code).name}。")
-    return redirect(request.POST.get("next") or f"/targets/manage/?year={year}")
+    return redirect(safe_next_url(request, f"/targets/manage/?year={year}"))
 
 
 @role_required(Role.OFFICE)
