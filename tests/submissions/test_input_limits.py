@@ -13,7 +13,7 @@ import pytest
 from newind.indicators.models import Observation
 from newind.submissions.models import SubmissionValue
 from tests.submissions.conftest import form_post
-from tests.submissions.test_corrections import published  # noqa: F401  (fixture)
+from tests.submissions.test_corrections import published, seen_of  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -45,9 +45,12 @@ def test_an_explanation_over_500_characters_is_a_400(client_as, yyx_sub):  # typ
 
 def test_a_correction_reason_over_300_characters_is_refused_not_cut(client_as, published):  # type: ignore[no-untyped-def]  # noqa: F811
     office = client_as("office")
-    response = office.post(f"/submissions/{published.pk}/correct/", {"v_industrial_tax": "4.7", "reason": "因" * 301})
+    seen = seen_of(office, published)
+    response = office.post(f"/submissions/{published.pk}/correct/", {"v_industrial_tax": "4.7", "reason": "因" * 301,
+                                                                    "seen": seen})
     assert response.status_code == 400 and "更正原因有301个字，超过300字" in response.content.decode()
     assert not Observation.objects.filter(release="revised").exists()
-    ok = office.post(f"/submissions/{published.pk}/correct/", {"v_industrial_tax": "4.7", "reason": "因" * 300})
+    ok = office.post(f"/submissions/{published.pk}/correct/", {"v_industrial_tax": "4.7", "reason": "因" * 300,
+                                                              "seen": seen})
     assert ok.status_code == 302
     assert Observation.objects.get(release="revised").reason == "因" * 300  # kept whole (was cut at 300 silently)

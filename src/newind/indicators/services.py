@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 import yaml
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from newind.core.bulk import bulk_insert
@@ -252,12 +252,38 @@ def candidate_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     return frame
 
 
-@transaction.atomic
+REVISION_CONFLICT = ("您查看之后，这项数据已被他人修改，本次修订未保存：请刷新页面，查看最新数值后再决定是否修订。")
+
+
 def revise_observation(indicator: Indicator, unit_id: int, period: Period, value: Decimal, *, source: str,
-                       reason: str, user: Any = None, release: str = "revised") -> Observation:
-    """Record a corrected figure as a new version (with a reason); the old version stays visible."""
+                       reason: str, user: Any = None, release: str = "revised",
+                       expected_version: int | None = None) -> Observation:
+    """Record a corrected figure as a new version (with a reason); the old version stays visible.
+
+    `expected_version` is the version of the current figure the user saw (0: none yet; None: no check): if
+    another version is current now, nothing is written (409). Simultaneous revisions take turns on the
+    current row's lock; one that still races to the same version number is the same 409.
+    """
     if not reason.strip():
         raise AppError("修改已发布的数据必须填写修改原因。")
+    if len(reason) > 300:  # kept whole with the new version (Observation.reason)
+        raise AppError(f"修改原因有{len(reason)}个字，超过300字：请精简后再提交。")
+    try:
+        with transaction.atomic():
+            return _revise(indicator, unit_id, period, value, source=source, reason=reason, user=user,
+                           release=release, expected_version=expected_version)
+    except IntegrityError:
+        raise AppError(REVISION_CONFLICT, status=409, code="conflict") from None
+
+
+def _revise(indicator: Indicator, unit_id: int, period: Period, value: Decimal, *, source: str, reason: str,
+            user: Any, release: str, expected_version: int | None) -> Observation:
+    key = {"indicator": indicator, "unit_id": unit_id, "year": period.year, "period_kind": period.kind.value,
+           "period_n": period.n}
+    locked = list(Observation.objects.select_for_update().filter(**key, is_current=True).values_list("version",
+                                                                                                       flat=True))
+    if expected_version is not None and (locked[0] if locked else 0) != expected_version:
+        raise AppError(REVISION_CONFLICT, status=409, code="conflict")
     candidates = candidate_frame([{
         "indicator_id": indicator.id, "unit_id": unit_id, "year": period.year, "period_kind": period.kind.value,
         "period_n": period.n, "value": Decimal(value), "measure_unit": indicator.measure_unit,

@@ -366,15 +366,29 @@ def publish_submission(submission: Submission, user: Any, *, release: str = "fla
     return submission
 
 
+CORRECTION_CONFLICT = ("您打开页面之后，这份报表的数据已被他人更正或更新，本次更正未保存：请刷新页面，"
+                       "查看最新数据后再决定是否更正。")
+
+
 @transaction.atomic
 def correct_published(submission: Submission, user: Any, inputs: dict[str, ValueInput], *, reason: str,
-                      request: Any = None) -> Submission:
+                      seen: str | None = None, request: Any = None) -> Submission:
     """Correct figures after publishing: each changed figure becomes a new observation version (修订) with
-    the reason; the earlier versions stay in the history."""
+    the reason; the earlier versions stay in the history.
+
+    `seen` is `queries.figures_version` as the user saw it (None: no check, for callers without a page);
+    when the figures have changed since, nothing is written (409). The report's row lock makes simultaneous corrections take turns, so the second finds
+    the first one's figures.
+    """
     submission = Submission.objects.select_for_update(of=("self",)).select_related("task", "unit", "approved_by").get(
         pk=submission.pk)
     require_role(user, "office")
     _check_editable(submission, user, Action.CORRECT)
+    if seen is not None:
+        if not seen:
+            raise AppError("更正请求缺少页面显示时的数据版本，未保存：请刷新报表页面后在页面上填写更正。")
+        if seen != queries.figures_version(submission):
+            raise AppError(CORRECTION_CONFLICT, status=409, code="conflict")
     reason = reason.strip()
     if not reason:
         raise AppError("更正已发布的数据必须填写更正原因。")
