@@ -81,6 +81,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # django-ninja's own templates and static files: /api/docs serves Swagger UI from the installed package
+    # (no CDN, which the CSP would block), not from jsDelivr.
+    "ninja",
     "newind.core",
     "newind.units",
     "newind.indicators",

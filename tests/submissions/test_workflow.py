@@ -180,9 +180,11 @@ def test_a_full_month(client_as, yyx_sub, cast):
     assert "13个县市区和功能区中其他成员暂无数据（仅岳阳县1个有数据），不排位次" in result.narrative[0]
 
     # A correction after publishing is a new version with its reason; the first version stays.
-    bad = office.post(f"/submissions/{yyx_sub.pk}/correct/", {"v_industrial_tax": "4.7", "reason": ""})
+    seen = office.get(f"/submissions/{yyx_sub.pk}/").context["seen"]  # the form's hidden field
+    bad = office.post(f"/submissions/{yyx_sub.pk}/correct/", {"v_industrial_tax": "4.7", "reason": "", "seen": seen})
     assert bad.status_code == 400 and "必须填写更正原因" in bad.content.decode()
-    office.post(f"/submissions/{yyx_sub.pk}/correct/", {"v_industrial_tax": "4.7", "reason": "税务局复核后更正"})
+    office.post(f"/submissions/{yyx_sub.pk}/correct/", {"v_industrial_tax": "4.7", "reason": "税务局复核后更正",
+                                                        "seen": seen})
     history = observation_history(tax, yyx_sub.unit_id, Period.month(2017, 3))
     assert [(h.value, h.release, h.is_current, h.reason) for h in history] == [
         (Decimal("4.6"), "flash", False, ""), (Decimal("4.7"), "revised", True, "税务局复核后更正")]

@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse
 
 from newind.accounts.models import SCOPED_ROLES, Profile, Role, RoleChangeRequest, RoleChangeStatus
 from newind.core.errors import AppError
+from newind.core.redirects import safe_next_url
 
 User = get_user_model()
 
@@ -175,7 +176,7 @@ def admin_login_redirect(request: HttpRequest, extra_context: Any = None) -> Htt
         # Signed in but not allowed in the admin: say so, instead of the admin's own login form.
         raise AppError("后台管理仅限系统管理员（用户与角色）和审计员（只读审计日志）使用：如需开通，请联系系统管理员。",
                        status=403, code="forbidden")
-    return redirect_to_login(request.GET.get("next", "/admin/"))
+    return redirect_to_login(safe_next_url(request, "/admin/"))
 
 
 admin.site.login = admin_login_redirect  # type: ignore[method-assign]

@@ -16,7 +16,6 @@ from django.contrib.sessions.models import Session
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
@@ -30,6 +29,7 @@ from newind.accounts.models import LoginSession, Profile, RoleChangeRequest, Rol
 from newind.accounts.throttle import throttled
 from newind.audit.services import record
 from newind.core.errors import AppError
+from newind.core.redirects import safe_next_url, safe_url
 
 PENDING = "newind_pending_2fa"
 PENDING_SECRET = "newind_pending_totp_secret"
@@ -38,11 +38,7 @@ TOTP_MAX_FAILURES = 5
 
 
 def _next_url(request: HttpRequest) -> str:
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()},
-                                                     require_https=request.is_secure()):
-        return candidate
-    return "/"
+    return safe_next_url(request, "/")
 
 
 def _profile(user: Any) -> Profile | None:
@@ -98,7 +94,7 @@ def login_totp_view(request: HttpRequest) -> HttpResponse:
         if services.use_totp_code(user, form.cleaned_code()):
             request.session.pop(PENDING, None)
             auth.login(request, user, backend=pending["backend"])
-            return redirect(pending.get("next") or "/")
+            return redirect(safe_url(request, pending.get("next"), "/"))
         pending["failures"] = int(pending["failures"]) + 1
         # Counted by django-axes like a wrong password (and audited as login.totp_failed), so knowing the
         # password does not allow guessing codes without limit by starting over.

@@ -11,6 +11,8 @@ from django.utils import timezone
 from newind.audit.models import AuditEntry
 from newind.core.errors import AppError
 
+FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
+
 
 @dataclass(frozen=True)
 class AuditFilter:
@@ -27,9 +29,14 @@ class AuditFilter:
             if not raw:
                 return None
             try:
-                return dt.date.fromisoformat(raw)
+                day = dt.date.fromisoformat(raw)
             except ValueError:
                 raise AppError(f"「{label}」的日期「{raw}」格式不对：请写成 YYYY-MM-DD，例如 2026-11-01。") from None
+            # Dates near year 1 or 9999 overflow once shifted by a day or a time zone (a 500 before).
+            if not FIRST_DAY <= day <= LAST_DAY:
+                raise AppError(f"「{label}」的日期「{raw}」超出范围：请填写 {FIRST_DAY:%Y-%m-%d} 至 {LAST_DAY:%Y-%m-%d} "
+                               "之间的日期。")
+            return day
 
         return cls(person=(params.get("person") or "").strip(), unit=(params.get("unit") or "").strip(),
                    action=(params.get("action") or "").strip(), date_from=day("from", "起始日期"),

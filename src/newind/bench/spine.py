@@ -6,8 +6,8 @@ park), × 12 monthly indicators × 5 years of cumulative months. Monthly figures
 combined, so a year has 11 periods (n = 2..12): 5 years × 11 = 55 periods per enterprise and indicator,
 not 60. Every unit and figure is labelled synthetic.
 
-Measured: the bulk load through `bulk_insert_observations` (COPY on PostgreSQL, bulk_create on SQLite) in
-chunks built with numpy (no Python loop per row besides what bulk_create itself does); the full recompute
+Measured: the bulk load through `bulk_insert_observations` (`core.bulk.bulk_insert`: COPY of typed rows on
+PostgreSQL, executemany on SQLite) in chunks built with numpy; the full recompute
 of roll-ups, nominal growth and ranks for one month through `derived.recompute_period`; peak RSS.
 """
 

@@ -71,7 +71,7 @@ RELEASE_WORDS: dict[str, str] = {
 MEASURE_BASES = ["吨标准煤", "千瓦时", "美元", "元", "吨", "人", "户", "个"]
 MEASURE_PREFIXES = {"": 0, "千": 3, "万": 4, "百万": 6, "亿": 8}
 STORE_DECIMALS = 8  # Observation.value has 8 decimal places
-STORE_INT_DIGITS = 20
+STORE_INT_DIGITS = 15  # indicators.models.MAX_FIGURE = 10**15
 
 
 def norm(text: object) -> str:
@@ -450,10 +450,12 @@ def _convert_units(r: pd.DataFrame, indicators: pd.DataFrame, out: _Collector) -
         for (s, t), n in pairs[mask & ~r["is_total"]].value_counts().items():
             counts[(str(s), str(t))] = counts.get((str(s), str(t)), 0) + int(n)
     ready = live & ~bad
-    r.loc[ready, "value"] = r.loc[ready, "value"].map(to_store)
+    # Sized before rounding: rounding 1e30 to a whole number overflows Decimal's precision (a 500 before).
     too_big = ready & r["value"].map(lambda d: isinstance(d, Decimal) and d.adjusted() >= STORE_INT_DIGITS)
     out.from_mask(r, too_big, lambda x: f"「{x['value_header']}」的值「{x['value_text']}」过大：请检查数值和计量单位。")
     r["ok"] &= ~too_big
+    fits = ready & ~too_big
+    r.loc[fits, "value"] = r.loc[fits, "value"].map(to_store)
     return counts
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import posixpath
+import re
 import threading
 import xml.parsers.expat
 import zipfile
@@ -26,7 +27,7 @@ from defusedxml.common import DefusedXmlException
 from openpyxl.utils import get_column_letter
 from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
 
-from newind.core.errors import AppError
+from newind.core.errors import AppError, Problem
 from newind.imports.xlsxscan import LimitExceeded, Limits, MalformedSheet, SheetExtent, scan_sheet
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -38,6 +39,7 @@ CHUNK = 1 << 16
 XML_SUFFIXES = (".xml", ".rels", ".vml")
 WORKBOOK = "xl/workbook.xml"
 WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
+BINARY_RE = re.compile(rb"[\x01-\x08\x0e-\x1a\x1c-\x1f]")
 
 
 @dataclass
@@ -168,7 +170,9 @@ def sniff_kind(data: bytes) -> str:
     if lowered.startswith((b"<html", b"<!doctype html", b"<table", b"<?xml")) or b"<table" in lowered[:1024]:
         # Many reporting systems export an HTML page or XML named .xls.
         raise AppError("这是网页（HTML）或 XML 格式的表格，不是真正的 Excel 文件：请在 Excel 中打开后另存为 .xlsx 再导入。")
-    if b"\x00" in head:
+    # UTF-16 text and binary files hold many NUL bytes or other control bytes; a CSV with a stray NUL in a
+    # cell is read, and `refuse_nul_cells` then names the cell.
+    if b"\x00" in head and (head.count(b"\x00") > 4 or BINARY_RE.search(head)):
         raise AppError("文件内容既不是 xlsx 工作簿，也不是 CSV 文本：请上传 .xlsx 或 .csv 文件。")
     return "csv"
 
@@ -195,8 +199,7 @@ def read_csv_sheet(data: bytes, name: str = "", *, limits: Limits | None = None)
 
 def _csv_rows(data: bytes, encoding: str, limits: Limits) -> list[list[str]]:
     text = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
-    sample = "\n".join(text.read(1 << 16).split("\n", 5)[:5])
-    delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
+    delimiter = _sniff_delimiter(text.read(1 << 16))
     text.seek(0)
     rows: list[list[str]] = []
     width = 0
@@ -216,6 +219,16 @@ def _csv_rows(data: bytes, encoding: str, limits: Limits) -> list[list[str]]:
         raise AppError(f"CSV 文件第{reader.line_num}行无法读取（字段过长或含有不可见的控制字符）：请在 Excel 中打开后"
                        "另存为 CSV（逗号分隔）再导入。") from None
     return rows
+
+
+QUOTED_RE = re.compile(r'"(?:[^"]|"")*(?:"|$)')
+
+
+def _sniff_delimiter(text: str) -> str:
+    """Comma or tab, whichever the first lines hold more of outside quoted cells: a cell holding tabs or
+    newlines (a source note, say) cannot turn a comma file into a tab one."""
+    sample = QUOTED_RE.sub("", "\n".join(text.split("\n", 5)[:5]))
+    return "\t" if sample.count("\t") > sample.count(",") else ","
 
 
 def _limit_error(sheet: str, exc: LimitExceeded, limits: Limits) -> AppError:
@@ -503,8 +516,11 @@ def read_sheets(data: bytes, file_name: str = "", *, max_bytes: int | None = Non
     with upload_slot():
         if kind == "xlsx":
             scan = check_xlsx_safety(data, max_uncompressed=max_uncompressed, max_ratio=max_ratio, limits=limits)
-            return kind, read_xlsx_sheets(data, scan)
-        return kind, [read_csv_sheet(data, limits=limits)]
+            sheets = read_xlsx_sheets(data, scan)
+        else:
+            sheets = [read_csv_sheet(data, limits=limits)]
+    refuse_nul_cells(sheets)
+    return kind, sheets
 
 
 # --- hidden sheets, rows and columns ----------------------------------------------------------------
@@ -540,3 +556,24 @@ def hidden_parts(sheets: list[Sheet]) -> list[str]:
             lines.append(f"隐藏列：{label}第{_ranges(s.hidden_columns, get_column_letter)}列"
                          f"（共{len(s.hidden_columns)}列）")
     return lines
+
+
+def refuse_nul_cells(sheets: list[Sheet]) -> None:
+    """Refuse a file any of whose cells holds NUL (PostgreSQL cannot store it; an xlsx writes it as
+    `_x0000_`), naming each such cell, before anything is checked or written."""
+    from newind.imports.calc import letter
+
+    found: list[tuple[int, int, int, Problem]] = []
+    for k, sheet in enumerate(sheets):
+        for j, col in enumerate(sheet.cells.columns):
+            series = sheet.cells[col]
+            # Each distinct value once: cells repeat a lot, and almost no file has a NUL at all.
+            if not any(isinstance(v, str) and "\x00" in v for v in series.unique()):
+                continue
+            hits = series.map(lambda v: isinstance(v, str) and "\x00" in v).to_numpy()
+            found += [(k, int(i), j, Problem("单元格含有空字符（NUL），无法保存：请删除该字符后重新导入。",
+                                             sheet.name or None, int(i) + 1, letter(j))) for i in hits.nonzero()[0]]
+    if found:
+        problems = [p for *_, p in sorted(found, key=lambda f: f[:3])]  # in reading order
+        raise AppError(f"文件中有{len(problems)}个单元格含有空字符（NUL），未导入任何数据：请删除这些字符后重新导入。",
+                       problems=problems[:100], code="import_problems")

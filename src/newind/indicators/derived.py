@@ -13,8 +13,8 @@ same period last year in one query, then computes with a handful of pandas opera
   peer group and among siblings in each hierarchy; a group with fewer members reporting than its minimum
   (`PeerGroup.min_reporting`, 2 for siblings) gets no rank (`indicators.calc.ranking_applies`).
 
-The rows for the period are replaced in one transaction (delete, then bulk insert: PostgreSQL COPY,
-executemany on SQLite), and read back with `derived_frame`. Today only the scale benchmark
+The rows for the period are replaced in one transaction (delete, then `core.bulk.bulk_insert`: PostgreSQL
+COPY of typed rows, executemany on SQLite), and read back with `derived_frame`. Today only the scale benchmark
 (`newind bench spine`) runs it: the pages, the API and the report compute the same things on read, which is
 fast at city size. Calling `recompute_period` after each publish is the step for province scale.
 """
@@ -32,6 +32,7 @@ from django.db.models import FloatField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from newind.core.bulk import bulk_insert
 from newind.core.errors import AppError
 from newind.indicators.calc import (
     MIN_REPORTING,
@@ -241,10 +242,6 @@ def compute_period(period: Period, *, hierarchies: Sequence[str] = HIERARCHIES,
 
 # --- writes -------------------------------------------------------------------------------------------------
 
-INSERT_COLUMNS = ["indicator_id", "unit_id", "year", "period_kind", "period_n", *DERIVED_COLUMNS[2:],
-                  "computed_at"]
-
-
 @transaction.atomic
 def recompute_period(period: Period, **options: object) -> DerivedResult:
     """Recompute and store every derived figure of one period (its previous rows are replaced)."""
@@ -257,44 +254,11 @@ def recompute_period(period: Period, **options: object) -> DerivedResult:
 
 
 def bulk_insert_derived(frame: pd.DataFrame, period: Period) -> None:
-    """Insert derived rows: COPY on PostgreSQL, executemany elsewhere (no model objects on the hot path)."""
-    if frame.empty:
-        return
-    table = DerivedFigure._meta.db_table
-    if connection.vendor == "postgresql":
-        # COPY, fed row tuples that psycopg formats in C: measured twice as fast as one INSERT from
-        # unnest(column arrays) and several times faster than writing the text with pandas' CSV writer.
-        cols = [*DERIVED_COLUMNS, "year", "period_kind", "period_n", "computed_at"]
-        constants = (period.year, period.kind.value, period.n, timezone.now())
-        with connection.cursor() as cursor, cursor.cursor.copy(
-            f"COPY {table} ({', '.join(cols)}) FROM STDIN"
-        ) as copy:
-            for row in zip(*_python_columns(frame.reindex(columns=DERIVED_COLUMNS)), strict=True):
-                copy.write_row((*row, *constants))
-        return
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    out = frame.reindex(columns=DERIVED_COLUMNS).assign(
-        year=period.year, period_kind=period.kind.value, period_n=period.n, computed_at=now)[INSERT_COLUMNS]
-    sql = f"INSERT INTO {table} ({', '.join(INSERT_COLUMNS)}) VALUES ({', '.join(['%s'] * len(INSERT_COLUMNS))})"
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, list(zip(*_python_columns(out), strict=True)))
-
-
-def _python_columns(frame: pd.DataFrame) -> list[list[object]]:
-    """Each column as a list of plain Python values with None for missing (what sqlite3 binds)."""
-    columns: list[list[object]] = []
-    for col in frame.columns:
-        series = frame[col]
-        if not series.hasnans:
-            columns.append(series.to_numpy(dtype=object if series.dtype == "Int64" else None).tolist())
-        elif series.dtype == np.float64:
-            values = series.to_numpy()
-            with_none = values.astype(object)
-            with_none[np.isnan(values)] = None
-            columns.append(with_none.tolist())
-        else:
-            columns.append(series.astype(object).where(series.notna(), None).tolist())
-    return columns
+    """Insert derived rows through `core.bulk.bulk_insert` (PostgreSQL COPY of typed rows; no model objects)."""
+    # COPY fed row tuples that psycopg formats in C: measured twice as fast as one INSERT from unnest(column
+    # arrays) and several times faster than writing the text with pandas' CSV writer.
+    bulk_insert(DerivedFigure, frame.reindex(columns=DERIVED_COLUMNS), constants={
+        "year": period.year, "period_kind": period.kind.value, "period_n": period.n, "computed_at": timezone.now()})
 
 
 # --- reads of the stored figures ------------------------------------------------------------------------------

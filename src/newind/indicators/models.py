@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 
@@ -113,6 +115,13 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+# The largest figure any table stores: below 10**15 in absolute value. The columns could hold more (28 or 20
+# digits), but Django reads SQLite decimals with 15 significant digits, so a larger figure reads back
+# rounded, and past the column's precision raised on every page showing it (a 500); no real figure comes
+# near (10**15 元 is 1000 trillion yuan).
+MAX_FIGURE = Decimal(10) ** 15
 
 
 class Observation(models.Model):

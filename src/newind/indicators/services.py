@@ -7,7 +7,6 @@ version; the figure in force for each (indicator, unit, period) is recomputed se
 from __future__ import annotations
 
 import hashlib
-import io
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -16,9 +15,10 @@ from typing import Any
 import pandas as pd
 import yaml
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from newind.core.bulk import bulk_insert
 from newind.core.errors import AppError
 from newind.indicators.models import (
     RELEASE_PRECEDENCE,
@@ -227,46 +227,14 @@ INSERT_COLUMNS = [
 
 
 def bulk_insert_observations(rows: pd.DataFrame) -> None:
-    """Insert many observation rows: PostgreSQL COPY, or one executemany in large chunks elsewhere."""
+    """Insert many observation rows through `core.bulk.bulk_insert` (PostgreSQL COPY of typed rows)."""
     if rows.empty:
         return
     frame = rows.reindex(columns=INSERT_COLUMNS)
     for col, default in (("original", ""), ("reason", ""), ("is_synthetic", False), ("version", 1),
                          ("is_current", True)):
         frame[col] = frame[col].fillna(default) if frame[col].notna().any() else default
-    now = timezone.now()
-    if connection.vendor == "postgresql":
-        _copy_into_postgres(frame, now)
-        return
-    _executemany_into_sqlite(frame, now)
-
-
-def _executemany_into_sqlite(frame: pd.DataFrame, now: Any) -> None:
-    """One prepared INSERT run over plain tuples: several times faster than building model objects."""
-    table = Observation._meta.db_table
-    cols = [*INSERT_COLUMNS, "created_at"]
-    created_at = connection.ops.adapt_datetimefield_value(now)
-    # astype(object) turns numpy scalars into Python ones; missing values (NaN, NA) become NULL.
-    plain = frame.astype(object).where(frame.notna(), None).assign(created_at=created_at)
-    sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join(['%s'] * len(cols))})"
-    with connection.cursor() as cursor:
-        for start in range(0, len(plain), 50_000):
-            chunk = plain.iloc[start:start + 50_000]
-            cursor.executemany(sql, list(chunk.itertuples(index=False, name=None)))
-
-
-def _copy_into_postgres(frame: pd.DataFrame, now: Any) -> None:
-    table = Observation._meta.db_table
-    cols = [*INSERT_COLUMNS, "created_at"]
-    buf = io.StringIO()
-    frame = frame.assign(created_at=now.isoformat())
-    frame.to_csv(buf, columns=cols, header=False, index=False, na_rep="\\N", sep="\t")
-    buf.seek(0)
-    with connection.cursor() as cursor:
-        raw = cursor.cursor  # psycopg3 cursor under Django's wrapper
-        with raw.copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN WITH (FORMAT text)") as copy:
-            while chunk := buf.read(1 << 20):
-                copy.write(chunk)
+    bulk_insert(Observation, frame, constants={"created_at": timezone.now()})
 
 
 def make_batch(file_name: str, sha256: str, user: Any = None, source_kind: str = "import",
@@ -287,12 +255,38 @@ def candidate_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     return frame
 
 
-@transaction.atomic
+REVISION_CONFLICT = ("您查看之后，这项数据已被他人修改，本次修订未保存：请刷新页面，查看最新数值后再决定是否修订。")
+
+
 def revise_observation(indicator: Indicator, unit_id: int, period: Period, value: Decimal, *, source: str,
-                       reason: str, user: Any = None, release: str = "revised") -> Observation:
-    """Record a corrected figure as a new version (with a reason); the old version stays visible."""
+                       reason: str, user: Any = None, release: str = "revised",
+                       expected_version: int | None = None) -> Observation:
+    """Record a corrected figure as a new version (with a reason); the old version stays visible.
+
+    `expected_version` is the version of the current figure the user saw (0: none yet; None: no check): if
+    another version is current now, nothing is written (409). Simultaneous revisions take turns on the
+    current row's lock; one that still races to the same version number is the same 409.
+    """
     if not reason.strip():
         raise AppError("修改已发布的数据必须填写修改原因。")
+    if len(reason) > 300:  # kept whole with the new version (Observation.reason)
+        raise AppError(f"修改原因有{len(reason)}个字，超过300字：请精简后再提交。")
+    try:
+        with transaction.atomic():
+            return _revise(indicator, unit_id, period, value, source=source, reason=reason, user=user,
+                           release=release, expected_version=expected_version)
+    except IntegrityError:
+        raise AppError(REVISION_CONFLICT, status=409, code="conflict") from None
+
+
+def _revise(indicator: Indicator, unit_id: int, period: Period, value: Decimal, *, source: str, reason: str,
+            user: Any, release: str, expected_version: int | None) -> Observation:
+    key = {"indicator": indicator, "unit_id": unit_id, "year": period.year, "period_kind": period.kind.value,
+           "period_n": period.n}
+    locked = list(Observation.objects.select_for_update().filter(**key, is_current=True).values_list("version",
+                                                                                                       flat=True))
+    if expected_version is not None and (locked[0] if locked else 0) != expected_version:
+        raise AppError(REVISION_CONFLICT, status=409, code="conflict")
     candidates = candidate_frame([{
         "indicator_id": indicator.id, "unit_id": unit_id, "year": period.year, "period_kind": period.kind.value,
         "period_n": period.n, "value": Decimal(value), "measure_unit": indicator.measure_unit,

@@ -25,12 +25,27 @@ def _default_unit_ids() -> list[int]:
         return []
 
 
+class UnitChoiceField(forms.ModelMultipleChoiceField):
+    """Units by id; an id no database integer can hold is an invalid choice (SQLite raised OverflowError)."""
+
+    def _check_values(self, value: Any) -> Any:
+        for pk in value if isinstance(value, list | tuple) else []:
+            try:
+                ok = 0 < int(pk) < 2**63
+            except (TypeError, ValueError):
+                continue  # Django names a non-number itself
+            if not ok:
+                raise forms.ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value",
+                                            params={"pk": pk})
+        return super()._check_values(value)
+
+
 class IssueTaskForm(forms.Form):
     period = forms.CharField(label="报告期", max_length=20, widget=forms.TextInput(attrs={"placeholder": "2017-03"}),
                              help_text="如 2017-03 表示 2017年1—3月累计（1—2月合并，无1月）。")
     form_code = forms.ChoiceField(label="报表", choices=())
-    units = forms.ModelMultipleChoiceField(label="填报单位", queryset=Unit.objects.none(),
-                                           widget=forms.CheckboxSelectMultiple)
+    units = UnitChoiceField(label="填报单位", queryset=Unit.objects.none(),
+                            widget=forms.CheckboxSelectMultiple)
     deadline = forms.DateField(label="截止日期", required=False,
                                help_text="留空则为报告期次月8日，遇节假日顺延至下一个工作日（含调休）。",
                                widget=forms.DateInput(attrs={"type": "date"}))

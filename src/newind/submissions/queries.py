@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -141,6 +143,20 @@ def stored_values(submission: Submission) -> tuple[dict[str, Decimal | None], di
         values[code] = value
         explanations[code] = explanation
     return values, explanations
+
+
+def figures_version(submission: Submission) -> str:
+    """A digest of the figures a correction starts from: the report's values and the version of each of its
+    published observations. The correction form carries it, so a figure changed since the page was shown
+    (another correction, an import) is a conflict instead of being overwritten unseen."""
+    period = submission.task.period
+    values = sorted((code, str(value)) for code, value in SubmissionValue.objects.filter(
+        submission=submission).values_list("indicator__code", "value"))
+    versions = sorted(Observation.objects.filter(
+        unit_id=submission.unit_id, year=period.year, period_kind=period.kind.value, period_n=period.n,
+        is_current=True).values_list("indicator__code", "version"))
+    payload = json.dumps([submission.pk, values, versions], ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 def submissions_for(user: Any, scope: set[int] | None) -> QuerySet[Submission]:

@@ -24,7 +24,7 @@ from newind.audit.services import record
 from newind.core.errors import AppError, Problem
 from newind.core.webhook import post_text
 from newind.imports.parsing import Sheet, hidden_parts, read_sheets, upload_slot
-from newind.indicators.models import Indicator, Release
+from newind.indicators.models import MAX_FIGURE, Indicator, Release
 from newind.indicators.periods import Period
 from newind.indicators.services import apply_observation_plan, candidate_frame, make_batch, plan_observations
 from newind.submissions import queries
@@ -57,6 +57,8 @@ log = logging.getLogger("newind")
 PUBLISH_RELEASES = ("flash", "official")
 CORRECTION_RELEASE = "revised"
 VALUE_PLACES = Decimal("0.00000001")
+EXPLANATION_MAX = 500  # SubmissionValue.explanation
+REASON_MAX = 300  # Observation.reason, where a correction's reason is kept with the new version
 
 
 class SubmissionInvalid(AppError):
@@ -163,6 +165,14 @@ def _parse_inputs(specs_by_code: dict[str, str], inputs: dict[str, ValueInput],
             problems.append(Problem(message, sheet=where.sheet, row=where.row, column=where.column))
             field_errors[code] = message
             continue
+        if value is not None and abs(value) >= MAX_FIGURE:
+            # Would not fit the stored figure (and made quantize or the database fail: a 500 before).
+            message = (f"「{specs_by_code[code]}」填写的「{item.raw}」过大，超出可保存的范围（整数部分最多15位）："
+                       f"请检查数值，单位为{units_by_code[code]}。")
+            where = item.where or Problem("")
+            problems.append(Problem(message, sheet=where.sheet, row=where.row, column=where.column))
+            field_errors[code] = message
+            continue
         if value is not None:
             value = value.quantize(VALUE_PLACES)
         parsed[code] = value
@@ -239,6 +249,10 @@ def save_values(submission: Submission, user: Any, inputs: dict[str, ValueInput]
                           queries.yoy_bound(task), require_complete=submit)
     for code, message in parse_field_errors.items():
         result.field_errors.setdefault(code, []).insert(0, message)
+    for code, text in explanations.items():
+        if len(text) > EXPLANATION_MAX:  # SubmissionValue.explanation (PostgreSQL refused it: a 500 before)
+            result.field_errors.setdefault(code, []).append(
+                f"「{names[code]}」的说明有{len(text)}个字，超过{EXPLANATION_MAX}字：请精简后再保存。")
     if not result.ok:
         error = SubmissionInvalid.from_result(result, names, {c: i.where for c, i in inputs.items()})
         # Keep the cell locations of unparseable numbers (uploads name sheet, row and column).
@@ -361,6 +375,10 @@ def publish_submission(submission: Submission, user: Any, *, release: str = "fla
     return submission
 
 
+CORRECTION_CONFLICT = ("您打开页面之后，这份报表的数据已被他人更正或更新，本次更正未保存：请刷新页面，"
+                       "查看最新数据后再决定是否更正。")
+
+
 @transaction.atomic
 def publish_batch(user: Any, task: ReportingTask, *, submission_ids: list[int] | None, release: str = "flash",
                   request: Any = None) -> list[Submission]:
@@ -403,16 +421,28 @@ def publish_batch(user: Any, task: ReportingTask, *, submission_ids: list[int] |
 
 @transaction.atomic
 def correct_published(submission: Submission, user: Any, inputs: dict[str, ValueInput], *, reason: str,
-                      request: Any = None) -> Submission:
+                      seen: str | None = None, request: Any = None) -> Submission:
     """Correct figures after publishing: each changed figure becomes a new observation version (修订) with
-    the reason; the earlier versions stay in the history."""
+    the reason; the earlier versions stay in the history.
+
+    `seen` is `queries.figures_version` as the user saw it (None: no check, for callers without a page);
+    when the figures have changed since, nothing is written (409). The report's row lock makes simultaneous corrections take turns, so the second finds
+    the first one's figures.
+    """
     submission = Submission.objects.select_for_update(of=("self",)).select_related("task", "unit", "approved_by").get(
         pk=submission.pk)
     require_role(user, "office")
     _check_editable(submission, user, Action.CORRECT)
+    if seen is not None:
+        if not seen:
+            raise AppError("更正请求缺少页面显示时的数据版本，未保存：请刷新报表页面后在页面上填写更正。")
+        if seen != queries.figures_version(submission):
+            raise AppError(CORRECTION_CONFLICT, status=409, code="conflict")
     reason = reason.strip()
     if not reason:
         raise AppError("更正已发布的数据必须填写更正原因。")
+    if len(reason) > REASON_MAX:  # kept whole with each new figure version (Observation.reason)
+        raise AppError(f"更正原因有{len(reason)}个字，超过{REASON_MAX}字：请精简后再提交（详细说明可写入报表备注）。")
     specs = queries.field_specs(submission.task, submission.unit)
     names = {s.code: s.name for s in specs}
     parsed, problems, _ = _parse_inputs(names, inputs, {s.code: s.measure_unit for s in specs})
@@ -436,7 +466,7 @@ def correct_published(submission: Submission, user: Any, inputs: dict[str, Value
     plan = plan_observations(_candidates(submission, CORRECTION_RELEASE, changed_codes))
     batch = make_batch(f"报表更正：{submission.unit.name} {submission.task.period.label}",
                        _digest(submission, CORRECTION_RELEASE), user, "submission", plan, [reason])
-    written = apply_observation_plan(plan, batch, user, reason=reason[:300])
+    written = apply_observation_plan(plan, batch, user, reason=reason)
     _log_event(submission, user, Action.CORRECT, submission.state, submission.state, reason=reason,
                detail={"indicators": changed_codes, "batch": batch.pk, "observations": written}, request=request)
     return submission

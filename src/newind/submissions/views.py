@@ -185,6 +185,7 @@ def _render_submission(request: HttpRequest, submission: Submission, *, posted: 
         "events": submission.events.select_related("user"), "reminders": submission.reminders.all(),
         "filled_by": posted.get("filled_by", submission.filled_by_name) if posted else submission.filled_by_name,
         "yoy_bound": queries.yoy_bound(submission.task),
+        "seen": queries.figures_version(submission) if Action.CORRECT in actions else "",
     }, status=status)
 
 
@@ -265,8 +266,9 @@ def correct(request: HttpRequest, submission_id: int) -> HttpResponse:
     specs = queries.field_specs(submission.task, submission.unit)
     inputs = {s.code: services.ValueInput(request.POST.get(f"v_{s.code}", "")) for s in specs
               if request.POST.get(f"v_{s.code}", "").strip()}
+    # The form carries the version of the figures it showed ("" when missing: refused, a change is blind).
     services.correct_published(submission, request.user, inputs, reason=request.POST.get("reason", ""),
-                               request=request)
+                               seen=request.POST.get("seen", ""), request=request)
     messages.success(request, "已更正，原数据作为历史版本保留。")
     return redirect("submissions:submission", submission_id=submission.pk)
 

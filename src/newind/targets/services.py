@@ -12,7 +12,7 @@ from django.db import transaction
 
 from newind.audit.services import record
 from newind.core.errors import AppError, Problem
-from newind.indicators.models import Indicator, ValueKind
+from newind.indicators.models import MAX_FIGURE, Indicator, ValueKind
 from newind.targets.calc import KIND_LABELS
 from newind.targets.models import ScheduleBasis, Target, TargetKind, TargetType, WarningScheme
 from newind.targets.rules import rule_set
@@ -51,6 +51,8 @@ def target_problems(indicator: Indicator, unit: Unit, year: int, kind: str, targ
         problems.append(f"「{indicator.name}」是增速指标，只能设增速目标：请把目标形式改为增速目标。")
     if target_type == TargetType.LEVEL and indicator.value_kind in (ValueKind.LEVEL, ValueKind.COUNT) and value <= 0:
         problems.append(f"总量目标应大于0：请填写{indicator.measure_unit}为单位的正数。")
+    if abs(value) >= MAX_FIGURE:  # PostgreSQL refused more than Target.value holds (a 500 before)
+        problems.append(f"目标值 {value:f} 过大，超出可保存的范围（整数部分最多15位）：请检查数值和计量单位。")
     if target_type == TargetType.GROWTH and not Decimal(-100) < value < Decimal(1000):
         problems.append("增速目标应在-100%到1000%之间：请填写百分数（如增长8%填8）。")
     return problems
@@ -260,7 +262,7 @@ def _import_targets(data: bytes, file_name: str, user: Any, include_hidden: bool
             bad(where, f"找不到单位「{get('单位代码') or get('单位名称')}」：请按「代码表」填写单位代码。")
         try:
             year = int(float(get("年度")))
-        except ValueError:
+        except (ValueError, OverflowError):  # "abc", or "1e400" (infinite)
             year = 0
             bad("年度", f"年度「{get('年度')}」不是年份：请填写四位年份，如 2017。")
         kind = KIND_WORDS.get(get("目标类别"))

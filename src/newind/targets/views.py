@@ -25,6 +25,7 @@ from newind.audit.services import record
 from newind.core.errors import AppError
 from newind.core.excel import ExportSheet, export_workbook, xlsx_response
 from newind.core.numbers import fmt_number, fmt_range
+from newind.core.redirects import safe_next_url
 from newind.imports.parsing import read_upload
 from newind.indicators.models import Indicator
 from newind.indicators.periods import Period
@@ -167,9 +168,12 @@ def _year(request: HttpRequest) -> int:
     raw = request.GET.get("year") or request.POST.get("year")
     if raw:
         try:
-            return int(raw)
+            year = int(raw)
         except ValueError:
             raise AppError(f"年度「{raw}」不是年份：请填写四位年份，如 2017。") from None
+        if not 1900 <= year <= 2100:  # (a huge number overflows the database's integer: a 500 before)
+            raise AppError(f"年度「{raw}」超出范围：请填写1900—2100之间的年份。")
+        return year
     latest = queries.latest_period()
     return latest.year if latest else 2017
 
@@ -261,9 +265,13 @@ def delete_target(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def choose_rules(request: HttpRequest) -> HttpResponse:
     year = _year(request)
-    services.choose_rule_set(year, request.POST.get("rule_set", ""), request.user)
-    messages.success(request, f"{year}年预警规则已改为：{rule_set(request.POST['rule_set']).name}。")
-    return redirect(request.POST.get("next") or f"/targets/manage/?year={year}")
+    code = request.POST.get("rule_set", "").strip()
+    if not code:
+        # A missing choice is not the default rule set: say so instead of changing anything.
+        raise AppError(f"请选择{year}年要使用的预警规则后再保存。")
+    services.choose_rule_set(year, code, request.user)
+    messages.success(request, f"{year}年预警规则已改为：{rule_set(code).name}。")
+    return redirect(safe_next_url(request, f"/targets/manage/?year={year}"))
 
 
 @role_required(Role.OFFICE)
