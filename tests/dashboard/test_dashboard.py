@@ -103,3 +103,16 @@ def test_the_api_gives_the_same_overview(client_as, demo_figures):
         overview.counties.loc[overview.counties["indicator_code"] == "industrial_va_above_size", "rank"].astype(int))
     response = client_as("yx_rep").get("/api/reports/monthly-overview")
     assert response.status_code == 403 and "市领导" in response.json()["message"]
+
+
+def test_sources_show_their_chinese_label_with_the_stored_text_behind_it(client_as, demo_figures):
+    from tests.benchmark.conftest import INDUSTRY_CSV, import_file
+    from tests.page_helpers import tooltips, visible_text
+
+    import_file(INDUSTRY_CSV)  # the province's real 1—11月 growth rates, as the demo has them
+    html = client_as("leader").get("/dashboard/?period=2017-11").content.decode()
+    text = visible_text(html)
+    assert "湖南省人民政府2018年1月4日发布数据" in text
+    assert "mirrored copy" not in text and "Hunan provincial" not in text
+    assert any("Hunan provincial government data release dated 2018-01-04 (mirrored copy)" in t
+               for t in tooltips(html))

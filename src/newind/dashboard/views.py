@@ -34,6 +34,5 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "leagues": leagues,
         "charts": calc.chart_data(overview),
         "screen": screen,
-        "sources": "；".join(overview.sources),
     }
     return render(request, "dashboard/dashboard.html", context)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from newind.indicators.sources import SourceLabel, source_labels, sources_text
 from newind.reports import calc
 from newind.reports.queries import GROUP_LABELS, HEADLINE_INDICATOR, Overview
 
@@ -69,10 +70,17 @@ class ReportContent:
     date_text: str
     is_synthetic: bool
     period_label: str
+    sources: list[SourceLabel] = field(default_factory=list)  # for the 数据来源说明 after the date
 
     @property
     def tables(self) -> list[Table]:
         return [t for s in self.sections for t in s.tables]
+
+    @property
+    def source_notes(self) -> list[str]:
+        """The 数据来源说明 after the date: each label with its note (the stored text when it has none)."""
+        return [f"{s.label}：{s.note or '原始记录：' + '；'.join(s.texts)}" for s in self.sources
+                if s.note or any(t != s.label for t in s.texts)]
 
 
 def _v(value: object) -> object:
@@ -92,7 +100,7 @@ def _v(value: object) -> object:
 
 
 def _note(overview: Overview, extra: str = "") -> str:
-    sources = "；".join(overview.sources) or "本平台数据库"
+    sources = sources_text(overview.sources, "本平台数据库")
     text = f"时期：{overview.period.label}（1—N月累计）。来源：{sources}。{extra}"
     return text + (SYNTHETIC_MARK if overview.is_synthetic else "")
 
@@ -118,6 +126,7 @@ def build_content(overview: Overview, issued: dt.date | None = None, with_charts
         date_text=f"{issued.year}年{issued.month}月{issued.day}日",
         is_synthetic=overview.is_synthetic,
         period_label=period.label,
+        sources=source_labels(overview.sources),
     )
 
 

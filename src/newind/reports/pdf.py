@@ -55,7 +55,8 @@ def render_html(content: ReportContent) -> str:
                            "widths": column_widths(t.columns, cells)})
         sections.append({"heading": s.heading, "paragraphs": s.paragraphs, "charts": charts, "tables": tables})
     context = {"content": {"title": content.title, "subtitle": content.subtitle, "headline": content.headline,
-                           "sections": sections, "issuer": content.issuer, "date_text": content.date_text}}
+                           "sections": sections, "issuer": content.issuer, "date_text": content.date_text,
+                           "source_notes": content.source_notes}}
     return render_to_string("reports/monthly_report.html", context)
 
 

@@ -198,6 +198,12 @@ def render_docx(content: ReportContent) -> bytes:
     issuer.paragraph_format.right_indent = Pt(16 * 4)  # type: ignore[attr-defined]
     date = _para(doc, content.date_text, align=right, indent_chars=0)
     date.paragraph_format.right_indent = Pt(16 * 4)  # type: ignore[attr-defined]
+    if content.source_notes:
+        # 附注 after the date (GB/T 9704): the Chinese label of each source with where it comes from.
+        _para(doc, "", indent_chars=0)
+        _para(doc, "附注：数据来源说明", size=10.5, indent_chars=0, line_pt=16)
+        for i, note in enumerate(content.source_notes, start=1):
+            _para(doc, f"{i}. {note}", size=10.5, indent_chars=0, line_pt=16)
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
