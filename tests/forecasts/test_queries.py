@@ -97,6 +97,20 @@ def test_backtest_page(history, client_as):
     assert client_as("auditor").get("/forecasts/").status_code == 403
 
 
+def test_the_statistical_method_is_named_in_chinese(history, client_as):
+    from tests.page_helpers import visible_text
+
+    run_backtest(["industrial_va_above_size"])
+    assert BacktestResult.objects.filter(indicator__code="industrial_va_above_size", method="ets").exists()
+    text = visible_text(client_as("office").get("/forecasts/").content.decode())
+    assert "霍尔特-温特斯指数平滑（按月度值）" in text
+    assert "组合预测（季节朴素法与霍尔特-温特斯指数平滑的平均）" in text
+    assert "Holt" not in text and "Winters" not in text
+    out = io.StringIO()
+    call_command("forecast", "backtest", "--indicator", "industrial_va_above_size", "--no-store", stdout=out)
+    assert "Holt" not in out.getvalue()
+
+
 def test_live_forecasts_reuse_stored_model_parameters(history, monkeypatch):
     """After the backtest, a fresh process forecasts with the stored parameters: no re-estimation."""
     from newind.forecasts import ets
