@@ -260,3 +260,13 @@ def test_the_excel_template_shows_chinese_names_and_keeps_the_codes_hidden_for_t
     assert stored == {k: Decimal(v) for k, v in GOOD.items()}
     yyx_sub.refresh_from_db()
     assert yyx_sub.filled_by_name == "李填报"
+
+
+def test_the_new_task_form_names_the_reporting_form_in_chinese(client_as, last_year):
+    from tests.page_helpers import visible_text
+
+    html = client_as("office").get("/submissions/tasks/new/").content.decode()
+    text = visible_text(html)
+    assert "工业经济主要指标月报（岳新工办统1表）" in text
+    assert "monthly-industry" not in text  # the code stays the option's value only
+    assert 'value="monthly-industry"' in html
