@@ -270,3 +270,20 @@ def test_sources_are_named_in_chinese_in_every_table_note_of_word_pdf_and_excel(
     assert [label, "湖南省人民政府门户网站发布的统计数据，取自转载副本。", stored] in rows
     footer = [c.value for c in wb["县市区排名"]["A"] if isinstance(c.value, str) and c.value.startswith("注：")]
     assert label in footer[0] and "mirrored" not in footer[0]
+
+
+def test_the_command_takes_the_issuing_date_and_the_document_number(demo_figures, tmp_path):
+    from newind.core.errors import AppError
+
+    out = tmp_path / "r.xlsx"
+    call_command("report", "monthly", "--period", "2017-03", "--date", "2017-04-12",
+                 "--doc-number", "岳新工办〔2017〕12号", "--out", str(out))
+    ws = load_workbook(out)["主要指标"]
+    assert "岳阳市新型工业化领导小组办公室  岳新工办〔2017〕12号  2017年4月12日" in [c.value for c in ws["A"]]
+    with pytest.raises(AppError, match="发文字号「第12号」的格式不对"):
+        call_command("report", "monthly", "--period", "2017-03", "--doc-number", "第12号",
+                     "--out", str(tmp_path / "s.xlsx"))
+    with pytest.raises(AppError, match="成文日期「2017/4/12」的格式不对"):
+        call_command("report", "monthly", "--period", "2017-03", "--date", "2017/4/12",
+                     "--out", str(tmp_path / "s.xlsx"))
+    assert not (tmp_path / "s.xlsx").exists()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from newind.accounts.access import role_required
 from newind.dashboard import calc
@@ -34,5 +35,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "leagues": leagues,
         "charts": calc.chart_data(overview),
         "screen": screen,
+        "today": timezone.localdate(),  # the download form's default 成文日期
     }
     return render(request, "dashboard/dashboard.html", context)

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import pandas as pd
+from django.utils import timezone
 
 from newind.indicators.sources import SourceLabel, source_labels, sources_text
 from newind.reports import calc
@@ -71,6 +72,7 @@ class ReportContent:
     is_synthetic: bool
     period_label: str
     sources: list[SourceLabel] = field(default_factory=list)  # for the 数据来源说明 after the date
+    doc_number: str = ""  # 发文字号 under the masthead, e.g. 岳新工办〔2017〕12号 ("" for none)
 
     @property
     def tables(self) -> list[Table]:
@@ -105,11 +107,13 @@ def _note(overview: Overview, extra: str = "") -> str:
     return text + (SYNTHETIC_MARK if overview.is_synthetic else "")
 
 
-def build_content(overview: Overview, issued: dt.date | None = None, with_charts: bool = True) -> ReportContent:
+def build_content(overview: Overview, issued: dt.date | None = None, with_charts: bool = True,
+                  doc_number: str = "") -> ReportContent:
     """Assemble the report from the overview: sentences, tables and charts, every figure with its unit,
-    period and source; synthetic figures marked 示例数据."""
+    period and source; synthetic figures marked 示例数据. `issued` is the 成文日期 (today when not
+    given) and `doc_number` the 发文字号 (normalised by calc.doc_number_text)."""
     period = overview.period
-    issued = issued or dt.date.today()
+    issued = issued or timezone.localdate()  # Beijing time, not the server's UTC date
     sections = [
         _key_section(overview, with_charts),
         _league_section(overview, with_charts),
@@ -127,6 +131,7 @@ def build_content(overview: Overview, issued: dt.date | None = None, with_charts
         is_synthetic=overview.is_synthetic,
         period_label=period.label,
         sources=source_labels(overview.sources),
+        doc_number=calc.doc_number_text(doc_number),
     )
 
 

@@ -51,7 +51,8 @@ def _sheet(wb: Workbook, table: Table, content: ReportContent) -> None:
             cell.border = BORDER
     footer = len(table.rows) + 4
     ws.cell(row=footer, column=1, value=safe_cell("注：" + table.note)).font = Font(italic=True, size=9)
-    ws.cell(row=footer + 1, column=1, value=safe_cell(f"{content.issuer}  {content.date_text}")).font = Font(size=9)
+    ws.cell(row=footer + 1, column=1, value=safe_cell("  ".join(
+        t for t in (content.issuer, content.doc_number, content.date_text) if t))).font = Font(size=9)
     ws.freeze_panes = "A3"
 
 
