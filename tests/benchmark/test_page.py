@@ -75,3 +75,29 @@ def test_switching_group_keeps_the_form_usable(hunan_data: None, office_client) 
                              ).content.decode()
     assert "该对标组没有所选指标的数据，已改为「地区生产总值」。" in html
     assert "居全省13个市州中第2位" in html
+
+
+def test_sources_show_their_chinese_label_with_the_stored_text_behind_it(hunan_data: None,  # type: ignore[no-untyped-def]
+                                                                          office_client) -> None:
+    from tests.page_helpers import tooltips, visible_text
+
+    html = office_client.get("/benchmark/?unit=430600&group=hunan-14&indicator=gdp&from=2012&to=2016").content.decode()
+    text = visible_text(html)
+    assert "来源：《中国城市统计年鉴》（经CSMAR整理）；国家统计局分省年度数据" in text
+    assert "Yearbook" not in text and "National Bureau" not in text and "PROVENANCE" not in text
+    # The provenance is kept behind the label, unchanged.
+    assert any("China City Statistical Yearbook, as compiled in CSMAR CRE_Gdpct" in t for t in tooltips(html))
+    # The API gives the label beside the stored text.
+    data = office_client.get("/api/benchmark/?unit=430600&group=hunan-14&indicator=gdp&from=2012&to=2016").json()
+    labels = {s["label"]: s["texts"] for s in data["source_labels"]}
+    assert labels["国家统计局分省年度数据"] == ["National Bureau of Statistics provincial series (public copies)"]
+    assert set(data["sources"]) == {t for texts in labels.values() for t in texts}
+
+
+def test_growth_sources_are_dated_in_chinese(hunan_data: None, office_client) -> None:  # type: ignore[no-untyped-def]
+    from tests.page_helpers import visible_text
+
+    html = office_client.get("/benchmark/?unit=430600&group=hunan-14&indicator=industrial_va_above_size_growth_pct"
+                             "&period=2017-11").content.decode()
+    text = visible_text(html)
+    assert "湖南省人民政府2018年1月4日发布数据" in text and "mirrored copy" not in text

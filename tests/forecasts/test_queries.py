@@ -97,6 +97,20 @@ def test_backtest_page(history, client_as):
     assert client_as("auditor").get("/forecasts/").status_code == 403
 
 
+def test_the_statistical_method_is_named_in_chinese(history, client_as):
+    from tests.page_helpers import visible_text
+
+    run_backtest(["industrial_va_above_size"])
+    assert BacktestResult.objects.filter(indicator__code="industrial_va_above_size", method="ets").exists()
+    text = visible_text(client_as("office").get("/forecasts/").content.decode())
+    assert "霍尔特-温特斯指数平滑（按月度值）" in text
+    assert "组合预测（季节朴素法与霍尔特-温特斯指数平滑的平均）" in text
+    assert "Holt" not in text and "Winters" not in text
+    out = io.StringIO()
+    call_command("forecast", "backtest", "--indicator", "industrial_va_above_size", "--no-store", stdout=out)
+    assert "Holt" not in out.getvalue()
+
+
 def test_live_forecasts_reuse_stored_model_parameters(history, monkeypatch):
     """After the backtest, a fresh process forecasts with the stored parameters: no re-estimation."""
     from newind.forecasts import ets
@@ -115,3 +129,44 @@ def test_live_forecasts_reuse_stored_model_parameters(history, monkeypatch):
     f = year_end_forecasts(Period.parse("2017-05"), indicator_codes=["industrial_va_above_size"])
     assert (f["method"] == "ets").all() and f["forecast"].notna().all()
     assert f.loc[f["unit_code"] == "430621", "forecast"].iloc[0] == pytest.approx(133.1, rel=0.02)
+
+
+def test_the_office_reruns_the_backtest_from_the_page(history, client_as):
+    from newind.audit.models import AuditEntry
+    from tests.page_helpers import visible_text
+
+    office = client_as("office")
+    page = office.get("/forecasts/").content.decode()
+    assert 'action="/forecasts/run/"' in page and "csrfmiddlewaretoken" in page and "运行回测" in page
+    assert "newind forecast" not in visible_text(page)  # a page never asks a user to run a command
+    response = office.post("/forecasts/run/", follow=True)
+    assert response.redirect_chain == [("/forecasts/", 302)]
+    html = response.content.decode()
+    assert "回测完成：" in html and "所选方法优于基准方法的指标" in html and "重新运行回测" in html
+    assert BacktestResult.objects.filter(indicator__code="industrial_va_above_size", is_chosen=True).count() == 1
+    entry = AuditEntry.objects.get(action="forecast.backtest")
+    assert entry.actor == "office" and entry.after["indicators"] >= 2 and "运行预测回测" in entry.summary
+
+
+def test_only_the_office_may_run_the_backtest_and_only_by_post(history, cast, client_as):
+    from django.test import Client
+
+    from newind.audit.models import AuditEntry
+
+    leader = client_as("leader")
+    assert "运行回测" not in leader.get("/forecasts/").content.decode()
+    assert "回测由市新型工业化领导小组办公室在本页运行" in leader.get("/forecasts/").content.decode()
+    assert leader.post("/forecasts/run/").status_code == 403
+    assert client_as("yyx_rep").post("/forecasts/run/").status_code == 403
+    assert client_as("office").get("/forecasts/run/").status_code == 405
+    # Without the CSRF token the post is refused.
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(cast.office)
+    assert strict.post("/forecasts/run/").status_code == 403
+    assert not BacktestResult.objects.exists() and not AuditEntry.objects.filter(action="forecast.backtest").exists()
+
+
+def test_running_the_backtest_without_history_says_what_to_do(reference_data, office_client):
+    response = office_client.post("/forecasts/run/")
+    html = response.content.decode()
+    assert response.status_code == 409 and "没有可回测的月度历史数据" in html and "newind" not in html.split("<main")[1]

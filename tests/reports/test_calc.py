@@ -192,3 +192,26 @@ def test_the_sentence_and_the_difference_agree(own, province):
         assert phrase == f"低于全省{-shown:.1f}个百分点"
     else:
         assert phrase == "与全省持平"
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("岳新工办〔2017〕12号", "岳新工办〔2017〕12号"),
+    ("岳新工办[2017]012号", "岳新工办〔2017〕12号"),  # brackets and leading zeros (不编虚位)
+    ("岳新工办（2017）第3号", "岳新工办〔2017〕3号"),   # no 第
+    (" 岳新工办【2017】5 ", "岳新工办〔2017〕5号"),
+    ("", ""),
+    (None, ""),
+])
+def test_doc_number_text_writes_the_official_form(raw, expected):
+    from newind.reports.calc import doc_number_text
+
+    assert doc_number_text(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["12号", "岳新工办〔17〕12号", "岳新工办〔2017〕0号", "岳新工办2017年12号"])
+def test_doc_number_text_refuses_what_is_not_a_document_number(raw):
+    from newind.core.errors import AppError
+    from newind.reports.calc import doc_number_text
+
+    with pytest.raises(AppError, match="机关代字〔年份〕序号号"):
+        doc_number_text(raw)

@@ -263,3 +263,56 @@ def test_the_pdf_from_the_command_line_is_chinese_text_in_embedded_shipped_fonts
     assert "岳阳市新型工业化领导小组办公室" in flat and "2017年1—11月" in flat
     assert len(re.findall(r"[\u4e00-\u9fff]", text)) > 500
     assert "\ufffd" not in text  # no character pdftotext could not map back to Unicode
+
+
+def test_sources_are_named_in_chinese_in_every_table_note_of_word_pdf_and_excel(demo_figures, tmp_path):
+    """Table notes name each source by its Chinese label; the 附注 after the date says where each comes from,
+    and the Excel sheet 数据来源 keeps the stored text."""
+    import io
+
+    from newind.reports.content import build_content
+    from newind.reports.services import render_content
+    from tests.benchmark.conftest import INDUSTRY_CSV, import_file
+
+    import_file(INDUSTRY_CSV)
+    content = build_content(monthly_overview(Period.month(2017, 11)), with_charts=False)
+    label = "湖南省人民政府2018年1月4日发布数据"
+    stored = "Hunan provincial government data release dated 2018-01-04 (mirrored copy)"
+    assert content.tables and all(label in t.note and "mirrored" not in t.note for t in content.tables)
+
+    doc = Document(io.BytesIO(render_content(content, "docx")))
+    texts = [p.text for p in doc.paragraphs]
+    notes = [t for t in texts if t.startswith("注：")]
+    assert len(notes) == len(doc.tables) and all(label in n for n in notes)
+    assert not any("Hunan" in t or "mirrored" in t for t in texts)
+    assert "附注：数据来源说明" in texts
+    assert any(t.startswith("1. ") and label in t and "湖南省人民政府门户网站" in t for t in texts)
+
+    pdf = tmp_path / "r.pdf"
+    pdf.write_bytes(render_content(content, "pdf"))
+    flat = re.sub(r"\s+", "", pdf_text(pdf))
+    assert flat.count(label) >= len(content.tables) and "mirrored" not in flat and "数据来源说明" in flat
+
+    wb = load_workbook(io.BytesIO(render_content(content, "xlsx")))
+    sheet = wb["数据来源"]
+    rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=2)]
+    assert [label, "湖南省人民政府门户网站发布的统计数据，取自转载副本。", stored] in rows
+    footer = [c.value for c in wb["县市区排名"]["A"] if isinstance(c.value, str) and c.value.startswith("注：")]
+    assert label in footer[0] and "mirrored" not in footer[0]
+
+
+def test_the_command_takes_the_issuing_date_and_the_document_number(demo_figures, tmp_path):
+    from newind.core.errors import AppError
+
+    out = tmp_path / "r.xlsx"
+    call_command("report", "monthly", "--period", "2017-03", "--date", "2017-04-12",
+                 "--doc-number", "岳新工办〔2017〕12号", "--out", str(out))
+    ws = load_workbook(out)["主要指标"]
+    assert "岳阳市新型工业化领导小组办公室  岳新工办〔2017〕12号  2017年4月12日" in [c.value for c in ws["A"]]
+    with pytest.raises(AppError, match="发文字号「第12号」的格式不对"):
+        call_command("report", "monthly", "--period", "2017-03", "--doc-number", "第12号",
+                     "--out", str(tmp_path / "s.xlsx"))
+    with pytest.raises(AppError, match="成文日期「2017/4/12」的格式不对"):
+        call_command("report", "monthly", "--period", "2017-03", "--date", "2017/4/12",
+                     "--out", str(tmp_path / "s.xlsx"))
+    assert not (tmp_path / "s.xlsx").exists()

@@ -115,8 +115,8 @@ def test_a_full_month(client_as, yyx_sub, cast):
     assert download.status_code == 200 and "430621_2017-03" in download["Content-Disposition"]
     wb = openpyxl.load_workbook(io.BytesIO(download.content))
     ws = wb["月报"]
-    assert ws["B2"].value == "岳新工办统1表" and ws["B3"].value == "岳阳县" and ws["E3"].value == "430621"
-    assert ws["E3"].number_format == "@" and ws["B4"].value == "2017年1—3月" and ws.protection.sheet
+    assert ws["C2"].value == "岳新工办统1表" and ws["C3"].value == "岳阳县" and ws["E3"].value == "430621"
+    assert ws["E3"].number_format == "@" and ws["C4"].value == "2017年1—3月" and ws.protection.sheet
     assert ws["F7"].value == pytest.approx(195.3) and ws["F7"].protection.locked is False
     assert ws["B7"].protection.locked is True  # headers and codes are locked
     assert ws.data_validations.dataValidation and "填表人：" in [c.value for c in ws["A"]]
@@ -232,3 +232,45 @@ def test_reminders_and_discipline_on_the_board(client_as, task, yyx_sub):
     record = office.get("/submissions/discipline/2017/")
     rows = {r["unit"].code: r for r in record.context["rows"]}
     assert rows["430621"]["late"] == 1 and rows["430603"]["missing"] == 1 and rows["430603"]["on_time"] == 0
+
+
+def test_the_excel_template_shows_chinese_names_and_keeps_the_codes_hidden_for_the_upload(client_as, yyx_sub):
+    import re
+
+    from newind.indicators.models import Indicator
+
+    rep = client_as("yyx_rep")
+    ws = openpyxl.load_workbook(io.BytesIO(rep.get(f"/submissions/{yyx_sub.pk}/template.xlsx").content))["月报"]
+    # The codes are in column B, hidden and locked on a protected sheet (the columns cannot be unhidden).
+    assert ws.column_dimensions["B"].hidden and ws.protection.sheet and ws.protection.formatColumns
+    names = dict(Indicator.objects.values_list("code", "name"))
+    rows = [r for r in ws.iter_rows(min_row=7) if r[1].value in names]
+    assert len(rows) == len(GOOD)
+    assert all(r[1].protection.locked and r[2].value == names[r[1].value] for r in rows)
+    # Nothing a reporter sees is an English code.
+    visible = [str(c.value) for r in ws.iter_rows() for c in r if c.value is not None and c.column_letter != "B"]
+    assert not [v for v in visible if re.fullmatch(r"[a-z_]+", v)], visible
+    assert "工业经济主要指标月报" in visible[0] and "岳阳县" in visible and "2017年1—3月" in visible
+
+    # The reporter fills the figures by the names they read; the upload reads the hidden codes.
+    by_name = {names[code]: value for code, value in GOOD.items()}
+    for r in rows:
+        r[5].value = float(by_name[r[2].value])
+    ws["C" + str(max(c.row for c in ws["A"] if c.value == "填表人："))] = "李填报"
+    buf = io.BytesIO()
+    ws.parent.save(buf)
+    assert upload(rep, yyx_sub, buf.getvalue()).status_code == 302
+    stored = dict(SubmissionValue.objects.filter(submission=yyx_sub).values_list("indicator__code", "value"))
+    assert stored == {k: Decimal(v) for k, v in GOOD.items()}
+    yyx_sub.refresh_from_db()
+    assert yyx_sub.filled_by_name == "李填报"
+
+
+def test_the_new_task_form_names_the_reporting_form_in_chinese(client_as, last_year):
+    from tests.page_helpers import visible_text
+
+    html = client_as("office").get("/submissions/tasks/new/").content.decode()
+    text = visible_text(html)
+    assert "工业经济主要指标月报（岳新工办统1表）" in text
+    assert "monthly-industry" not in text  # the code stays the option's value only
+    assert 'value="monthly-industry"' in html

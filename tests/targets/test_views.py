@@ -217,3 +217,17 @@ def test_every_target_write_is_in_the_audit_log(demo_like, client_as):
     assert entries[2].before["unit"] == "430600" and entries[2].actor == "office"
     assert entries[3].after == {"rule_set": "strict-5-15"}
     assert verify_chain().ok
+
+
+def test_share_page_shows_sources_by_their_chinese_label(cast, client_as):
+    from newind.indicators.models import Observation
+    from tests.page_helpers import tooltips, visible_text
+
+    _annual_gdp([("430600", 2015, 1000), ("430600", 2016, 1100), ("430000", 2015, 10000), ("430000", 2016, 11000)])
+    stored = "National Bureau of Statistics provincial series (public copies)"
+    Observation.objects.filter(unit__code="430000").update(source=stored)
+    html = client_as("leader").get("/targets/share/?indicator=gdp&unit=430600&target=12&by=2020&recent=1").content.decode()
+    text = visible_text(html)
+    assert "来源：国家统计局分省年度数据；测试年鉴" in text and "National Bureau" not in text
+    assert any(stored in t for t in tooltips(html))
+    assert Observation.objects.filter(source=stored).count() == 2  # the stored text is unchanged

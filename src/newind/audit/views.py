@@ -12,14 +12,15 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from newind.accounts.access import Role, role_required
-from newind.audit.queries import AuditFilter, filtered_entries, known_actions
+from newind.audit.labels import action_label
+from newind.audit.queries import AuditFilter, describe_entries, filtered_entries, known_actions
 from newind.audit.services import record, verify_chain
 from newind.core.errors import AppError
 from newind.core.excel import safe_row
 
 EXPORT_MAX_ROWS = 100_000
 COLUMNS = [("id", "序号"), ("at", "时间"), ("actor", "用户名"), ("actor_name", "姓名"), ("actor_role", "角色"),
-           ("ip", "来源地址"), ("action", "操作"), ("object_type", "对象类型"), ("object_id", "对象编号"),
+           ("ip", "来源地址"), ("action", "操作代码"), ("object_type", "对象类型"), ("object_id", "对象编号"),
            ("unit_code", "单位代码"), ("summary", "说明"), ("before", "修改前"), ("after", "修改后"),
            ("hash", "哈希")]
 
@@ -30,8 +31,13 @@ def log_view(request: HttpRequest) -> HttpResponse:
     f = AuditFilter.from_params(request.GET.dict())
     page = Paginator(filtered_entries(f), 50).get_page(request.GET.get("page"))
     query = urlencode({k: v for k, v in f.as_params().items() if v})
-    return render(request, "audit/log.html", {"page": page, "filter": f, "actions": known_actions(),
-                                              "query": query})
+    rows = describe_entries(page.object_list)
+    object_name = ""
+    if f.object:
+        first = rows[0] if rows else None
+        object_name = f"{first.object_type}：{first.object_name}" if first else f.object
+    return render(request, "audit/log.html", {"page": page, "rows": rows, "filter": f, "actions": known_actions(),
+                                              "query": query, "object_name": object_name})
 
 
 @role_required(Role.AUDITOR)
@@ -46,14 +52,14 @@ def export_view(request: HttpRequest) -> HttpResponse:
         raise AppError(f"符合条件的审计记录有 {count} 条，超过单次导出上限 {EXPORT_MAX_ROWS} 条：请缩小时间范围后分批导出。")
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("审计日志")
-    ws.append([title for _, title in COLUMNS])
+    ws.append([title for _, title in COLUMNS] + ["操作"])
     tz = timezone.get_current_timezone()
     for row in qs.values_list(*[name for name, _ in COLUMNS]).iterator(chunk_size=2000):
         values = list(row)
         values[1] = values[1].astimezone(tz).strftime("%Y-%m-%d %H:%M:%S")
         values[11] = "" if values[11] is None else str(values[11])
         values[12] = "" if values[12] is None else str(values[12])
-        ws.append(safe_row(values))
+        ws.append(safe_row([*values, action_label(values[6])]))
     buffer = io.BytesIO()
     wb.save(buffer)
     record("export", user=request.user, request=request, object_type="audit.auditentry",

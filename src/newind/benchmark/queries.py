@@ -14,6 +14,7 @@ from newind.indicators.calc import MIN_REPORTING, ranking_applies, share_of_grou
 from newind.indicators.models import Frequency, Indicator, Release, ValueKind
 from newind.indicators.periods import Period, PeriodKind
 from newind.indicators.queries import current_values, indicator_by_code
+from newind.indicators.sources import source_labels
 from newind.units.models import PeerGroup, Unit, UnitKind
 from newind.units.queries import peer_group_by_code, peer_group_units, require_unit_in_group, unit_by_code
 
@@ -116,6 +117,7 @@ class BenchmarkResult:
             "groups_with_data": self.groups_with_data,
             "sources": self.sources,
             "gap_sources": self.gap_sources,
+            "source_labels": [s.as_dict() for s in source_labels(self.sources)],
             "releases": self.releases,
             "synthetic": self.synthetic,
         }

@@ -22,11 +22,13 @@ import pandas as pd
 
 FLOW_METHODS = ("seasonal_naive", "run_rate", "ets", "combo")
 POINT_METHODS = ("drift", "carry", "point_combo")
+# The Chinese name of the statistical method (Holt-Winters exponential smoothing), written once.
+ETS_NAME = "霍尔特-温特斯指数平滑"
 METHOD_LABELS = {
     "seasonal_naive": "季节朴素法（按上年同期累计进度折算）",
     "run_rate": "序时外推法（累计值×12/N）",
-    "ets": "指数平滑模型（Holt-Winters，月度值）",
-    "combo": "组合预测（季节朴素法与指数平滑模型的平均）",
+    "ets": f"{ETS_NAME}（按月度值）",
+    "combo": f"组合预测（季节朴素法与{ETS_NAME}的平均）",
     "drift": "上年走势法（本期累计增速加上年同期至年末的变化）",
     "carry": "延续法（本期累计值延续到年末）",
     "point_combo": "组合预测（延续法与上年走势法的平均）",

@@ -101,7 +101,7 @@ def quick_distribution(cube: Cube, family: str, year: int) -> Distribution:
                         float(row["mape"]) if pd.notna(row["mape"]) else None,
                         float(row["mae"]) if pd.notna(row["mae"]) else None,
                         float(row["coverage"]) if pd.notna(row["coverage"]) else None,
-                        f"即时回测（未含指数平滑模型）共{int(row['n_cases'])}次")
+                        f"即时回测（未含{calc.ETS_NAME}）共{int(row['n_cases'])}次")
 
 
 @dataclass

@@ -6,11 +6,13 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from django.db import transaction
 
+from newind.core.errors import AppError
 from newind.forecasts import calc
 from newind.forecasts.ets import ets_year_forecasts
 from newind.forecasts.models import BacktestResult
@@ -86,6 +88,26 @@ def run_backtest(indicator_codes: Iterable[str] | None = None, *, store: bool = 
             ])
     summary = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     return BacktestRun(summary, time.perf_counter() - started, total)
+
+
+@transaction.atomic
+def backtest_on_request(user: Any, request: Any = None) -> BacktestRun:
+    """The office's 「运行回测」 button: backtest every monthly indicator, store the results, audit it.
+
+    Synchronous (3–20 s on the demo data); a job runner will take it over later.
+    """
+    from newind.audit.services import record
+
+    run = run_backtest()
+    if run.summary.empty:
+        raise AppError("没有可回测的月度历史数据：请先导入至少两年的月度数据，再运行回测。", status=409)
+    chosen = run.summary[run.summary["is_chosen"]]
+    beats, total = int(chosen["beats_baseline"].sum()), len(chosen)
+    record("forecast.backtest", user=user, request=request, object_type="forecasts.backtestresult",
+           summary=f"运行预测回测：{total} 个月度指标、{run.cases} 次回测预测，用时 {run.seconds:.1f} 秒；"
+                   f"所选方法优于基准方法的指标 {beats}/{total}。",
+           after={"indicators": total, "cases": run.cases, "seconds": round(run.seconds, 1), "beats": beats})
+    return run
 
 
 def _num(x: object) -> float | None:

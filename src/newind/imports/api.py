@@ -13,6 +13,7 @@ from newind.core.errors import AppError
 from newind.imports.calc import decimal_text
 from newind.imports.queries import figure_history, recent_batches
 from newind.imports.services import check_import_allowed
+from newind.indicators.sources import source_label
 
 router = Router(tags=["数据导入"])
 
@@ -37,7 +38,8 @@ def history_endpoint(
         "period": history.period.key, "period_label": history.period.label,
         "versions": [{
             "version": v.version, "value": decimal_text(v.value), "measure_unit": v.measure_unit,
-            "release": v.release, "source": v.source, "original": v.original, "is_current": v.is_current,
+            "release": v.release, "source": v.source, "source_label": source_label(v.source).label,
+            "original": v.original, "is_current": v.is_current,
             "is_synthetic": v.is_synthetic, "reason": v.reason,
             "created_by": v.created_by.get_username() if v.created_by else None,
             "created_at": v.created_at.isoformat(), "batch": v.batch_id,

@@ -11,6 +11,7 @@ from ninja import Query, Router
 
 from newind.accounts import throttle
 from newind.accounts.access import require_role
+from newind.indicators.sources import source_labels
 from newind.reports.queries import Overview, monthly_overview, resolve_period
 
 router = Router(tags=["月度调度"])
@@ -54,6 +55,7 @@ def overview_as_dict(overview: Overview) -> dict[str, Any]:
         "turned_green": _records(overview.turned_green, WARNING_COLUMNS),
         "trend": _records(overview.trend, ["period_label", "city", "province"]),
         "sources": overview.sources,
+        "source_labels": [s.as_dict() for s in source_labels(overview.sources)],
         "is_synthetic": overview.is_synthetic,
     }
 

@@ -6,12 +6,15 @@ and the dashboard read the result, so a rank or a light is computed in exactly o
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+import re
 from typing import Any
 
 import pandas as pd
 
 from newind.core import numbers
+from newind.core.errors import AppError
 from newind.indicators import calc as indicators_calc
 from newind.indicators.calc import MIN_REPORTING, rank_within_groups, ranking_applies, yoy_growth_pct
 
@@ -197,3 +200,34 @@ def roll_up_levels(values: pd.DataFrame, year: int) -> tuple[pd.DataFrame, dict[
     rows = pd.concat([this_year.assign(year=year), last_year.assign(year=year - 1)], ignore_index=True)
     rows["is_synthetic"] = rows["is_synthetic"].astype(bool)
     return rows[["indicator_code", "year", "value", "units", "is_synthetic"]], skipped
+
+
+# --- issuing: 成文日期 and 发文字号 ----------------------------------------------------------------------
+
+_DOC_NUMBER = re.compile(r"^(?P<code>[^\s〔〕\[\]【】()（）]{1,20})[〔\[【(（](?P<year>\d{4})[〕\]】)）]第?(?P<n>\d{1,5})号?$")
+
+
+def doc_number_text(raw: str | None) -> str:
+    """A 发文字号 in the official form (GB/T 9704): 机关代字〔年份〕序号号, e.g. 岳新工办〔2017〕12号.
+
+    Square, round or lenticular brackets become 〔〕, 第 and leading zeros go (12, not 第012); empty means
+    none. Anything else is refused with a sentence saying how to write it.
+    """
+    text = re.sub(r"\s+", "", raw or "")
+    if not text:
+        return ""
+    match = _DOC_NUMBER.match(text)
+    if match is None or int(match["n"]) == 0:
+        raise AppError(f"发文字号「{raw}」的格式不对：请写成「机关代字〔年份〕序号号」，例如 岳新工办〔2017〕12号。")
+    return f"{match['code']}〔{match['year']}〕{int(match['n'])}号"
+
+
+def issue_date(raw: str | None, today: dt.date) -> dt.date:
+    """The 成文日期 chosen on the form or the command line (YYYY-MM-DD); today when not given."""
+    text = (raw or "").strip()
+    if not text:
+        return today
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise AppError(f"成文日期「{raw}」的格式不对：请写成 YYYY-MM-DD，例如 2017-04-12。") from None

@@ -10,9 +10,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import pandas as pd
+from django.utils import timezone
 
 from newind.core import numbers
 from newind.indicators.calc import MIN_REPORTING
+from newind.indicators.sources import SourceLabel, source_labels, sources_text
 from newind.reports import calc
 from newind.reports.queries import GROUP_LABELS, HEADLINE_INDICATOR, Overview
 
@@ -71,10 +73,18 @@ class ReportContent:
     date_text: str
     is_synthetic: bool
     period_label: str
+    sources: list[SourceLabel] = field(default_factory=list)  # for the 数据来源说明 after the date
+    doc_number: str = ""  # 发文字号 under the masthead, e.g. 岳新工办〔2017〕12号 ("" for none)
 
     @property
     def tables(self) -> list[Table]:
         return [t for s in self.sections for t in s.tables]
+
+    @property
+    def source_notes(self) -> list[str]:
+        """The 数据来源说明 after the date: each label with its note (the stored text when it has none)."""
+        return [f"{s.label}：{s.note or '原始记录：' + '；'.join(s.texts)}" for s in self.sources
+                if s.note or any(t != s.label for t in s.texts)]
 
 
 def _v(value: object) -> object:
@@ -94,16 +104,18 @@ def _v(value: object) -> object:
 
 
 def _note(overview: Overview, extra: str = "") -> str:
-    sources = "；".join(overview.sources) or "本平台数据库"
+    sources = sources_text(overview.sources, "本平台数据库")
     text = f"时期：{overview.period.label}（1—N月累计）。来源：{sources}。{extra}"
     return text + (SYNTHETIC_MARK if overview.is_synthetic else "")
 
 
-def build_content(overview: Overview, issued: dt.date | None = None, with_charts: bool = True) -> ReportContent:
+def build_content(overview: Overview, issued: dt.date | None = None, with_charts: bool = True,
+                  doc_number: str = "") -> ReportContent:
     """Assemble the report from the overview: sentences, tables and charts, every figure with its unit,
-    period and source; synthetic figures marked 示例数据."""
+    period and source; synthetic figures marked 示例数据. `issued` is the 成文日期 (today when not
+    given) and `doc_number` the 发文字号 (normalised by calc.doc_number_text)."""
     period = overview.period
-    issued = issued or dt.date.today()
+    issued = issued or timezone.localdate()  # Beijing time, not the server's UTC date
     sections = [
         _key_section(overview, with_charts),
         _league_section(overview, with_charts),
@@ -120,6 +132,8 @@ def build_content(overview: Overview, issued: dt.date | None = None, with_charts
         date_text=f"{issued.year}年{issued.month}月{issued.day}日",
         is_synthetic=overview.is_synthetic,
         period_label=period.label,
+        sources=source_labels(overview.sources),
+        doc_number=calc.doc_number_text(doc_number),
     )
 
 

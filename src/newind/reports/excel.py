@@ -53,16 +53,33 @@ def _sheet(wb: Workbook, table: Table, content: ReportContent) -> None:
             cell.border = BORDER
     footer = len(table.rows) + 4
     ws.cell(row=footer, column=1, value=safe_cell("注：" + table.note)).font = Font(italic=True, size=9)
-    ws.cell(row=footer + 1, column=1, value=safe_cell(f"{content.issuer}  {content.date_text}")).font = Font(size=9)
+    ws.cell(row=footer + 1, column=1, value=safe_cell("  ".join(
+        t for t in (content.issuer, content.doc_number, content.date_text) if t))).font = Font(size=9)
     ws.freeze_panes = "A3"
 
 
+def _sources_sheet(wb: Workbook, content: ReportContent) -> None:
+    """数据来源: each source's Chinese label, its note, and the text stored with the figures (provenance)."""
+    ws = wb.create_sheet("数据来源")
+    for j, (title, width) in enumerate((("来源", 36), ("说明", 60), ("原始记录", 60)), start=1):
+        cell = ws.cell(row=1, column=j, value=title)
+        cell.font, cell.fill, cell.border = Font(bold=True), HEADER_FILL, BORDER
+        ws.column_dimensions[get_column_letter(j)].width = width
+    for i, source in enumerate(content.sources, start=2):
+        for j, value in enumerate((source.label, source.note, "；".join(source.texts)), start=1):
+            cell = ws.cell(row=i, column=j, value=safe_cell(value))
+            cell.border = BORDER
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
 def render_xlsx(content: ReportContent) -> bytes:
-    """The attached tables as .xlsx bytes (one sheet each)."""
+    """The attached tables as .xlsx bytes (one sheet each), and the sources sheet."""
     wb = Workbook()
     wb.remove(wb.active)  # type: ignore[arg-type]
     for table in content.tables:
         _sheet(wb, table, content)
+    if content.sources:
+        _sources_sheet(wb, content)
     wb.properties.title = content.title
     wb.properties.creator = content.issuer
     buf = io.BytesIO()

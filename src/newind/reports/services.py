@@ -55,8 +55,8 @@ def render_content(content: ReportContent, fmt: str) -> bytes:
     raise AppError(f"不支持的格式「{fmt}」：请选择 docx、pdf 或 xlsx。")
 
 
-def monthly_report(period: Period, fmt: str, *, issued: dt.date | None = None, user: Any = None,
-                   request: Any = None, overview: Overview | None = None,
+def monthly_report(period: Period, fmt: str, *, issued: dt.date | None = None, doc_number: str = "",
+                   user: Any = None, request: Any = None, overview: Overview | None = None,
                    content: ReportContent | None = None) -> RenderedReport:
     """Build the month's report in one format; records an export in the audit log when a user asks.
 
@@ -65,18 +65,21 @@ def monthly_report(period: Period, fmt: str, *, issued: dt.date | None = None, u
     if fmt not in FORMATS:
         raise AppError(f"不支持的格式「{fmt}」：请选择 docx、pdf 或 xlsx。")
     overview = overview or monthly_overview(period)
-    content = content or build_content(overview, issued=issued, with_charts=fmt != "xlsx")
+    content = content or build_content(overview, issued=issued, with_charts=fmt != "xlsx", doc_number=doc_number)
     data = render_content(content, fmt)
     name = f"月度调度通报_{period.key}.{fmt}"
     if user is not None:
-        _record_export(user, request, period, fmt, name)
+        _record_export(user, request, period, fmt, name, content)
     return RenderedReport(data, name, FORMATS[fmt], content, overview)
 
 
-def _record_export(user: Any, request: Any, period: Period, fmt: str, name: str) -> None:
+def _record_export(user: Any, request: Any, period: Period, fmt: str, name: str, content: ReportContent) -> None:
     if not apps.is_installed("newind.audit"):
         return
     from newind.audit.services import record
 
-    record("export", user=user, request=request, summary=f"下载{period.label}月度调度通报（{fmt}）：{name}",
-           object_type="reports.monthly", object_id=period.key, after={"format": fmt, "file": name})
+    number = f"（{content.doc_number}）" if content.doc_number else ""
+    record("export", user=user, request=request,
+           summary=f"下载{period.label}月度调度通报{number}（{fmt}，成文日期{content.date_text}）：{name}",
+           object_type="reports.monthly", object_id=period.key,
+           after={"format": fmt, "file": name, "date": content.date_text, "doc_number": content.doc_number})

@@ -153,12 +153,17 @@ def _table(doc: object, table: Table) -> None:
     _para(doc, "注：" + table.note, size=10.5, indent_chars=0, line_pt=16)
 
 
-def _masthead(doc: object, issuer: str) -> None:
-    """版头: the issuing office's name in red 方正小标宋简体, centred, over a red rule (GB/T 9704 发文机关标志
-    and 版头中的分隔线), then one empty line before the title."""
+def _masthead(doc: object, issuer: str, doc_number: str = "") -> None:
+    """版头: the issuing office's name in red 方正小标宋简体, centred (GB/T 9704 发文机关标志); with a 发文字号,
+    that number two empty lines below it, centred in 仿宋 3号; then the red rule (版头中的分隔线) under the
+    number (or under the name when there is none), and one empty line before the title."""
     p = _para(doc, issuer, font=TITLE_FONT, size=26, align=WD_ALIGN_PARAGRAPH.CENTER, indent_chars=0,
               line_pt=40)
     p.runs[0].font.color.rgb = RED  # type: ignore[attr-defined]
+    if doc_number:
+        _para(doc, "", indent_chars=0)
+        _para(doc, "", indent_chars=0)
+        p = _para(doc, doc_number, align=WD_ALIGN_PARAGRAPH.CENTER, indent_chars=0)
     p_pr = p._p.get_or_add_pPr()  # type: ignore[attr-defined]
     borders = OxmlElement("w:pBdr")
     bottom = OxmlElement("w:bottom")
@@ -175,7 +180,7 @@ def render_docx(content: ReportContent) -> bytes:
     _setup(doc)
     doc.core_properties.title = content.title
     doc.core_properties.author = content.issuer
-    _masthead(doc, content.issuer)
+    _masthead(doc, content.issuer, content.doc_number)
     _para(doc, content.title, font=TITLE_FONT, size=22, align=WD_ALIGN_PARAGRAPH.CENTER, indent_chars=0,
           line_pt=36)
     _para(doc, content.subtitle, font=CAPTION_FONT, size=16, align=WD_ALIGN_PARAGRAPH.CENTER, indent_chars=0)
@@ -199,6 +204,12 @@ def render_docx(content: ReportContent) -> bytes:
     issuer.paragraph_format.right_indent = Pt(16 * 4)  # type: ignore[attr-defined]
     date = _para(doc, content.date_text, align=right, indent_chars=0)
     date.paragraph_format.right_indent = Pt(16 * 4)  # type: ignore[attr-defined]
+    if content.source_notes:
+        # 附注 after the date (GB/T 9704): the Chinese label of each source with where it comes from.
+        _para(doc, "", indent_chars=0)
+        _para(doc, "附注：数据来源说明", size=10.5, indent_chars=0, line_pt=16)
+        for i, note in enumerate(content.source_notes, start=1):
+            _para(doc, f"{i}. {note}", size=10.5, indent_chars=0, line_pt=16)
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()

@@ -40,6 +40,13 @@ class UnitChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
+def _form_label(code: str) -> str:
+    """A reporting form as the office knows it: its name and 表号, e.g. 工业经济主要指标月报（岳新工办统1表）."""
+    definition = queries.read_report_definition(code)
+    number = definition.get("form_number")
+    return f"{definition['name']}（{number}）" if number else str(definition["name"])
+
+
 class IssueTaskForm(forms.Form):
     period = forms.CharField(label="报告期", max_length=20, widget=forms.TextInput(attrs={"placeholder": "2017-03"}),
                              help_text="如 2017-03 表示 2017年1—3月累计（1—2月合并，无1月）。")
@@ -52,8 +59,7 @@ class IssueTaskForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["form_code"].choices = [
-            (c, f"{queries.read_report_definition(c)['name']}（{c}）") for c in queries.report_definition_codes()]
+        self.fields["form_code"].choices = [(c, _form_label(c)) for c in queries.report_definition_codes()]
         self.fields["units"].queryset = Unit.objects.filter(kind__in=["county", "zone", "park", "department"])
         if not self.is_bound:
             self.initial.setdefault("units", _default_unit_ids())

@@ -2,7 +2,8 @@
 
 The layout is found again by its labels (「单位代码：」, 「报告期代码：」, the 「指标代码」 header), so a unit
 that inserts a row above the table still uploads fine; codes are written as text so 430621 and Z430601
-keep their form. No database access here: the services pass plain data in and get plain data out.
+keep their form. The indicator codes sit in column B, hidden and locked: the reporter reads the Chinese
+names, the upload reads the codes. No database access here: the services pass plain data in and get plain data out.
 """
 
 from __future__ import annotations
@@ -21,11 +22,14 @@ from newind.submissions.calc import FieldSpec
 
 SHEET = "月报"
 HEADERS = ["序号", "指标代码", "指标名称", "计量单位", "上年同期", "本期数值", "说明"]
-CODE_COL, VALUE_COL, EXPLAIN_COL = 2, 6, 7  # 1-based columns B, F, G
+CODE_COL, VALUE_COL, EXPLAIN_COL = 2, 6, 7  # 1-based columns B (hidden), F, G
+INFO_COL = 3  # values beside the labels in column A (表号, 填报单位, 报告期, 填表人): column C, as B is hidden
 LABEL_UNIT_CODE = "单位代码："
 LABEL_PERIOD_KEY = "报告期代码："
 LABEL_FILLED_BY = "填表人："
 LABEL_REVIEWER = "审核人："
+_LABELS = {"表号：", "制定机关：", "填报单位：", LABEL_UNIT_CODE, "报告期：", LABEL_PERIOD_KEY, LABEL_FILLED_BY,
+           LABEL_REVIEWER}
 
 
 @dataclass(frozen=True)
@@ -70,15 +74,15 @@ def build_template(ctx: TemplateContext, safe_cell: Callable[[object], object]) 
     ws.cell(row=1, column=1).font = Font(bold=True, size=14)
     ws.cell(row=1, column=1).alignment = Alignment(horizontal="center")
     put(2, 1, "表号：", bold=True)
-    put(2, 2, ctx.form_number, text=True)
+    put(2, INFO_COL, ctx.form_number, text=True)
     put(2, 4, "制定机关：", bold=True)
     put(2, 5, ctx.issuer)
     put(3, 1, "填报单位：", bold=True)
-    put(3, 2, ctx.unit_name)
+    put(3, INFO_COL, ctx.unit_name)
     put(3, 4, LABEL_UNIT_CODE, bold=True)
     put(3, 5, ctx.unit_code, text=True)
     put(4, 1, "报告期：", bold=True)
-    put(4, 2, ctx.period_label)
+    put(4, INFO_COL, ctx.period_label)
     put(4, 4, LABEL_PERIOD_KEY, bold=True)
     put(4, 5, ctx.period_key, text=True)
     ws.merge_cells(start_row=5, start_column=1, end_row=5, end_column=7)
@@ -114,19 +118,22 @@ def build_template(ctx: TemplateContext, safe_cell: Callable[[object], object]) 
         validation.add(ws.cell(row=row, column=VALUE_COL))
     sign_row = row + 2
     put(sign_row, 1, LABEL_FILLED_BY, bold=True)
-    put(sign_row, 2, ctx.filled_by)
+    put(sign_row, INFO_COL, ctx.filled_by)
     put(sign_row, 4, LABEL_REVIEWER, bold=True)
     put(sign_row, 5, ctx.reviewer)
-    for col in (2, 5):
+    for col in (INFO_COL, 5):
         ws.cell(row=sign_row, column=col).protection = unlocked
         ws.cell(row=sign_row, column=col).fill = fill
-    for letter, width in zip("ABCDEFG", (6, 34, 28, 10, 14, 14, 40), strict=True):
+    for letter, width in zip("ABCDEFG", (10, 34, 28, 10, 14, 14, 40), strict=True):
         ws.column_dimensions[letter].width = width
+    # The codes are for the upload, not the reader: hidden, and (with the protected sheet) not unhidden.
+    ws.column_dimensions["B"].hidden = True
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
     # Locked headers: the structure cannot be edited in Excel (no password: this guards against slips,
     # the server checks everything again on upload).
     ws.protection.sheet = True
     ws.protection.formatCells = False
+    ws.protection.formatColumns = True  # True = protected: the hidden code column stays hidden
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -165,12 +172,13 @@ def _text(value: object) -> str:
 
 
 def _right_of(cells: list[object], label: str) -> str | None:
-    """The first non-empty cell to the right of a cell holding `label`, or None without the label."""
+    """The first non-empty cell to the right of a cell holding `label` ("" when the next filled cell is
+    another label, e.g. 「审核人：」 after an empty 填表人), or None without the label."""
     for i, cell in enumerate(cells):
         if _text(cell) == label:
             for other in cells[i + 1:]:
                 if _text(other):
-                    return _text(other)
+                    return "" if _text(other) in _LABELS else _text(other)
             return ""
     return None
 

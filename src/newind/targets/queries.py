@@ -337,7 +337,14 @@ class ShareTarget:
     province_growth_assumed: bool  # True when the province's growth was taken from its recent trend
     years: list[int]
     is_synthetic: bool
-    source: str
+    sources: list[str]  # the stored source texts of the figures used
+
+    @property
+    def source(self) -> str:
+        """The sources by their Chinese labels, 「；」-separated."""
+        from newind.indicators.sources import sources_text
+
+        return sources_text(self.sources, "本平台数据库")
 
 
 def share_target(indicator_code: str, unit_code: str, *, target_share_pct: float, by_year: int,
@@ -368,5 +375,5 @@ def share_target(indicator_code: str, unit_code: str, *, target_share_pct: float
                                   target_share_pct=target_share_pct, by_year=by_year,
                                   province_growth_pct=province_growth_pct, recent_years=recent_years)
     used = frame[frame["year"].isin(years)]
-    sources = "；".join(sorted(set(used["source"].astype(str)))[:3])
+    sources = sorted(set(used["source"].astype(str)))
     return ShareTarget(indicator, unit, province, path, assumed, years, bool(used["is_synthetic"].any()), sources)

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from newind.benchmark.queries import BenchmarkResult, benchmark
+from newind.indicators.sources import sources_text
 
 TREND_WORDS = {"rising": "上升", "falling": "下降", "stable": "基本稳定", "widening": "扩大", "narrowing": "缩小"}
 
@@ -72,7 +73,7 @@ def render_table(result: BenchmarkResult) -> str:
     lines.append("分析：")
     lines += [f"  {s}" for s in data["narrative"]]
     lines.append("")
-    lines.append("来源：" + "；".join(data["sources"]))
+    lines.append("来源：" + sources_text(data["sources"], "本平台数据库"))
     lines.append("发布类型：" + "、".join(r["label"] for r in data["releases"]))
     for basis, label in data["share_basis"].items():
         lines.append(f"说明：{'占组合计%' if basis == 'share_of_group_pct' else data['province_column']} = {label}")

@@ -11,11 +11,23 @@
 
   function big() { return cockpit.classList.contains("screen"); }
   function fontSize() { return big() ? 18 : 12; }
+  // On the dark screen every text and line of the charts is light; on paper-white pages ECharts' defaults.
+  function ink() { return big() ? "#e8edf5" : "#333"; }
+  function rule() { return big() ? "#3a4f6e" : "#e0e0e0"; }
+  function axis(extra) {
+    var a = { axisLabel: { color: ink(), fontSize: fontSize() - 2 }, axisLine: { lineStyle: { color: rule() } },
+              splitLine: { lineStyle: { color: rule() } } };
+    Object.keys(extra).forEach(function (k) {
+      a[k] = (typeof extra[k] === "object" && a[k]) ? Object.assign({}, a[k], extra[k]) : extra[k];
+    });
+    return a;
+  }
 
   function draw(id, option) {
     var el = document.getElementById(id);
     if (!el) { return; }
     var chart = echarts.init(el, null, { renderer: "canvas" });
+    option.animation = !big();  // the meeting-room screen shows the final picture at once
     chart.setOption(option);
     charts.push({ chart: chart, build: option });
   }
@@ -23,12 +35,12 @@
   function trendOption() {
     var t = data.trend;
     return {
-      textStyle: { fontSize: fontSize() },
+      textStyle: { fontSize: fontSize(), color: ink() },
       tooltip: { trigger: "axis", valueFormatter: function (v) { return v == null ? "—" : v + "%"; } },
-      legend: { data: [data.city, "湖南省"], top: 0, textStyle: { fontSize: fontSize() } },
-      grid: { left: 40, right: 16, top: 36, bottom: 60 },
-      xAxis: { type: "category", data: t.labels, axisLabel: { rotate: 45, fontSize: fontSize() - 2 } },
-      yAxis: { type: "value", scale: true, axisLabel: { formatter: "{value}%", fontSize: fontSize() - 2 } },
+      legend: { data: [data.city, "湖南省"], top: 0, textStyle: { fontSize: fontSize(), color: ink() } },
+      grid: { left: big() ? 36 : 8, right: 16, top: big() ? 44 : 36, bottom: 8, containLabel: true },
+      xAxis: axis({ type: "category", data: t.labels, axisLabel: { rotate: 45 } }),
+      yAxis: axis({ type: "value", scale: true, axisLabel: { formatter: "{value}%" } }),
       series: [
         { name: data.city, type: "line", data: t.city, itemStyle: { color: RED }, symbolSize: 7 },
         { name: "湖南省", type: "line", data: t.province, itemStyle: { color: BLUE }, symbolSize: 7 }
@@ -41,17 +53,22 @@
       return { value: v, itemStyle: { color: (reference != null && v < reference) || v < 0 ? RED : BLUE } };
     });
     var option = {
-      textStyle: { fontSize: fontSize() },
+      textStyle: { fontSize: fontSize(), color: ink() },
       tooltip: { trigger: "axis", valueFormatter: function (v) { return v + "%"; } },
-      grid: { left: 8, right: 48, top: 10, bottom: 8, containLabel: true },
-      xAxis: { type: "value", axisLabel: { formatter: "{value}%", fontSize: fontSize() - 2 } },
-      yAxis: { type: "category", inverse: true, data: series.names, axisLabel: { fontSize: fontSize() - 1 } },
+      // Room above the bars for the reference line's label (at the line's start: the axis is inverted), so
+      // it never sits on a bar.
+      grid: { left: 8, right: 56, top: reference != null ? fontSize() * 2 : 10, bottom: 8, containLabel: true },
+      xAxis: axis({ type: "value", axisLabel: { formatter: "{value}%" } }),
+      yAxis: axis({ type: "category", inverse: true, data: series.names, axisLabel: { fontSize: fontSize() - 1 } }),
       series: [{ type: "bar", data: values, label: { show: true, position: "right", formatter: "{c}%",
-                                                    fontSize: fontSize() - 2 } }]
+                                                    color: ink(), fontSize: fontSize() - 2 } }]
     };
     if (reference != null) {
-      option.series[0].markLine = { symbol: "none", label: { formatter: data.city + " {c}%", position: "insideEndTop" },
-                                    lineStyle: { type: "dashed", color: "#888" }, data: [{ xAxis: reference }] };
+      option.series[0].markLine = { symbol: "none", silent: true,
+                                    label: { formatter: data.city + " {c}%", position: "start", color: ink(),
+                                             fontSize: fontSize() - 2 },
+                                    lineStyle: { type: "dashed", color: big() ? "#c9d3e1" : "#888" },
+                                    data: [{ xAxis: reference }] };
     }
     return option;
   }

@@ -10,7 +10,7 @@ import pandas as pd
 from django.core.management.base import BaseCommand, CommandParser
 
 from newind.core.errors import AppError
-from newind.forecasts.calc import BASELINE, METHOD_LABELS
+from newind.forecasts.calc import BASELINE, ETS_NAME, METHOD_LABELS
 from newind.forecasts.queries import year_end_forecasts
 from newind.forecasts.services import run_backtest
 from newind.indicators.periods import Period
@@ -33,7 +33,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["backtest", "show"], help="backtest（回测）或 show（显示预测）")
         parser.add_argument("--indicator", action="append", help="指标代码，可重复；不填为全部月度指标")
-        parser.add_argument("--no-ets", action="store_true", help="回测时不运行指数平滑模型（更快）")
+        parser.add_argument("--no-ets", action="store_true", help=f"回测时不运行{ETS_NAME}（更快）")
         parser.add_argument("--no-store", action="store_true", help="只打印，不保存回测结果")
         parser.add_argument("--period", help="show：累计时期，如 2017-03")
         parser.add_argument("--unit", action="append", help="show：单位代码，可重复")
@@ -53,7 +53,7 @@ class Command(BaseCommand):
         out.write("年末预测回测：逐年、逐月（1—2月至1—11月）用当时已有数据预测当年1—12月，与实际比较。\n")
         out.write("误差：累计总量用平均绝对百分比误差 MAPE；增速、占比、时点数用平均绝对误差 MAE（单位同指标）。\n")
         out.write("区间覆盖率：80%区间（回测误差的第10—90百分位）按留一年法计算，实际值落在区间内的比例。\n")
-        out.write("各方法在相同的回测样本上比较（指数平滑需两年完整历史，最早一年不计入比较）。\n\n")
+        out.write(f"各方法在相同的回测样本上比较（{ETS_NAME}需两年完整历史，最早一年不计入比较）。\n\n")
         header = f"{'指标':<22}{'方法':<8}{'样本':>6}{'MAPE%':>9}{'MAE':>10}{'覆盖率%':>9}  采用"
         out.write(header + "\n")
         beats, total = 0, 0

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
 
+from newind.reports.calc import doc_number_text, issue_date
 from newind.reports.content import build_content
 from newind.reports.queries import monthly_overview, resolve_period
 from newind.reports.services import format_from_path, monthly_report
@@ -24,16 +25,19 @@ class Command(BaseCommand):
         monthly.add_argument("--out", required=True, action="append",
                              help="输出文件 .docx/.pdf/.xlsx；可重复以同时输出多种格式")
         monthly.add_argument("--date", help="成文日期 YYYY-MM-DD，默认今天")
+        monthly.add_argument("--doc-number", default="", help="发文字号，如 岳新工办〔2017〕12号；默认不印")
 
     def handle(self, *args: Any, **options: Any) -> None:
         period = resolve_period(options.get("period"))
-        issued = dt.date.fromisoformat(options["date"]) if options.get("date") else None
+        issued = issue_date(options.get("date"), timezone.localdate())
+        doc_number = doc_number_text(options.get("doc_number"))
         outs = [Path(p) for p in options["out"]]
         formats = [format_from_path(p) for p in outs]  # check every name before writing any file
         started = time.perf_counter()
         overview = monthly_overview(period)
         # One content (charts drawn once) for every format asked for.
-        content = build_content(overview, issued=issued, with_charts=any(f != "xlsx" for f in formats))
+        content = build_content(overview, issued=issued, with_charts=any(f != "xlsx" for f in formats),
+                                doc_number=doc_number)
         for path, fmt in zip(outs, formats, strict=True):
             report = monthly_report(period, fmt, overview=overview, content=content)
             path.parent.mkdir(parents=True, exist_ok=True)
