@@ -102,7 +102,8 @@ def test_pages_fall_back_to_the_shipped_sans_face_in_a_browser_without_cjk_fonts
     heights = page.evaluate("[...document.querySelectorAll('.mainnav a')].map(a => a.getBoundingClientRect().height)")
     from newind.core.menu import entries_for
 
-    assert len(heights) == len(entries_for(cast.leader)) and max(heights) < 30, heights
+    # Menu links are 44 px tap targets holding one line; an item squeezed to a character a line is far taller.
+    assert len(heights) == len(entries_for(cast.leader)) and max(heights) <= 44, heights
     assert "Newind" in page.evaluate("getComputedStyle(document.querySelector('.who button')).fontFamily")
     page.screenshot(path="/tmp/fonts-phone.png", full_page=True)
     assert not errors

@@ -1,8 +1,8 @@
 """The PDF report's layout, read from WeasyPrint's own boxes: text stays inside its cell, tables repeat
 their header and never leave a lone row at the bottom or top of a page.
 
-No CJK font is installed here (nor on a user's machine, until the font ships with the package), so the
-glyphs are boxes: the checks measure boxes (cell and line extents), not how the text looks.
+The report uses the CJK faces shipped with the package (newind.core.fonts), so these boxes are the real
+glyphs' extents on any machine, with or without system fonts.
 """
 
 from __future__ import annotations
@@ -156,4 +156,5 @@ def test_no_page_but_the_last_is_left_half_empty(with_warnings) -> None:  # type
     for period in (Period.month(2017, 3), Period.month(2017, 11)):
         document = _document(build_content(monthly_overview(period), with_charts=True))
         fills = [_filled(p) for p in document.pages]
-        assert len(fills) <= 7 and all(f > 0.55 for f in fills[:-1]), (period, [round(f, 2) for f in fills])
+        # 10 pages with the real glyphs: five tables of 13 units or 11 parks, the forecast table and the charts.
+        assert len(fills) <= 10 and all(f > 0.55 for f in fills[:-1]), (period, [round(f, 2) for f in fills])

@@ -33,11 +33,13 @@ def _nothing_written(sub) -> bool:  # type: ignore[no-untyped-def]
             and not SubmissionEvent.objects.filter(submission=sub).exists() and sub.state == "not_started")
 
 
-def test_the_platforms_template_has_nothing_hidden_and_round_trips(client_as, yyx_sub):
+def test_the_platforms_template_hides_only_its_code_column_and_round_trips(client_as, yyx_sub):
     client = client_as("yyx_rep")
     data = _template(client, yyx_sub)
     _, sheets = read_sheets(data, "月报.xlsx")
-    assert [(s.name, s.has_hidden) for s in sheets] == [("月报", False)]
+    # Column B holds the indicator codes the upload matches (hidden and locked for the reader); nothing else
+    # is hidden, and no figure is read from column B.
+    assert [(s.name, s.hidden, s.hidden_rows, s.hidden_columns) for s in sheets] == [("月报", False, [], [2])]
     assert upload(client, yyx_sub, data).status_code == 302
     assert SubmissionValue.objects.filter(submission=yyx_sub).count() == len(GOOD)
 

@@ -28,6 +28,9 @@ def table_cells(table: Any) -> list[list[dict[str, str]]]:
         for col, value in zip(table.columns, row, strict=True):
             text = format_cell(value, col.kind, table.decimals(i, col))
             css = "number" if col.kind == "number" else (f"light-{value}" if col.kind == "light" and value else "")
+            if css == "number" and text_em(text) > SHORT_EM and any(_char_em(c) == 1.0 for c in text):
+                # A sentence in a number column ("实际 6.2%，目标 8.0%，差 1.8 个百分点") wraps like text.
+                css = ""
             if col.kind == "code":
                 css += " code"  # 430602, P430605: never broken
             elif text_em(text) <= SHORT_EM or _VALUE_WITH_UNIT.match(text):

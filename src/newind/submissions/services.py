@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -48,7 +48,7 @@ from newind.submissions.models import (
     SubmissionValue,
     WebhookStatus,
 )
-from newind.submissions.xlsx import SHEET, parse_template
+from newind.submissions.xlsx import CODE_COL, SHEET, parse_template
 from newind.units.models import Unit
 
 log = logging.getLogger("newind")
@@ -515,10 +515,15 @@ def upload_excel(submission: Submission, user: Any, data: bytes, file_name: str,
 
 def _refuse_hidden(sheet: Sheet, file_name: str) -> None:
     """Only the 「月报」 sheet is read, so other hidden sheets (WPS adds some of its own) do not matter; but a
-    hidden row or column in it could carry a figure the reporter and the reviewer never saw: refuse it."""
-    if not sheet.has_hidden:
+    hidden row or column in it could carry a figure the reporter and the reviewer never saw: refuse it.
+
+    The template's own code column (B) is hidden on purpose: it holds indicator codes, each matched against
+    the template's rows and refused when unknown, never a figure (those are read from columns F and G only).
+    """
+    others = replace(sheet, hidden_columns=[c for c in sheet.hidden_columns if c != CODE_COL])
+    if not others.has_hidden:
         return
-    raise AppError(f"上传的文件「{file_name}」中有隐藏的内容（{'；'.join(hidden_parts([sheet]))}），未写入任何数据："
+    raise AppError(f"上传的文件「{file_name}」中有隐藏的内容（{'；'.join(hidden_parts([others]))}），未写入任何数据："
                    "报表不接受隐藏的行、列或工作表，以免报上看不到的数字。请在 Excel 中取消隐藏，核对后重新上传。")
 
 
