@@ -136,3 +136,33 @@ def test_a_purge_leaves_earlier_anchors_valid(office_user, monkeypatch, settings
     document = json.loads(files(settings)[-1].read_text())
     assert document["purged_through"] > 0 and document["count"] == AuditEntry.objects.count()
     assert verify_chain().ok
+
+
+def test_the_worker_anchors_the_chain_every_hour(settings, django_capture_on_commit_callbacks):
+    from huey.contrib.djhuey import HUEY
+
+    from newind.jobs.models import JobRun
+    from newind.jobs.registry import enqueue, get_job
+
+    job = get_job("audit.anchor")
+    assert (job.audience, job.schedule_label) == ("security", "每小时第 5 分钟")
+    assert "newind.audit.anchor" in {t.name for t in HUEY.read_periodic(dt.datetime(2017, 4, 10, 9, 5))}
+    assert "newind.audit.anchor" not in {t.name for t in HUEY.read_periodic(dt.datetime(2017, 4, 10, 9, 6))}
+
+    record("test.before_anchor", user=None, actor="测试", summary="锚点之前的操作")
+    with django_capture_on_commit_callbacks(execute=True):
+        first = enqueue("audit.anchor")
+    first.refresh_from_db()
+    (written,) = files(settings)
+    head = json.loads(written.read_text(encoding="utf-8"))
+    # The anchor names the head up to its own audit entry (the run's "finished" entry comes after it).
+    assert head["last_id"] == AuditEntry.objects.get(action="audit.anchor").id
+    assert first.state == "succeeded" and first.summary.startswith("已生成外部锚点 " + written.name)
+
+    # The job's own bookkeeping (run started and finished) is audited after that anchor, so the next hour's
+    # run has new entries to anchor: every run leaves one file, and the chain verifies against all of them.
+    with django_capture_on_commit_callbacks(execute=True):
+        enqueue("audit.anchor")
+    assert len(files(settings)) == 2
+    assert verify_chain().ok
+    assert JobRun.objects.filter(job="audit.anchor", state="succeeded").count() == 2

@@ -38,6 +38,22 @@ class ChainHead:
     hash: str
     purged_through: int = 0
 
+    @classmethod
+    def read(cls, cursor: Any, genesis: str) -> ChainHead:
+        """The head as this cursor's database holds it: the one reader, for `chain_head()` and for backup
+        manifests (which read it from the very snapshot or copy they describe, not from the live database)."""
+        cursor.execute("SELECT COUNT(*), MAX(id) FROM audit_auditentry")
+        count, last_id = cursor.fetchone()
+        cursor.execute("SELECT last_purged_id, last_purged_hash FROM audit_auditanchor "
+                       "ORDER BY last_purged_id DESC LIMIT 1")
+        purge = cursor.fetchone()
+        purged_through = int(purge[0]) if purge else 0
+        if last_id is None:
+            return cls(0, purged_through, purge[1] if purge else genesis, purged_through)
+        # (No parameters: a backup passes a plain sqlite3 cursor, whose placeholder differs from Django's.)
+        cursor.execute("SELECT hash FROM audit_auditentry ORDER BY id DESC LIMIT 1")
+        return cls(int(count), int(last_id), cursor.fetchone()[0], purged_through)
+
     def as_dict(self) -> dict[str, Any]:
         return {"count": self.count, "last_id": self.last_id, "hash": self.hash,
                 "purged_through": self.purged_through}

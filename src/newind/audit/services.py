@@ -182,13 +182,8 @@ def chain_head() -> ChainHead:
     """The chain's head now: how many entries, the newest id and its hash (also for backup manifests)."""
     with transaction.atomic(savepoint=False):
         _lock_chain()  # count and head from the same moment: no append can come between the two reads
-        last = AuditEntry.objects.order_by("-id").values("id", "hash").first()
-        count = AuditEntry.objects.count()
-        purge = AuditAnchor.objects.order_by("-last_purged_id").values("last_purged_id", "last_purged_hash").first()
-    purged_through = purge["last_purged_id"] if purge else 0
-    if last is None:
-        return ChainHead(0, purged_through, purge["last_purged_hash"] if purge else GENESIS, purged_through)
-    return ChainHead(count, last["id"], last["hash"], purged_through)
+        with connection.cursor() as cursor:
+            return ChainHead.read(cursor, GENESIS)
 
 
 def signed_chain_head() -> dict[str, Any]:
