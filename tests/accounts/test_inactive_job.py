@@ -36,3 +36,19 @@ def test_the_job_disables_accounts_unused_for_90_days_once(cast, client_as, sett
     for name in ("secadmin", "office"):
         page = client_as(name).get("/jobs/").content.decode()
         assert "停用长期未登录的账号" in page and "yx_rep" in page, name
+
+
+def test_a_change_made_by_the_platform_itself_names_the_system_and_permissions_in_chinese(cast):
+    # Outside a page and a `newind` command (a background job, a migration) the actor is the system.
+    from django.contrib.auth.models import Group, Permission
+
+    user = get_user_model().objects.get(username="leader")
+    user.user_permissions.add(Permission.objects.get(codename="view_user"),
+                              Permission.objects.get(codename="change_group"))
+    entry = AuditEntry.objects.filter(action="permission.change", object_id=str(user.pk)).latest("id")
+    assert (entry.actor, entry.actor_role) == ("系统", "")
+    assert entry.after == {"action": "增加", "items": ["修改组", "查看用户"]}
+    assert entry.summary == f"为「{user}」增加权限：修改组、查看用户。"
+    group = Group.objects.create(name="数据核查组")
+    user.groups.add(group)
+    assert AuditEntry.objects.filter(action="permission.change").latest("id").after["items"] == ["数据核查组"]

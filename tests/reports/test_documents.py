@@ -309,6 +309,12 @@ def test_the_command_takes_the_issuing_date_and_the_document_number(demo_figures
                  "--doc-number", "岳新工办〔2017〕12号", "--out", str(out))
     ws = load_workbook(out)["主要指标"]
     assert "岳阳市新型工业化领导小组办公室  岳新工办〔2017〕12号  2017年4月12日" in [c.value for c in ws["A"]]
+    # The file left the platform: audited as the command line's export, like a download.
+    from newind.audit.models import AuditEntry
+
+    export = AuditEntry.objects.filter(action="export", object_type="reports.monthly").latest("id")
+    assert export.actor.startswith("cli:") and export.actor_role == "cli" and export.object_id == "2017-03"
+    assert export.summary == "生成2017年1—3月月度调度通报（岳新工办〔2017〕12号）（xlsx，成文日期2017年4月12日）：r.xlsx"
     with pytest.raises(AppError, match="发文字号「第12号」的格式不对"):
         call_command("report", "monthly", "--period", "2017-03", "--doc-number", "第12号",
                      "--out", str(tmp_path / "s.xlsx"))

@@ -103,7 +103,24 @@ def _snapshot(instance: Any, fields: tuple[str, ...]) -> dict[str, Any]:
 
 
 def _actor_record(action: str, **kwargs: Any) -> None:
-    record(action, user=current_user(), request=current_request(), actor="命令行", **kwargs)
+    # A page names its user and a `newind` command its OS user (audit.context); what is left without either is
+    # the platform itself (a background job, a migration), not the command line.
+    record(action, user=current_user(), request=current_request(), actor="系统", **kwargs)
+
+
+# Django's permission names are English ("Can add user"); the audit log says them in Chinese.
+_PERMISSION_VERBS = {"add": "新增", "change": "修改", "delete": "删除", "view": "查看"}
+
+
+def _label(obj: Any) -> str:
+    """A group by its name; a permission as 「动作 + 对象」 in Chinese (its model's verbose name)."""
+    if isinstance(obj, Group):
+        return obj.name
+    verb, _, model = obj.codename.partition("_")
+    model_class = obj.content_type.model_class()
+    if verb in _PERMISSION_VERBS and model_class is not None:
+        return f"{_PERMISSION_VERBS[verb]}{model_class._meta.verbose_name}"
+    return obj.name
 
 
 @receiver(pre_save, sender=User)
@@ -193,7 +210,8 @@ def _profile_saved(sender: Any, instance: Profile, created: bool, **kwargs: Any)
 def _permissions_changed(sender: Any, instance: Any, action: str, pk_set: Any, model: Any, **kwargs: Any) -> None:
     if action not in {"post_add", "post_remove", "post_clear"}:
         return
-    names = sorted(str(o) for o in model.objects.filter(pk__in=pk_set or [])) if pk_set else []
+    names = sorted(_label(o) for o in model.objects.filter(pk__in=pk_set or []).select_related(
+        *(["content_type"] if model is not Group else []))) if pk_set else []
     what = "组" if model is Group else "权限"
     verb = {"post_add": "增加", "post_remove": "移除", "post_clear": "清空"}[action]
     _actor_record("permission.change", obj=instance, after={"action": verb, "items": names},

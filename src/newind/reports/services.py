@@ -69,17 +69,19 @@ def monthly_report(period: Period, fmt: str, *, issued: dt.date | None = None, d
     data = render_content(content, fmt)
     name = f"月度调度通报_{period.key}.{fmt}"
     if user is not None:
-        _record_export(user, request, period, fmt, name, content)
+        record_export(user, request, period, fmt, name, content)
     return RenderedReport(data, name, FORMATS[fmt], content, overview)
 
 
-def _record_export(user: Any, request: Any, period: Period, fmt: str, name: str, content: ReportContent) -> None:
+def record_export(user: Any, request: Any, period: Period, fmt: str, name: str, content: ReportContent) -> None:
+    """Audit one report leaving the platform (a download by a user, or a file written by `newind report`)."""
     if not apps.is_installed("newind.audit"):
         return
     from newind.audit.services import record
 
     number = f"（{content.doc_number}）" if content.doc_number else ""
+    verb = "下载" if user is not None else "生成"
     record("export", user=user, request=request,
-           summary=f"下载{period.label}月度调度通报{number}（{fmt}，成文日期{content.date_text}）：{name}",
+           summary=f"{verb}{period.label}月度调度通报{number}（{fmt}，成文日期{content.date_text}）：{name}",
            object_type="reports.monthly", object_id=period.key,
            after={"format": fmt, "file": name, "date": content.date_text, "doc_number": content.doc_number})

@@ -6,16 +6,17 @@ import time
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.utils import timezone
 
+from newind.audit.commands import AuditedCommand
 from newind.reports.calc import doc_number_text, issue_date
 from newind.reports.content import build_content
 from newind.reports.queries import monthly_overview, resolve_period
-from newind.reports.services import format_from_path, monthly_report
+from newind.reports.services import format_from_path, monthly_report, record_export
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "生成报告。monthly：月度调度通报（Word/PDF/Excel，按 --out 的扩展名）。"
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -42,5 +43,7 @@ class Command(BaseCommand):
             report = monthly_report(period, fmt, overview=overview, content=content)
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(report.data)
+            # A report written to disk leaves the platform as a download does: audited as the CLI's export.
+            record_export(None, None, period, fmt, path.name, content)
             self.stdout.write(f"已生成{period.label}月度调度通报：{path}（{len(report.data) // 1024} KB，"
                               f"累计用时 {time.perf_counter() - started:.2f} 秒）")
