@@ -196,7 +196,11 @@ def item_points(item: Item, values: np.ndarray, basis: np.ndarray, benchmark: fl
         if item.method in {"ratio_to_benchmark", "completion_rate"}:
             ratio = v / benchmark if item.direction == "higher" else np.where(v > 0, benchmark / v, np.inf)
             cap = (item.cap if item.cap is not None else np.inf) if item.method == "ratio_to_benchmark" else 1.0
-            out[basis] = w * np.minimum(np.maximum(ratio, 0.0), cap)
+            # A zero benchmark (every basis firm has a zero numerator) scores 0/0 as 0, not NaN; an
+            # infinite ratio (lower is better, value 0) takes the cap, and 0 when there is none.
+            ratio = np.where(np.isnan(ratio), 0.0, ratio)
+            points = w * np.minimum(np.maximum(ratio, 0.0), cap)
+            out[basis] = np.where(np.isfinite(points), points, 0.0)
         elif item.method == "efficacy_coefficient":
             if item.best is not None and item.worst is not None:
                 best, worst = item.best, item.worst
@@ -422,7 +426,8 @@ def _rank_and_class(firms: pd.DataFrame, frame: pd.DataFrame, scheme: Scheme, ra
     else:
         mins = pd.Series(idx).map(lambda j: scheme.classes.levels[j].min_total).to_numpy()
         tail = np.where(idx == len(codes) - 1, "，低于各类分数线",
-                        "，达到" + by_rank.astype(str) + "类分数线 " + pd.Series(mins).astype(str).to_numpy() + " 分")
+                        "，达到" + by_rank.astype(str) + "类分数线 " +
+                        pd.Series(mins).map(lambda v: "—" if pd.isna(v) else f"{v:g}").to_numpy() + " 分")
     firms.loc[rated, "reason_rank"] = head + tail + " → 按排名为" + by_rank.astype(str) + "类（" + cls_label + "）"
 
 
