@@ -253,19 +253,16 @@ def evaluate(frame: pd.DataFrame, scheme: Scheme, *,
     n = len(frame)
     group_of = frame[scheme.group_column].astype(str).to_numpy()
     is_t, t_reason = _not_rated_by_kind(frame, scheme)
-    firms = pd.DataFrame(index=frame.index)
-    firms["credit_code"] = frame["credit_code"].astype(str)
-    firms["name"] = frame["name"].astype(str) if "name" in frame.columns else ""
-    firms["group"] = group_of
-    firms["status"] = OUTSIDE
-    firms["reason"] = ""
-    for column in ("bonus", "malus", "item_points", "total", "rank", "rated_among"):
-        firms[column] = np.nan
+    # Columns are built as numpy arrays and put into one frame at the end: .loc assignment per group and
+    # column costs more than the arithmetic at every size.
+    status = np.full(n, OUTSIDE, dtype=object)
+    reason = np.full(n, "", dtype=object)
+    cols = {c: np.full(n, np.nan) for c in ("bonus", "malus", "item_points", "total", "rated_among")}
     known = {g.code for g in scheme.groups}
     outside = ~np.isin(group_of, list(known))
-    firms.loc[outside, "reason"] = "方案「" + scheme.name + "」不评价该类企业（" + firms.loc[outside, "group"] + "）"
-    firms.loc[is_t & ~outside, "status"] = CLASS_T
-    firms.loc[is_t & ~outside, "reason"] = t_reason[is_t & ~outside]
+    reason[outside] = "方案「" + scheme.name + "」不评价该类企业（" + group_of[outside].astype(object) + "）"
+    status[is_t & ~outside] = CLASS_T
+    reason[is_t & ~outside] = t_reason.to_numpy()[is_t & ~outside]
 
     item_blocks: list[pd.DataFrame] = []
     all_benchmarks: dict[str, dict[str, float]] = {}
@@ -275,12 +272,12 @@ def evaluate(frame: pd.DataFrame, scheme: Scheme, *,
         members = (group_of == group.code) & ~is_t
         bad, bad_text, filled = _input_problems(frame, scheme, group, members)
         missing = members & bad
-        firms.loc[missing, "status"] = MISSING
-        firms.loc[missing, "reason"] = bad_text[missing] + "，不参与评价"
+        status[missing] = MISSING
+        reason[missing] = bad_text.to_numpy()[missing] + "，不参与评价"
         rated = members & ~bad
         rated_all |= rated
         rated_among[group.code] = int(rated.sum())
-        firms.loc[rated, "status"] = RATED
+        status[rated] = RATED
         points_sum = np.zeros(n)
         group_benchmarks: dict[str, float] = {}
         for item in group.items:
@@ -316,14 +313,18 @@ def evaluate(frame: pd.DataFrame, scheme: Scheme, *,
         all_benchmarks[group.code] = group_benchmarks
         bonus = _adjustments(frame, group.bonus, group.bonus_cap)
         malus = _adjustments(frame, group.malus, group.malus_cap)
-        firms.loc[rated, "bonus"] = bonus[rated]
-        firms.loc[rated, "malus"] = malus[rated]
-        firms.loc[rated, "item_points"] = points_sum[rated]
-        firms.loc[rated, "total"] = round_half_up(points_sum[rated] + bonus[rated] - malus[rated],
-                                                  scheme.rank_decimals)
-        firms.loc[rated, "rated_among"] = rated.sum()
+        cols["bonus"][rated] = bonus[rated]
+        cols["malus"][rated] = malus[rated]
+        cols["item_points"][rated] = points_sum[rated]
+        cols["total"][rated] = round_half_up(points_sum[rated] + bonus[rated] - malus[rated], scheme.rank_decimals)
+        cols["rated_among"][rated] = rated.sum()
 
-    _rank_and_class(firms, frame, scheme, rated_all)
+    firms = pd.DataFrame({
+        "credit_code": frame["credit_code"].astype(str).to_numpy(),
+        "name": frame["name"].astype(str).to_numpy() if "name" in frame.columns else "",
+        "group": group_of, "status": status, "reason": reason, **cols,
+    }, index=frame.index)
+    firms = _rank_and_class(firms, frame, scheme, rated_all)
     items = pd.concat(item_blocks, ignore_index=True) if item_blocks else pd.DataFrame(
         columns=["row", "group", "item", "value", "benchmark", "best", "worst", "points", "filled", "note"])
     cutoffs = _cutoffs(scheme, rated_among)
@@ -352,19 +353,21 @@ def _cutoffs(scheme: Scheme, rated_among: dict[str, int]) -> dict[str, dict[str,
     return out
 
 
-def _rank_and_class(firms: pd.DataFrame, frame: pd.DataFrame, scheme: Scheme, rated: np.ndarray) -> None:
+def _rank_and_class(firms: pd.DataFrame, frame: pd.DataFrame, scheme: Scheme, rated: np.ndarray
+                    ) -> pd.DataFrame:
     """Rank within each group, class by rank or score, then apply veto and protection; explain each step."""
     codes = np.array(scheme.classes.codes, dtype=object)
     labels = {lv.code: lv.label for lv in scheme.classes.levels}
     group_labels = {g.code: g.label for g in scheme.groups}
-    firms["class_by_rank"] = None
-    firms["class_initial"] = None
-    firms.loc[firms["status"] == CLASS_T, "class_initial"] = scheme.flags.not_rated_class
-    firms["reason_rank"] = ""
-    firms["reason_flag"] = ""
-    firms["tied_with"] = np.nan
+    n_all = len(firms)
+    out = {
+        "rank": np.full(n_all, np.nan), "tied_with": np.full(n_all, np.nan),
+        "class_by_rank": np.full(n_all, None, dtype=object),
+        "class_initial": np.where(firms["status"].to_numpy() == CLASS_T, scheme.flags.not_rated_class, None),
+        "reason_rank": np.full(n_all, "", dtype=object), "reason_flag": np.full(n_all, "", dtype=object),
+    }
     if not rated.any():
-        return
+        return _assign(firms, out)
     r = firms.loc[rated]
     rank = competition_rank(r["total"], r["group"]).to_numpy()
     n = r["rated_among"].to_numpy()
@@ -400,11 +403,11 @@ def _rank_and_class(firms: pd.DataFrame, frame: pd.DataFrame, scheme: Scheme, ra
                                + by_rank.astype(str) + f"类调为{rule.best_class}类", reason_flag)
         reason_flag = np.where(hit & ~lowered, "年度标记「" + rule.value + "」" + why +
                                f"：最高评为{rule.best_class}类，按排名已不高于{rule.best_class}类，不作调整", reason_flag)
-    firms.loc[rated, "rank"] = rank
-    firms.loc[rated, "tied_with"] = tied - 1
-    firms.loc[rated, "class_by_rank"] = by_rank
-    firms.loc[rated, "class_initial"] = codes[final]
-    firms.loc[rated, "reason_flag"] = reason_flag
+    out["rank"][rated] = rank
+    out["tied_with"][rated] = tied - 1
+    out["class_by_rank"][rated] = by_rank
+    out["class_initial"][rated] = codes[final]
+    out["reason_flag"][rated] = reason_flag
     # Why the class by rank is what it is, in one sentence per firm.
     glabel = r["group"].map(group_labels)
     head = ("总分 " + _fmt(r["total"].to_numpy(), scheme.rank_decimals).to_numpy() + " 分，在 " +
@@ -428,7 +431,14 @@ def _rank_and_class(firms: pd.DataFrame, frame: pd.DataFrame, scheme: Scheme, ra
         tail = np.where(idx == len(codes) - 1, "，低于各类分数线",
                         "，达到" + by_rank.astype(str) + "类分数线 " +
                         pd.Series(mins).map(lambda v: "—" if pd.isna(v) else f"{v:g}").to_numpy() + " 分")
-    firms.loc[rated, "reason_rank"] = head + tail + " → 按排名为" + by_rank.astype(str) + "类（" + cls_label + "）"
+    out["reason_rank"][rated] = head + tail + " → 按排名为" + by_rank.astype(str) + "类（" + cls_label + "）"
+    return _assign(firms, out)
+
+
+def _assign(firms: pd.DataFrame, columns: dict[str, np.ndarray]) -> pd.DataFrame:
+    # Object columns stay object, so a missing class is None (not NaN) in the JSON and in comparisons.
+    return firms.assign(**{k: pd.Series(v, index=firms.index, dtype=v.dtype if v.dtype != object else object)
+                           for k, v in columns.items()})
 
 
 def class_counts(ev: Evaluation, column: str = "class_initial") -> dict[str, int]:
