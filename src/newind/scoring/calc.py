@@ -363,9 +363,10 @@ def _rank_and_class(firms: pd.DataFrame, frame: pd.DataFrame, scheme: Scheme, ra
     out = {
         "rank": np.full(n_all, np.nan), "tied_with": np.full(n_all, np.nan),
         "class_by_rank": np.full(n_all, None, dtype=object),
-        "class_initial": np.where(firms["status"].to_numpy() == CLASS_T, scheme.flags.not_rated_class, None),
+        "class_initial": np.full(n_all, None, dtype=object),
         "reason_rank": np.full(n_all, "", dtype=object), "reason_flag": np.full(n_all, "", dtype=object),
     }
+    out["class_initial"][firms["status"].to_numpy() == CLASS_T] = scheme.flags.not_rated_class
     if not rated.any():
         return _assign(firms, out)
     r = firms.loc[rated]
