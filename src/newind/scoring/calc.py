@@ -62,9 +62,19 @@ def class_cutoff(share: float, n: Any) -> Any:
     return round_half_up(np.asarray(n, dtype=float) * share)
 
 
-def _fmt(values: pd.Series | np.ndarray, decimals: int = 2) -> pd.Series:
-    s = pd.Series(values, dtype=float)
-    return s.round(decimals).map(lambda v: "—" if pd.isna(v) else f"{v:,.{decimals}f}")
+def _fmt(values: np.ndarray, decimals: int = 2) -> np.ndarray:
+    """Numbers as text with a thousands separator, "—" for a missing one (object array)."""
+    arr = np.asarray(values, dtype=float)
+    text = np.char.mod(f"%.{decimals}f", np.nan_to_num(arr)).astype(object)
+    big = np.abs(arr) >= 1000
+    if big.any():
+        text[big] = [f"{v:,.{decimals}f}" for v in arr[big]]  # rare: totals are ~0–150 points
+    text[np.isnan(arr)] = "—"
+    return text
+
+
+def _ints(values: np.ndarray) -> np.ndarray:
+    return np.asarray(values).astype(np.int64).astype(str).astype(object)
 
 
 # --- the pieces -----------------------------------------------------------------------------------------
@@ -357,7 +367,6 @@ def _rank_and_class(firms: pd.DataFrame, frame: pd.DataFrame, scheme: Scheme, ra
                     ) -> pd.DataFrame:
     """Rank within each group, class by rank or score, then apply veto and protection; explain each step."""
     codes = np.array(scheme.classes.codes, dtype=object)
-    labels = {lv.code: lv.label for lv in scheme.classes.levels}
     group_labels = {g.code: g.label for g in scheme.groups}
     n_all = len(firms)
     out = {
@@ -409,30 +418,28 @@ def _rank_and_class(firms: pd.DataFrame, frame: pd.DataFrame, scheme: Scheme, ra
     out["class_by_rank"][rated] = by_rank
     out["class_initial"][rated] = codes[final]
     out["reason_flag"][rated] = reason_flag
-    # Why the class by rank is what it is, in one sentence per firm.
-    glabel = r["group"].map(group_labels)
-    head = ("总分 " + _fmt(r["total"].to_numpy(), scheme.rank_decimals).to_numpy() + " 分，在 " +
-            pd.Series(n).astype(int).astype(str).to_numpy() + " 家" + glabel.to_numpy() + "参评企业中排第 " +
-            pd.Series(rank).astype(int).astype(str).to_numpy() + " 名")
-    head = np.where(tied > 1, head + "（" + pd.Series(tied).astype(str).to_numpy() + " 家并列）", head)
-    cls_label = pd.Series(by_rank).map(labels).to_numpy()
+    # Why the class by rank is what it is, in one sentence per firm. Text is built column-wise: numbers
+    # through numpy's vectorised formatting, per-class phrases by indexing a small table with the class.
+    glabel = r["group"].map(group_labels).to_numpy(dtype=object)
+    n_text = _ints(n)
+    head = ("总分 " + _fmt(r["total"].to_numpy(), scheme.rank_decimals) + " 分，在 " + n_text + " 家" + glabel +
+            "参评企业中排第 " + _ints(rank) + " 名")
+    head = np.where(tied > 1, head + "（" + _ints(tied) + " 家并列）", head)
+    cls_label = np.array([lv.label for lv in scheme.classes.levels], dtype=object)[idx]
     if scheme.classes.by == "rank_percentile":
-        share = pd.Series(idx).map(lambda j: scheme.classes.levels[j].top_share).to_numpy()
-        inside = ("，不超过" + by_rank.astype(str) + "类线（前 round(" +
-                  pd.Series(share).map(lambda s: "—" if pd.isna(s) else f"{s:.2f}").to_numpy() + "×" +
-                  pd.Series(n).astype(int).astype(str).to_numpy() + ") = " +
-                  pd.Series(decided).map(lambda k: "—" if pd.isna(k) else f"{int(k)}").to_numpy() + " 名）")
+        share_text = np.array([f"{lv.top_share:.2f}" if lv.top_share else "—" for lv in scheme.classes.levels],
+                              dtype=object)[idx]
+        inside = ("，不超过" + by_rank + "类线（前 round(" + share_text + "×" + n_text + ") = " +
+                  _ints(np.nan_to_num(decided)) + " 名）")
         last_prev = scheme.classes.levels[-2]
         k_prev = class_cutoff(last_prev.top_share, n)  # type: ignore[arg-type]
-        beyond = ("，在" + last_prev.code + "类线（前 " + pd.Series(k_prev).astype(int).astype(str).to_numpy() +
-                  " 名）之外")
+        beyond = "，在" + last_prev.code + "类线（前 " + _ints(k_prev) + " 名）之外"
         tail = np.where(idx == len(codes) - 1, beyond, inside)
     else:
-        mins = pd.Series(idx).map(lambda j: scheme.classes.levels[j].min_total).to_numpy()
-        tail = np.where(idx == len(codes) - 1, "，低于各类分数线",
-                        "，达到" + by_rank.astype(str) + "类分数线 " +
-                        pd.Series(mins).map(lambda v: "—" if pd.isna(v) else f"{v:g}").to_numpy() + " 分")
-    out["reason_rank"][rated] = head + tail + " → 按排名为" + by_rank.astype(str) + "类（" + cls_label + "）"
+        mins = np.array([f"{lv.min_total:g}" if lv.min_total is not None else "—" for lv in scheme.classes.levels],
+                        dtype=object)[idx]
+        tail = np.where(idx == len(codes) - 1, "，低于各类分数线", "，达到" + by_rank + "类分数线 " + mins + " 分")
+    out["reason_rank"][rated] = head + tail + " → 按排名为" + by_rank + "类（" + cls_label + "）"
     return _assign(firms, out)
 
 
