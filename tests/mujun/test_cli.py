@@ -112,4 +112,4 @@ def test_bench_prints_its_figures_as_a_last_json_line() -> None:
     summary = json.loads(text.strip().splitlines()[-1])
     assert summary["firms"] == 400 and summary["bench"] == "mujun"
     assert summary["rated"] + summary["not_rated"] == 400
-    assert set(summary["seconds"]) == {"evaluate", "what_it_would_take", "json_document"}
+    assert set(summary["seconds"]) == {"read_frame_file", "evaluate", "what_it_would_take", "json_document"}
