@@ -113,3 +113,80 @@ def test_bench_prints_its_figures_as_a_last_json_line() -> None:
     assert summary["firms"] == 400 and summary["bench"] == "mujun"
     assert summary["rated"] + summary["not_rated"] == 400
     assert set(summary["seconds"]) == {"read_frame_file", "evaluate", "what_it_would_take", "json_document"}
+
+
+def test_county_aggregates_by_hand(tmp_path: Path) -> None:
+    scheme = load_scheme("mujun-default")
+    frame = frame_from_file(write_csv(tmp_path, table()), scheme)
+    doc = evaluation_document(frame, scheme, year=2017, scope="430600")
+    counties = {d["county"]: d for d in doc["aggregates"]["county"]}
+    # 430621: A1–A6, all rated 规上: Σland 10+20+10+10+10+10 = 70, Σtax 60+40+20+10+30+10 = 170,
+    #   Σva 300+200+100+100+150+100 = 950.
+    # 430623: rated A7, A8 (规上), B1, B2 (规下); A9 is T, B3 not rated: Σland 20+10+5+15 = 50,
+    #   Σtax 10+20+10+10 = 50; value added only for the 规上 firms: (50+50) ÷ (20+10).
+    assert counties["430621"]["tax_per_mu"] == round(170 / 70, 4)
+    assert counties["430621"]["va_per_mu"] == round(950 / 70, 4)
+    assert counties["430623"]["tax_per_mu"] == 1.0
+    assert counties["430623"]["va_per_mu"] == round(100 / 30, 4)
+    assert (counties["430621"]["rank_by_tax_per_mu"], counties["430623"]["rank_by_tax_per_mu"]) == (1, 2)
+    assert counties["430621"]["class_counts"] == {"A": 1, "B": 4, "C": 1, "D": 0, "T": 0}
+    assert counties["430623"]["class_counts"] == {"A": 0, "B": 3, "C": 1, "D": 0, "T": 1}
+    assert doc["aggregates"]["park"] == []  # no park column in this file
+
+
+def write_flags(tmp_path: Path, rows: list[tuple]) -> Path:
+    path = tmp_path / "flags.csv"
+    pd.DataFrame(rows, columns=["统一社会信用代码", "年度", "标记", "原因"]).to_csv(path, index=False)
+    return path
+
+
+def test_a_flags_file_overrides_the_frames_flags(tmp_path: Path) -> None:
+    frame = table()
+    frame["标记"] = ""  # no flags in the frame itself: they come from the flags file
+    flags = write_flags(tmp_path, [("A5", 2017, "否决", "安全生产事故"), ("A7", 2017, "保护", "新建投产不满2年"),
+                                   ("A2", 2016, "否决", "上一年的标记不算")])
+    doc = json.loads(run("evaluate", "--year", "2017", "--scope", "430600", "--format", "json",
+                         "--frame", str(write_csv(tmp_path, frame)), "--flags", str(flags)))
+    by_code = {f["credit_code"]: f for f in doc["firms"]}
+    assert by_code["A5"]["class"] == "C"
+    assert by_code["A5"]["reasons"][1] == "年度标记「否决」（安全生产事故）：最高评为C类，由A类调为C类"
+    assert by_code["A2"]["class"] == "B"  # the 2016 flag does not apply to 2017
+
+
+def test_bad_flags_are_named(tmp_path: Path) -> None:
+    from newind.mujun.queries import flags_from_file
+
+    path = write_flags(tmp_path, [("A5", 2017, "否决", ""), ("A5", 2017, "保护", ""), ("A6", "二〇一七", "否决", ""),
+                                  ("A7", 2017, "警告", "")])
+    with pytest.raises(AppError) as info:
+        flags_from_file(path, 2017)
+    texts = [str(p) for p in info.value.problems]
+    assert "第4行第B列：年度「二〇一七」不是年份" in texts
+    assert "第5行第C列：标记「警告」应为 否决、保护 或 不参评" in texts
+    assert "第2行第C列：2017年「A5」有不止一个标记：每家企业每年只能有一个标记" in texts
+    assert "第3行第C列：2017年「A5」有不止一个标记：每家企业每年只能有一个标记" in texts
+
+
+def test_the_registry_adapter_calls_the_registrys_evaluation_frame(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The registry is on another branch: stand in for its evaluation_frame(year, scope_code, flags) to pin
+    # the call this adapter makes once it is merged.
+    import sys
+    import types
+
+    from django.apps import apps
+
+    calls = []
+    fake = types.ModuleType("newind.enterprises.queries")
+
+    def evaluation_frame(year, scope_code, flags=None):  # noqa: ANN001, ANN202
+        calls.append((year, scope_code, None if flags is None else flags.to_dict("records")))
+        return pd.DataFrame({"credit_code": ["A5", "A6"], "flag": ["否决", ""]})
+
+    fake.evaluation_frame = evaluation_frame  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "newind.enterprises.queries", fake)
+    real = apps.is_installed
+    monkeypatch.setattr(apps, "is_installed", lambda name: name == "newind.enterprises" or real(name))
+    flags = pd.DataFrame({"credit_code": ["A5"], "flag": ["否决"], "flag_reason": ["环境事故"]})
+    frame = registry_frame(2017, "430621", load_scheme("mujun-default"), flags)
+    assert calls == [(2017, "430621", [{"credit_code": "A5", "flag": "否决"}])]
+    assert frame["flag_reason"].tolist() == ["环境事故", ""]

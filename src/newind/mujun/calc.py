@@ -113,7 +113,49 @@ def evaluation_document(frame: pd.DataFrame, scheme: Scheme, *, year: int, scope
         "firms": out_firms,
         "not_rated": not_rated,
         "class_counts": class_counts(ev),
+        # County and park 亩均 aggregates (units 万元/亩), their class distribution and rank.
+        "aggregates": {by: unit_aggregates(ev, frame, by) for by in ("county", "park")},
     }
+
+
+def unit_aggregates(ev: Evaluation, frame: pd.DataFrame, by: str) -> list[dict[str, Any]]:
+    """Per county or park (`by`): rated firms, 亩均税收 = Σtax ÷ Σland of its rated firms, 亩均增加值 =
+    Σvalue added ÷ Σland of its rated firms that have a value-added figure (规上), the class distribution
+    (T included) and the rank by 亩均税收 (competition rank; none when fewer than 2 units have a figure)."""
+    if by not in frame.columns:
+        return []
+    units = frame[by].fillna("").astype(str)
+    rated = (ev.firms["status"] == RATED).to_numpy()
+    data = pd.DataFrame({
+        "unit": units.to_numpy(), "rated": rated.astype(int),
+        "land": np.where(rated, frame["land_area"].to_numpy(dtype=float), 0.0),
+        "tax": np.where(rated, frame["tax_paid"].to_numpy(dtype=float), 0.0),
+        "va": np.where(rated, frame["value_added"].fillna(0).to_numpy(dtype=float), 0.0),
+        "va_land": np.where(rated & frame["value_added"].notna().to_numpy(), frame["land_area"].to_numpy(dtype=float),
+                            0.0),
+        "class": ev.firms["class_initial"].to_numpy(),
+    })
+    data = data[data["unit"] != ""]
+    if data.empty:
+        return []
+    sums = data.groupby("unit")[["rated", "land", "tax", "va", "va_land"]].sum()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sums["tax_per_mu"] = np.where(sums["land"] > 0, sums["tax"] / sums["land"], np.nan)
+        sums["va_per_mu"] = np.where(sums["va_land"] > 0, sums["va"] / sums["va_land"], np.nan)
+    codes = [*ev.scheme.classes.codes, ev.scheme.flags.not_rated_class]
+    counts = pd.crosstab(data["unit"], data["class"]).reindex(index=sums.index, columns=codes, fill_value=0)
+    has = sums["tax_per_mu"].notna()
+    sums["rank"] = sums["tax_per_mu"].rank(method="min", ascending=False) if has.sum() >= 2 else np.nan
+    out = []
+    for unit, row in sums.iterrows():  # one row per county or park, a few dozen at most
+        out.append({
+            by: unit, "rated": int(row["rated"]), "land_area": round(float(row["land"]), 2),
+            "tax_paid": round(float(row["tax"]), 2), "tax_per_mu": _num(row["tax_per_mu"]),
+            "va_per_mu": _num(row["va_per_mu"]), "rank_by_tax_per_mu": None if pd.isna(row["rank"]) else int(row["rank"]),
+            "ranked_among": int(has.sum()) if has.sum() >= 2 else None,
+            "class_counts": {c: int(counts.at[unit, c]) for c in codes},
+        })
+    return sorted(out, key=lambda d: (d["rank_by_tax_per_mu"] is None, d["rank_by_tax_per_mu"] or 0, d[by]))
 
 
 def evaluation_table(doc: dict[str, Any]) -> str:

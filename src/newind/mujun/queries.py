@@ -148,12 +148,94 @@ def in_scope(frame: pd.DataFrame, scope: str) -> pd.DataFrame:
     return frame[mask].reset_index(drop=True)
 
 
-def registry_frame(year: int, scope: str, scheme: Scheme) -> pd.DataFrame:
-    """The frame from the enterprise registry and the spine's annual figures (not merged on this branch)."""
+FLAG_VALUES = ("否决", "保护", "不参评")
+FLAG_HEADERS = {"统一社会信用代码": "credit_code", "credit_code": "credit_code", "年度": "year", "year": "year",
+                "标记": "flag", "flag": "flag", "原因": "flag_reason", "flag_reason": "flag_reason"}
+
+
+def flags_from_cells(cells: pd.DataFrame, year: int, *, sheet: str = "") -> pd.DataFrame:
+    """The year's flags (columns 统一社会信用代码, 年度, 标记, 原因) as credit_code, flag, flag_reason.
+
+    标记 is one of 否决 / 保护 / 不参评; a firm has at most one flag a year; every bad cell is named."""
+    if cells.empty:
+        raise AppError("标记文件是空的：第1行应为表头（统一社会信用代码、年度、标记、原因）。")
+    header = [FLAG_HEADERS.get(str(h).strip()) for h in cells.iloc[0].tolist()]
+    columns = {name: j for j, name in enumerate(header) if name is not None}
+    absent = [label for label, name in (("统一社会信用代码", "credit_code"), ("年度", "year"), ("标记", "flag"))
+              if name not in columns]
+    if absent:
+        raise AppError(f"标记文件缺少列：{'、'.join(absent)}。")
+    body = cells.iloc[1:]
+    body = body[(body.astype(str).apply(lambda c: c.str.strip()) != "").any(axis=1)]
+    rows = body.index.to_numpy() + 1
+    text = {name: body.iloc[:, j].map(lambda v: "" if v is None else str(v).strip()).reset_index(drop=True)
+            for name, j in columns.items()}
+    problems: list[Problem] = []
+    years = pd.to_numeric(text["year"].str.replace(r"年$", "", regex=True), errors="coerce")
+    for i in np.flatnonzero(years.isna()):
+        problems.append(Problem(f"年度「{text['year'][i]}」不是年份", sheet=sheet or None, row=int(rows[i]),
+                                column=_column_letter(columns["year"])))
+    for i in np.flatnonzero(~text["flag"].isin(FLAG_VALUES)):
+        problems.append(Problem(f"标记「{text['flag'][i]}」应为 否决、保护 或 不参评", sheet=sheet or None,
+                                row=int(rows[i]), column=_column_letter(columns["flag"])))
+    for i in np.flatnonzero(text["credit_code"] == ""):
+        problems.append(Problem("缺少统一社会信用代码", sheet=sheet or None, row=int(rows[i]),
+                                column=_column_letter(columns["credit_code"])))
+    this_year = (years == year).to_numpy()
+    dup = text["credit_code"].where(this_year).duplicated(keep=False) & this_year & (text["credit_code"] != "")
+    for i in np.flatnonzero(dup):
+        problems.append(Problem(f"{year}年「{text['credit_code'][i]}」有不止一个标记：每家企业每年只能有一个标记",
+                                sheet=sheet or None, row=int(rows[i]), column=_column_letter(columns["flag"])))
+    if problems:
+        raise AppError(f"标记文件有 {len(problems)} 处错误，未作评价。", problems=problems)
+    reason = text.get("flag_reason", pd.Series([""] * len(years)))
+    out = pd.DataFrame({"credit_code": text["credit_code"], "flag": text["flag"], "flag_reason": reason})
+    return out[this_year].reset_index(drop=True)
+
+
+def flags_from_file(path: str | Path, year: int) -> pd.DataFrame:
+    """Read a flags file (CSV/XLSX) for one year; see `flags_from_cells`."""
+    from newind.imports.parsing import read_sheets, visible_sheets
+
+    p = Path(path)
+    if not p.exists():
+        raise AppError(f"找不到标记文件 {p}。")
+    kind, sheets = read_sheets(p.read_bytes(), p.name)
+    visible = visible_sheets(sheets)
+    if not visible:
+        raise AppError("标记文件没有可见的工作表。")
+    return flags_from_cells(visible[0].cells, year, sheet=visible[0].name if kind == "xlsx" else "")
+
+
+def apply_flags(frame: pd.DataFrame, flags: pd.DataFrame | None) -> pd.DataFrame:
+    """The frame with the year's flags: a firm in the flags file takes its flag and reason from it."""
+    if flags is None or flags.empty:
+        return frame
+    by_code = flags.set_index("credit_code")
+    out = frame.copy()
+    hit = out["credit_code"].isin(by_code.index)
+    for column in ("flag", "flag_reason"):
+        if column not in out:
+            out[column] = ""
+        out[column] = out[column].astype(object)
+        out.loc[hit, column] = out.loc[hit, "credit_code"].map(by_code[column]).to_numpy()
+    return out
+
+
+def registry_frame(year: int, scope: str, scheme: Scheme, flags: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The frame from the enterprise registry and the spine's annual figures.
+
+    Written against the registry branch's `newind.enterprises.queries.evaluation_frame(year, scope_code,
+    flags)` (same columns as this module's frame files, without flag_reason); until that app is merged
+    this says so and `--frame FILE` is the way in."""
+    import importlib
+
     from django.apps import apps
 
     if not apps.is_installed("newind.enterprises"):
         raise AppError("企业名录（一企一档）尚未合入：请用 --frame 指定评价数据文件（CSV/XLSX，每行一家企业）。",
                        code="registry_missing")
-    raise AppError("企业名录已安装，但读取它的适配函数尚未编写：请用 --frame 指定评价数据文件。",
-                   code="registry_missing")
+    queries = importlib.import_module("newind.enterprises.queries")
+    given = None if flags is None else flags[["credit_code", "flag"]]
+    frame = queries.evaluation_frame(year, scope, given)
+    return apply_flags(frame, flags)

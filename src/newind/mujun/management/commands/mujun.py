@@ -1,8 +1,9 @@
 """`newind mujun evaluate|bench`: the 亩均 evaluation from the terminal.
 
-evaluate --year 2017 --scope 430600 [--scheme mujun-default] [--format table|json] --frame FILE
+evaluate --year 2017 --scope 430600 [--scheme mujun-default] [--format table|json] --frame FILE [--flags FILE]
   The input is a frame file (CSV/XLSX, one row per firm) until the enterprise registry is merged;
-  without --frame the command reads the registry and says so if it is not there.
+  without --frame the command reads the registry and says so if it is not there. --flags takes the year's
+  否决/保护/不参评 flags (统一社会信用代码, 年度, 标记, 原因), overriding the frame's flag column.
 bench [--firms 20000] [--repeat 3]
   Synthetic firms (示例数据): reads them back from a CSV frame file, evaluates them in memory, computes
   what it would take and builds the JSON document, printing the best time of each step; the last line
@@ -21,7 +22,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from newind.core.errors import AppError
 from newind.mujun.calc import evaluation_document, evaluation_table
-from newind.mujun.queries import frame_from_file, in_scope, registry_frame
+from newind.mujun.queries import apply_flags, flags_from_file, frame_from_file, in_scope, registry_frame
 from newind.scoring.schemes import load_scheme
 
 
@@ -37,6 +38,7 @@ class Command(BaseCommand):
         ev.add_argument("--scheme-version", type=int, help="方案版本（默认最新）")
         ev.add_argument("--format", choices=["table", "json"], default="table")
         ev.add_argument("--frame", help="评价数据文件（CSV/XLSX，每行一家企业）；企业名录合入前必填")
+        ev.add_argument("--flags", help="年度标记文件（统一社会信用代码、年度、标记、原因；标记为 否决/保护/不参评）")
         bench = sub.add_parser("bench", help="合成企业评价的计算用时")
         bench.add_argument("--firms", type=int, default=20_000)
         bench.add_argument("--scheme", default="mujun-default")
@@ -48,10 +50,11 @@ class Command(BaseCommand):
             return
         scheme = load_scheme(str(options["scheme"]), options.get("scheme_version"))  # type: ignore[arg-type]
         year, scope = int(str(options["year"])), str(options["scope"])
+        flags = flags_from_file(str(options["flags"]), year) if options.get("flags") else None
         if options.get("frame"):
-            frame = in_scope(frame_from_file(str(options["frame"]), scheme, year=year), scope)
+            frame = apply_flags(in_scope(frame_from_file(str(options["frame"]), scheme, year=year), scope), flags)
         else:
-            frame = registry_frame(year, scope, scheme)
+            frame = registry_frame(year, scope, scheme, flags)
         doc = evaluation_document(frame, scheme, year=year, scope=scope)
         if options["format"] == "json":
             self.stdout.write(json.dumps(doc, ensure_ascii=False, indent=1))
