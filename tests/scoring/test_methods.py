@@ -252,3 +252,20 @@ def test_fixed_benchmarks_are_used_when_given() -> None:
     ev = evaluate(f, scheme(), benchmarks={"g": {"ab": 4.0}})
     assert ev.benchmarks["g"]["ab"] == 4.0
     assert ev.items.set_index("item").loc["ab", "points"].tolist() == pytest.approx([60 * 2 / 4, 60 * 4 / 4])
+
+
+def test_a_frame_with_a_gapped_shuffled_index_scores_the_same() -> None:
+    rows = [("F1", 40.0, 5.0, 2.0, "否决"), ("F2", 20.0, 5.0, 2.0, ""), ("F3", 10.0, 5.0, NAN, "保护"),
+            ("F4", 5.0, 5.0, 2.0, ""), ("F5", NAN, 1.0, 1.0, "")]
+    plain = evaluate(frame(rows), scheme()).firms.set_index("credit_code")
+    odd = frame(rows)
+    odd.index = [40, 7, 13, 2, 99]
+    odd = odd.iloc[[3, 0, 4, 2, 1]]
+    shuffled = evaluate(odd, scheme()).firms.set_index("credit_code").loc[plain.index]
+    cols = ["status", "reason", "total", "rank", "class_by_rank", "class_initial", "reason_rank", "reason_flag"]
+    pd.testing.assert_frame_equal(plain[cols], shuffled[cols])
+
+
+def test_duplicate_firms_are_refused() -> None:
+    with pytest.raises(AppError, match="统一社会信用代码重复：F1"):
+        evaluate(frame([("F1", 1.0, 1.0, 1.0, ""), ("F1", 2.0, 1.0, 1.0, "")]), scheme())

@@ -259,6 +259,12 @@ def evaluate(frame: pd.DataFrame, scheme: Scheme, *,
     asked against this year's benchmarks, and for re-checking it).
     """
     _check_columns(frame, scheme)
+    if not frame.index.is_unique:
+        raise AppError("评价数据的行索引有重复：请先 reset_index()。")  # rows are matched by index label
+    dup = frame["credit_code"].astype(str).duplicated(keep=False)
+    if dup.any():
+        codes = "、".join(sorted(set(frame.loc[dup, "credit_code"].astype(str)))[:5])
+        raise AppError(f"评价数据中统一社会信用代码重复：{codes}。每家企业只能有一行。")
     frame = frame.copy()
     n = len(frame)
     group_of = frame[scheme.group_column].astype(str).to_numpy()
