@@ -112,3 +112,18 @@ def test_the_increase_lifts_the_firm_and_a_little_less_does_not(rows, data) -> N
         got = again.firms.loc[row, "class_initial"]
         order = DEFAULT.classes.codes
         assert (order.index(got) <= order.index(target)) == reaches, (extra, got, target)
+
+
+def test_score_thresholds_give_the_class_minimum_as_the_boundary() -> None:
+    classes = {"by": "score_thresholds", "levels": [
+        {"code": "A", "label": "甲", "min_total": 120}, {"code": "B", "label": "乙", "min_total": 90},
+        {"code": "C", "label": "丙", "min_total": 60}, {"code": "D", "label": "丁"}]}
+    scheme = DEFAULT.model_copy(update={"classes": type(DEFAULT.classes).model_validate(classes)})
+    ev = evaluate(below(ROWS), scheme)
+    firms = ev.firms.set_index("credit_code")
+    assert firms["class_initial"].to_dict() == {"P1": "A", "P2": "B", "P3": "D", "P4": "C", "P5": "A"}
+    w = increase_to_next_class(ev).set_index(ev.firms["credit_code"])
+    # P2 (100) → A needs a raw 119.995: 19.995 ÷ 5 points per 万元 = 3.999 → 4.00 (tax 24 < 30, no cap).
+    # P3 (50) → C needs 59.995: 9.995 ÷ 5 = 1.999 → 2.00. P4 (75) → B needs 89.995: 14.995 ÷ 7.5 = 1.9993 → 2.00.
+    assert w.loc[["P2", "P3", "P4"], "increase"].tolist() == [4.00, 2.00, 2.00]
+    assert w.loc[["P2", "P3", "P4"], "next_class"].tolist() == ["A", "C", "B"]

@@ -7,7 +7,7 @@ Method. To reach class t a firm needs rank ≤ k_t (k_t = round_half_up(share_t 
 number of firms with a higher total, so it needs a published total ≥ T*, the k_t-th highest total of the
 group (the firm is not among the top k_t, since it is below class t). For score thresholds T* is the
 class's minimum total. With totals rounded half-up to d decimals, the raw total must reach
-T* − ½·10⁻ᵈ. The needed gain in points is that minus the firm's raw total.
+T* − 0.5 × 10^(−d). The needed gain in points is that minus the firm's raw total.
 
 Every item whose numerator is the input and whose method is ratio_to_benchmark or completion_rate
 (higher is better) gives points w·min(x·s/(den·bm), c): linear in the input x until it saturates at the
