@@ -91,6 +91,8 @@ def evaluation_document(frame: pd.DataFrame, scheme: Scheme, *, year: int, scope
                 "note": f["whatif_note"],
             },
         })
+    # The order of the 公示 list: size class, then rank, then credit code among ties.
+    out_firms.sort(key=lambda d: (d["size"], d["rank"], d["credit_code"]))
     not_rated_rows = firms[firms["status"] != RATED]
     not_rated = [{"credit_code": code, "name": name, "size": group,
                   "class": CLASS_T if status == CLASS_T else None, "reason": reason}
