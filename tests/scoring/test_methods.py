@@ -242,7 +242,7 @@ def test_a_group_outside_the_scheme_is_not_rated_and_a_missing_column_is_named()
     f = frame([("F1", 10.0, 5.0, 2.0, "")])
     f.loc[0, "size"] = "h"
     ev = evaluate(f, scheme())
-    assert ev.firms.loc[0, "status"] == "outside" and "不评价该类企业（h）" in ev.firms.loc[0, "reason"]
+    assert ev.firms.loc[0, "status"] == "outside" and ev.firms.loc[0, "reason"] == "方案「测试方案」不评价h企业，不参与评价"
     with pytest.raises(AppError, match="缺少列：c"):
         evaluate(f.drop(columns=["c"]), scheme())
 

@@ -67,10 +67,12 @@ def frame_from_cells(cells: pd.DataFrame, scheme: Scheme, *, year: int | None = 
     for j, name in enumerate(header):
         if name is not None and name not in columns:
             columns[name] = j
-    needed = ["credit_code", "size", *sorted({c for g in scheme.groups for i in g.items for c in i.inputs})]
+    needed = ["credit_code", "size", *[c for c in scheme.inputs if any(c in i.inputs for g in scheme.groups
+                                                                         for i in g.items)]]
     absent = [c for c in needed if c not in columns]
     if absent:
-        names = [scheme.inputs[c].label if c in scheme.inputs else c for c in absent]
+        fixed = {"credit_code": "统一社会信用代码", "size": "规模"}
+        names = [scheme.inputs[c].label if c in scheme.inputs else fixed.get(c, c) for c in absent]
         raise AppError(f"评价数据文件缺少列：{'、'.join(names)}。表头可用英文代码或中文名称。")
     body = cells.iloc[1:]
     body = body[(body.astype(str).apply(lambda c: c.str.strip()) != "").any(axis=1)]
@@ -100,15 +102,17 @@ def frame_from_cells(cells: pd.DataFrame, scheme: Scheme, *, year: int | None = 
             out[name] = mapped
         else:
             out[name] = text
+    chosen = (out["year"] == year) if (year is not None and "year" in out) else pd.Series(True, index=out.index)
     if "credit_code" in out:
-        dup = out["credit_code"].duplicated(keep=False) & out["credit_code"].ne("")
+        # One row per firm in the year evaluated (a file may hold several years).
+        codes = out["credit_code"].where(chosen)
+        dup = codes.duplicated(keep=False) & codes.notna() & out["credit_code"].ne("")
         problems += [Problem(f"统一社会信用代码「{out['credit_code'][i]}」重复", sheet=sheet or None,
                              row=int(excel_rows[i]), column=_column_letter(columns["credit_code"]))
                      for i in np.flatnonzero(dup)]
     if problems:
         raise AppError(f"评价数据文件有 {len(problems)} 处错误，未作评价。", problems=problems)
-    if year is not None and "year" in out:
-        out = out[out["year"] == year].reset_index(drop=True)
+    out = out[chosen].reset_index(drop=True)
     for name in ("name", "county", "park", "industry", "flag", "flag_reason"):
         if name not in out:
             out[name] = ""

@@ -276,7 +276,8 @@ def evaluate(frame: pd.DataFrame, scheme: Scheme, *,
     cols = {c: np.full(n, np.nan) for c in ("bonus", "malus", "item_points", "total", "rated_among")}
     known = {g.code for g in scheme.groups}
     outside = ~np.isin(group_of, list(known))
-    reason[outside] = "方案「" + scheme.name + "」不评价该类企业（" + group_of[outside].astype(object) + "）"
+    outside_label = pd.Series(group_of[outside]).map(lambda g: scheme.other_groups.get(g, g)).to_numpy(dtype=object)
+    reason[outside] = "方案「" + scheme.name + "」不评价" + outside_label + "企业，不参与评价"
     status[is_t & ~outside] = CLASS_T
     reason[is_t & ~outside] = t_reason.to_numpy()[is_t & ~outside]
 

@@ -230,6 +230,8 @@ class Scheme(_Strict):
     rank_decimals: int = Field(default=2, ge=0, le=9)
     inputs: dict[str, InputSpec]
     groups: list[Group] = Field(min_length=1)
+    # Names of group values the scheme does not score (e.g. below: 规下 in a 规上-only scheme), for reasons.
+    other_groups: dict[str, str] = Field(default_factory=dict)
     classes: Classes
     flags: Flags = Field(default_factory=Flags)
     sha256: str = ""  # of the YAML text, filled by the loader: results name the exact scheme they used
