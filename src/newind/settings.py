@@ -294,6 +294,9 @@ NEWIND_BACKUP_KEEP = int(os.environ.get("NEWIND_BACKUP_KEEP", 14))
 # Accounts not used for this many days are disabled by the nightly job (等保: 及时删除或停用多余的、过期的账户).
 NEWIND_INACTIVE_DAYS = int(os.environ.get("NEWIND_INACTIVE_DAYS", 90))
 
+# The shared scoring engine (schemes in definitions/schemes/) and the 亩均 evaluation built on it.
+INSTALLED_APPS += ["newind.scoring", "newind.mujun"]
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,0 +1,182 @@
+"""亩均 evaluation output: one pure function from the input frame to the JSON document of
+`newind mujun evaluate` (issue 10, item 5). No database; the reading is in queries.py.
+
+The frame contract is the scoring engine's (newind.scoring.calc): credit_code, name, size ('above' |
+'below'), county, park, industry, is_utility, one float column per indicator code (land_area, tax_paid,
+value_added, sales_revenue, energy_use, emissions, rd_spending, avg_employees, power_use; NaN = no
+figure), flag (否决 / 保护 / 不参评 or empty) and flag_reason.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from newind.scoring.calc import CLASS_T, RATED, Evaluation, class_counts, evaluate
+from newind.scoring.schemes import Scheme
+from newind.scoring.whatif import increase_to_next_class
+
+SIZE_LABELS = {"above": "规上", "below": "规下"}
+CONTEXT_COLUMNS = ("county", "park", "industry")
+VALUE_DECIMALS = 4  # values and benchmarks in the JSON; points 4 decimals, totals as ranked
+
+
+def _num(v: Any, decimals: int = VALUE_DECIMALS) -> float | None:
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return None
+    return round(float(v), decimals)
+
+
+def evaluation_document(frame: pd.DataFrame, scheme: Scheme, *, year: int, scope: str,
+                        evaluation: Evaluation | None = None) -> dict[str, Any]:
+    """The evaluation as the JSON document of `newind mujun evaluate --format json`."""
+    ev = evaluation or evaluate(frame, scheme)
+    whatif = increase_to_next_class(ev)
+    firms = ev.firms
+    items = ev.items
+    # One list of item dicts per firm row: one pass over the sorted item rows (a groupby with a Python
+    # body per firm costs ~1 ms a firm).
+    items_by_row: dict[Any, list[dict[str, Any]]] = {}
+    rows = items["row"].to_numpy()
+    codes = items["item"].to_numpy()
+    values = np.round(items["value"].to_numpy(dtype=float), VALUE_DECIMALS)
+    bms = np.round(items["benchmark"].to_numpy(dtype=float), VALUE_DECIMALS)
+    points = np.round(items["points"].to_numpy(dtype=float), VALUE_DECIMALS)
+    notes = items["note"].to_numpy()
+    for row, code, value, bm, pts, note in zip(rows.tolist(), codes.tolist(), values.tolist(), bms.tolist(),
+                                               points.tolist(), notes.tolist(), strict=True):
+        record: dict[str, Any] = {"code": code, "value": None if value != value else value,
+                                  "benchmark": None if bm != bm else bm, "points": None if pts != pts else pts}
+        if note:
+            record["note"] = note
+        items_by_row.setdefault(row, []).append(record)
+
+    rated = firms[firms["status"] == RATED].copy()
+    same = (rated["class_initial"] == rated["class_by_rank"]) & (rated["reason_flag"] == "")
+    rated["reason_class"] = np.where(same, "初评为" + rated["class_initial"].astype(str) + "类",
+                                     "初评为" + rated["class_initial"].astype(str) + "类（按排名为" +
+                                     rated["class_by_rank"].astype(str) + "类）")
+    context = [c for c in CONTEXT_COLUMNS if c in frame.columns]
+    for c in context:
+        rated[c] = frame.loc[rated.index, c].astype(object).where(frame.loc[rated.index, c].notna(), None)
+        rated[c] = rated[c].map(lambda v: v if v is None else str(v))
+    rated = rated.join(whatif.add_prefix("whatif_"))
+    rated["row"] = rated.index
+    for c in ("bonus", "malus", "whatif_increase"):
+        rated[c] = np.round(rated[c].to_numpy(dtype=float), 2 if c == "whatif_increase" else VALUE_DECIMALS)
+    tax_unit = scheme.inputs["tax_paid"].unit if "tax_paid" in scheme.inputs else None
+    names = ["row", "credit_code", "name", "group", *context, "bonus", "malus", "total", "rank", "rated_among",
+             "tied_with", "class_by_rank", "class_initial", "reason_rank", "reason_flag", "reason_class",
+             "whatif_next_class", "whatif_increase", "whatif_note"]
+    columns = [rated[c].tolist() for c in names]
+    out_firms = []
+    for values in zip(*columns, strict=True):
+        f = dict(zip(names, values, strict=True))
+        reasons = [f["reason_rank"], *([f["reason_flag"]] if f["reason_flag"] else []), f["reason_class"]]
+        out_firms.append({
+            "credit_code": f["credit_code"], "name": f["name"], "size": f["group"],
+            **{c: f[c] for c in context},
+            "items": items_by_row.get(f["row"], []),
+            "bonus": f["bonus"], "malus": f["malus"],
+            "total": f["total"], "rank": int(f["rank"]),
+            "rated_among": int(f["rated_among"]), "tied_with": int(f["tied_with"]),
+            "class_by_rank": f["class_by_rank"], "class_initial": f["class_initial"],
+            # No adjustment (手动调档) exists yet: the class is the initial class until one is recorded.
+            "class": f["class_initial"], "reasons": reasons,
+            "what_it_would_take": None if tax_unit is None else {
+                "input": "tax_paid", "unit": tax_unit, "next_class": f["whatif_next_class"],
+                "increase": None if f["whatif_increase"] != f["whatif_increase"] else f["whatif_increase"],
+                "note": f["whatif_note"],
+            },
+        })
+    # The order of the 公示 list: size class, then rank, then credit code among ties.
+    out_firms.sort(key=lambda d: (d["size"], d["rank"], d["credit_code"]))
+    not_rated_rows = firms[firms["status"] != RATED]
+    not_rated = [{"credit_code": code, "name": name, "size": group,
+                  "class": CLASS_T if status == CLASS_T else None, "reason": reason}
+                 for code, name, group, status, reason in not_rated_rows[
+                     ["credit_code", "name", "group", "status", "reason"]].itertuples(index=False, name=None)]
+    benchmarks = {g: {code: _num(v) for code, v in bms.items()} for g, bms in ev.benchmarks.items()}
+    return {
+        "year": year,
+        "scheme": scheme.code,
+        "scheme_version": scheme.version,
+        "scheme_name": scheme.name,
+        "scheme_sha256": scheme.sha256,
+        "source": scheme.source,
+        "scope": scope,
+        "benchmarks": benchmarks,
+        "units": {g.code: {i.code: i.unit for i in g.items} for g in scheme.groups},
+        "rated_among": ev.rated_among,
+        "cutoffs": {g: {c: int(k) if scheme.classes.by == "rank_percentile" else k for c, k in cut.items()}
+                    for g, cut in ev.cutoffs.items()},
+        "firms": out_firms,
+        "not_rated": not_rated,
+        "class_counts": class_counts(ev),
+        # County and park 亩均 aggregates (units 万元/亩), their class distribution and rank.
+        "aggregates": {by: unit_aggregates(ev, frame, by) for by in ("county", "park")},
+    }
+
+
+def unit_aggregates(ev: Evaluation, frame: pd.DataFrame, by: str) -> list[dict[str, Any]]:
+    """Per county or park (`by`): rated firms, 亩均税收 = Σtax ÷ Σland of its rated firms, 亩均增加值 =
+    Σvalue added ÷ Σland of its rated firms that have a value-added figure (规上), the class distribution
+    (T included) and the rank by 亩均税收 (competition rank; none when fewer than 2 units have a figure)."""
+    if by not in frame.columns:
+        return []
+    units = frame[by].fillna("").astype(str)
+    rated = (ev.firms["status"] == RATED).to_numpy()
+    data = pd.DataFrame({
+        "unit": units.to_numpy(), "rated": rated.astype(int),
+        "land": np.where(rated, frame["land_area"].to_numpy(dtype=float), 0.0),
+        "tax": np.where(rated, frame["tax_paid"].to_numpy(dtype=float), 0.0),
+        "va": np.where(rated, frame["value_added"].fillna(0).to_numpy(dtype=float), 0.0),
+        "va_land": np.where(rated & frame["value_added"].notna().to_numpy(), frame["land_area"].to_numpy(dtype=float),
+                            0.0),
+        "class": ev.firms["class_initial"].to_numpy(),
+    })
+    data = data[data["unit"] != ""]
+    if data.empty:
+        return []
+    sums = data.groupby("unit")[["rated", "land", "tax", "va", "va_land"]].sum()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sums["tax_per_mu"] = np.where(sums["land"] > 0, sums["tax"] / sums["land"], np.nan)
+        sums["va_per_mu"] = np.where(sums["va_land"] > 0, sums["va"] / sums["va_land"], np.nan)
+    codes = [*ev.scheme.classes.codes, ev.scheme.flags.not_rated_class]
+    counts = pd.crosstab(data["unit"], data["class"]).reindex(index=sums.index, columns=codes, fill_value=0)
+    has = sums["tax_per_mu"].notna()
+    sums["rank"] = sums["tax_per_mu"].rank(method="min", ascending=False) if has.sum() >= 2 else np.nan
+    out = []
+    for unit, row in sums.iterrows():  # one row per county or park, a few dozen at most
+        out.append({
+            by: unit, "rated": int(row["rated"]), "land_area": round(float(row["land"]), 2),
+            "tax_paid": round(float(row["tax"]), 2), "tax_per_mu": _num(row["tax_per_mu"]),
+            "va_per_mu": _num(row["va_per_mu"]), "rank_by_tax_per_mu": None if pd.isna(row["rank"]) else int(row["rank"]),
+            "ranked_among": int(has.sum()) if has.sum() >= 2 else None,
+            "class_counts": {c: int(counts.at[unit, c]) for c in codes},
+        })
+    return sorted(out, key=lambda d: (d["rank_by_tax_per_mu"] is None, d["rank_by_tax_per_mu"] or 0, d[by]))
+
+
+def evaluation_table(doc: dict[str, Any]) -> str:
+    """A plain-text table of the document for the terminal (`--format table`)."""
+    lines = [f"{doc['year']}年 亩均效益综合评价 · 范围 {doc['scope']} · 方案 {doc['scheme_name']}（第{doc['scheme_version']}版）"]
+    for group, bms in doc["benchmarks"].items():
+        units = doc["units"].get(group, {})
+        text = "，".join(f"{code} {v} {units.get(code, '')}" for code, v in bms.items())
+        lines.append(f"基准值（{SIZE_LABELS.get(group, group)}，{doc['rated_among'].get(group, 0)} 家参评）：{text}")
+    lines.append("")
+    lines.append(f"{'排名':>4}  {'类别':<4}{'总分':>8}  {'统一社会信用代码':<20}{'规模':<4}名称")
+    for f in sorted(doc["firms"], key=lambda d: (d["size"], d["rank"])):
+        rank = f"{f['rank']}" + ("=" if f["tied_with"] else "")
+        lines.append(f"{rank:>4}  {f['class']:<5}{f['total']:>8.2f}  {f['credit_code']:<22}"
+                     f"{SIZE_LABELS.get(f['size'], f['size']):<4}{f['name']}")
+    if doc["not_rated"]:
+        lines.append("")
+        lines.append("未参评：")
+        lines.extend(f"  {d['credit_code']} {d['name']}：{d['reason']}" for d in doc["not_rated"])
+    lines.append("")
+    lines.append("各类企业数：" + "，".join(f"{c} {n}" for c, n in doc["class_counts"].items()))
+    return "\n".join(lines)

@@ -1,0 +1,106 @@
+"""`newind mujun evaluate|bench`: the 亩均 evaluation from the terminal.
+
+evaluate --year 2017 --scope 430600 [--scheme mujun-default] [--format table|json] --frame FILE [--flags FILE]
+  The input is a frame file (CSV/XLSX, one row per firm) until the enterprise registry is merged;
+  without --frame the command reads the registry and says so if it is not there. --flags takes the year's
+  否决/保护/不参评 flags (统一社会信用代码, 年度, 标记, 原因), overriding the frame's flag column.
+bench [--firms 20000] [--repeat 3]
+  Synthetic firms (示例数据): reads them back from a CSV frame file, evaluates them in memory, computes
+  what it would take and builds the JSON document, printing the best time of each step; the last line
+  is one JSON object. No database is involved (the results are not stored yet).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from newind.core.errors import AppError
+from newind.mujun.calc import evaluation_document, evaluation_table
+from newind.mujun.queries import apply_flags, flags_from_file, frame_from_file, in_scope, registry_frame
+from newind.scoring.schemes import load_scheme
+
+
+class Command(BaseCommand):
+    help = "亩均效益综合评价：evaluate（按方案评价并输出结果）、bench（合成企业的计算用时）。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        ev = sub.add_parser("evaluate", help="评价一个年度、一个范围内的企业")
+        ev.add_argument("--year", type=int, required=True, help="评价年度，如 2017")
+        ev.add_argument("--scope", required=True, help="范围：全市 430600、县市区代码或园区代码")
+        ev.add_argument("--scheme", default="mujun-default", help="评价方案代码（definitions/schemes/）")
+        ev.add_argument("--scheme-version", type=int, help="方案版本（默认最新）")
+        ev.add_argument("--format", choices=["table", "json"], default="table")
+        ev.add_argument("--frame", help="评价数据文件（CSV/XLSX，每行一家企业）；企业名录合入前必填")
+        ev.add_argument("--flags", help="年度标记文件（统一社会信用代码、年度、标记、原因；标记为 否决/保护/不参评）")
+        bench = sub.add_parser("bench", help="合成企业评价的计算用时")
+        bench.add_argument("--firms", type=int, default=20_000)
+        bench.add_argument("--scheme", default="mujun-default")
+        bench.add_argument("--repeat", type=int, default=3, help="重复次数，报告最快一次")
+
+    def handle(self, *args: object, **options: object) -> None:
+        if options["action"] == "bench":
+            self._bench(int(str(options["firms"])), str(options["scheme"]), int(str(options["repeat"])))
+            return
+        scheme = load_scheme(str(options["scheme"]), options.get("scheme_version"))  # type: ignore[arg-type]
+        year, scope = int(str(options["year"])), str(options["scope"])
+        flags = flags_from_file(str(options["flags"]), year) if options.get("flags") else None
+        if options.get("frame"):
+            frame = apply_flags(in_scope(frame_from_file(str(options["frame"]), scheme, year=year), scope), flags)
+        else:
+            frame = registry_frame(year, scope, scheme, flags)
+        doc = evaluation_document(frame, scheme, year=year, scope=scope)
+        if options["format"] == "json":
+            self.stdout.write(json.dumps(doc, ensure_ascii=False, indent=1))
+        else:
+            self.stdout.write(evaluation_table(doc))
+
+    def _bench(self, firms: int, scheme_code: str, repeat: int) -> None:
+        from newind.mujun.synthetic import synthetic_frame
+        from newind.scoring.calc import evaluate
+        from newind.scoring.whatif import increase_to_next_class
+
+        scheme = load_scheme(scheme_code)
+        t = time.perf_counter()
+        frame = synthetic_frame(firms)
+        build = time.perf_counter() - t
+        self.stdout.write(f"合成 {firms:,} 家示例数据企业：{build:.2f} 秒；方案 {scheme.label}，重复 {repeat} 次取最快。")
+        wall: dict[str, list[float]] = {}
+        cpu: dict[str, list[float]] = {}
+
+        def timed(step: str, fn):  # noqa: ANN001, ANN202
+            t, c = time.perf_counter(), time.process_time()
+            result = fn()
+            wall.setdefault(step, []).append(time.perf_counter() - t)
+            cpu.setdefault(step, []).append(time.process_time() - c)
+            return result
+
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "frame.csv"
+            frame.to_csv(path, index=False, encoding="utf-8")
+            for _ in range(max(repeat, 1)):
+                read = timed("read_frame_file", lambda: frame_from_file(path, scheme))
+        if len(read) != len(frame):
+            raise AppError("基准测试读回的企业数与写出的不一致。")
+        for _ in range(max(repeat, 1)):
+            ev = timed("evaluate", lambda: evaluate(frame, scheme))
+            timed("what_it_would_take", lambda: increase_to_next_class(ev))  # noqa: B023
+            doc = timed("json_document", lambda: evaluation_document(  # noqa: B023
+                frame, scheme, year=2017, scope="synthetic", evaluation=ev))  # noqa: B023
+        best = {k: round(min(v), 4) for k, v in wall.items()}
+        best_cpu = {k: round(min(v), 4) for k, v in cpu.items()}
+        for k, v in best.items():
+            self.stdout.write(f"  {k}: {v:.3f} 秒（CPU {best_cpu[k]:.3f} 秒）")
+        load = os.getloadavg()[0]
+        summary = {"bench": "mujun", "firms": firms, "scheme": scheme.code, "rated": len(doc["firms"]),
+                   "not_rated": len(doc["not_rated"]), "class_counts": doc["class_counts"],
+                   "seconds": best, "cpu_seconds": best_cpu,
+                   "seconds_compute": round(best["evaluate"] + best["what_it_would_take"], 4),
+                   "seconds_read_compute_document": round(sum(best.values()), 4), "load_average": round(load, 2)}
+        self.stdout.write(json.dumps(summary, ensure_ascii=False))
