@@ -96,6 +96,14 @@ READS = [
     case("user management in the admin is the system admin's", "GET", "/admin/auth/user/", {"sysadmin"}),
     case("the page confirming role changes is the security admin's", "GET", "/accounts/roles/", {"secadmin"}),
     case("the audit log in the admin is the auditor's, read-only", "GET", "/admin/audit/auditentry/", {"auditor"}),
+    case("the list of reports in the API is open to business users", "GET", "/api/submissions/", BUSINESS),
+    case("target progress in the API is for office, leaders and the units' people", "GET", "/api/targets/progress",
+         {"office", "leader", "yyx_rep", "yyx_rev", "yx_rep"}),
+    case("managing targets is the office's", "GET", "/targets/manage/", {"office"}),
+    case("the forecast backtest is for office, leaders and the units' people", "GET", "/forecasts/",
+         {"office", "leader", "yyx_rep", "yyx_rev", "yx_rep"}),
+    case("the jobs page is for the office and the security admin", "GET", "/jobs/", {"office", "secadmin"}),
+    case("locked accounts are the security admin's", "GET", "/accounts/lockouts/", {"secadmin"}),
 ]
 
 WRITES = [
@@ -116,6 +124,10 @@ WRITES = [
          lambda: dict(SECURITY)),
     case("only the system admin adds users in the admin", "POST", "/admin/auth/user/add/", {"sysadmin"},
          _admin_new_user),
+    case("only the office enters a target (an empty form is a 400 for the office)", "POST", "/targets/new/",
+         {"office"}, lambda: {"year": "2017"}),
+    case("云溪区's figures are saved through the API by 云溪区 and the office only", "POST_JSON",
+         "/api/submissions/{yx}/values", {"office", "yx_rep"}, lambda: {"values": {"industrial_tax": "3.3"}}),
 ]
 
 
@@ -133,6 +145,8 @@ def _outcome(client: Any, c: Case, ids: dict[str, int]) -> int:
     if c.method == "GET":
         # (followed: the admin refuses a signed-in non-staff user by way of its login URL)
         return int(client.get(url, follow=True).status_code)
+    if c.method == "POST_JSON":
+        return int(client.post(url, c.body() if c.body else {}, content_type="application/json").status_code)
     return int(client.post(url, c.body() if c.body else {}, follow=True).status_code)
 
 
