@@ -96,6 +96,14 @@ READS = [
     case("user management in the admin is the system admin's", "GET", "/admin/auth/user/", {"sysadmin"}),
     case("the page confirming role changes is the security admin's", "GET", "/accounts/roles/", {"secadmin"}),
     case("the audit log in the admin is the auditor's, read-only", "GET", "/admin/audit/auditentry/", {"auditor"}),
+    case("the list of reports in the API is open to business users", "GET", "/api/submissions/", BUSINESS),
+    case("target progress in the API is for office, leaders and the units' people", "GET", "/api/targets/progress",
+         {"office", "leader", "yyx_rep", "yyx_rev", "yx_rep"}),
+    case("managing targets is the office's", "GET", "/targets/manage/", {"office"}),
+    case("the forecast backtest is for office, leaders and the units' people", "GET", "/forecasts/",
+         {"office", "leader", "yyx_rep", "yyx_rev", "yx_rep"}),
+    case("the jobs page is for the office and the security admin", "GET", "/jobs/", {"office", "secadmin"}),
+    case("locked accounts are the security admin's", "GET", "/accounts/lockouts/", {"secadmin"}),
 ]
 
 WRITES = [
@@ -116,6 +124,10 @@ WRITES = [
          lambda: dict(SECURITY)),
     case("only the system admin adds users in the admin", "POST", "/admin/auth/user/add/", {"sysadmin"},
          _admin_new_user),
+    case("only the office enters a target (an empty form is a 400 for the office)", "POST", "/targets/new/",
+         {"office"}, lambda: {"year": "2017"}),
+    case("云溪区's figures are saved through the API by 云溪区 and the office only", "POST_JSON",
+         "/api/submissions/{yx}/values", {"office", "yx_rep"}, lambda: {"values": {"industrial_tax": "3.3"}}),
 ]
 
 
@@ -133,6 +145,8 @@ def _outcome(client: Any, c: Case, ids: dict[str, int]) -> int:
     if c.method == "GET":
         # (followed: the admin refuses a signed-in non-staff user by way of its login URL)
         return int(client.get(url, follow=True).status_code)
+    if c.method == "POST_JSON":
+        return int(client.post(url, c.body() if c.body else {}, content_type="application/json").status_code)
     return int(client.post(url, c.body() if c.body else {}, follow=True).status_code)
 
 
@@ -357,3 +371,292 @@ def test_only_the_security_admin_confirms_or_rejects_a_role_change(client_as, ca
         assert cast.yx_rep.profile.unit_id is None
     else:
         assert pending.status == "rejected" and cast.yx_rep.profile.role == "reporter"
+
+
+# --- the access functions ---------------------------------------------------------------------------------
+# One row per function of newind.accounts.access and per PageAccess, read and write where the function has
+# both, for each cast member and the command line ("cli": a `newind` command, a job, the demo loader — no
+# signed-in user). Read each row as a sentence: "<what>" — then who gets what:
+#   OK       let through (the object comes back);
+#   REFUSED  refused with the project's typed error (Forbidden, or NotFound where the row says 404);
+#   ALL      every unit (no unit filter);
+#   a set    what the user sees of the objects the test made (unit codes, job audiences, …).
+# tests/accounts/test_access_structure.py checks that views and services decide access only through these.
+
+from types import SimpleNamespace  # noqa: E402  (this section's own imports)
+
+from django.db.models import QuerySet  # noqa: E402
+
+from newind.accounts import access  # noqa: E402
+from newind.core.errors import AppError, Forbidden, NotFound  # noqa: E402
+
+WHO = (*CAST, "cli")
+OK, REFUSED, ALL = "ok", "denied", "all"
+YYX, YX, PUB = "430621", "430603", "430623"  # 岳阳县, 云溪区, and 华容县 whose report is published
+UNITS = frozenset({YYX, YX, PUB})
+THREE = {"auditor", "sysadmin", "secadmin"}
+TARGET_ROLES = {"office", "leader", "yyx_rep", "yyx_rev", "yx_rep"}
+
+
+@dataclass(frozen=True)
+class Row:
+    what: str
+    function: str  # the access function's (or PageAccess constant's) name in newind.accounts.access
+    write: bool
+    call: Callable[[Any, Any], Any]
+    expect: dict[str, Any]
+    refusal: int = 403  # the status of a refusal: 404 where a read must not tell that the object exists
+
+
+def gate(allowed: set[str]) -> dict[str, str]:
+    """Who is let through; everyone else is refused."""
+    return {w: OK if w in allowed else REFUSED for w in WHO}
+
+
+def sees(default: Any = frozenset(), **who: Any) -> dict[str, Any]:
+    """What each one sees (`default` for those not named)."""
+    return {w: who.get(w, default) for w in WHO}
+
+
+def _ok(value: Any) -> str:
+    return OK
+
+
+def _codes(values: Any) -> frozenset[str]:
+    return frozenset(values) & UNITS
+
+
+def page(name: str, what: str, allowed: set[str], *, write: bool = False) -> Row:
+    return Row(what, name, write, lambda u, o: _ok(getattr(access, name).require(u)), gate(allowed))
+
+
+PAGE_ROWS = [
+    page("AUDIT_PAGE", "the audit log pages are the auditor's (and the command line's: newind audit)",
+         {"auditor", "cli"}),
+    page("BACKTEST_PAGE", "the forecast backtest is for office, leaders and the units' people",
+         TARGET_ROLES | {"cli"}),
+    page("BACKTEST_RUN", "running the backtest is the office's", {"office", "cli"}, write=True),
+    page("BENCHMARK_PAGE", "benchmarking is open to business users", BUSINESS | {"cli"}),
+    page("DASHBOARD_PAGE", "the leaders' dashboard is for office and leaders", {"office", "leader"}),
+    page("IMPORT_PAGE", "importing figures is the office's", {"office", "cli"}, write=True),
+    page("JOBS_PAGE", "the jobs page is for the office and the security admin", {"office", "secadmin"}),
+    page("LOCKOUTS_PAGE", "locked accounts are the security admin's", {"secadmin"}),
+    page("RELEASE_PAGE", "publishing and correcting reports is the office's", {"office"}, write=True),
+    page("REPORT_PAGE", "the monthly report is for office and leaders (and newind report)",
+         {"office", "leader", "cli"}),
+    page("ROLE_REQUESTS_PAGE", "confirming role changes is the security admin's", {"secadmin"}),
+    page("SECURITY_PAGE", "the security policy is the security admin's", {"secadmin"}),
+    page("SESSIONS_PAGE", "the signed-in sessions are the security admin's", {"secadmin"}),
+    page("SUBMISSIONS_PAGE", "the monthly reports page is open to business users", BUSINESS),
+    page("TARGETS_MANAGE_PAGE", "managing targets is the office's (and newind targets)", {"office", "cli"},
+         write=True),
+    page("TARGETS_PAGE", "target progress is for office, leaders and the units' people", TARGET_ROLES | {"cli"}),
+    page("TASKS_PAGE", "issuing tasks and reminding units is the office's", {"office"}, write=True),
+    page("TASK_BOARDS_PAGE", "the task boards are for office and leaders", {"office", "leader"}),
+    page("USERS_PAGE", "managing users is the system admin's", {"sysadmin"}, write=True),
+]
+
+FUNCTION_ROWS = [
+    Row("published figures are for business users", "is_business_user", False,
+        lambda u, o: access.is_business_user(u), gate(BUSINESS)),
+    Row("云溪区's unpublished figures are read by 云溪区, the office and leaders", "can_read_unit", False,
+        lambda u, o: access.can_read_unit(u, o.yx_unit, published=False), gate({"office", "leader", "yx_rep"})),
+    Row("云溪区's published figures are read by every business user", "require_read_unit", False,
+        lambda u, o: access.require_read_unit(u, o.yx_unit, published=True), gate(BUSINESS)),
+    Row("云溪区's unpublished figures, required: 云溪区, the office and leaders", "require_read_unit", False,
+        lambda u, o: access.require_read_unit(u, o.yx_unit, published=False),
+        gate({"office", "leader", "yx_rep"})),
+    Row("岳阳县's figures are changed by 岳阳县's reporter and reviewer and the office", "can_write_unit", True,
+        lambda u, o: access.can_write_unit(u, o.yyx_unit), gate({"office", "yyx_rep", "yyx_rev"})),
+    Row("岳阳县's figures, required for a change: 岳阳县 and the office", "require_write_unit", True,
+        lambda u, o: access.require_write_unit(u, o.yyx_unit), gate({"office", "yyx_rep", "yyx_rev"})),
+    Row("units in scope (unpublished figures): all for office and leaders, one's own unit for the others",
+        "units_in_scope", False, lambda u, o: _codes(access.units_in_scope(u).values_list("code", flat=True)),
+        sees(office=UNITS, leader=UNITS, yyx_rep={YYX}, yyx_rev={YYX}, yx_rep={YX})),
+    Row("units in scope for published figures: every unit for every business user", "filter_units_for_read",
+        False, lambda u, o: _codes(access.filter_units_for_read(u, published=True).values_list("code", flat=True)),
+        sees(**{w: UNITS for w in BUSINESS})),
+    Row("unit codes in scope: every unit for office, leaders and the command line", "unit_codes_in_scope", False,
+        lambda u, o: (lambda c: ALL if c is None else _codes(c))(access.unit_codes_in_scope(u)),
+        sees(office=ALL, leader=ALL, cli=ALL, yyx_rep={YYX}, yyx_rev={YYX}, yx_rep={YX})),
+    Row("benchmarking: business users and the command line", "benchmark_for", False,
+        lambda u, o: access.benchmark_for(u), gate(BUSINESS | {"cli"})),
+    Row("the history of 云溪区's published figure: business users and the command line", "figure_history_for",
+        False, lambda u, o: access.figure_history_for(u, "industrial_output_above_size", YX, "2016-03"),
+        gate(BUSINESS | {"cli"})),
+    Row("importing: the office and the command line", "require_importer", True,
+        lambda u, o: access.require_importer(u), gate({"office", "cli"})),
+    Row("importing figures of 岳阳县 and 云溪区: the office and the command line", "require_importer", True,
+        lambda u, o: access.require_importer(u, [o.yyx_unit, o.yx_unit]), gate({"office", "cli"})),
+    Row("the workflow role: a name for every role, none for the command line", "workflow_role", False,
+        lambda u, o: OK if access.workflow_role(u) else REFUSED, sees(OK, cli=REFUSED)),
+    Row("岳阳县's unpublished report is read by 岳阳县, the office and leaders", "submission_for", False,
+        lambda u, o: access.submission_for(u, o.yyx_sub.pk), gate({"office", "leader", "yyx_rep", "yyx_rev"})),
+    Row("云溪区's unpublished report is not read by 岳阳县 (editing the id)", "submission_for", False,
+        lambda u, o: access.submission_for(u, o.yx_sub.pk), gate({"office", "leader", "yx_rep"})),
+    Row("华容县's published report is read by every business user", "submission_for", False,
+        lambda u, o: access.submission_for(u, o.pub_sub.pk), gate(BUSINESS)),
+    Row("岳阳县's report is written by 岳阳县's reporter and reviewer and the office, not leaders", "submission_for",
+        True, lambda u, o: access.submission_for(u, o.yyx_sub, write=True), gate({"office", "yyx_rep", "yyx_rev"})),
+    Row("a missing report is a 404 for everyone", "submission_for", False,
+        lambda u, o: access.submission_for(u, 987654), sees(REFUSED), refusal=404),
+    Row("reports in scope: all for office and leaders, one's own unit's for the others", "submissions_in_scope",
+        False, lambda u, o: _codes(s.unit.code for s in access.submissions_in_scope(u)),
+        sees(office=UNITS, leader=UNITS, yyx_rep={YYX}, yyx_rev={YYX}, yx_rep={YX})),
+    Row("reports in scope with the published ones: a unit also sees 华容县's published report",
+        "submissions_in_scope", False,
+        lambda u, o: _codes(s.unit.code for s in access.submissions_in_scope(u, with_published=True)),
+        sees(office=UNITS, leader=UNITS, yyx_rep={YYX, PUB}, yyx_rev={YYX, PUB}, yx_rep={YX, PUB})),
+    Row("reporting tasks in scope: the office's and leaders' boards", "reporting_tasks_in_scope", False,
+        lambda u, o: frozenset(t.pk == o.task.pk for t in access.reporting_tasks_in_scope(u)),
+        sees(office={True}, leader={True})),
+    Row("a task's board is read by office and leaders", "reporting_task_for", False,
+        lambda u, o: access.reporting_task_for(u, o.task.pk), gate({"office", "leader"})),
+    Row("a task is reminded and published at once by the office", "reporting_task_for", True,
+        lambda u, o: access.reporting_task_for(u, o.task.pk, write=True), gate({"office"})),
+    Row("issuing a task is the office's", "require_task_issuer", True,
+        lambda u, o: access.require_task_issuer(u), gate({"office"})),
+    Row("publishing and correcting is the office's", "require_publisher", True,
+        lambda u, o: access.require_publisher(u), gate({"office"})),
+    Row("the reporting discipline record is for office and leaders", "reporting_discipline_for", False,
+        lambda u, o: access.reporting_discipline_for(u), gate({"office", "leader"})),
+    Row("target progress covers every unit for office, leaders and the command line, one's own for the others",
+        "target_units_in_scope", False,
+        lambda u, o: (lambda c: ALL if c is None else _codes(c))(access.target_units_in_scope(u)),
+        {**sees(office=ALL, leader=ALL, cli=ALL, yyx_rep={YYX}, yyx_rev={YYX}, yx_rep={YX}),
+         **{w: REFUSED for w in THREE}}),
+    Row("asking for 云溪区's target progress: refused to 岳阳县", "target_units_in_scope", False,
+        lambda u, o: _codes(access.target_units_in_scope(u, [YX])),
+        {**sees(office={YX}, leader={YX}, cli={YX}, yx_rep={YX}), **{w: REFUSED for w in THREE | {"yyx_rep",
+                                                                                                   "yyx_rev"}}}),
+    Row("targets in scope: all for office, leaders and the command line, one's own unit's for the others",
+        "targets_in_scope", False, lambda u, o: _codes(t.unit.code for t in access.targets_in_scope(u)),
+        sees(office={YYX, YX}, leader={YYX, YX}, cli={YYX, YX}, yyx_rep={YYX}, yyx_rev={YYX}, yx_rep={YX})),
+    Row("managing targets is the office's and the command line's", "targets_in_scope", True,
+        lambda u, o: _ok(access.targets_in_scope(u, write=True)), gate({"office", "cli"})),
+    Row("岳阳县's target is read inside the scope; outside it is a 404, as if it did not exist", "target_for",
+        False, lambda u, o: access.target_for(u, o.yyx_target.pk),
+        gate({"office", "leader", "yyx_rep", "yyx_rev", "cli"}), refusal=404),
+    Row("岳阳县's target is edited and deleted by the office only", "target_for", True,
+        lambda u, o: access.target_for(u, o.yyx_target.pk, write=True), gate({"office", "cli"})),
+    Row("the monthly report and its overview: office, leaders and the command line", "report_for", False,
+        lambda u, o: access.report_for(u), gate({"office", "leader", "cli"})),
+    Row("the audit log: the auditor and the command line", "audit_log_for", False,
+        lambda u, o: _ok(access.audit_log_for(u)), gate({"auditor", "cli"})),
+    Row("job runs: all for the office, the security jobs' for the security admin", "job_runs_for", False,
+        lambda u, o: frozenset(access.job_runs_for(u).values_list("audience", flat=True)),
+        sees(office={"office", "security"}, secadmin={"security"})),
+    Row("jobs: the office sees every job, the security admin the security jobs", "jobs_in_scope", False,
+        lambda u, o: frozenset(j.audience for j in access.jobs_in_scope(u)),
+        sees(office={"office", "security"}, secadmin={"security"})),
+    Row("an office job is seen by the office", "job_for", False,
+        lambda u, o: access.job_for(u, o.office_job), gate({"office"})),
+    Row("a security job (the backup) is run now by the office or the security admin", "job_for", True,
+        lambda u, o: access.job_for(u, o.security_job, write=True), gate({"office", "secadmin"})),
+    Row("an office job's run is seen by the office", "job_run_for", False,
+        lambda u, o: access.job_run_for(u, o.office_run.pk), gate({"office"})),
+    Row("a security job's run is run again by the office or the security admin", "job_run_for", True,
+        lambda u, o: access.job_run_for(u, o.security_run.pk, write=True), gate({"office", "secadmin"})),
+    Row("the signed-in sessions: the security admin", "login_sessions_for", False,
+        lambda u, o: _ok(access.login_sessions_for(u)), gate({"secadmin"})),
+    Row("ending a session: the security admin", "login_sessions_for", True,
+        lambda u, o: _ok(access.login_sessions_for(u, write=True)), gate({"secadmin"})),
+    Row("role changes waiting for confirmation: the security admin", "role_change_requests_for", False,
+        lambda u, o: _ok(access.role_change_requests_for(u)), gate({"secadmin"})),
+    Row("confirming or rejecting a role change: the security admin", "role_change_requests_for", True,
+        lambda u, o: _ok(access.role_change_requests_for(u, write=True)), gate({"secadmin"})),
+]
+
+ACCESS_ROWS = PAGE_ROWS + FUNCTION_ROWS
+# Helpers of the module itself, tested in tests/accounts/test_access.py; no view or service calls them
+# (test_access_structure.py), so they have no row here.
+HELPERS = {"role_of", "require_role", "role_required", "page_required", "scope_unit_ids"}
+
+
+@pytest.fixture
+def objects(cast, task, yyx_sub, yx_sub) -> SimpleNamespace:  # type: ignore[no-untyped-def]  # noqa: F811
+    """岳阳县's and 云溪区's drafts, 华容县's published report, a target of each unit, a run of each job kind."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from newind.indicators.models import Indicator
+    from newind.jobs.models import JobRun
+    from newind.jobs.registry import jobs
+    from newind.submissions.models import Submission
+    from newind.targets.models import Target
+    from newind.units.models import Unit
+
+    pub = Submission.objects.get(task=task, unit__code=PUB)
+    Submission.objects.filter(pk=pub.pk).update(state="published")
+    va = Indicator.objects.get(code="industrial_va_above_size")
+    target = {code: Target.objects.create(indicator=va, unit=Unit.objects.get(code=code), year=2017, kind="hard",
+                                          value=Decimal("100")) for code in (YYX, YX)}
+    office_job = next(j for j in jobs() if j.audience == "office")
+    security_job = next(j for j in jobs() if j.audience == "security")
+
+    def run(job: Any) -> Any:
+        return JobRun.objects.create(task_id=f"matrix-{job.name}", job=job.name, label=job.label,
+                                     audience=job.audience, trigger="manual", state="failed",
+                                     enqueued_at=timezone.now())
+
+    return SimpleNamespace(
+        task=task, yyx_sub=yyx_sub, yx_sub=yx_sub, pub_sub=pub, yyx_unit=yyx_sub.unit_id, yx_unit=yx_sub.unit_id,
+        yyx_target=target[YYX], office_job=office_job.name, security_job=security_job.name,
+        office_run=run(office_job), security_run=run(security_job))
+
+
+def _user(cast: Any, who: str) -> Any:
+    return access.COMMAND_LINE if who == "cli" else getattr(cast, who)
+
+
+def _access_outcome(row: Row, user: Any, objects: Any) -> Any:
+    try:
+        value = row.call(user, objects)
+    except AppError as error:
+        # Every refusal is the project's typed error, with the row's status.
+        assert isinstance(error, Forbidden | NotFound), f"{row.what}: untyped refusal {error!r}"
+        assert error.status == row.refusal, f"{row.what}: refused with {error.status}, expected {row.refusal}"
+        return REFUSED
+    if value is False:
+        return REFUSED
+    if isinstance(value, frozenset | str):
+        return value
+    assert not isinstance(value, QuerySet | list | set), f"{row.what}: make the row say what is seen"
+    return OK
+
+
+@pytest.mark.parametrize("row", ACCESS_ROWS, ids=[f"{r.function}{'(write)' if r.write else ''}: {r.what}"
+                                                    for r in ACCESS_ROWS])
+def test_access_function_matrix(cast, objects, row: Row) -> None:  # type: ignore[no-untyped-def]
+    got = {who: _access_outcome(row, _user(cast, who), objects) for who in WHO}
+    wrong = [f"{who}: got {got[who]!r}, expected {row.expect[who]!r}" for who in WHO if got[who] != row.expect[who]]
+    assert not wrong, f"{row.what}: " + "; ".join(wrong)
+
+
+def test_every_access_function_has_a_row_for_reading_and_writing() -> None:
+    """A new access function (or page) without a row in the matrix fails here; so does a function with a
+    `write` flag whose reading or writing side has no row."""
+    import inspect
+
+    public = {name for name in access.__all__ if callable(getattr(access, name)) or
+              isinstance(getattr(access, name), access.PageAccess)}
+    public -= {"PageAccess", "Role", "COMMAND_LINE"} | HELPERS
+    covered = {r.function for r in ACCESS_ROWS}
+    assert sorted(public - covered) == []
+    assert sorted(covered - public) == []  # (a row names a function that exists)
+    for name in public:
+        target = getattr(access, name)
+        if callable(target) and "write" in inspect.signature(target).parameters:
+            sides = {r.write for r in ACCESS_ROWS if r.function == name}
+            assert sides == {False, True}, f"{name} needs a row for reading and one for writing"
+
+
+def test_every_page_of_the_menu_has_its_row() -> None:
+    """The menu offers a page only to the roles its PageAccess allows, and every such PageAccess is a row."""
+    from newind.core.menu import ENTRIES
+
+    names = {name for name in access.__all__ if isinstance(getattr(access, name), access.PageAccess)}
+    by_page = {id(getattr(access, n)): n for n in names}
+    rows = {r.function for r in PAGE_ROWS}
+    assert all(by_page.get(id(e.access)) in rows for e in ENTRIES)

@@ -134,9 +134,9 @@ def change_role(target: Any, role: str, unit: Any = None, *, actor: Any, request
     Returns the pending request, or None when the change took effect (or there was nothing to change).
     No one changes their own role.
     """
-    from newind.accounts.access import require_role
+    from newind.accounts.access import USERS_PAGE
 
-    require_role(actor, Role.SYSADMIN)
+    USERS_PAGE.require(actor)
     if actor.pk == target.pk:
         raise AppError("不能修改自己的角色：请由另一位系统管理员办理（涉及审计员、安全管理员、办公室角色的还须安全管理员确认）。",
                        status=403, code="forbidden")
@@ -196,10 +196,9 @@ def _apply_role(profile: Profile, role: str, unit: Any) -> None:
 
 
 def _pending_request(request_id: int, user: Any) -> RoleChangeRequest:
-    from newind.accounts.access import require_role
+    from newind.accounts.access import role_change_requests_for
 
-    require_role(user, Role.SECADMIN)
-    rcr = (RoleChangeRequest.objects.select_for_update(of=("self",)).select_related("user", "old_unit", "new_unit")
+    rcr = (role_change_requests_for(user, write=True).select_for_update(of=("self",)).select_related("user", "old_unit", "new_unit")
            .filter(pk=request_id).first())
     if rcr is None:
         raise AppError("该角色变更申请不存在：请刷新页面。", status=404, code="not_found")
@@ -362,11 +361,11 @@ def disable_totp(user: Any, password: str, *, request: Any = None) -> None:
 def save_policy(values: dict[str, int], *, user: Any, request: Any = None) -> None:
     """Save the security policy (安全管理员 only) and audit before → after."""
     from newind.accounts import policy
-    from newind.accounts.access import require_role
+    from newind.accounts.access import SECURITY_PAGE
     from newind.accounts.models import SecurityPolicy
     from newind.audit.services import record
 
-    require_role(user, Role.SECADMIN)
+    SECURITY_PAGE.require(user)
     before = policy.current().as_dict()
     after = {name: (bool(values.get(name)) if name == "require_totp" else int(values[name]))
              for name in policy.FIELDS}
@@ -382,12 +381,10 @@ def end_session(login_session_id: int, *, user: Any, request: Any = None) -> Non
     """End one signed-in session at once (安全管理员 only): its server-side session row is deleted."""
     from django.contrib.sessions.models import Session
 
-    from newind.accounts.access import require_role
-    from newind.accounts.models import LoginSession
+    from newind.accounts.access import login_sessions_for
     from newind.audit.services import record
 
-    require_role(user, Role.SECADMIN)
-    ls = LoginSession.objects.select_related("user").filter(pk=login_session_id).first()
+    ls = login_sessions_for(user, write=True).select_related("user").filter(pk=login_session_id).first()
     if ls is None or ls.ended_at is not None:
         raise AppError("该会话不存在或已经结束：请刷新会话列表。", status=404, code="not_found")
     Session.objects.filter(session_key=ls.session_key).delete()

@@ -22,10 +22,18 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from newind.accounts import policy, services
-from newind.accounts.access import Role, role_of, role_required
+from newind.accounts.access import (
+    ROLE_REQUESTS_PAGE,
+    SECURITY_PAGE,
+    SESSIONS_PAGE,
+    login_sessions_for,
+    page_required,
+    role_change_requests_for,
+    role_of,
+)
 from newind.accounts.crypto import decrypt_secret, encrypt_secret
 from newind.accounts.forms import PasswordConfirmForm, SecurityPolicyForm, TotpForm
-from newind.accounts.models import LoginSession, Profile, RoleChangeRequest, RoleChangeStatus
+from newind.accounts.models import Profile, RoleChangeStatus
 from newind.accounts.throttle import throttled
 from newind.audit.services import record
 from newind.core.errors import AppError
@@ -197,26 +205,26 @@ def totp_enrol_view(request: HttpRequest) -> HttpResponse:
         "form": form_totp, "secret": secret, "uri": services.totp_uri(request.user, secret), "error": error})
 
 
-@role_required(Role.SECADMIN)
+@page_required(SESSIONS_PAGE)
 @never_cache
 def sessions_view(request: HttpRequest) -> HttpResponse:
     """安全管理员: every signed-in session still alive, with a button to end it."""
     live_keys = set(Session.objects.filter(expire_date__gt=timezone.now()).values_list("session_key", flat=True))
-    rows = [s for s in LoginSession.objects.filter(ended_at__isnull=True).select_related("user", "user__profile")
+    rows = [s for s in login_sessions_for(request.user).filter(ended_at__isnull=True).select_related("user", "user__profile")
             if s.session_key in live_keys]
     return render(request, "accounts/sessions.html", {"rows": rows,
                                                       "current_key": request.session.session_key})
 
 
 @require_POST
-@role_required(Role.SECADMIN)
+@page_required(SESSIONS_PAGE)
 def session_end_view(request: HttpRequest, pk: int) -> HttpResponse:
     services.end_session(pk, user=request.user, request=request)
     messages.success(request, "已结束该会话：该用户下次操作时需要重新登录。")
     return redirect("accounts:sessions")
 
 
-@role_required(Role.SECADMIN)
+@page_required(SECURITY_PAGE)
 @never_cache
 def security_policy_view(request: HttpRequest) -> HttpResponse:
     """安全管理员: lock-out, idle timeout and password policy (audited, within bounds)."""
@@ -229,18 +237,19 @@ def security_policy_view(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/security.html", {"form": form, "defaults": policy.defaults()})
 
 
-@role_required(Role.SECADMIN)
+@page_required(ROLE_REQUESTS_PAGE)
 @never_cache
 def role_requests_view(request: HttpRequest) -> HttpResponse:
     """安全管理员: role changes waiting for confirmation (two-person rule), and the latest decisions."""
     related = ("user", "old_unit", "new_unit")
-    pending = RoleChangeRequest.objects.filter(status=RoleChangeStatus.PENDING).select_related(*related)
-    decided = RoleChangeRequest.objects.exclude(status=RoleChangeStatus.PENDING).select_related(*related)[:30]
+    requests = role_change_requests_for(request.user)
+    pending = requests.filter(status=RoleChangeStatus.PENDING).select_related(*related)
+    decided = requests.exclude(status=RoleChangeStatus.PENDING).select_related(*related)[:30]
     return render(request, "accounts/role_requests.html", {"pending": pending, "decided": decided})
 
 
 @require_POST
-@role_required(Role.SECADMIN)
+@page_required(ROLE_REQUESTS_PAGE)
 def role_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
     rcr = services.confirm_role_change(pk, user=request.user, request=request)
     messages.success(request, f"已确认：用户「{rcr.user.get_username()}」的角色已改为{rcr.new_role_label}，并已记入审计日志。")
@@ -248,7 +257,7 @@ def role_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(Role.SECADMIN)
+@page_required(ROLE_REQUESTS_PAGE)
 def role_reject_view(request: HttpRequest, pk: int) -> HttpResponse:
     rcr = services.reject_role_change(pk, user=request.user, note=request.POST.get("note", ""), request=request)
     messages.success(request, f"已驳回：用户「{rcr.user.get_username()}」的角色保持为{rcr.old_role_label}。")

@@ -11,9 +11,9 @@ from newind.audit.models import AuditAnchor, AuditEntry
 
 
 def _is_auditor(request: HttpRequest) -> bool:
-    from newind.accounts.access import Role, role_of
+    from newind.accounts.access import AUDIT_PAGE
 
-    return role_of(request.user) == Role.AUDITOR
+    return AUDIT_PAGE.allows(request.user)
 
 
 class ReadOnlyForAuditor(admin.ModelAdmin):

@@ -54,9 +54,10 @@ class AuditFilter:
                 "to": self.date_to.isoformat() if self.date_to else "", "object": self.object}
 
 
-def filtered_entries(f: AuditFilter) -> QuerySet[AuditEntry]:
-    """Entries matching person (username or name), unit code, action (prefix) and the date range, newest first."""
-    qs = AuditEntry.objects.all()
+def filtered_entries(f: AuditFilter, entries: QuerySet[AuditEntry] | None = None) -> QuerySet[AuditEntry]:
+    """Entries (of `entries`: the log the reader may read, accounts.access.audit_log_for) matching person
+    (username or name), unit code, action (prefix) and the date range, newest first."""
+    qs = AuditEntry.objects.all() if entries is None else entries
     if f.person:
         qs = qs.filter(Q(actor__iexact=f.person) | Q(actor_name__icontains=f.person))
     if f.unit:

@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from newind.accounts.access import Role, role_required
+from newind.accounts.access import AUDIT_PAGE, audit_log_for, page_required
 from newind.audit.labels import action_label
 from newind.audit.queries import AuditFilter, describe_entries, filtered_entries, known_actions
 from newind.audit.services import record, verify_chain
@@ -25,11 +25,11 @@ COLUMNS = [("id", "序号"), ("at", "时间"), ("actor", "用户名"), ("actor_n
            ("hash", "哈希")]
 
 
-@role_required(Role.AUDITOR)
+@page_required(AUDIT_PAGE)
 @never_cache
 def log_view(request: HttpRequest) -> HttpResponse:
     f = AuditFilter.from_params(request.GET.dict())
-    page = Paginator(filtered_entries(f), 50).get_page(request.GET.get("page"))
+    page = Paginator(filtered_entries(f, audit_log_for(request.user)), 50).get_page(request.GET.get("page"))
     query = urlencode({k: v for k, v in f.as_params().items() if v})
     rows = describe_entries(page.object_list)
     object_name = ""
@@ -40,13 +40,13 @@ def log_view(request: HttpRequest) -> HttpResponse:
                                               "query": query, "object_name": object_name})
 
 
-@role_required(Role.AUDITOR)
+@page_required(AUDIT_PAGE)
 def export_view(request: HttpRequest) -> HttpResponse:
     """The filtered log as an .xlsx file (cells neutralised); the export itself is audited."""
     from openpyxl import Workbook
 
     f = AuditFilter.from_params(request.GET.dict())
-    qs = filtered_entries(f)
+    qs = filtered_entries(f, audit_log_for(request.user))
     count = qs.count()
     if count > EXPORT_MAX_ROWS:
         raise AppError(f"符合条件的审计记录有 {count} 条，超过单次导出上限 {EXPORT_MAX_ROWS} 条：请缩小时间范围后分批导出。")
@@ -71,9 +71,10 @@ def export_view(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@role_required(Role.AUDITOR)
+@page_required(AUDIT_PAGE)
 @never_cache
 def verify_view(request: HttpRequest) -> HttpResponse:
+    audit_log_for(request.user)
     result = verify_chain()
     record("audit.verify", user=request.user, request=request,
            summary="校验审计链：" + ("完整" if result.ok else f"第 {result.broken_id} 号记录处断开"))

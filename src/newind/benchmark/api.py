@@ -7,8 +7,8 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router
 
+from newind.accounts.access import benchmark_for
 from newind.benchmark.queries import benchmark, selector_options
-from newind.benchmark.views import require_benchmark_access
 
 router = Router(tags=["对标分析"])
 
@@ -23,11 +23,11 @@ def benchmark_endpoint(
     year_to: int | None = Query(None, alias="to", description="截止年份"),
     period: str | None = Query(None, description="累计时期，如 2017-11（各年1—11月）；不填为年度"),
 ) -> dict[str, Any]:
-    require_benchmark_access(request.user)
+    benchmark_for(request.user)
     return benchmark(unit, group, indicator, year_from, year_to, period).as_dict()
 
 
 @router.get("/options", summary="页面选择项：对标组、组内单位和指标")
 def options_endpoint(request: HttpRequest, group: str = Query("hunan-14")) -> dict[str, Any]:
-    require_benchmark_access(request.user)
+    benchmark_for(request.user)
     return selector_options(group)

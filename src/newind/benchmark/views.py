@@ -9,7 +9,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from newind.accounts.access import BENCHMARK_PAGE, role_of
+from newind.accounts.access import benchmark_for
 from newind.audit.services import record
 from newind.benchmark.queries import BenchmarkResult, benchmark, selector_options
 from newind.core.errors import AppError
@@ -18,26 +18,10 @@ from newind.core.excel import ExportSheet, export_workbook, xlsx_response
 DEFAULTS = {"unit": "430600", "group": "hunan-14", "indicator": "gdp", "from": "2012", "to": "2016", "period": ""}
 
 
-def require_benchmark_access(user: Any) -> None:
-    """The one access check of benchmarking (the page and the API; the CLI runs as the operator).
-
-    Benchmarking shows published statistics, so every business user (office, leaders, reporters,
-    reviewers, enterprises) may see it; the 三员 (system, security administrator, auditor) and users
-    without a role may not. Scope rules for unpublished figures would be hooked in here, and only here.
-    """
-    if not getattr(user, "is_authenticated", False):
-        raise AppError("请先登录再查看对标分析。", status=401, code="unauthenticated")
-    if not BENCHMARK_PAGE.allows(user):
-        role = role_of(user)
-        mine = f"您的角色（{role.label}）" if role else "您的账号尚未分配角色，"
-        raise AppError(f"{mine}不能查看业务数据：对标分析仅对业务账号开放，如需访问请联系市新型工业化领导小组办公室。",
-                       status=403, code="forbidden")
-
-
 def benchmark_page(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    require_benchmark_access(request.user)
+    benchmark_for(request.user)
     params = {k: (request.GET.get(k) or v).strip() for k, v in DEFAULTS.items()}
     if params["period"] and not (request.GET.get("from") or request.GET.get("to")):
         # A cumulative period alone (e.g. 2017-11) means that one year, not the default span.
@@ -64,7 +48,7 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
     ranking, with unit, period and source on every sheet; audited as an export."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    require_benchmark_access(request.user)
+    benchmark_for(request.user)
     params = {k: (request.GET.get(k) or v).strip() for k, v in DEFAULTS.items()}
     if params["period"] and not (request.GET.get("from") or request.GET.get("to")):
         params["from"] = params["to"] = params["period"][:4]

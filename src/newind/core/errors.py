@@ -59,10 +59,25 @@ class AppError(Exception):
         return "\n".join(lines)
 
 
-def not_found(what: str) -> AppError:
-    return AppError(f"未找到{what}：请检查输入的代码或名称是否正确。", status=404, code="not_found")
+@dataclass
+class Forbidden(AppError):
+    """The user may not read or change this (an access function in newind.accounts.access said no)."""
+
+    status: int = 403
+    code: str = "forbidden"
 
 
-def forbidden(what: str = "该内容") -> AppError:
-    return AppError(f"您没有权限访问{what}：如需访问，请联系市新型工业化领导小组办公室开通权限。", status=403,
-                    code="forbidden")
+@dataclass
+class NotFound(AppError):
+    """No such object, or one the user may not know exists (a read outside the user's scope)."""
+
+    status: int = 404
+    code: str = "not_found"
+
+
+def not_found(what: str) -> NotFound:
+    return NotFound(f"未找到{what}：请检查输入的代码或名称是否正确。")
+
+
+def forbidden(what: str = "该内容") -> Forbidden:
+    return Forbidden(f"您没有权限访问{what}：如需访问，请联系市新型工业化领导小组办公室开通权限。")

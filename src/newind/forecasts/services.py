@@ -96,8 +96,10 @@ def backtest_on_request(user: Any, request: Any = None) -> BacktestRun:
 
     Synchronous (3–20 s on the demo data); a job runner will take it over later.
     """
+    from newind.accounts.access import BACKTEST_RUN
     from newind.audit.services import record
 
+    BACKTEST_RUN.require(user)
     run = run_backtest()
     if run.summary.empty:
         raise AppError("没有可回测的月度历史数据：请先导入至少两年的月度数据，再运行回测。", status=409)

@@ -9,13 +9,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from newind.accounts.access import Role, role_of, role_required
+from newind.accounts.access import BACKTEST_PAGE, BACKTEST_RUN, page_required
 from newind.forecasts.calc import BASELINE, INTERVAL_LEVEL, METHOD_LABELS
 from newind.forecasts.models import BacktestResult
 from newind.forecasts.services import backtest_on_request
 
 
-@role_required(Role.OFFICE, Role.LEADER, Role.REPORTER, Role.REVIEWER)
+@page_required(BACKTEST_PAGE)
 def backtest_page(request: HttpRequest) -> HttpResponse:
     results = BacktestResult.objects.select_related("indicator").order_by("indicator__sort_order",
                                                                           "indicator__code", "method")
@@ -35,12 +35,12 @@ def backtest_page(request: HttpRequest) -> HttpResponse:
     return render(request, "forecasts/backtest.html", {
         "groups": list(groups.values()), "total": total, "beats": beats, "level": int(INTERVAL_LEVEL * 100),
         "computed_at": results[0].computed_at if results else None, "labels": METHOD_LABELS,
-        "can_run": role_of(request.user) == Role.OFFICE,
+        "can_run": BACKTEST_RUN.allows(request.user),
     })
 
 
 @require_POST
-@role_required(Role.OFFICE)
+@page_required(BACKTEST_RUN)
 def run_backtest_view(request: HttpRequest) -> HttpResponse:
     """The office's 「运行回测」 button (POST, CSRF): runs the backtest now and shows the outcome."""
     run = backtest_on_request(request.user, request)

@@ -8,11 +8,10 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router
 
-from newind.accounts.access import require_read_unit
+from newind.accounts.access import figure_history_for, require_importer
 from newind.core.errors import AppError
 from newind.imports.calc import decimal_text
-from newind.imports.queries import figure_history, recent_batches
-from newind.imports.services import check_import_allowed
+from newind.imports.queries import recent_batches
 from newind.indicators.sources import source_label
 
 router = Router(tags=["数据导入"])
@@ -31,8 +30,7 @@ def history_endpoint(
     period: str = Query(..., description="时期，如 2013、2017-11"),
 ) -> dict[str, Any]:
     _require_login(request)
-    history = figure_history(indicator, unit, period)
-    require_read_unit(request.user, history.unit.id, published=True)
+    history = figure_history_for(request.user, indicator, unit, period)
     return {
         "indicator": history.indicator.code, "unit": history.unit.code, "unit_name": history.unit.name,
         "period": history.period.key, "period_label": history.period.label,
@@ -50,7 +48,7 @@ def history_endpoint(
 @router.get("/batches", summary="最近的导入批次：文件、操作人、时间、新增/变更/未变条数")
 def batches_endpoint(request: HttpRequest, limit: int = Query(20, ge=1, le=200)) -> list[dict[str, Any]]:
     _require_login(request)
-    check_import_allowed(request.user, [])
+    require_importer(request.user)
     return [{
         "id": b.pk, "file_name": b.file_name, "sha256": b.sha256, "source_kind": b.source_kind,
         "created_by": b.created_by.get_username() if b.created_by else None, "created_at": b.created_at.isoformat(),

@@ -17,7 +17,8 @@ import pandas as pd
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from newind.core.errors import AppError, Problem, forbidden
+from newind.accounts.access import require_importer
+from newind.core.errors import AppError, Problem
 from newind.imports import calc, parsing, tables
 from newind.indicators.models import ImportBatch, Indicator, Release
 from newind.indicators.periods import Period, PeriodKind
@@ -112,27 +113,6 @@ def indicator_frame() -> pd.DataFrame:
     return pd.DataFrame(list(Indicator.objects.values_list(*cols)), columns=cols)
 
 
-def check_import_allowed(user: Any, unit_ids: list[int]) -> None:
-    """May this user import figures for these units? The one place the rule lives (tighten it here).
-
-    Imports write published figures directly, without the fill-in/review workflow, so only the
-    市新型工业化办公室 role (which writes every unit) may import; everyone else gets a 403, and anonymous
-    users a 401. The CLI and the demo loader run as the system (user None).
-    """
-    if user is None:
-        return
-    if not getattr(user, "is_authenticated", False):
-        raise AppError("请先登录后再导入数据。", status=401, code="unauthenticated")
-    from newind.accounts.access import IMPORT_PAGE, SUBMISSIONS_PAGE, can_write_unit
-
-    if not IMPORT_PAGE.allows(user):
-        raise AppError(f"只有市新型工业化办公室可以导入数据：各单位的数据请在「{SUBMISSIONS_PAGE.label}」中填报、"
-                       "审核后由办公室发布，如需导入权限请联系市新型工业化领导小组办公室。", status=403, code="forbidden")
-    denied = [u for u in unit_ids if not can_write_unit(user, u)]
-    if denied:
-        raise forbidden(f"{len(denied)}个单位的数据导入")
-
-
 def _validate_options(options: ImportOptions, indicators: pd.DataFrame) -> dict[str, str]:
     defaults: dict[str, str] = {}
     if options.indicator:
@@ -200,7 +180,7 @@ def _prepare(data: bytes, file_name: str, options: ImportOptions, user: Any) -> 
                        problems=problems, code="import_problems")
     candidates = resolved.candidates
     unit_ids = sorted(int(u) for u in candidates["unit_id"].unique())
-    check_import_allowed(user, unit_ids)
+    require_importer(user, unit_ids)
     plan = plan_observations(candidates)
     notes = list(resolved.notes)
     if skipped_sheets:
@@ -222,7 +202,7 @@ def apply_import(preview: ImportPreview, user: Any = None, source_kind: str = "i
 
     The plan is made again inside the transaction: if the stored figures changed since the preview, the
     user would be confirming something they did not see, so nothing is written (409)."""
-    check_import_allowed(user, preview.unit_ids)
+    require_importer(user, preview.unit_ids)
     if preview.is_noop:
         return None
     candidates = pd.concat([preview.plan.added, preview.plan.changed, preview.plan.unchanged],

@@ -10,19 +10,18 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from newind.accounts.access import require_read_unit
+from newind.accounts.access import figure_history_for, require_importer
 from newind.accounts.throttle import throttled
 from newind.core.errors import AppError
 from newind.imports import parsing
 from newind.imports.forms import ConfirmForm, ImportForm
-from newind.imports.queries import figure_history, recent_batches
+from newind.imports.queries import recent_batches
 from newind.imports.services import (
     CONFLICT,
     HIDDEN_CHOICE,
     ImportOptions,
     ImportPreview,
     apply_import,
-    check_import_allowed,
     discard_upload,
     load_upload,
     prepare_import,
@@ -52,7 +51,7 @@ def _upload_page(request: HttpRequest, form: ImportForm, error: AppError | None 
 @throttled("upload")
 def upload_page(request: HttpRequest) -> HttpResponse:
     """GET: the form and recent batches. POST: keep the file, check it and show the preview (writes nothing)."""
-    check_import_allowed(request.user, [])
+    require_importer(request.user)
     if request.method != "POST":
         return _upload_page(request, ImportForm())
     form = ImportForm(request.POST, request.FILES)
@@ -99,7 +98,7 @@ def _kept_upload(request: HttpRequest) -> tuple[ConfirmForm, str]:
 @throttled("upload")
 def repreview_import(request: HttpRequest) -> HttpResponse:
     """Preview the kept upload again, with or without its hidden sheets, rows and columns. Writes nothing."""
-    check_import_allowed(request.user, [])
+    require_importer(request.user)
     form, digest = _kept_upload(request)
     options = _options(form.cleaned_data)
     preview = prepare_import(load_upload(digest), form.cleaned_data["file_name"], options, request.user)
@@ -111,6 +110,7 @@ def repreview_import(request: HttpRequest) -> HttpResponse:
 @throttled("upload")
 def confirm_import(request: HttpRequest) -> HttpResponse:
     """Write a previewed file: re-read the kept upload, check it again and write it in one transaction."""
+    require_importer(request.user)
     form, digest = _kept_upload(request)
     preview = prepare_import(load_upload(digest), form.cleaned_data["file_name"], _options(form.cleaned_data),
                              request.user)
@@ -126,8 +126,7 @@ def confirm_import(request: HttpRequest) -> HttpResponse:
 @login_required
 def history_page(request: HttpRequest) -> HttpResponse:
     """All versions of one figure: ?indicator=gdp&unit=430000&period=2013."""
-    history = figure_history(request.GET.get("indicator", ""), request.GET.get("unit", ""),
-                             request.GET.get("period", ""))
     # Imported figures are published ones; 三员 and users without a role see none (accounts.access).
-    require_read_unit(request.user, history.unit.id, published=True)
+    history = figure_history_for(request.user, request.GET.get("indicator", ""), request.GET.get("unit", ""),
+                                 request.GET.get("period", ""))
     return render(request, "imports/history.html", {"history": history})

@@ -9,10 +9,10 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from newind.accounts.access import job_audiences
+from newind.accounts.access import job_runs_for, jobs_in_scope
 from newind.indicators.periods import Period
 from newind.jobs.models import JobRun, JobState
-from newind.jobs.registry import Job, jobs
+from newind.jobs.registry import Job
 
 # A run queued longer than this without starting means no worker is taking jobs.
 STALE_AFTER = dt.timedelta(minutes=10)
@@ -20,7 +20,7 @@ STALE_AFTER = dt.timedelta(minutes=10)
 
 def runs_for(user: Any, limit: int = 100) -> QuerySet[JobRun]:
     """The most recent runs of the jobs the user may see, newest first."""
-    return JobRun.objects.filter(audience__in=job_audiences(user)).select_related("requested_by")[:limit]
+    return job_runs_for(user).select_related("requested_by")[:limit]
 
 
 @dataclass
@@ -31,16 +31,13 @@ class ScheduledJob:
 
 def schedule_for(user: Any) -> list[ScheduledJob]:
     """The registered jobs the user may see, each with its latest run."""
-    audiences = job_audiences(user)
-    visible = [j for j in jobs() if j.audience in audiences]
-    return [ScheduledJob(j, JobRun.objects.filter(job=j.name).first()) for j in visible]
+    return [ScheduledJob(j, JobRun.objects.filter(job=j.name).first()) for j in jobs_in_scope(user)]
 
 
 def stale_queue(user: Any) -> bool:
     """True when a run the user can see has waited in the queue too long (no worker is running)."""
     cutoff = timezone.now() - STALE_AFTER
-    return JobRun.objects.filter(audience__in=job_audiences(user), state=JobState.QUEUED,
-                                 enqueued_at__lt=cutoff).exists()
+    return job_runs_for(user).filter(state=JobState.QUEUED, enqueued_at__lt=cutoff).exists()
 
 
 def arguments_text(arguments: dict[str, Any]) -> str:

@@ -6,18 +6,17 @@ from typing import Any
 
 from django.db import transaction
 
-from newind.accounts.access import require_job_audience
+from newind.accounts.access import job_for, job_run_for
 from newind.audit.services import record
 from newind.core.errors import AppError
 from newind.jobs.models import JobRun, JobState, Trigger
-from newind.jobs.registry import enqueue, get_job
+from newind.jobs.registry import enqueue
 
 
 @transaction.atomic
 def run_now(name: str, user: Any, *, request: Any = None) -> JobRun:
     """Queue a run of a registered job at once, on behalf of the user (e.g. a backup before an upgrade)."""
-    job = get_job(name)
-    require_job_audience(user, job.audience)
+    job = job_for(user, name, write=True)
     run = enqueue(name, trigger=Trigger.MANUAL, user=user)
     record("job.enqueue", user=user, request=request, obj=run, after={"job": name},
            summary=f"手动运行后台任务「{job.label}」。")
@@ -27,10 +26,7 @@ def run_now(name: str, user: Any, *, request: Any = None) -> JobRun:
 @transaction.atomic
 def run_again(run_id: int, user: Any, *, request: Any = None) -> JobRun:
     """Queue a failed run again with the same arguments."""
-    old = JobRun.objects.filter(pk=run_id).first()
-    if old is None:
-        raise AppError("找不到该后台任务运行记录：它可能已被清理，请刷新页面。", status=404, code="not_found")
-    require_job_audience(user, old.audience)
+    old = job_run_for(user, run_id, write=True)
     if old.state != JobState.FAILED:
         raise AppError(f"只有失败的任务可以重新运行；该任务当前状态为「{old.get_state_display()}」。", status=409,
                        code="conflict")

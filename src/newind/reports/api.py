@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from ninja import Query, Router
 
 from newind.accounts import throttle
-from newind.accounts.access import require_role
+from newind.accounts.access import report_for
 from newind.indicators.sources import source_labels
 from newind.reports.queries import Overview, monthly_overview, resolve_period
 
@@ -65,6 +65,6 @@ def monthly_overview_endpoint(
     request: HttpRequest,
     period: str | None = Query(None, description="累计时期，如 2017-03（1—3月）；不填为最新一期"),
 ) -> dict[str, Any]:
-    require_role(request.user, "office", "leader")
+    report_for(request.user)
     throttle.check(request, "report")
     return overview_as_dict(monthly_overview(resolve_period(period)))

@@ -7,7 +7,7 @@ from urllib.parse import quote
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from newind.accounts.access import role_required
+from newind.accounts.access import REPORT_PAGE, page_required
 from newind.accounts.throttle import throttled
 from newind.core.errors import AppError
 from newind.reports.calc import doc_number_text, issue_date
@@ -15,9 +15,8 @@ from newind.reports.queries import resolve_period
 from newind.reports.services import FORMATS, monthly_report
 
 
-# The office and the city leaders (read-only); role values as strings because mypy, without Django
-# stubs, sees TextChoices members as tuples.
-@role_required("office", "leader")
+# The office and the city leaders (read-only).
+@page_required(REPORT_PAGE)
 @throttled("report", methods=("GET",))
 def monthly_download(request: HttpRequest) -> HttpResponse:
     fmt = request.GET.get("format", "docx")

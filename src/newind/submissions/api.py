@@ -8,15 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.security import django_auth
 
-from newind.accounts.access import is_business_user, require_read_unit, scope_unit_ids
+from newind.accounts.access import SUBMISSIONS_PAGE, submission_for, submissions_in_scope
 from newind.core.errors import AppError
 from newind.submissions import queries, services
-from newind.submissions.calc import State
 from newind.submissions.models import Submission
 
 router = Router(tags=["月度报表"])
@@ -25,8 +23,7 @@ router = Router(tags=["月度报表"])
 def _require_login(request: HttpRequest) -> None:
     if not request.user.is_authenticated:
         raise AppError("请先登录。", status=401, code="unauthenticated")
-    if not is_business_user(request.user):
-        raise AppError("您的角色不能查看业务数据（三员分立）。", status=403, code="forbidden")
+    SUBMISSIONS_PAGE.require(request.user)  # business users only (三员分立)
 
 
 def _summary(sub: Submission) -> dict[str, Any]:
@@ -53,12 +50,7 @@ def _detail(sub: Submission) -> dict[str, Any]:
 @router.get("/", summary="可查看的单位报表：本单位及下级的全部报表，及其他单位已发布的报表")
 def list_submissions(request: HttpRequest, period: str | None = None) -> list[dict[str, Any]]:
     _require_login(request)
-    scope = scope_unit_ids(request.user)
-    qs = Submission.objects.select_related("task", "unit").order_by("-task__year", "-task__period_n",
-                                                                      "unit__sort_order")
-    if scope is not None:
-        qs = qs.filter(Q(unit_id__in=scope) | Q(state=State.PUBLISHED))
-    subs = list(qs[:500])
+    subs = list(submissions_in_scope(request.user, with_published=True)[:500])
     if period:
         subs = [s for s in subs if s.task.period.key == period]
     return [_summary(s) for s in subs]
@@ -67,9 +59,7 @@ def list_submissions(request: HttpRequest, period: str | None = None) -> list[di
 @router.get("/{submission_id}", summary="一份单位报表：状态、各项数值、说明与上年同期数")
 def get_submission(request: HttpRequest, submission_id: int) -> dict[str, Any]:
     _require_login(request)
-    sub = queries.submission_or_404(submission_id)
-    require_read_unit(request.user, sub.unit_id, published=sub.state == State.PUBLISHED)
-    return _detail(sub)
+    return _detail(submission_for(request.user, submission_id))
 
 
 class ValuesIn(Schema):
@@ -83,7 +73,7 @@ class ValuesIn(Schema):
              summary="保存（或保存并提交）本单位报表的数值：与网页表单相同的校验，全部通过才写入")
 def save_values(request: HttpRequest, submission_id: int, payload: ValuesIn) -> dict[str, Any]:
     _require_login(request)
-    sub = queries.submission_or_404(submission_id)
+    sub = submission_for(request.user, submission_id, write=True)
     inputs = {code: services.ValueInput(raw, payload.explanations.get(code))
               for code, raw in payload.values.items()}
     for code, text in payload.explanations.items():

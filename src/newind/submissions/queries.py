@@ -11,7 +11,6 @@ from typing import Any
 
 import yaml
 from django.conf import settings
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from newind.core.errors import AppError, not_found
@@ -157,15 +156,6 @@ def figures_version(submission: Submission) -> str:
         is_current=True).values_list("indicator__code", "version"))
     payload = json.dumps([submission.pk, values, versions], ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
-
-
-def submissions_for(user: Any, scope: set[int] | None) -> QuerySet[Submission]:
-    """Submissions of the units in `scope` (None: every unit), newest task first."""
-    qs = Submission.objects.select_related("task", "unit").order_by("-task__year", "-task__period_n",
-                                                                      "unit__sort_order", "unit__code")
-    if scope is not None:
-        qs = qs.filter(unit_id__in=scope)
-    return qs
 
 
 def local_date(value: dt.datetime | None) -> dt.date | None:

@@ -19,7 +19,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from newind.accounts.access import require_read_unit, require_role, require_write_unit, role_of
+from newind.accounts.access import (
+    reporting_task_for,
+    require_publisher,
+    require_task_issuer,
+    submission_for,
+    workflow_role,
+)
 from newind.audit.services import record
 from newind.core.errors import AppError, Problem
 from newind.core.webhook import post_text
@@ -86,8 +92,7 @@ class SubmissionInvalid(AppError):
 
 
 def _role_name(user: Any) -> str | None:
-    role = role_of(user)
-    return role.name if role is not None else None
+    return workflow_role(user)
 
 
 def _user_label(user: Any) -> str:
@@ -101,7 +106,7 @@ def _user_label(user: Any) -> str:
 def issue_task(user: Any, *, period: Period, unit_ids: list[int], form_code: str = "monthly-industry",
                deadline: dt.date | None = None, is_demo: bool = False, request: Any = None) -> ReportingTask:
     """Issue a reporting task for a period to a set of units (the office only)."""
-    require_role(user, "office")
+    require_task_issuer(user)
     if not unit_ids:
         raise AppError("请至少选择一个填报单位。")
     definition = queries.read_report_definition(form_code)
@@ -143,7 +148,7 @@ class ValueInput:
 
 
 def _check_editable(submission: Submission, user: Any, action: Action = Action.SAVE) -> State:
-    require_write_unit(user, submission.unit_id)
+    submission_for(user, submission, write=True)
     step = transition(submission.state, action, _role_name(user))
     if not step.allowed or step.to_state is None:
         raise AppError(step.message + "如需修改，请联系本单位审核员或市新型工业化领导小组办公室。", status=409)
@@ -358,7 +363,7 @@ def publish_submission(submission: Submission, user: Any, *, release: str = "fla
     """Publish an approved report: its figures become observations (快报 or 正式) with their history."""
     submission = Submission.objects.select_for_update(of=("self",)).select_related("task", "unit", "approved_by").get(
         pk=submission.pk)
-    require_role(user, "office")
+    require_publisher(user)
     to_state = _check_editable(submission, user, Action.PUBLISH)
     if release not in PUBLISH_RELEASES:
         raise AppError("发布类型只能是「快报」或「正式」。")
@@ -388,7 +393,8 @@ def publish_batch(user: Any, task: ReportingTask, *, submission_ids: list[int] |
     report with its reason, so the office fixes or leaves it out and publishes the rest in one go.
     Each publish is audited as a single publish is, plus one entry for the batch.
     """
-    require_role(user, "office")
+    require_publisher(user)
+    reporting_task_for(user, task, write=True)
     subs = task.submissions.select_related("unit").order_by("unit__sort_order", "unit__code")
     if submission_ids is None:
         chosen = list(subs.filter(state=State.APPROVED))
@@ -431,7 +437,7 @@ def correct_published(submission: Submission, user: Any, inputs: dict[str, Value
     """
     submission = Submission.objects.select_for_update(of=("self",)).select_related("task", "unit", "approved_by").get(
         pk=submission.pk)
-    require_role(user, "office")
+    require_publisher(user)
     _check_editable(submission, user, Action.CORRECT)
     if seen is not None:
         if not seen:
@@ -480,7 +486,7 @@ def export_template(submission: Submission, user: Any, *, request: Any = None) -
     from newind.core.excel import safe_cell
     from newind.submissions.xlsx import TemplateContext, build_template
 
-    require_read_unit(user, submission.unit_id, published=submission.state == State.PUBLISHED)
+    submission_for(user, submission)
     task, unit = submission.task, submission.unit
     values, explanations = queries.stored_values(submission)
     ctx = TemplateContext(
@@ -647,7 +653,7 @@ def remind_units(user: Any, task: ReportingTask, *, submission_ids: list[int] | 
                  request: Any = None) -> RemindResult:
     """The office's 催报 from the task board: remind the chosen units (None: every unit of the task that has
     not submitted yet), once a unit a day, each reminder audited and pushed like the scheduled ones."""
-    require_role(user, "office")
+    reporting_task_for(user, task, write=True)
     subs = task.submissions.select_related("task", "unit").order_by("unit__sort_order", "unit__code")
     if submission_ids is not None:
         chosen = list(subs.filter(pk__in=submission_ids))

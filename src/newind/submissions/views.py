@@ -16,13 +16,18 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from newind.accounts.access import (
+    RELEASE_PAGE,
     SUBMISSIONS_PAGE,
+    TASK_BOARDS_PAGE,
+    TASKS_PAGE,
     can_write_unit,
-    require_read_unit,
-    require_role,
-    role_of,
-    role_required,
-    scope_unit_ids,
+    page_required,
+    reporting_discipline_for,
+    reporting_task_for,
+    reporting_tasks_in_scope,
+    submission_for,
+    submissions_in_scope,
+    workflow_role,
 )
 from newind.accounts.throttle import throttled
 from newind.audit.services import record
@@ -32,7 +37,7 @@ from newind.imports.parsing import read_upload
 from newind.submissions import queries, services
 from newind.submissions.calc import Action, State, allowed_actions, yoy_change_text
 from newind.submissions.forms import IssueTaskForm, PublishForm, ReviewForm, UploadForm
-from newind.submissions.models import ReportingTask, Submission
+from newind.submissions.models import Submission
 
 
 def _today() -> dt.date:
@@ -43,20 +48,19 @@ def _today() -> dt.date:
 def index(request: HttpRequest) -> HttpResponse:
     """Office and leaders: the tasks with their boards. Units: their own reports and reminders."""
     SUBMISSIONS_PAGE.require(request.user)
-    role = role_of(request.user)
-    scope = scope_unit_ids(request.user)
+    boards = TASK_BOARDS_PAGE.allows(request.user)
     # One query for the tasks with their unit counts, one for the reports, one for their reminders.
-    tasks = (ReportingTask.objects.annotate(n_units=Count("submissions")) if scope is None
-             else ReportingTask.objects.none())
-    subs = (list(queries.submissions_for(request.user, scope).prefetch_related("reminders")[:200])
-            if scope is not None else [])
+    tasks = reporting_tasks_in_scope(request.user).annotate(n_units=Count("submissions"))
+    # (The office and leaders work through the task boards; a unit's people see their own reports.)
+    subs = ([] if boards else
+            list(submissions_in_scope(request.user).prefetch_related("reminders")[:200]))
     reminders = [r for s in subs for r in s.reminders.all()][:20]
     return render(request, "submissions/index.html", {
-        "tasks": tasks, "subs": subs, "reminders": reminders, "is_office": role is not None and role.name == "OFFICE",
+        "tasks": tasks, "subs": subs, "reminders": reminders, "is_office": TASKS_PAGE.allows(request.user),
     })
 
 
-@role_required("office")
+@page_required(TASKS_PAGE)
 def issue(request: HttpRequest) -> HttpResponse:
     """The office issues a reporting task for a period to a set of units."""
     form = IssueTaskForm(request.POST or None)
@@ -78,13 +82,11 @@ def issue(request: HttpRequest) -> HttpResponse:
 @login_required
 def board(request: HttpRequest, task_id: int) -> HttpResponse:
     """The live board of one task: who submitted, who is late, who was sent back."""
-    require_role(request.user, "office", "leader")
-    task = queries.task_or_404(task_id)
+    task = reporting_task_for(request.user, task_id)
     rows = queries.board_rows(task, _today())
-    role = role_of(request.user)
     return render(request, "submissions/board.html", {
         "task": task, "rows": rows, "summary": queries.board_summary(rows), "today": _today(),
-        "states": State, "publish_form": PublishForm(), "can_publish": role is not None and role.name == "OFFICE",
+        "states": State, "publish_form": PublishForm(), "can_publish": RELEASE_PAGE.allows(request.user),
         "webhook": bool(settings.NEWIND_WEBHOOK_URL),
     })
 
@@ -92,8 +94,7 @@ def board(request: HttpRequest, task_id: int) -> HttpResponse:
 @login_required
 def board_xlsx(request: HttpRequest, task_id: int) -> HttpResponse:
     """The board in Excel (the same rows: state, first submission, discipline, reason, reminders), audited."""
-    require_role(request.user, "office", "leader")
-    task = queries.task_or_404(task_id)
+    task = reporting_task_for(request.user, task_id)
     today = _today()
     rows = queries.board_rows(task, today)
     summary = queries.board_summary(rows)
@@ -119,7 +120,7 @@ def board_xlsx(request: HttpRequest, task_id: int) -> HttpResponse:
 @login_required
 def remind(request: HttpRequest, task_id: int) -> HttpResponse:
     """The office's 催报 from the board: one unit (`submission`), or every unit not yet submitted (`all`)."""
-    task = queries.task_or_404(task_id)
+    task = reporting_task_for(request.user, task_id, write=True)
     ids = None if request.POST.get("all") else [int(x) for x in request.POST.getlist("submission") if x.isdigit()]
     if ids == []:
         raise AppError("请选择要催报的单位：在看板上点该单位一行的「催报」，或点「催报全部未报单位」。")
@@ -145,7 +146,7 @@ def remind(request: HttpRequest, task_id: int) -> HttpResponse:
 @login_required
 def discipline(request: HttpRequest, year: int) -> HttpResponse:
     """Each unit's reporting discipline over a year: on time, late, missing."""
-    require_role(request.user, "office", "leader")
+    reporting_discipline_for(request.user)
     return render(request, "submissions/discipline.html",
                   {"year": year, "rows": queries.discipline_record(year, _today()), "today": _today()})
 
@@ -173,9 +174,8 @@ def _field_rows(submission: Submission, posted: dict[str, Any] | None = None,
 def _render_submission(request: HttpRequest, submission: Submission, *, posted: dict[str, Any] | None = None,
                        errors: dict[str, list[str]] | None = None, form_errors: list[str] | None = None,
                        review_form: ReviewForm | None = None, status: int = 200) -> HttpResponse:
-    role = role_of(request.user)
     writable = can_write_unit(request.user, submission.unit_id)
-    actions = allowed_actions(submission.state, role.name if role else None) if writable else []
+    actions = allowed_actions(submission.state, workflow_role(request.user)) if writable else []
     return render(request, "submissions/submission.html", {
         "sub": submission, "task": submission.task, "rows": _field_rows(submission, posted, errors),
         "form_errors": form_errors or [], "can_fill": Action.SAVE in actions, "can_submit": Action.SUBMIT in actions,
@@ -192,8 +192,7 @@ def _render_submission(request: HttpRequest, submission: Submission, *, posted: 
 @login_required
 def submission_page(request: HttpRequest, submission_id: int) -> HttpResponse:
     """A unit's report: the fill form (GET shows it; POST saves or submits), review and publish controls."""
-    submission = queries.submission_or_404(submission_id)
-    require_read_unit(request.user, submission.unit_id, published=submission.state == State.PUBLISHED)
+    submission = submission_for(request.user, submission_id, write=request.method == "POST")
     if request.method != "POST":
         return _render_submission(request, submission)
     specs = queries.field_specs(submission.task, submission.unit)
@@ -215,10 +214,9 @@ def submission_page(request: HttpRequest, submission_id: int) -> HttpResponse:
 @login_required
 def review(request: HttpRequest, submission_id: int) -> HttpResponse:
     """The unit's reviewer (or the office) approves or sends back a submitted report."""
-    submission = queries.submission_or_404(submission_id)
+    submission = submission_for(request.user, submission_id, write=True)
     form = ReviewForm(request.POST)
     if not form.is_valid():
-        require_read_unit(request.user, submission.unit_id, published=submission.state == State.PUBLISHED)
         return _render_submission(request, submission, review_form=form, status=400)
     approve = form.cleaned_data["decision"] == "approve"
     services.review_submission(submission, request.user, approve=approve, reason=form.cleaned_data["reason"],
@@ -231,7 +229,7 @@ def review(request: HttpRequest, submission_id: int) -> HttpResponse:
 @login_required
 def publish(request: HttpRequest, submission_id: int) -> HttpResponse:
     """The office publishes an approved report as 快报 or 正式 figures."""
-    submission = queries.submission_or_404(submission_id)
+    submission = submission_for(request.user, submission_id, write=True)
     form = PublishForm(request.POST)
     if not form.is_valid():
         raise AppError("请选择发布类型（快报或正式）。")
@@ -246,7 +244,7 @@ def publish(request: HttpRequest, submission_id: int) -> HttpResponse:
 @login_required
 def publish_many(request: HttpRequest, task_id: int) -> HttpResponse:
     """The office publishes the approved reports ticked on the board (or every approved one) at once."""
-    task = queries.task_or_404(task_id)
+    task = reporting_task_for(request.user, task_id, write=True)
     form = PublishForm(request.POST)
     if not form.is_valid():
         raise AppError("请选择发布类型（快报或正式）。")
@@ -262,7 +260,7 @@ def publish_many(request: HttpRequest, task_id: int) -> HttpResponse:
 @login_required
 def correct(request: HttpRequest, submission_id: int) -> HttpResponse:
     """The office corrects published figures; each change becomes a new version with the reason."""
-    submission = queries.submission_or_404(submission_id)
+    submission = submission_for(request.user, submission_id, write=True)
     specs = queries.field_specs(submission.task, submission.unit)
     inputs = {s.code: services.ValueInput(request.POST.get(f"v_{s.code}", "")) for s in specs
               if request.POST.get(f"v_{s.code}", "").strip()}
@@ -276,7 +274,7 @@ def correct(request: HttpRequest, submission_id: int) -> HttpResponse:
 @login_required
 def template_xlsx(request: HttpRequest, submission_id: int) -> HttpResponse:
     """Download the unit's Excel template for this task."""
-    submission = queries.submission_or_404(submission_id)
+    submission = submission_for(request.user, submission_id)
     name, data = services.export_template(submission, request.user, request=request)
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f"attachment; filename=\"{name}\""
@@ -288,7 +286,7 @@ def template_xlsx(request: HttpRequest, submission_id: int) -> HttpResponse:
 @throttled("upload")
 def upload(request: HttpRequest, submission_id: int) -> HttpResponse:
     """Upload a filled template: checked like the form, all or nothing."""
-    submission = queries.submission_or_404(submission_id)
+    submission = submission_for(request.user, submission_id, write=True)
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         chosen = request.FILES.get("file")

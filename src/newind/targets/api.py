@@ -9,13 +9,12 @@ import pandas as pd
 from django.http import HttpRequest
 from ninja import Query, Router
 
-from newind.accounts.access import TARGETS_PAGE, scope_unit_ids
+from newind.accounts.access import target_units_in_scope
 from newind.core.errors import AppError
 from newind.forecasts.queries import year_end_forecasts
 from newind.indicators.periods import Period
 from newind.targets.queries import latest_period, target_progress, warning_list
 from newind.targets.rules import rule_set
-from newind.units.models import Unit
 
 router = Router(tags=["目标任务与预警"])
 
@@ -29,14 +28,7 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _scope(request: HttpRequest, unit: list[str] | None) -> list[str] | None:
-    TARGETS_PAGE.require(request.user)  # the page's own rule
-    scope = scope_unit_ids(request.user)
-    if scope is None:
-        return unit
-    allowed = set(Unit.objects.filter(id__in=scope).values_list("code", flat=True))
-    if unit and set(unit) - allowed:
-        raise AppError("您只能查看本单位及下级单位的目标任务：请选择本单位。", status=403, code="forbidden")
-    return unit or sorted(allowed)
+    return target_units_in_scope(request.user, unit)  # the page's own rule
 
 
 def _lists(request: HttpRequest) -> tuple[list[str] | None, list[str] | None]:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 from django.db import transaction
 
+from newind.accounts.access import target_for, targets_in_scope
 from newind.audit.services import record
 from newind.core.errors import AppError, Problem
 from newind.indicators.models import MAX_FIGURE, Indicator, ValueKind
@@ -63,6 +64,7 @@ def save_target(*, indicator: Indicator, unit: Unit, year: int, kind: str, targe
                 schedule_basis: str = "", responsible_unit: Unit | None = None, source: str = "", note: str = "",
                 user: Any = None, target: Target | None = None) -> Target:
     """Create or update one target (one per indicator, unit, year and kind)."""
+    targets_in_scope(user, write=True) if target is None else target_for(user, target, write=True)
     problems = target_problems(indicator, unit, year, kind, target_type, value)
     if problems:
         raise AppError(problems[0], problems=[Problem(p) for p in problems[1:]])
@@ -94,6 +96,7 @@ def _audit_view(target: Target) -> dict[str, Any]:
 @transaction.atomic
 def delete_target(target: Target, user: Any = None) -> None:
     """Remove a target (e.g. entered for the wrong unit); the audit log keeps what it was."""
+    target_for(user, target, write=True)
     record("target.delete", user=user, obj=target, unit=target.unit, before=_audit_view(target),
            summary=f"{target.year}年{target.unit.name}{target.indicator.name}")
     target.delete()
@@ -102,6 +105,7 @@ def delete_target(target: Target, user: Any = None) -> None:
 @transaction.atomic
 def choose_rule_set(year: int, code: str, user: Any = None) -> WarningScheme:
     """Set which light rules apply to a year's targets (the code must name a shipped rule set)."""
+    targets_in_scope(user, write=True)
     rule_set(code)  # raises a Chinese 404 for an unknown code
     previous = WarningScheme.objects.filter(year=year).values_list("rule_set", flat=True).first()
     scheme, _ = WarningScheme.objects.update_or_create(
@@ -191,6 +195,7 @@ def import_targets(data: bytes, file_name: str, user: Any = None, *, include_hid
     unless `include_hidden` (there is no preview to show them in)."""
     from newind.imports.parsing import upload_slot
 
+    targets_in_scope(user, write=True)
     with upload_slot():  # the file's cells stay in memory until the rows are checked
         return _import_targets(data, file_name, user, include_hidden)
 

@@ -12,13 +12,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from newind.accounts.access import (
+    TARGETS_MANAGE_PAGE,
     TARGETS_PAGE,
-    Role,
     page_required,
-    require_read_unit,
-    role_of,
-    role_required,
-    scope_unit_ids,
+    target_for,
+    target_units_in_scope,
+    targets_in_scope,
 )
 from newind.accounts.throttle import throttled
 from newind.audit.services import record
@@ -62,14 +61,6 @@ def _rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return out
 
 
-def _scope_codes(request: HttpRequest) -> list[str] | None:
-    """Unit codes whose targets the user sees: None = all (office, leaders); a reporter's own unit and below."""
-    scope = scope_unit_ids(request.user)
-    if scope is None:
-        return None
-    return list(Unit.objects.filter(id__in=scope).values_list("code", flat=True))
-
-
 def _summary(frame: pd.DataFrame, by: str, label: str) -> list[dict[str, Any]]:
     if frame.empty:
         return []
@@ -84,12 +75,11 @@ def _summary(frame: pd.DataFrame, by: str, label: str) -> list[dict[str, Any]]:
 def _selection(request: HttpRequest) -> tuple[Period | None, list[str] | None, str, str, list[str] | None, str]:
     """The page's choices, within the user's scope: period, unit codes, unit, indicator (codes), rule preview."""
     period = Period.parse(request.GET["period"]) if request.GET.get("period") else queries.latest_period()
-    unit_codes = _scope_codes(request)
     unit_code = request.GET.get("unit") or ""
     if unit_code:
-        unit = get_object_or_404(Unit, code=unit_code)
-        require_read_unit(request.user, unit.id, published=False)
-        unit_codes = [unit_code]
+        get_object_or_404(Unit, code=unit_code)
+    # None = all (office, leaders); a reporter's own unit and below; 403 for a unit outside the scope.
+    unit_codes = target_units_in_scope(request.user, [unit_code] if unit_code else None)
     indicator_code = request.GET.get("indicator") or ""
     indicator_codes = [indicator_code] if indicator_code else None
     return period, unit_codes, unit_code, indicator_code, indicator_codes, request.GET.get("rules") or ""
@@ -161,7 +151,7 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
 
 
 def _is_office(request: HttpRequest) -> bool:
-    return role_of(request.user) == Role.OFFICE
+    return TARGETS_MANAGE_PAGE.allows(request.user)
 
 
 def _year(request: HttpRequest) -> int:
@@ -184,7 +174,7 @@ def _decompositions(year: int) -> list[dict[str, Any]]:
     return [queries.decomposition(t.indicator, year, t.kind, t.unit) for t in city_targets]
 
 
-@role_required(Role.OFFICE)
+@page_required(TARGETS_MANAGE_PAGE)
 def manage_page(request: HttpRequest) -> HttpResponse:
     """目标任务管理: the year's targets, decomposition checks, entry form, Excel import and the year's rules."""
     year = _year(request)
@@ -194,7 +184,7 @@ def manage_page(request: HttpRequest) -> HttpResponse:
 
 def _manage(request: HttpRequest, year: int, form: TargetForm, status: int = 200,
             editing: Target | None = None) -> HttpResponse:
-    targets = Target.objects.filter(year=year).select_related("indicator", "unit", "responsible_unit")
+    targets = targets_in_scope(request.user, write=True).filter(year=year).select_related("indicator", "unit", "responsible_unit")
     scheme = queries.rule_set_for_year(year)
     return render(request, "targets/manage.html", {
         "year": year, "targets": targets, "form": form, "import_form": ImportForm(), "editing": editing,
@@ -210,7 +200,7 @@ def _save_from_form(request: HttpRequest, form: TargetForm, target: Target | Non
         source=d["source"], note=d["note"], user=request.user, target=target)
 
 
-@role_required(Role.OFFICE)
+@page_required(TARGETS_MANAGE_PAGE)
 @require_POST
 def create_target(request: HttpRequest) -> HttpResponse:
     form = TargetForm(request.POST)
@@ -228,9 +218,9 @@ def create_target(request: HttpRequest) -> HttpResponse:
     return redirect(f"/targets/manage/?year={target.year}")
 
 
-@role_required(Role.OFFICE)
+@page_required(TARGETS_MANAGE_PAGE)
 def edit_target(request: HttpRequest, pk: int) -> HttpResponse:
-    target = get_object_or_404(Target, pk=pk)
+    target = target_for(request.user, pk, write=True)
     if request.method == "POST":
         form = TargetForm(request.POST)
         if form.is_valid():
@@ -251,17 +241,17 @@ def edit_target(request: HttpRequest, pk: int) -> HttpResponse:
     return _manage(request, target.year, form, editing=target)
 
 
-@role_required(Role.OFFICE)
+@page_required(TARGETS_MANAGE_PAGE)
 @require_POST
 def delete_target(request: HttpRequest, pk: int) -> HttpResponse:
-    target = get_object_or_404(Target, pk=pk)
+    target = target_for(request.user, pk, write=True)
     year, text = target.year, str(target)
     services.delete_target(target, user=request.user)
     messages.success(request, f"已删除：{text}。")
     return redirect(f"/targets/manage/?year={year}")
 
 
-@role_required(Role.OFFICE)
+@page_required(TARGETS_MANAGE_PAGE)
 @require_POST
 def choose_rules(request: HttpRequest) -> HttpResponse:
     year = _year(request)
@@ -274,7 +264,7 @@ def choose_rules(request: HttpRequest) -> HttpResponse:
     return redirect(safe_next_url(request, f"/targets/manage/?year={year}"))
 
 
-@role_required(Role.OFFICE)
+@page_required(TARGETS_MANAGE_PAGE)
 def template_download(request: HttpRequest) -> HttpResponse:
     year = _year(request)
     response = HttpResponse(services.template_workbook(year),
@@ -283,7 +273,7 @@ def template_download(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@role_required(Role.OFFICE)
+@page_required(TARGETS_MANAGE_PAGE)
 @require_POST
 @throttled("upload")
 def import_upload(request: HttpRequest) -> HttpResponse:

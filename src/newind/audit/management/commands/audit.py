@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 
+from newind.accounts.access import COMMAND_LINE, audit_log_for
 from newind.audit.commands import AuditedCommand
 from newind.audit.services import anchor_chain, purge_before, retention_days, verify_chain
 from newind.core.errors import AppError
@@ -24,6 +25,7 @@ class Command(AuditedCommand):
         purge.add_argument("--before", required=True, help="日期，格式 YYYY-MM-DD")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        audit_log_for(COMMAND_LINE)  # the command line (the server's operator) reads and anchors the log
         getattr(self, f"_{options['action']}")(options)
 
     def _verify(self, options: dict[str, Any]) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from newind.accounts.access import COMMAND_LINE, benchmark_for
 from newind.benchmark.queries import BenchmarkResult, benchmark
 from newind.indicators.sources import sources_text
 
@@ -26,6 +27,7 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["table", "json"], default="table", help="输出格式，默认 table")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        benchmark_for(COMMAND_LINE)
         result = benchmark(options["unit"], options["group"], options["indicator"], options["year_from"],
                            options["year_to"], options["period"])
         if options["format"] == "json":

@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 from django.core.management.base import BaseCommand, CommandParser
 
+from newind.accounts.access import BACKTEST_RUN, COMMAND_LINE
 from newind.core.errors import AppError
 from newind.forecasts.calc import BASELINE, ETS_NAME, METHOD_LABELS
 from newind.forecasts.queries import year_end_forecasts
@@ -45,6 +46,7 @@ class Command(BaseCommand):
             self._show(options)
 
     def _backtest(self, options: dict[str, Any]) -> None:
+        BACKTEST_RUN.require(COMMAND_LINE)
         run = run_backtest(options["indicator"], store=not options["no_store"], use_ets=not options["no_ets"])
         s = run.summary
         if s.empty:

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
+from newind.accounts.access import COMMAND_LINE
 from newind.audit.commands import AuditedCommand
 from newind.imports.services import ImportOptions, ImportPreview, import_file
 
@@ -47,7 +48,8 @@ class Command(AuditedCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         options = ImportOptions(indicator=opts["indicator"], period=opts["period"], source=opts["source"],
                                 release=opts["release"], include_hidden=opts["include_hidden"])
-        preview, batch = import_file(Path(opts["file"]), options, None, dry_run=opts["dry_run"])
+        # As the command line: the import service asks accounts.access.require_importer, which lets it import.
+        preview, batch = import_file(Path(opts["file"]), options, COMMAND_LINE, dry_run=opts["dry_run"])
         for line in preview_text(preview):
             self.stdout.write(line)
         if opts["dry_run"]:

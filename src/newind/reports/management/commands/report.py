@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import CommandParser
 from django.utils import timezone
 
+from newind.accounts.access import COMMAND_LINE, report_for
 from newind.audit.commands import AuditedCommand
 from newind.reports.calc import doc_number_text, issue_date
 from newind.reports.content import build_content
@@ -29,6 +30,7 @@ class Command(AuditedCommand):
         monthly.add_argument("--doc-number", default="", help="发文字号，如 岳新工办〔2017〕12号；默认不印")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        report_for(COMMAND_LINE)
         period = resolve_period(options.get("period"))
         issued = issue_date(options.get("date"), timezone.localdate())
         doc_number = doc_number_text(options.get("doc_number"))

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
+from newind.accounts.access import COMMAND_LINE, target_units_in_scope
 from newind.audit.commands import AuditedCommand
 from newind.core.errors import AppError
 from newind.core.numbers import fmt_number, fmt_range
@@ -41,6 +42,7 @@ class Command(AuditedCommand):
         parser.add_argument("--rules", help="progress/warnings：预警规则代码，不填按当年设置")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        target_units_in_scope(COMMAND_LINE)  # the command line reads every unit's targets
         getattr(self, f"_{options['action']}")(options)
 
     def _share(self, o: dict[str, Any]) -> None:
