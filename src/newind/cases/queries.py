@@ -1,0 +1,104 @@
+"""Reads of the case engine: the category taxonomy, the overdue list and the metrics, set-wise.
+
+The metrics read each case once (`values()` into one frame, a second query for the category tags) and
+compute every figure in `cases.calc.case_metrics`: no query and no Python loop per case.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+from django.conf import settings
+from django.db.models import Q, QuerySet
+
+from newind.cases.calc import CLOSED_STATES, OPEN_STATES, case_metrics
+from newind.cases.sla import TZ, to_local
+from newind.core.errors import AppError, Problem
+
+GROUPINGS = {"department": "承办单位", "category": "分类", "month": "受理月份"}
+
+
+def categories_path() -> Path:
+    return Path(settings.DEFINITIONS_DIR) / "cases" / "categories.yaml"
+
+
+def categories(path: Path | None = None) -> dict[str, str]:
+    """The category taxonomy, code → Chinese name, in file order (checked: codes and names unique)."""
+    source = path or categories_path()
+    raw = yaml.safe_load(source.read_text(encoding="utf-8")) or {}
+    problems: list[Problem] = []
+    items = raw.get("categories") if isinstance(raw, dict) else None
+    if not isinstance(items, list) or not items:
+        raise AppError(f"{source.name} 须有非空的 categories 列表。", code="invalid_definition")
+    out: dict[str, str] = {}
+    for i, item in enumerate(items, 1):
+        if not isinstance(item, dict) or not item.get("code") or not item.get("name"):
+            problems.append(Problem(f"第{i}个分类须有 code 和 name。"))
+            continue
+        if item["code"] in out or item["name"] in out.values():
+            problems.append(Problem(f"分类「{item['name']}」（{item['code']}）重复。"))
+        out[str(item["code"])] = str(item["name"])
+    if problems:
+        raise AppError(f"{source.name} 有 {len(problems)} 处问题。", problems=problems, code="invalid_definition")
+    return out
+
+
+_FIELDS = ["id", "state", "received_at", "closed_at", "close_deadline", "extensions_approved", "rating",
+           "lead_unit_id", "lead_unit__name"]
+
+
+def case_frame(cases: QuerySet[Any] | None = None) -> pd.DataFrame:
+    """One row per case with what the metrics need (one query), plus the month of receipt (Shanghai time)."""
+    from newind.cases.models import Case
+
+    rows = list((cases if cases is not None else Case.objects.all()).values_list(*_FIELDS))
+    frame = pd.DataFrame(rows, columns=_FIELDS)
+    if frame.empty:
+        frame["month"] = pd.Series(dtype=object)
+        return frame
+    for column in ("received_at", "closed_at", "close_deadline"):
+        frame[column] = pd.to_datetime(frame[column], utc=True)
+    frame["month"] = frame["received_at"].dt.tz_convert(TZ).dt.strftime("%Y-%m")
+    frame["lead_unit__name"] = frame["lead_unit__name"].fillna("（未交办）")
+    return frame
+
+
+def metrics(by: str, *, now: dt.datetime, cases: QuerySet[Any] | None = None) -> pd.DataFrame:
+    """办结率, 按期办结率, 延期率, 满意率, average working days to close and overdue counts, per department
+    (lead unit), per category (a case with two tags counts in both) or per month of receipt."""
+    if by not in GROUPINGS:
+        raise AppError(f"不能按「{by}」统计：请选择 {'、'.join(f'{k}（{v}）' for k, v in GROUPINGS.items())}。")
+    frame = case_frame(cases)
+    if by == "department":
+        return case_metrics(frame, ["lead_unit_id", "lead_unit__name"], to_local(now))
+    if by == "month":
+        return case_metrics(frame, ["month"], to_local(now))
+    from newind.cases.models import Case, CaseCategory
+
+    selected = (cases if cases is not None else Case.objects.all()).values("id")
+    tags = pd.DataFrame(list(CaseCategory.objects.filter(case_id__in=selected).values_list("case_id", "category")),
+                        columns=["id", "category"])
+    joined = frame.merge(tags, on="id", how="inner")
+    out = case_metrics(joined, ["category"], to_local(now))
+    names = categories()
+    out.insert(1, "category_name", out["category"].map(names).fillna(out["category"]))
+    return out
+
+
+def overdue(*, now: dt.datetime, cases: QuerySet[Any] | None = None) -> dict[str, QuerySet[Any]]:
+    """Cases past their closing deadline: still open (`still_open`), and closed after it (`done_late`)."""
+    from django.db.models import F
+
+    from newind.cases.models import Case
+
+    base = cases if cases is not None else Case.objects.all()
+    moment = to_local(now)
+    still_open = base.filter(Q(state__in=[str(s) for s in OPEN_STATES]), close_deadline__lt=moment)
+    done_late = base.filter(state__in=[str(s) for s in CLOSED_STATES], closed_at__gt=F("close_deadline"))
+    related = ("lead_unit", "concerned_unit")
+    return {"still_open": still_open.select_related(*related).order_by("close_deadline", "id"),
+            "done_late": done_late.select_related(*related).order_by("close_deadline", "id")}

@@ -1,0 +1,51 @@
+"""`newind cases due` prints the same deadlines as the table tests, as JSON and as a Chinese table."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.management import call_command
+
+from newind.cli import main
+from tests.cases.test_sla import PRESET_TABLE
+
+
+def _due(capsys, *args: str) -> str:  # type: ignore[no-untyped-def]
+    assert main(["cases", "due", *args]) == 0
+    return capsys.readouterr().out
+
+
+def test_json_for_zhongshan_on_the_eve_of_national_day(db, capsys):
+    body = json.loads(_due(capsys, "--profile", "zhongshan", "--received", "2017-09-29T17:00", "--format", "json"))
+    # contact: 30 min to 17:30, then 30 min from 08:30 on the 调休 Saturday; stage_reply 3 WD → 10-10 24:00;
+    # close 5 WD → 10-12 24:00 (24:00 is written as the next day's 00:00).
+    assert body == {"profile": "zhongshan", "received": "2017-09-29T17:00:00+08:00",
+                    "deadlines": {"contact": "2017-09-30T09:00:00+08:00", "stage_reply": "2017-10-11T00:00:00+08:00",
+                                  "close": "2017-10-13T00:00:00+08:00"}}
+
+
+@pytest.mark.parametrize(("code", "received"), [(c, r) for c, rows in PRESET_TABLE.items() for r in rows])
+def test_the_table_format_agrees_with_the_pinned_table(db, capsys, code, received):
+    # call_command: the same command without `newind`'s first-run loading of reference data (slow per case).
+    call_command("cases", "due", "--profile", code, "--received", received)
+    out = capsys.readouterr().out
+    assert f"（{code}）" in out and "工作时间 08:30—12:00、14:30—17:30" in out
+    for deadline in PRESET_TABLE[code][received].values():
+        assert deadline in out
+    assert "「24:00」指当日结束" in out
+
+
+def test_errors_are_chinese_sentences(db, capsys):
+    assert main(["cases", "due", "--profile", "beijing", "--received", "2017-09-29T17:00"]) == 2
+    assert "没有名为「beijing」的时限方案：可用的方案有 quanzhou、xuchang、zaozhuang、zhongshan。" in capsys.readouterr().err
+    assert main(["cases", "due", "--profile", "zhongshan", "--received", "2017/09/29"]) == 2
+    assert "受理时间「2017/09/29」格式不对" in capsys.readouterr().err
+    assert main(["cases", "due", "--profile", "zhongshan", "--received", "2027-01-04T09:00"]) == 2
+    assert "无法计算 2027 年的工作日" in capsys.readouterr().err
+
+
+def test_call_command_gives_the_same_json(db, capsys):
+    call_command("cases", "due", "--profile", "quanzhou", "--received", "2018-02-14T17:00", "--format", "json")
+    body = json.loads(capsys.readouterr().out)
+    assert body["deadlines"] == {"co_handler": "2018-02-25T00:00:00+08:00", "lead": "2018-03-02T00:00:00+08:00"}
