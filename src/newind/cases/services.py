@@ -32,9 +32,14 @@ def _actor_name(user: Any) -> str:
     return str(user.get_full_name() or user.get_username())
 
 
+def _iso(moment: dt.datetime | None) -> str | None:
+    return to_local(moment).isoformat() if moment is not None else None
+
+
 def _snapshot(case: Case) -> dict[str, Any]:
-    return {"state": case.state, "lead_unit": case.lead_unit_id, "close_deadline": case.close_deadline,
-            "closed_at": case.closed_at, "rating": case.rating, "redo_count": case.redo_count,
+    # Times in Shanghai ISO form, the way the deadlines are written everywhere else.
+    return {"state": case.state, "lead_unit": case.lead_unit_id, "close_deadline": _iso(case.close_deadline),
+            "closed_at": _iso(case.closed_at), "rating": case.rating, "redo_count": case.redo_count,
             "extensions_approved": case.extensions_approved}
 
 
@@ -134,6 +139,9 @@ def apply_action(case: Case, action: str, *, user: Any, role: str | None, now: d
         assert lead_unit is not None
         case.lead_unit = lead_unit
         data["lead_unit"] = lead_unit.code
+    if act == Action.ASSIGN and case.extensions_approved == 0:
+        # The multi-department limit is the case's own limit, not an extension: it is the original too.
+        case.original_close_deadline = case.close_deadline
     if act == Action.CLOSE:
         case.closed_at = after_facts.closed_at
         case.first_closed_at = case.first_closed_at or after_facts.closed_at
