@@ -214,3 +214,65 @@ def case_metrics(cases: pd.DataFrame, by: Sequence[str], now: dt.datetime) -> pd
     out = out.reset_index()
     out = out[[*by, *METRIC_COLUMNS]]
     return out.astype(object).where(out.notna(), None)
+
+
+# --- notices: reminders, 催办, escalations and call-backs due at a moment --------------------------------------
+
+
+@dataclass(frozen=True)
+class NoticeDue:
+    """One notice the jobs should have produced by now (recorded once: kind, stage, level and deadline)."""
+
+    kind: str  # NoticeKind value
+    stage: str
+    level: int
+    deadline: dt.datetime
+    due_at: dt.datetime
+    to: str  # "lead", "co_handler", "lead_head", "office", "leader"
+
+
+def notices_due(*, state: str, stage_deadlines: dict[str, dt.datetime], close_deadline: dt.datetime,
+                profile: SlaProfile, now: dt.datetime, multi_department: bool = False, complex_case: bool = False,
+                closed_at: dt.datetime | None = None, rating: str = "") -> list[NoticeDue]:
+    """Every notice due for one case by `now`: a reminder before each stage deadline still ahead; for the
+    closing deadline a 催办 the working day after it passes and each rung of the escalation ladder once the
+    case is that many working days late; a call-back task the working day after closure until it is rated.
+
+    The closing stage is the variant that applies (multi-department, complex), and its deadline is the
+    case's `close_deadline` (moved only by an approved extension); variants that do not apply are skipped.
+    """
+    from newind.cases.choices import NoticeKind
+    from newind.cases.sla import callback_due
+
+    now = to_local(now)
+    out: list[NoticeDue] = []
+    if State(state) == State.CLOSED and closed_at is not None and not rating:
+        due = callback_due(closed_at, profile.office_day)
+        if now >= due:
+            out.append(NoticeDue(NoticeKind.CALLBACK, "", 0, to_local(closed_at), due, "office"))
+        return out
+    if State(state) not in OPEN_STATES:
+        return out
+    closing = profile.closing_stage(multi_department=multi_department, complex_case=complex_case)
+    for stage in profile.stages:
+        if stage.condition is not None and stage.code != closing.code:
+            continue
+        if stage.code == profile.close_stage and closing.code != profile.close_stage:
+            continue
+        deadline = close_deadline if stage.code == closing.code else stage_deadlines.get(stage.code)
+        if deadline is None:
+            continue
+        deadline = to_local(deadline)
+        remind = profile.reminder_at(stage, deadline)
+        if remind <= now < deadline:
+            out.append(NoticeDue(NoticeKind.REMINDER, stage.code, 0, deadline, remind, stage.who))
+    deadline = to_local(close_deadline)
+    if now >= deadline:
+        chase = profile.chase_at(deadline)
+        if now >= chase:
+            out.append(NoticeDue(NoticeKind.CHASE, closing.code, 0, deadline, chase, "lead"))
+        for level, rung in enumerate(profile.escalation, 1):
+            when = profile.escalation_at(rung, deadline)
+            if now >= when:
+                out.append(NoticeDue(NoticeKind.ESCALATION, closing.code, level, deadline, when, rung.to))
+    return out
