@@ -36,13 +36,21 @@ def test_the_table_format_agrees_with_the_pinned_table(db, capsys, code, receive
     assert "「24:00」指当日结束" in out
 
 
-def test_errors_are_chinese_sentences(db, capsys):
+def test_the_console_prints_an_error_as_a_chinese_sentence(db, capsys):
+    # (One `newind` call per test: Django's run_from_argv closes the connections when a command ends.)
     assert main(["cases", "due", "--profile", "beijing", "--received", "2017-09-29T17:00"]) == 2
     assert "没有名为「beijing」的时限方案：可用的方案有 quanzhou、xuchang、zaozhuang、zhongshan。" in capsys.readouterr().err
-    assert main(["cases", "due", "--profile", "zhongshan", "--received", "2017/09/29"]) == 2
-    assert "受理时间「2017/09/29」格式不对" in capsys.readouterr().err
-    assert main(["cases", "due", "--profile", "zhongshan", "--received", "2027-01-04T09:00"]) == 2
-    assert "无法计算 2027 年的工作日" in capsys.readouterr().err
+
+
+def test_bad_times_and_years_are_refused(db):
+    from newind.cases.sla import CALENDAR_YEARS
+    from newind.core.errors import AppError
+
+    with pytest.raises(AppError, match="受理时间「2017/09/29」格式不对"):
+        call_command("cases", "due", "--profile", "zhongshan", "--received", "2017/09/29")
+    beyond = CALENDAR_YEARS[1] + 1
+    with pytest.raises(AppError, match=f"无法计算 {beyond} 年的工作日"):
+        call_command("cases", "due", "--profile", "zhongshan", "--received", f"{beyond}-01-04T09:00")
 
 
 def test_call_command_gives_the_same_json(db, capsys):
