@@ -20,9 +20,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newind.cases.sla import (
     CALENDAR_YEARS,
+    DEFAULT_OFFICE_DAY,
     TZ,
     CalendarRangeError,
     OfficeDay,
@@ -33,6 +36,7 @@ from newind.cases.sla import (
     format_deadline,
     is_working_day,
     load_profile,
+    next_working_day,
     parse_received,
     subtract_working_minutes,
     working_days_between,
@@ -256,3 +260,47 @@ def test_a_received_time_is_read_in_shanghai_time():
 
     with pytest.raises(AppError, match="受理时间「29/09/2017」格式不对"):
         parse_received("29/09/2017")
+
+
+# --- invariants of the working-time arithmetic, over 2017–2018 -------------------------------------------------
+
+days = st.dates(min_value=dt.date(2017, 1, 1), max_value=dt.date(2018, 12, 31))
+moments = st.builds(lambda d, m: dt.datetime.combine(d, dt.time(0, 0), tzinfo=TZ) + dt.timedelta(minutes=m),
+                    days, st.integers(0, 24 * 60 - 1))
+spans = st.integers(0, 5 * 390)  # up to five office days
+
+
+def _in_office(moment: dt.datetime) -> bool:
+    return is_working_day(moment.date()) and any(
+        dt.datetime.combine(moment.date(), s, tzinfo=TZ) < moment <= dt.datetime.combine(moment.date(), e, tzinfo=TZ)
+        for s, e in DEFAULT_OFFICE_DAY.periods)
+
+
+@settings(max_examples=200, deadline=None)
+@given(moments, spans, spans)
+def test_adding_working_minutes_is_monotonic_and_ends_inside_office_time(start, m1, m2):
+    low, high = sorted((m1, m2))
+    assert add_working_minutes(start, low) <= add_working_minutes(start, high)
+    if high > 0:
+        assert _in_office(add_working_minutes(start, high))
+
+
+@settings(max_examples=200, deadline=None)
+@given(days, st.sampled_from(DEFAULT_OFFICE_DAY.periods), st.integers(1, 200), spans)
+def test_subtracting_undoes_adding_from_inside_office_time(day, period, offset, minutes):
+    day = day if is_working_day(day) else next_working_day(day)
+    begin, end = (dt.datetime.combine(day, t, tzinfo=TZ) for t in period)
+    start = min(begin + dt.timedelta(minutes=offset), end - dt.timedelta(minutes=1))
+    assert subtract_working_minutes(add_working_minutes(start, minutes), minutes) == start
+
+
+@settings(max_examples=200, deadline=None)
+@given(moments, st.integers(0, 40))
+def test_a_working_day_deadline_ends_a_working_day_n_working_days_later(received, n):
+    deadline = working_days_deadline(received, n)
+    assert deadline.time() == dt.time(0, 0)
+    last = day_of_deadline(deadline)
+    assert list(working_days_between([received.date()], [last])) == [n]
+    if n > 0:
+        assert is_working_day(last)
+        assert add_working_days(received.date(), n + 1) == next_working_day(last)

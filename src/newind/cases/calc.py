@@ -17,7 +17,13 @@ import numpy as np
 import pandas as pd
 
 from newind.cases.choices import Action, CaseRole, Rating, State
-from newind.cases.sla import SlaProfile, format_deadline, to_local, working_days_between
+from newind.cases.sla import (
+    EPOCH_ORDINAL,
+    SlaProfile,
+    format_deadline,
+    to_local,
+    working_days_between_ordinals,
+)
 
 R = CaseRole
 _OFFICE = frozenset({R.OFFICE})
@@ -170,6 +176,12 @@ def _rate(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
     return rate.round(1)
 
 
+def _local_ordinals(moments: pd.Series) -> np.ndarray:
+    """Each moment's calendar day in Shanghai as a `date.toordinal()` number, vectorised."""
+    local = moments.dt.tz_convert("Asia/Shanghai").dt.tz_localize(None).to_numpy().astype("datetime64[D]")
+    return local.astype(np.int64) + EPOCH_ORDINAL
+
+
 def case_metrics(cases: pd.DataFrame, by: Sequence[str], now: dt.datetime) -> pd.DataFrame:
     """办结率, 按期办结率, 延期率, 满意率, average working days to close and overdue cases per group, at once.
 
@@ -198,9 +210,8 @@ def case_metrics(cases: pd.DataFrame, by: Sequence[str], now: dt.datetime) -> pd
     frame["overdue_still_open"] = (~closed & (deadline < now_ts)).astype(int)
     days = np.full(len(frame), np.nan)
     if closed.any():
-        local_received = received[closed].dt.tz_convert("Asia/Shanghai").dt.date
-        local_closed = closed_at[closed].dt.tz_convert("Asia/Shanghai").dt.date
-        days[closed.to_numpy()] = working_days_between(local_received, local_closed)
+        days[closed.to_numpy()] = working_days_between_ordinals(_local_ordinals(received[closed]),
+                                                                _local_ordinals(closed_at[closed]))
     frame["days_to_close"] = days
     counts = ["total", "closed", "closed_on_time", "extended", "rated", "satisfied", "overdue_done_late",
               "overdue_still_open"]

@@ -8,6 +8,7 @@ the demo all go through the same table.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -67,7 +68,7 @@ def file_case(*, user: Any, title: str, profile_code: str, received_at: dt.datet
     deadlines = profile.deadlines(received)
     close = profile.close_deadline(received, complex_case=is_complex)
     case = Case.objects.create(
-        code=f"tmp-{timezone.now().timestamp()}", kind=CaseKind(kind), channel=Channel(channel), title=title.strip(),
+        code=f"tmp-{uuid.uuid4().hex[:24]}", kind=CaseKind(kind), channel=Channel(channel), title=title.strip(),
         description=description, concerned_unit=concerned_unit,
         concerned_name=concerned_name or (concerned_unit.name if concerned_unit else ""), sla_profile=profile.code,
         is_complex=is_complex, received_at=received, deadlines={k: v.isoformat() for k, v in deadlines.items()},

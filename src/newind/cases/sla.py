@@ -395,26 +395,36 @@ def _calendar_ordinals(first: int, last: int) -> np.ndarray:
 _WORKING_ORDINALS: np.ndarray | None = None
 
 
-def working_days_between(starts: Iterable[dt.date], ends: Iterable[dt.date]) -> np.ndarray:
-    """For each pair, the number of working days d with start < d ≤ end (0 when end ≤ start), at once.
+def _check_ordinals(ordinals: np.ndarray) -> None:
+    if ordinals.size:
+        for extreme in (int(ordinals.min()), int(ordinals.max())):
+            day = dt.date.fromordinal(extreme)
+            if not CALENDAR_YEARS[0] <= day.year <= CALENDAR_YEARS[1]:
+                raise _out_of_range(day)
 
-    One sorted array of the calendar's working days and two binary searches, not a loop per case.
-    """
+
+def working_days_between_ordinals(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """`working_days_between` on proleptic ordinals (`date.toordinal()`), for whole columns at once."""
     global _WORKING_ORDINALS
     if _WORKING_ORDINALS is None:
         _WORKING_ORDINALS = _calendar_ordinals(*CALENDAR_YEARS)
-    start = np.asarray([d.toordinal() for d in starts], dtype=np.int64)
-    end = np.asarray([d.toordinal() for d in ends], dtype=np.int64)
-    for ordinals in (start, end):
-        if ordinals.size:
-            low, high = int(ordinals.min()), int(ordinals.max())
-            for extreme in (low, high):
-                day = dt.date.fromordinal(extreme)
-                if not CALENDAR_YEARS[0] <= day.year <= CALENDAR_YEARS[1]:
-                    raise _out_of_range(day)
-    counts = np.searchsorted(_WORKING_ORDINALS, end, side="right") - np.searchsorted(_WORKING_ORDINALS, start,
-                                                                                      side="right")
+    start, end = np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64)
+    _check_ordinals(start)
+    _check_ordinals(end)
+    # One sorted array of the calendar's working days and two binary searches, not a loop per case.
+    counts = (np.searchsorted(_WORKING_ORDINALS, end, side="right")
+              - np.searchsorted(_WORKING_ORDINALS, start, side="right"))
     return np.maximum(counts, 0)
+
+
+def working_days_between(starts: Iterable[dt.date], ends: Iterable[dt.date]) -> np.ndarray:
+    """For each pair, the number of working days d with start < d ≤ end (0 when end ≤ start)."""
+    return working_days_between_ordinals(np.asarray([d.toordinal() for d in starts], dtype=np.int64),
+                                         np.asarray([d.toordinal() for d in ends], dtype=np.int64))
+
+
+# The proleptic ordinal of 1970-01-01, to turn datetime64[D] day numbers into `date.toordinal()` values.
+EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 
 
 # --- loading profiles from YAML -------------------------------------------------------------------------------
