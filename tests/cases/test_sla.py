@@ -253,6 +253,16 @@ def test_working_days_between_is_vectorised_and_agrees_with_counting():
         working_days_between([dt.date(2003, 1, 1)], [dt.date(2003, 1, 5)])
 
 
+def test_the_vectorised_calendar_agrees_with_the_library_day_by_day():
+    from newind.cases.sla import _calendar_ordinals
+
+    working = set(_calendar_ordinals(2017, 2018).tolist())
+    day = dt.date(2017, 1, 1)
+    while day.year < 2019:
+        assert (day.toordinal() in working) is is_working_day(day), day
+        day += dt.timedelta(days=1)
+
+
 def test_a_received_time_is_read_in_shanghai_time():
     assert parse_received("2017-09-29T17:00") == at("2017-09-29T17:00")
     assert parse_received("2017-09-29T09:00+00:00") == at("2017-09-29T17:00")
