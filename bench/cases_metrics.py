@@ -28,7 +28,7 @@ def main(n: int) -> dict[str, object]:
     call_command("migrate", verbosity=0, interactive=False)
     from newind.cases.models import Case, CaseCategory
     from newind.cases.queries import metrics, overdue
-    from newind.cases.sla import TZ, load_profile
+    from newind.cases.sla import TZ, load_profile, working_days_to_close
     from newind.units.models import Unit
 
     rng = random.Random(2017)
@@ -52,7 +52,8 @@ def main(n: int) -> dict[str, object]:
                               close_deadline=deadline, original_close_deadline=deadline, state=state, closed_at=closed,
                               lead_unit=departments[rng.randrange(30)], is_synthetic=True,
                               rating=rng.choice(["", "satisfied", "basically_satisfied", "unsatisfied"]) if closed else "",
-                              extensions_approved=int(rng.random() < 0.1)))
+                              extensions_approved=int(rng.random() < 0.1),
+                              working_days_to_close=working_days_to_close(received, closed) if closed else None))
             if len(batch) == 5000:
                 Case.objects.bulk_create(batch)
                 batch = []

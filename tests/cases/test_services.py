@@ -72,13 +72,16 @@ def test_one_appeal_from_filing_to_archive_with_an_extension_and_a_redo(office_u
     assert (request.state, request.old_deadline, request.decided_by) == (
         ExtensionState.APPROVED, at("2017-10-13T00:00"), office_user)
     case = apply_action(case, Action.CLOSE, **lead, now=at("2017-10-16T15:00"), note="已完成增容。")
+    # Working days after 09-29 up to 10-16: 09-30, 10-09…10-13, 10-16 = 7.
+    assert case.working_days_to_close == 7
     case = rate(case, "unsatisfied", user=None, role=R.FIRM, reason="只答复了时间表，未实际通电",
                 reason_kind="subjective", now=at("2017-10-17T09:00"))
-    assert (case.state, case.redo_count, case.closed_at, case.first_closed_at) == (
-        State.REDO, 1, None, at("2017-10-16T15:00"))
+    assert (case.state, case.redo_count, case.closed_at, case.first_closed_at, case.working_days_to_close) == (
+        State.REDO, 1, None, at("2017-10-16T15:00"), None)
     assert case.unsatisfied_reason == "只答复了时间表，未实际通电" and case.unsatisfied_reason_kind == "subjective"
     case = apply_action(case, Action.ACCEPT, **lead, now=at("2017-10-17T10:00"))
     case = apply_action(case, Action.CLOSE, **lead, now=at("2017-10-19T11:00"))
+    assert case.working_days_to_close == 10  # … and 10-17, 10-18, 10-19: judged on the final closure
     case = rate(case, "satisfied", user=None, role=R.FIRM, now=at("2017-10-20T09:00"))
     assert (case.rating, case.unsatisfied_reason) == ("satisfied", "")
     case = apply_action(case, Action.ARCHIVE, **office, now=at("2017-10-20T10:00"))

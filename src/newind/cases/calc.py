@@ -213,16 +213,28 @@ def case_metrics(cases: pd.DataFrame, by: Sequence[str], now: dt.datetime) -> pd
         days[closed.to_numpy()] = working_days_between_ordinals(_local_ordinals(received[closed]),
                                                                 _local_ordinals(closed_at[closed]))
     frame["days_to_close"] = days
-    counts = ["total", "closed", "closed_on_time", "extended", "rated", "satisfied", "overdue_done_late",
-              "overdue_still_open"]
     grouped = frame.groupby(list(by), dropna=False, sort=True)
-    out = grouped[counts].sum()
-    out["avg_working_days_to_close"] = grouped["days_to_close"].mean().round(1)
+    out = grouped[METRIC_COUNTS].sum()
+    out["avg_working_days_to_close"] = grouped["days_to_close"].mean()
+    return metric_rates(out.reset_index(), by)
+
+
+METRIC_COUNTS = ["total", "closed", "closed_on_time", "extended", "rated", "satisfied", "overdue_done_late",
+                 "overdue_still_open"]
+
+
+def metric_rates(counts: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
+    """The rates from per-group counts (`METRIC_COUNTS` and `avg_working_days_to_close`), in one place for
+    the frame path above and the SQL path in `queries.metrics`; rounded to one decimal, None without a base."""
+    out = counts.copy()
+    for column in METRIC_COUNTS:
+        out[column] = out[column].fillna(0).astype(int)
+    out["avg_working_days_to_close"] = pd.to_numeric(out["avg_working_days_to_close"], errors="coerce").astype(
+        float).round(1)
     out["closure_rate"] = _rate(out["closed"], out["total"])
     out["on_time_rate"] = _rate(out["closed_on_time"], out["closed"])
     out["extension_rate"] = _rate(out["extended"], out["total"])
     out["satisfaction_rate"] = _rate(out["satisfied"], out["rated"])
-    out = out.reset_index()
     out = out[[*by, *METRIC_COLUMNS]]
     return out.astype(object).where(out.notna(), None)
 

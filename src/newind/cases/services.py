@@ -20,7 +20,7 @@ from newind.cases.calc import TRANSITIONS, CaseFacts, rating_action, step
 from newind.cases.choices import Action, CaseKind, Channel, EventKind, ExtensionState, Rating, State
 from newind.cases.models import Case, CaseCategory, CaseEvent, ExtensionRequest
 from newind.cases.queries import categories
-from newind.cases.sla import SlaProfile, format_deadline, load_profile, to_local
+from newind.cases.sla import SlaProfile, format_deadline, load_profile, to_local, working_days_to_close
 from newind.core.errors import AppError
 from newind.units.models import Unit
 
@@ -146,6 +146,8 @@ def apply_action(case: Case, action: str, *, user: Any, role: str | None, now: d
     if act == Action.CLOSE:
         case.closed_at = after_facts.closed_at
         case.first_closed_at = case.first_closed_at or after_facts.closed_at
+        assert case.closed_at is not None
+        case.working_days_to_close = working_days_to_close(case.received_at, case.closed_at)
     if act in (Action.RATE_SATISFIED, Action.RATE_UNSATISFIED_REDO, Action.RATE_UNSATISFIED_FINAL):
         case.rating = Rating(rating or (Rating.SATISFIED if act == Action.RATE_SATISFIED else Rating.UNSATISFIED))
         case.unsatisfied_reason = reason if case.rating == Rating.UNSATISFIED else ""
@@ -153,6 +155,7 @@ def apply_action(case: Case, action: str, *, user: Any, role: str | None, now: d
         data.update(rating=case.rating, reason_kind=case.unsatisfied_reason_kind)
     if act == Action.RATE_UNSATISFIED_REDO:
         case.closed_at = None  # open again until the redo is closed
+        case.working_days_to_close = None
     if act == Action.ARCHIVE:
         case.archived_at = moment
     if act == Action.REQUEST_EXTENSION:

@@ -428,6 +428,11 @@ def working_days_between(starts: Iterable[dt.date], ends: Iterable[dt.date]) -> 
                                          np.asarray([d.toordinal() for d in ends], dtype=np.int64))
 
 
+def working_days_to_close(received: dt.datetime, closed: dt.datetime) -> int:
+    """Working days after the (Shanghai) day of receipt up to the day of closure: 0 when closed the same day."""
+    return int(working_days_between([to_local(received).date()], [to_local(closed).date()])[0])
+
+
 # The proleptic ordinal of 1970-01-01, to turn datetime64[D] day numbers into `date.toordinal()` values.
 EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 
