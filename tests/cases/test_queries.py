@@ -103,8 +103,8 @@ def test_metrics_run_in_a_fixed_number_of_queries(five_cases, units):
     for i in range(6, 40):
         _case(i, units.rsj, received="2017-10-09T09:00", deadline="2017-10-17T00:00", state="in_progress",
               categories=("labour", "other"))
-    # One GROUP BY query each.
-    for by, expected in (("department", 1), ("month", 1), ("category", 1)):
+    # One GROUP BY query each (by month, first one more for the span of months).
+    for by, expected in (("department", 1), ("month", 2), ("category", 1)):
         with CaptureQueriesContext(connection) as queries:
             metrics(by, now=NOW)
         assert len(queries) == expected, by
@@ -116,6 +116,18 @@ def test_the_overdue_list_splits_done_late_from_still_open(five_cases):
     assert [c.code for c in lists["done_late"]] == ["T2"]
     # On 10-16 at noon c4 is not yet overdue (its deadline is 10-16 24:00).
     assert list(overdue(now=at("2017-10-16T12:00"))["still_open"]) == []
+
+
+def test_months_follow_shanghai_time_at_the_boundary(units):
+    # 2017-10-31 23:30 in Shanghai is 15:30 UTC on the 31st; 2017-11-01 00:10 Shanghai is 16:10 UTC on 10-31:
+    # by UTC both would be October, in Shanghai the second is November.
+    _case(1, units.fgw, received="2017-10-31T23:30", deadline="2017-11-08T00:00", state="in_progress")
+    _case(2, units.fgw, received="2017-11-01T00:10", deadline="2017-11-09T00:00", state="in_progress")
+    _case(3, units.fgw, received="2018-01-01T00:00", deadline="2018-01-09T00:00", state="in_progress")
+    rows = metrics("month", now=NOW).to_dict("records")
+    # December has no cases and no row; January 2018 starts at 00:00 Shanghai.
+    assert [(r["month"], r["total"]) for r in rows] == [("2017-10", 1), ("2017-11", 1), ("2018-01", 1)]
+    assert metrics("month", now=NOW, cases=Case.objects.none()).empty
 
 
 def test_an_unknown_grouping_is_refused(db):

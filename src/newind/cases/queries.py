@@ -14,9 +14,9 @@ import pandas as pd
 import yaml
 from django.conf import settings
 from django.db import connection
-from django.db.models import Avg, Count, F, IntegerField, Q, QuerySet, Sum, TextField, Value, When
+from django.db.models import Avg, Count, F, IntegerField, Max, Min, Q, QuerySet, Sum, TextField, Value, When
 from django.db.models import Case as DbCase
-from django.db.models.functions import Cast, TruncMonth
+from django.db.models.functions import Cast
 
 from newind.cases.calc import CLOSED_STATES, METRIC_COLUMNS, OPEN_STATES, SATISFIED_RATINGS, metric_rates
 from newind.cases.sla import TZ, to_local
@@ -119,6 +119,27 @@ def _counts(prefix: str, now: dt.datetime) -> dict[str, Any]:
     }
 
 
+def _month_expression(base: QuerySet[Any]) -> Any:
+    """The Shanghai month of receipt ("2017-10") as a plain SQL CASE over month boundaries.
+
+    Django's TruncMonth with a time zone runs a Python function per row on SQLite (2.7 s at 100,000
+    cases); comparing with a few dozen precomputed boundaries runs in the database on both.
+    """
+    span = base.order_by().aggregate(first=Min("received_at"), last=Max("received_at"))
+    if span["first"] is None:
+        return None
+    first, last = to_local(span["first"]), to_local(span["last"])
+    year, month = first.year, first.month
+    branches = []
+    while (year, month) <= (last.year, last.month):
+        following = (year + (month == 12), month % 12 + 1)
+        start_next = dt.datetime(following[0], following[1], 1, tzinfo=TZ)
+        # First match wins: the first boundary the receipt lies before is its month's end.
+        branches.append(When(received_at__lt=start_next, then=Value(f"{year}-{month:02d}")))
+        year, month = following
+    return DbCase(*branches, default=Value(""), output_field=TextField())
+
+
 def metrics(by: str, *, now: dt.datetime, cases: QuerySet[Any] | None = None) -> pd.DataFrame:
     """办结率, 按期办结率, 延期率, 满意率, average working days to close and overdue counts, per department
     (lead unit), per category (a case with two tags counts in both) or per month of receipt (Shanghai time).
@@ -137,11 +158,10 @@ def metrics(by: str, *, now: dt.datetime, cases: QuerySet[Any] | None = None) ->
         frame = pd.DataFrame(list(rows))
         keys = ["lead_unit_id", "lead_unit__name"]
     elif by == "month":
-        rows = (base.order_by().annotate(month_start=TruncMonth("received_at", tzinfo=TZ)).values("month_start")
-                .annotate(**_counts("", moment)))
-        frame = pd.DataFrame(list(rows))
-        if not frame.empty:
-            frame["month"] = [to_local(m).strftime("%Y-%m") for m in frame.pop("month_start")]  # a dozen rows
+        month = _month_expression(base)
+        rows = [] if month is None else list(base.order_by().annotate(month=month).values("month")
+                                             .annotate(**_counts("", moment)))
+        frame = pd.DataFrame(rows)
         keys = ["month"]
     else:
         rows = (CaseCategory.objects.filter(case__in=base.values("id")).order_by().values("category")
