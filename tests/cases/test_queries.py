@@ -103,8 +103,9 @@ def test_metrics_run_in_a_fixed_number_of_queries(five_cases, units):
     for i in range(6, 40):
         _case(i, units.rsj, received="2017-10-09T09:00", deadline="2017-10-17T00:00", state="in_progress",
               categories=("labour", "other"))
-    # One GROUP BY query each (by month, first one more for the span of months).
-    for by, expected in (("department", 1), ("month", 2), ("category", 1)):
+    # One GROUP BY query each (by department, one more for the units' names; by month, one first for the
+    # span of months).
+    for by, expected in (("department", 2), ("month", 2), ("category", 1)):
         with CaptureQueriesContext(connection) as queries:
             metrics(by, now=NOW)
         assert len(queries) == expected, by
@@ -170,3 +171,10 @@ def test_the_sql_metrics_agree_with_the_frame_metrics_on_many_cases(units):
     assert metrics("category", now=now).drop(columns="category_name").to_dict("records") == by_category.to_dict(
         "records")
     assert sql_department["total"].sum() == 120
+    # A selection of cases (one department) gives that department's figures alone, by category too.
+    selected = Case.objects.filter(lead_unit=units.fgw)
+    fgw_rows = metrics("department", now=now, cases=selected).to_dict("records")
+    assert fgw_rows == [r for r in by_department.to_dict("records") if r["lead_unit_id"] == units.fgw.pk]
+    fgw_frame = case_frame(selected).merge(tags, on="id")
+    assert metrics("category", now=now, cases=selected).drop(columns="category_name").to_dict("records") == (
+        case_metrics(fgw_frame, ["category"], now).to_dict("records"))

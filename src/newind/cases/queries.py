@@ -148,14 +148,20 @@ def metrics(by: str, *, now: dt.datetime, cases: QuerySet[Any] | None = None) ->
     rates in `calc.metric_rates`: the same definitions as `calc.case_metrics`, which tests compare it with.
     """
     from newind.cases.models import Case, CaseCategory
+    from newind.units.models import Unit
 
     if by not in GROUPINGS:
         raise AppError(f"不能按「{by}」统计：请选择 {'、'.join(f'{k}（{v}）' for k, v in GROUPINGS.items())}。")
     moment = to_local(now)
     base = cases if cases is not None else Case.objects.all()
     if by == "department":
-        rows = base.order_by().values("lead_unit_id", "lead_unit__name").annotate(**_counts("", moment))
-        frame = pd.DataFrame(list(rows))
+        # Grouped by the id alone (no join per case row); the few names are read afterwards.
+        rows = list(base.order_by().values("lead_unit_id").annotate(**_counts("", moment)))
+        names = dict(Unit.objects.filter(pk__in=[r["lead_unit_id"] for r in rows if r["lead_unit_id"]])
+                     .values_list("pk", "name"))
+        for row in rows:
+            row["lead_unit__name"] = names.get(row["lead_unit_id"])
+        frame = pd.DataFrame(rows)
         keys = ["lead_unit_id", "lead_unit__name"]
     elif by == "month":
         month = _month_expression(base)
@@ -164,8 +170,8 @@ def metrics(by: str, *, now: dt.datetime, cases: QuerySet[Any] | None = None) ->
         frame = pd.DataFrame(rows)
         keys = ["month"]
     else:
-        rows = (CaseCategory.objects.filter(case__in=base.values("id")).order_by().values("category")
-                .annotate(**_counts("case__", moment)))
+        tags = CaseCategory.objects.all() if cases is None else CaseCategory.objects.filter(case__in=base.values("id"))
+        rows = tags.order_by().values("category").annotate(**_counts("case__", moment))
         frame = pd.DataFrame(list(rows))
         keys = ["category"]
     if frame.empty:
