@@ -57,3 +57,25 @@ def test_call_command_gives_the_same_json(db, capsys):
     call_command("cases", "due", "--profile", "quanzhou", "--received", "2018-02-14T17:00", "--format", "json")
     body = json.loads(capsys.readouterr().out)
     assert body["deadlines"] == {"co_handler": "2018-02-25T00:00:00+08:00", "lead": "2018-03-02T00:00:00+08:00"}
+
+
+def test_the_chinese_table_for_zhongshan_line_by_line(db, capsys):
+    call_command("cases", "due", "--profile", "zhongshan", "--received", "2017-09-29T17:00")
+    assert capsys.readouterr().out.splitlines() == [
+        "时限方案：中山模式（1小时联系、3日答复、5日办结）（zhongshan）",
+        "受理时间：2017-09-29 17:00（北京时间）；工作时间 08:30—12:00、14:30—17:30",
+        "环节\t时限\t截止时间",
+        "联系企业\t1个工作小时\t2017-09-30 09:00",
+        "阶段答复\t3个工作日\t2017-10-10 24:00",
+        "办结\t5个工作日\t2017-10-12 24:00",
+        "注：「24:00」指当日结束（即次日 00:00）；工作日已计入法定节假日和调休。",
+    ]
+
+
+def test_a_variant_stage_is_labelled_in_the_table(db, capsys):
+    call_command("cases", "due", "--profile", "xuchang", "--received", "2018-02-14T17:00")
+    out = capsys.readouterr().out
+    # xuchang from 2018-02-14: assign 3 WD → 02-24 (调休 Saturday); close 15 WD → 03-13; complex 30 WD → 04-03.
+    assert "交办\t3个工作日\t2018-02-24 24:00" in out
+    assert "办结\t15个工作日\t2018-03-13 24:00" in out
+    assert "复杂事项办结（复杂疑难事项）\t30个工作日\t2018-04-03 24:00" in out
