@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "newind.forecasts",
     "newind.targets",
     "newind.submissions",
+    "newind.cases",
     "newind.accounts",
     "newind.audit",
     "newind.reports",

@@ -1,0 +1,301 @@
+"""Pure rules of the case engine: the one transition table, the guards in working time, and the metrics.
+
+`TRANSITIONS` is the whole workflow, modelled on `submissions.calc.TRANSITIONS`: (state, action) →
+(next state, roles in the case allowed). `step` applies one action to a `CaseFacts` snapshot and checks the
+time rules the table cannot express (the 1-working-day dispute window, a settlement being final, an
+extension asked early enough, reasons). Services call `step` and store what it returns; nothing here
+touches the database, so every rule is tested with tables and hypothesis.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from newind.cases.choices import Action, CaseRole, Rating, State
+from newind.cases.sla import (
+    EPOCH_ORDINAL,
+    SlaProfile,
+    format_deadline,
+    to_local,
+    working_days_between_ordinals,
+)
+
+R = CaseRole
+_OFFICE = frozenset({R.OFFICE})
+
+# (state, action) -> (next state, roles in the case allowed). Why these:
+# - the office (or a leader's instruction) assigns; the lead unit may dispute the assignment once, within
+#   the profile's window (1 working day), and the office alone settles it, finally (keep or reassign);
+# - the lead unit accepts, answers, asks for an extension and closes; co-handlers answer the lead unit;
+# - the office or the leader in charge approves or rejects an extension;
+# - the firm rates the handling (or the office rates it on the call-back); an unsatisfied rating for a
+#   subjective reason sends the case back (退回重办), one the office judges objective ends the evaluation;
+# - only the office archives, and only an evaluated case.
+TRANSITIONS: dict[tuple[State, Action], tuple[State, frozenset[CaseRole]]] = {
+    (State.RECEIVED, Action.ASSIGN): (State.ASSIGNED, frozenset({R.OFFICE, R.LEADER})),
+    (State.ASSIGNED, Action.DISPUTE): (State.DISPUTED, frozenset({R.LEAD})),
+    (State.DISPUTED, Action.SETTLE_KEEP): (State.ASSIGNED, _OFFICE),
+    (State.DISPUTED, Action.SETTLE_REASSIGN): (State.ASSIGNED, _OFFICE),
+    (State.ASSIGNED, Action.ACCEPT): (State.IN_PROGRESS, frozenset({R.LEAD})),
+    (State.REDO, Action.ACCEPT): (State.IN_PROGRESS, frozenset({R.LEAD})),
+    (State.IN_PROGRESS, Action.REPLY): (State.IN_PROGRESS, frozenset({R.LEAD, R.CO_HANDLER})),
+    (State.EXTENSION_PENDING, Action.REPLY): (State.EXTENSION_PENDING, frozenset({R.LEAD, R.CO_HANDLER})),
+    (State.IN_PROGRESS, Action.REQUEST_EXTENSION): (State.EXTENSION_PENDING, frozenset({R.LEAD})),
+    (State.EXTENSION_PENDING, Action.APPROVE_EXTENSION): (State.IN_PROGRESS, frozenset({R.OFFICE, R.LEADER})),
+    (State.EXTENSION_PENDING, Action.REJECT_EXTENSION): (State.IN_PROGRESS, frozenset({R.OFFICE, R.LEADER})),
+    (State.IN_PROGRESS, Action.CLOSE): (State.CLOSED, frozenset({R.LEAD})),
+    (State.CLOSED, Action.RATE_SATISFIED): (State.EVALUATED, frozenset({R.FIRM, R.OFFICE})),
+    (State.CLOSED, Action.RATE_UNSATISFIED_REDO): (State.REDO, frozenset({R.FIRM, R.OFFICE})),
+    (State.CLOSED, Action.RATE_UNSATISFIED_FINAL): (State.EVALUATED, _OFFICE),
+    (State.EVALUATED, Action.ARCHIVE): (State.ARCHIVED, _OFFICE),
+}
+
+# Actions that need a written reason (kept on the timeline and counted).
+NEEDS_REASON = frozenset({Action.DISPUTE, Action.SETTLE_KEEP, Action.SETTLE_REASSIGN, Action.REQUEST_EXTENSION,
+                          Action.REJECT_EXTENSION, Action.RATE_UNSATISFIED_REDO, Action.RATE_UNSATISFIED_FINAL})
+CLOSED_STATES = frozenset({State.CLOSED, State.EVALUATED, State.ARCHIVED})
+OPEN_STATES = frozenset(State) - CLOSED_STATES
+SATISFIED_RATINGS = frozenset({Rating.SATISFIED, Rating.BASICALLY_SATISFIED})
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """What the rules need to know about a case: its state and the moments that bound its time rules."""
+
+    state: State
+    received_at: dt.datetime
+    close_deadline: dt.datetime
+    assigned_at: dt.datetime | None = None
+    dispute_used: bool = False  # an assignment is disputed at most once: the settlement is final
+    requested_deadline: dt.datetime | None = None  # the new date of a pending extension request
+    closed_at: dt.datetime | None = None
+    redo_count: int = 0
+    extensions_approved: int = 0
+
+
+@dataclass(frozen=True)
+class Step:
+    allowed: bool
+    facts: CaseFacts | None = None
+    message: str = ""
+
+
+def transition(state: str, action: str, role: str | None) -> Step:
+    """Whether `role` (a role in the case) may take `action` in `state` by the table alone."""
+    st, act = State(state), Action(action)
+    rule = TRANSITIONS.get((st, act))
+    if rule is None:
+        return Step(False, message=f"事项当前状态为「{st.label}」，不能执行「{act.label}」。")
+    if role is None or role not in rule[1]:
+        who = CaseRole(role).label if role in CaseRole.values else "您"
+        return Step(False, message=f"{who}不能对「{st.label}」的事项执行「{act.label}」。")
+    return Step(True)
+
+
+def allowed_actions(state: str, role: str | None) -> list[Action]:
+    """The actions the table lets `role` take in `state` (for buttons; `step` still checks the time rules)."""
+    return [a for a in Action if transition(state, a, role).allowed]
+
+
+def step(facts: CaseFacts, action: str, role: str | None, *, now: dt.datetime, profile: SlaProfile,
+         reason: str = "", new_deadline: dt.datetime | None = None) -> Step:
+    """Apply one action at `now`: the table, then the time rules; the new facts, or why it is refused."""
+    act = Action(action)
+    by_table = transition(facts.state, act, role)
+    if not by_table.allowed:
+        return by_table
+    now = to_local(now)
+    if act in NEEDS_REASON and not reason.strip():
+        return Step(False, message=f"「{act.label}」须写明理由。")
+    next_state = TRANSITIONS[(facts.state, act)][0]
+    changes: dict[str, object] = {"state": next_state}
+    if act == Action.ASSIGN:
+        changes["assigned_at"] = now
+    elif act == Action.DISPUTE:
+        if facts.dispute_used:
+            return Step(False, message="该事项的交办异议已由市新型工业化办公室裁定，裁定为最终决定，不能再次提出异议。")
+        assert facts.assigned_at is not None
+        until = profile.dispute_until(facts.assigned_at)
+        if now > until:
+            return Step(False, message=f"交办异议须在交办后 {profile.dispute_working_days} 个工作日内提出"
+                                       f"（截至 {format_deadline(until)}），已超过期限：请按交办意见办理。")
+        changes["dispute_used"] = True
+    elif act == Action.SETTLE_REASSIGN:
+        changes["assigned_at"] = now  # a new assignment to the unit the office chose
+    elif act == Action.REQUEST_EXTENSION:
+        if new_deadline is None or to_local(new_deadline) <= to_local(facts.close_deadline):
+            return Step(False, message=f"申请延期须给出晚于当前办结时限（{format_deadline(facts.close_deadline)}）的新时限。")
+        latest = profile.latest_extension_request(facts.close_deadline)
+        if now > latest:
+            return Step(False, message=f"延期须在办结时限前至少 {profile.extension_lead_working_days} 个工作日提出"
+                                       f"（最迟 {format_deadline(latest)}），现已超过：请按原时限办结，逾期将按原时限考核。")
+        changes["requested_deadline"] = to_local(new_deadline)
+    elif act == Action.APPROVE_EXTENSION:
+        assert facts.requested_deadline is not None
+        changes.update(close_deadline=facts.requested_deadline, requested_deadline=None,
+                       extensions_approved=facts.extensions_approved + 1)
+    elif act == Action.REJECT_EXTENSION:
+        changes["requested_deadline"] = None  # judged against the deadline it had
+    elif act == Action.CLOSE:
+        changes["closed_at"] = now
+    elif act == Action.RATE_UNSATISFIED_REDO:
+        changes["redo_count"] = facts.redo_count + 1
+    return Step(True, replace(facts, **changes))  # type: ignore[arg-type]
+
+
+def rating_action(rating: str, reason_kind: str | None) -> Action:
+    """The action a call-back rating means: satisfied; unsatisfied for a subjective reason → redo;
+    unsatisfied for an objective reason → evaluated without redo."""
+    if Rating(rating) in SATISFIED_RATINGS:
+        return Action.RATE_SATISFIED
+    return Action.RATE_UNSATISFIED_FINAL if reason_kind == "objective" else Action.RATE_UNSATISFIED_REDO
+
+
+# --- metrics, set-wise over a frame of cases ---------------------------------------------------------------
+
+METRIC_COLUMNS = ["total", "closed", "closed_on_time", "extended", "rated", "satisfied", "closure_rate",
+                  "on_time_rate", "extension_rate", "satisfaction_rate", "avg_working_days_to_close",
+                  "overdue_done_late", "overdue_still_open"]
+METRIC_LABELS = {
+    "total": "事项数（件）", "closed": "办结（件）", "closed_on_time": "按期办结（件）", "extended": "延期（件）",
+    "rated": "已评价（件）", "satisfied": "满意（件）", "closure_rate": "办结率（%）", "on_time_rate": "按期办结率（%）",
+    "extension_rate": "延期率（%）", "satisfaction_rate": "满意率（%）",
+    "avg_working_days_to_close": "平均办结用时（工作日）", "overdue_done_late": "逾期办结（件）",
+    "overdue_still_open": "逾期未办结（件）",
+}
+
+
+def _rate(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
+    # A rate without a denominator is no number (None), not 0%.
+    rate = (numerator / denominator.where(denominator > 0)) * 100
+    return rate.round(1)
+
+
+def _local_ordinals(moments: pd.Series) -> np.ndarray:
+    """Each moment's calendar day in Shanghai as a `date.toordinal()` number, vectorised."""
+    local = moments.dt.tz_convert("Asia/Shanghai").dt.tz_localize(None).to_numpy().astype("datetime64[D]")
+    return local.astype(np.int64) + EPOCH_ORDINAL
+
+
+def case_metrics(cases: pd.DataFrame, by: Sequence[str], now: dt.datetime) -> pd.DataFrame:
+    """办结率, 按期办结率, 延期率, 满意率, average working days to close and overdue cases per group, at once.
+
+    `cases` has one row per case (or per case and category) with columns `state`, `received_at`,
+    `closed_at`, `close_deadline` (aware datetimes or NaT), `extensions_approved`, `rating` and the `by`
+    columns. Definitions: 办结 = state 办结/回访评价/归档; 按期 = closed at or before the closing deadline in
+    force (moved only by an approved extension); 延期率 = cases with an approved extension over all cases;
+    满意率 = 满意 + 基本满意 over rated cases; working days to close = working days after the day of receipt
+    up to the day of closure; overdue = closed after the deadline (done late) or still open past it.
+    """
+    if cases.empty:
+        return pd.DataFrame(columns=[*by, *METRIC_COLUMNS])
+    frame = cases.copy()
+    now_ts = pd.Timestamp(to_local(now))
+    closed = frame["state"].isin([str(s) for s in CLOSED_STATES])
+    closed_at = pd.to_datetime(frame["closed_at"], utc=True)
+    deadline = pd.to_datetime(frame["close_deadline"], utc=True)
+    received = pd.to_datetime(frame["received_at"], utc=True)
+    frame["total"] = 1
+    frame["closed"] = closed.astype(int)
+    frame["closed_on_time"] = (closed & (closed_at <= deadline)).astype(int)
+    frame["extended"] = (frame["extensions_approved"].fillna(0) > 0).astype(int)
+    frame["rated"] = frame["rating"].fillna("").astype(str).ne("").astype(int)
+    frame["satisfied"] = frame["rating"].isin([str(r) for r in SATISFIED_RATINGS]).astype(int)
+    frame["overdue_done_late"] = (closed & (closed_at > deadline)).astype(int)
+    frame["overdue_still_open"] = (~closed & (deadline < now_ts)).astype(int)
+    days = np.full(len(frame), np.nan)
+    if closed.any():
+        days[closed.to_numpy()] = working_days_between_ordinals(_local_ordinals(received[closed]),
+                                                                _local_ordinals(closed_at[closed]))
+    frame["days_to_close"] = days
+    grouped = frame.groupby(list(by), dropna=False, sort=True)
+    out = grouped[METRIC_COUNTS].sum()
+    out["avg_working_days_to_close"] = grouped["days_to_close"].mean()
+    return metric_rates(out.reset_index(), by)
+
+
+METRIC_COUNTS = ["total", "closed", "closed_on_time", "extended", "rated", "satisfied", "overdue_done_late",
+                 "overdue_still_open"]
+
+
+def metric_rates(counts: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
+    """The rates from per-group counts (`METRIC_COUNTS` and `avg_working_days_to_close`), in one place for
+    the frame path above and the SQL path in `queries.metrics`; rounded to one decimal, None without a base."""
+    out = counts.copy()
+    for column in METRIC_COUNTS:
+        out[column] = out[column].fillna(0).astype(int)
+    out["avg_working_days_to_close"] = pd.to_numeric(out["avg_working_days_to_close"], errors="coerce").astype(
+        float).round(1)
+    out["closure_rate"] = _rate(out["closed"], out["total"])
+    out["on_time_rate"] = _rate(out["closed_on_time"], out["closed"])
+    out["extension_rate"] = _rate(out["extended"], out["total"])
+    out["satisfaction_rate"] = _rate(out["satisfied"], out["rated"])
+    out = out[[*by, *METRIC_COLUMNS]]
+    return out.astype(object).where(out.notna(), None)
+
+
+# --- notices: reminders, 催办, escalations and call-backs due at a moment --------------------------------------
+
+
+@dataclass(frozen=True)
+class NoticeDue:
+    """One notice the jobs should have produced by now (recorded once: kind, stage, level and deadline)."""
+
+    kind: str  # NoticeKind value
+    stage: str
+    level: int
+    deadline: dt.datetime
+    due_at: dt.datetime
+    to: str  # "lead", "co_handler", "lead_head", "office", "leader"
+
+
+def notices_due(*, state: str, stage_deadlines: dict[str, dt.datetime], close_deadline: dt.datetime,
+                profile: SlaProfile, now: dt.datetime, multi_department: bool = False, complex_case: bool = False,
+                closed_at: dt.datetime | None = None, rating: str = "") -> list[NoticeDue]:
+    """Every notice due for one case by `now`: a reminder before each stage deadline still ahead; for the
+    closing deadline a 催办 the working day after it passes and each rung of the escalation ladder once the
+    case is that many working days late; a call-back task the working day after closure until it is rated.
+
+    The closing stage is the variant that applies (multi-department, complex), and its deadline is the
+    case's `close_deadline` (moved only by an approved extension); variants that do not apply are skipped.
+    """
+    from newind.cases.choices import NoticeKind
+    from newind.cases.sla import callback_due
+
+    now = to_local(now)
+    out: list[NoticeDue] = []
+    if State(state) == State.CLOSED and closed_at is not None and not rating:
+        due = callback_due(closed_at, profile.office_day)
+        if now >= due:
+            out.append(NoticeDue(NoticeKind.CALLBACK, "", 0, to_local(closed_at), due, "office"))
+        return out
+    if State(state) not in OPEN_STATES:
+        return out
+    closing = profile.closing_stage(multi_department=multi_department, complex_case=complex_case)
+    for stage in profile.stages:
+        if stage.condition is not None and stage.code != closing.code:
+            continue
+        if stage.code == profile.close_stage and closing.code != profile.close_stage:
+            continue
+        deadline = close_deadline if stage.code == closing.code else stage_deadlines.get(stage.code)
+        if deadline is None:
+            continue
+        deadline = to_local(deadline)
+        remind = profile.reminder_at(stage, deadline)
+        if remind <= now < deadline:
+            out.append(NoticeDue(NoticeKind.REMINDER, stage.code, 0, deadline, remind, stage.who))
+    deadline = to_local(close_deadline)
+    if now >= deadline:
+        chase = profile.chase_at(deadline)
+        if now >= chase:
+            out.append(NoticeDue(NoticeKind.CHASE, closing.code, 0, deadline, chase, "lead"))
+        for level, rung in enumerate(profile.escalation, 1):
+            when = profile.escalation_at(rung, deadline)
+            if now >= when:
+                out.append(NoticeDue(NoticeKind.ESCALATION, closing.code, level, deadline, when, rung.to))
+    return out
