@@ -96,6 +96,10 @@ INSTALLED_APPS = [
     "newind.audit",
     "newind.reports",
     "newind.dashboard",
+    # The site around the domains (home page, search, guides, `serve`) and the demo data (`demo`, `bench`)
+    # sit above every domain: core stays the foundation that imports no other app.
+    "newind.home",
+    "newind.demo",
 ]
 
 MIDDLEWARE = [

@@ -225,7 +225,7 @@ def filter_units_for_read(user: Any, units: QuerySet[Any] | Iterable[int], *,
 
 @dataclass(frozen=True)
 class PageAccess:
-    """Who may open one page: its view requires it, and the menu and the home tiles (newind.core.menu) offer
+    """Who may open one page: its view requires it, and the menu and the home tiles (newind.home.menu) offer
     the page only to users it allows, so a link the menu shows never leads to a 403.
 
     `label` is the page's name in the menu; the 403 text names the page by it.

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from newind.core.help import GUIDES
-from newind.core.menu import menu_labels
+from newind.home.help import GUIDES
+from newind.home.menu import menu_labels
 from tests.core.test_menu import EXPECTED, ROLES, nav_links, people  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
