@@ -13,7 +13,7 @@ from newind.accounts.access import BENCHMARK_PAGE, role_of
 from newind.audit.services import record
 from newind.benchmark.queries import BenchmarkResult, benchmark, selector_options
 from newind.core.errors import AppError
-from newind.core.excel import ExportSheet, export_workbook, xlsx_response
+from newind.core.xlsx import ExportSheet, export_workbook, xlsx_response
 
 DEFAULTS = {"unit": "430600", "group": "hunan-14", "indicator": "gdp", "from": "2012", "to": "2016", "period": ""}
 

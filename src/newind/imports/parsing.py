@@ -24,10 +24,10 @@ from typing import IO, Any
 import defusedxml.ElementTree as DefusedET
 import pandas as pd
 from defusedxml.common import DefusedXmlException
-from openpyxl.utils import get_column_letter
 from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
 
 from newind.core.errors import AppError, Problem
+from newind.core.xlsx import column_letter
 from newind.imports.xlsxscan import LimitExceeded, Limits, MalformedSheet, SheetExtent, scan_sheet
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -239,7 +239,7 @@ def _limit_error(sheet: str, exc: LimitExceeded, limits: Limits) -> AppError:
         message = (f"{where}的内容延伸到第{exc.value}行，超过每张表 {limits.max_rows} 行的上限：请删除表格下方多余的行，"
                    f"{split}")
     elif exc.what == "columns":
-        message = (f"{where}的内容延伸到第{exc.value}列（{get_column_letter(min(exc.value, 16384))}列），超过每张表 "
+        message = (f"{where}的内容延伸到第{exc.value}列（{column_letter(min(exc.value, 16384))}列），超过每张表 "
                    f"{limits.max_columns} 列的上限：请删除表格右侧多余的列，{split}")
     else:
         message = (f"读到{where}时，单元格总数（各表行数×列数之和）已达 {exc.value}，超过每个文件 {limits.max_cells} 个"
@@ -553,7 +553,7 @@ def hidden_parts(sheets: list[Sheet]) -> list[str]:
         if s.hidden_rows:
             lines.append(f"隐藏行：{label}第{_ranges(s.hidden_rows, str)}行（共{len(s.hidden_rows)}行）")
         if s.hidden_columns:
-            lines.append(f"隐藏列：{label}第{_ranges(s.hidden_columns, get_column_letter)}列"
+            lines.append(f"隐藏列：{label}第{_ranges(s.hidden_columns, column_letter)}列"
                          f"（共{len(s.hidden_columns)}列）")
     return lines
 

@@ -477,7 +477,6 @@ def correct_published(submission: Submission, user: Any, inputs: dict[str, Value
 
 def export_template(submission: Submission, user: Any, *, request: Any = None) -> tuple[str, bytes]:
     """The unit's Excel template for this task (file name, bytes), prefilled with the figures so far."""
-    from newind.core.excel import safe_cell
     from newind.submissions.xlsx import TemplateContext, build_template
 
     require_read_unit(user, submission.unit_id, published=submission.state == State.PUBLISHED)
@@ -491,7 +490,7 @@ def export_template(submission: Submission, user: Any, *, request: Any = None) -
         last_year=queries.last_year_values(task, unit), values=values, explanations=explanations,
         filled_by=submission.filled_by_name, reviewer=submission.reviewer_name,
     )
-    data = build_template(ctx, safe_cell)
+    data = build_template(ctx)
     record("submission.template_export", user=user, request=request, obj=submission, unit=unit,
            after={"period": task.period.key}, summary=f"导出{unit.name} {task.period.label} 填报模板")
     return f"{unit.code}_{task.period.key}_{task.form_code}.xlsx", data

@@ -23,9 +23,9 @@ from newind.accounts.access import (
 from newind.accounts.throttle import throttled
 from newind.audit.services import record
 from newind.core.errors import AppError
-from newind.core.excel import ExportSheet, export_workbook, xlsx_response
 from newind.core.numbers import fmt_number, fmt_range
 from newind.core.redirects import safe_next_url
+from newind.core.xlsx import ExportSheet, export_workbook, xlsx_response
 from newind.imports.parsing import read_upload
 from newind.indicators.models import Indicator
 from newind.indicators.periods import Period
