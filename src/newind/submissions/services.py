@@ -22,6 +22,7 @@ from django.utils import timezone
 from newind.accounts.access import require_read_unit, require_role, require_write_unit, role_of
 from newind.audit.services import record
 from newind.core.errors import AppError, Problem
+from newind.core.office import office
 from newind.core.webhook import post_text
 from newind.imports.parsing import Sheet, hidden_parts, read_sheets, upload_slot
 from newind.indicators.models import MAX_FIGURE, Indicator, Release
@@ -483,7 +484,7 @@ def export_template(submission: Submission, user: Any, *, request: Any = None) -
     task, unit = submission.task, submission.unit
     values, explanations = queries.stored_values(submission)
     ctx = TemplateContext(
-        title=f"岳阳市{task.definition.get('name', task.title)}", form_number=task.form_number,
+        title=f"{office().city.name}{task.definition.get('name', task.title)}", form_number=task.form_number,
         issuer=str(task.definition.get("issuer", "")), unit_name=unit.name, unit_code=unit.code,
         period_label=task.period.label, period_key=task.period.key, deadline=task.deadline.isoformat(),
         yoy_bound_pct=f"{queries.yoy_bound(task).normalize():f}", specs=queries.field_specs(task, unit),

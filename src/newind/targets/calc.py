@@ -377,3 +377,22 @@ def share_target_path(unit_values: Sequence[float], province_values: Sequence[fl
                 f"{'能够' if reachable else '不能'}达到目标。")
     return SharePath(share0, float(target_share_pct), base_year, int(by_year), float(province_growth_pct),
                      float(req["required_growth_pct"]), diff, recent, k, reachable, path, msg)
+
+
+# The order a table cell or a card picks one of an indicator's targets in: the most severe light, then the
+# binding kind. (No light yet comes after any lit one.)
+TARGET_KIND_PRIORITY = ["hard", "floor", "stretch"]
+PICK_LIGHT_ORDER = {"red": 0, "yellow": 1, "green": 2}
+
+
+def pick_target_rows(progress: pd.DataFrame) -> pd.DataFrame:
+    """One target row per (indicator, unit) for a table cell or a card: the most severe light, so a row
+    never looks better than the warning list says; among equal lights the binding kind (hard, floor,
+    stretch) first."""
+    if progress.empty:
+        return progress
+    order = {k: i for i, k in enumerate(TARGET_KIND_PRIORITY)}
+    ranked = progress.assign(__light=progress["light"].map(PICK_LIGHT_ORDER).fillna(len(PICK_LIGHT_ORDER)),
+                             __order=progress["target_kind"].map(order).fillna(len(order)))
+    ranked = ranked.sort_values(["indicator_code", "unit_code", "__light", "__order"], kind="stable")
+    return ranked.drop_duplicates(["indicator_code", "unit_code"]).drop(columns=["__light", "__order"])
