@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -58,12 +59,21 @@ def client_ip(request: HttpRequest | None) -> str:
     return str(request.META.get("REMOTE_ADDR", ""))[:64]
 
 
+# The actor's role, as accounts decides it: accounts (which records into this chain, so sits above it)
+# registers `role_of` here in its AppConfig.ready(); audit never imports accounts.
+_role_resolver: Callable[[Any], Any] = lambda user: None  # noqa: E731
+
+
+def set_role_resolver(resolver: Callable[[Any], Any]) -> None:
+    """Tell the audit chain how to find a user's role (accounts.access.role_of)."""
+    global _role_resolver
+    _role_resolver = resolver
+
+
 def _actor_fields(user: Any) -> dict[str, Any]:
     if user is None or not getattr(user, "is_authenticated", False):
         return {"actor_id": None, "actor": "", "actor_name": "", "actor_role": ""}
-    from newind.accounts.access import role_of
-
-    role = role_of(user)
+    role = _role_resolver(user)
     return {"actor_id": user.pk, "actor": user.get_username(), "actor_name": user.get_full_name(),
             "actor_role": str(role.value) if role else ""}
 

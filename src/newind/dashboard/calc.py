@@ -6,14 +6,16 @@ read the monthly report uses; this module only picks and formats.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from newind.core import numbers
 from newind.core.office import office
 from newind.reports import calc
-from newind.reports.queries import Overview
+
+if TYPE_CHECKING:  # the overview's type only: this module stays pure (no queries, no ORM)
+    from newind.reports.queries import Overview
 
 # The cards a leader sees first, in this order, when the city has figures for them.
 CARD_INDICATORS = [

@@ -80,6 +80,16 @@ def get_job(name: str) -> Job:
         raise AppError(f"没有名为「{name}」的后台任务。", status=404, code="not_found") from None
 
 
+# How a job argument reads in Chinese on /jobs/ ("periods" → "时期：2017年1—3月"), given by the app whose
+# jobs take it (indicators for periods): the jobs app sits below them and never imports them.
+argument_texts: dict[str, Callable[[Any], str]] = {}
+
+
+def register_argument_text(key: str, describe: Callable[[Any], str]) -> None:
+    """Say how the job argument `key` is shown (describe: the argument's value → a Chinese phrase)."""
+    argument_texts[key] = describe
+
+
 def register_job(name: str, label: str, *, audience: Any = Audience.OFFICE, retries: int = 2,
                  retry_delay: int = 60) -> Callable[[JobFunc], JobFunc]:
     """Register a job run on demand (`enqueue`, `enqueue_on_commit`); its arguments must be JSON."""

@@ -8,7 +8,7 @@ from django.db import models
 
 from newind.indicators.models import Indicator, Release
 from newind.indicators.periods import Period, PeriodKind
-from newind.submissions.calc import Action, ReminderKind, State
+from newind.submissions.choices import Action, ReminderKind, State
 from newind.units.models import Unit
 
 
