@@ -33,7 +33,7 @@ from newind.audit.keys import audit_key
 from newind.audit.models import AuditAnchor, AuditEntry
 from newind.audit.verify import VerifyResult as VerifyResult
 from newind.audit.verify import verify_chain as verify_chain  # callers import it from here
-from newind.core.errors import AppError
+from newind.core.errors import AppError, Conflict
 
 # `actor_role` of entries written by a `newind` command without a signed-in user (actor `cli:<OS user>`).
 CLI_ROLE = "cli"
@@ -223,7 +223,7 @@ def anchor_chain(*, user: Any = None, actor: str = "") -> AnchorOutcome:
     key = audit_key()
     previous = latest_anchor(key)
     if previous is not None and not previous.valid:
-        raise AppError(f"{previous.problem}在查明原因之前不再生成新的外部锚点：请审计员校验审计链。", status=409,
+        raise Conflict(f"{previous.problem}在查明原因之前不再生成新的外部锚点：请审计员校验审计链。",
                        code="audit_anchor")
     head = chain_head()
     if previous is not None:
@@ -243,9 +243,8 @@ def _check_anchor_still_holds(previous: ChainHead, now: ChainHead) -> None:
         return  # purged since, by `newind audit purge` (verify checks that the purge is genuine)
     stored = AuditEntry.objects.filter(id=previous.last_id).values_list("hash", flat=True).first()
     if stored != previous.hash:
-        raise AppError(f"上一个外部锚点记录的第 {previous.last_id} 号审计记录{'已不在数据库中' if stored is None else '已被改动'}："
-                       "审计链末尾被删除或改写过。在查明原因之前不再生成新的外部锚点：请审计员校验审计链。",
-                       status=409, code="audit_anchor")
+        raise Conflict(f"上一个外部锚点记录的第 {previous.last_id} 号审计记录{'已不在数据库中' if stored is None else '已被改动'}："
+                       "审计链末尾被删除或改写过。在查明原因之前不再生成新的外部锚点：请审计员校验审计链。", code="audit_anchor")
 
 
 # Above this many units in one write, the log gets one batch-level entry instead of one entry per unit.

@@ -59,10 +59,46 @@ class AppError(Exception):
         return "\n".join(lines)
 
 
-def not_found(what: str) -> AppError:
-    return AppError(f"未找到{what}：请检查输入的代码或名称是否正确。", status=404, code="not_found")
+# The typed errors: each says its status and code once. Raise the type that says what happened; the one
+# renderer (core.middleware.AppErrorMiddleware, the API's handler, the CLI) turns any of them into a page,
+# a JSON body or a message, like any AppError.
 
 
-def forbidden(what: str = "该内容") -> AppError:
-    return AppError(f"您没有权限访问{what}：如需访问，请联系市新型工业化领导小组办公室开通权限。", status=403,
-                    code="forbidden")
+@dataclass
+class NotFound(AppError):
+    """404: what was asked for does not exist (or the user may not know that it does)."""
+
+    status: int = 404
+    code: str = "not_found"
+
+
+@dataclass
+class Forbidden(AppError):
+    """403: the user is signed in but may not do or see this."""
+
+    status: int = 403
+    code: str = "forbidden"
+
+
+@dataclass
+class Conflict(AppError):
+    """409: the request is valid but clashes with the current state (changed meanwhile, done already)."""
+
+    status: int = 409
+    code: str = "conflict"
+
+
+@dataclass
+class TooLarge(AppError):
+    """413: a file or a request body over its limit."""
+
+    status: int = 413
+    code: str = "too_large"
+
+
+def not_found(what: str) -> NotFound:
+    return NotFound(f"未找到{what}：请检查输入的代码或名称是否正确。")
+
+
+def forbidden(what: str = "该内容") -> Forbidden:
+    return Forbidden(f"您没有权限访问{what}：如需访问，请联系市新型工业化领导小组办公室开通权限。")

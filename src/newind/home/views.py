@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from newind.accounts.access import role_of
-from newind.core.errors import AppError
+from newind.core.errors import NotFound
 from newind.home.help import GUIDES
 from newind.home.menu import entries_for
 from newind.home.search import search
@@ -35,9 +35,7 @@ def help_page(request: HttpRequest, role: str = "") -> HttpResponse:
     guide = GUIDES.get(wanted)
     if guide is None:
         if role:
-            raise AppError(f"没有角色「{role}」的使用说明：请从使用说明页面的角色列表中选择。", status=404,
-                           code="not_found")
-        raise AppError("您的账号尚未分配角色，没有对应的使用说明：请联系系统管理员分配角色。", status=404,
-                       code="not_found")
+            raise NotFound(f"没有角色「{role}」的使用说明：请从使用说明页面的角色列表中选择。")
+        raise NotFound("您的账号尚未分配角色，没有对应的使用说明：请联系系统管理员分配角色。")
     return render(request, "home/help.html", {"guide": guide, "own": own.value if own else "",
                                               "others": [g for g in GUIDES.values() if g.role != guide.role]})

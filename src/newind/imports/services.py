@@ -17,7 +17,7 @@ import pandas as pd
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from newind.core.errors import AppError, Problem, forbidden
+from newind.core.errors import AppError, Conflict, Forbidden, NotFound, Problem, forbidden
 from newind.imports import calc, parsing, tables
 from newind.indicators.models import ImportBatch, Indicator, Release
 from newind.indicators.periods import Period, PeriodKind
@@ -126,8 +126,8 @@ def check_import_allowed(user: Any, unit_ids: list[int]) -> None:
     from newind.accounts.access import IMPORT_PAGE, SUBMISSIONS_PAGE, can_write_unit
 
     if not IMPORT_PAGE.allows(user):
-        raise AppError(f"只有市新型工业化办公室可以导入数据：各单位的数据请在「{SUBMISSIONS_PAGE.label}」中填报、"
-                       "审核后由办公室发布，如需导入权限请联系市新型工业化领导小组办公室。", status=403, code="forbidden")
+        raise Forbidden(f"只有市新型工业化办公室可以导入数据：各单位的数据请在「{SUBMISSIONS_PAGE.label}」中填报、"
+                       "审核后由办公室发布，如需导入权限请联系市新型工业化领导小组办公室。")
     denied = [u for u in unit_ids if not can_write_unit(user, u)]
     if denied:
         raise forbidden(f"{len(denied)}个单位的数据导入")
@@ -231,13 +231,13 @@ def apply_import(preview: ImportPreview, user: Any = None, source_kind: str = "i
         with transaction.atomic():
             plan = plan_observations(candidates)
             if plan.counts != preview.plan.counts:
-                raise AppError(CONFLICT, status=409, code="conflict")
+                raise Conflict(CONFLICT)
             batch = make_batch(preview.file_name, preview.sha256, user, source_kind, plan,
                                preview.notes + preview.warnings)
             apply_observation_plan(plan, batch, user, reason=f"导入文件 {preview.file_name}")
     except IntegrityError:
         # A concurrent writer took the same version numbers first (PostgreSQL read committed).
-        raise AppError(CONFLICT, status=409, code="conflict") from None
+        raise Conflict(CONFLICT) from None
     return batch
 
 
@@ -298,7 +298,7 @@ def load_upload(digest: str) -> bytes:
         raise AppError("上传文件的标识无效：请重新上传文件。")
     target = upload_dir() / digest
     if not target.exists():
-        raise AppError("上传的文件已过期或不存在：请重新上传文件。", status=404)
+        raise NotFound("上传的文件已过期或不存在：请重新上传文件。")
     return target.read_bytes()
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from newind.core.errors import AppError
+from newind.core.errors import AppError, NotFound
 from newind.core.office import office
 from newind.core.parts import OverviewPart, installed_parts
 from newind.indicators.models import Frequency, Indicator, Observation
@@ -145,8 +145,7 @@ def resolve_period(text: str | None, city_code: str | None = None) -> Period:
         return period
     latest = latest_period(city_code)
     if latest is None:
-        raise AppError("还没有全市月度数据：请先导入或录入规模工业增加值等月度数据（演示可运行 newind demo）。",
-                       status=404, code="not_found")
+        raise NotFound("还没有全市月度数据：请先导入或录入规模工业增加值等月度数据（演示可运行 newind demo）。")
     return latest
 
 
@@ -217,8 +216,7 @@ def monthly_overview(period: Period, city_code: str | None = None, user: object 
     members = _group_members()
     city = Unit.objects.filter(code=city_code).values_list("name", flat=True).first()
     if city is None:
-        raise AppError(f"未找到单位「{city_code}」：请先加载参考单位（newind demo 或 load_reference_units）。",
-                       status=404, code="not_found")
+        raise NotFound(f"未找到单位「{city_code}」：请先加载参考单位（newind demo 或 load_reference_units）。")
     unit_codes = sorted({city_code, province_code, *members["unit_code"]})
     obs = _observations(period, unit_codes, meta["indicator_code"].tolist())
     rollup = None
@@ -309,8 +307,7 @@ def city_rollup(period: Period, city_code: str, city_name: str, meta: pd.DataFra
     total = len(units)
     none_yet = f"{period.label}{city_name}没有任何月度数据：市统计局的全市数据尚未导入"
     if not units:
-        raise AppError(f"{none_yet}，{city_name}下也没有可以汇总的县市区：请换一个时期，或先导入该期全市数据。",
-                       status=404, code="not_found")
+        raise NotFound(f"{none_yet}，{city_name}下也没有可以汇总的县市区：请换一个时期，或先导入该期全市数据。")
     additive = set(Indicator.objects.filter(additive=True, value_kind__in=list(calc.NOMINAL_GROWTH_KINDS))
                    .values_list("code", flat=True))
     rows = list(Observation.objects.filter(
@@ -322,8 +319,8 @@ def city_rollup(period: Period, city_code: str, city_name: str, meta: pd.DataFra
     values["value"] = values["value"].astype(float)
     published = values[values["year"] == period.year]
     if published.empty:
-        raise AppError(f"{none_yet}，{total}个县市区也都还没有发布该期数据，没有可以汇总的数：请换一个时期，"
-                       "或等各县市区报表发布（或导入全市数据）后再看。", status=404, code="not_found")
+        raise NotFound(f"{none_yet}，{total}个县市区也都还没有发布该期数据，没有可以汇总的数：请换一个时期，"
+                       "或等各县市区报表发布（或导入全市数据）后再看。")
     indicator_names = dict(zip(meta["indicator_code"], meta["indicator_name"], strict=True))
     not_additive = sorted(set(published["indicator_code"]) - additive, key=list(indicator_names).index)
     summed, skipped = calc.roll_up_levels(values[values["indicator_code"].isin(additive)], period.year)
@@ -334,9 +331,8 @@ def city_rollup(period: Period, city_code: str, city_name: str, meta: pd.DataFra
                        + "是增速或比率，不能由各单位的数加总")
     reporters = sorted(set(published["unit_code"]), key=list(names).index)
     if current.empty:
-        raise AppError(f"{none_yet}；已发布该期数据的{len(reporters)}个县市区（{'、'.join(names[c] for c in reporters)}）"
-                       f"没有可以加总的总量指标：{'；'.join(reasons)}。请等待市统计局的全市数据，或先导入该期数据。",
-                       status=404, code="not_found")
+        raise NotFound(f"{none_yet}；已发布该期数据的{len(reporters)}个县市区（{'、'.join(names[c] for c in reporters)}）"
+                       f"没有可以加总的总量指标：{'；'.join(reasons)}。请等待市统计局的全市数据，或先导入该期数据。")
     label = calc.rollup_label(len(reporters), total)
     source = f"{label}：{'、'.join(names[c] for c in reporters)}已发布的数据"
     frame = summed.assign(unit_code=city_code, unit_name=city_name, source=source)

@@ -10,7 +10,7 @@ import pandas as pd
 from django.db import transaction
 
 from newind.audit.services import record
-from newind.core.errors import AppError, Problem
+from newind.core.errors import AppError, Conflict, Problem
 from newind.core.xlsx import append_rows, workbook_bytes
 from newind.indicators.models import MAX_FIGURE, Indicator, ValueKind
 from newind.targets.calc import KIND_LABELS
@@ -70,8 +70,8 @@ def save_target(*, indicator: Indicator, unit: Unit, year: int, kind: str, targe
     if target is not None:
         clash = clash.exclude(pk=target.pk)
     if clash.exists():
-        raise AppError(f"{year}年「{unit.name}」的「{indicator.name}」{KIND_LABELS[kind]}已存在：请修改原目标，"
-                       "不要重复录入。", status=409, code="conflict")
+        raise Conflict(f"{year}年「{unit.name}」的「{indicator.name}」{KIND_LABELS[kind]}已存在：请修改原目标，"
+                       "不要重复录入。")
     before = _audit_view(target) if target is not None else None
     obj = target or Target(created_by=user if getattr(user, "pk", None) else None)
     obj.indicator, obj.unit, obj.year, obj.kind = indicator, unit, year, kind
