@@ -17,6 +17,7 @@ from newind.core import numbers
 from newind.core.errors import AppError
 from newind.indicators import calc as indicators_calc
 from newind.indicators.calc import MIN_REPORTING, rank_within_groups, ranking_applies, yoy_growth_pct
+from newind.targets.choices import Light
 
 # What a growth figure is: published (as reported by the statistics bureau) or computed here.
 BASIS_COMPARABLE = "可比价"
@@ -25,7 +26,8 @@ BASIS_NOMINAL = "名义"
 # Value kinds whose nominal year-on-year growth means something (never rates or ratios).
 NOMINAL_GROWTH_KINDS = {"level", "count"}
 # Which target kind stands for an indicator on a card when several exist (the binding one first).
-LIGHT_LABELS = {"red": "红灯", "yellow": "黄灯", "green": "绿灯"}
+# The lights' labels are the targets' own (targets/choices.py), without "无数据".
+LIGHT_LABELS = {str(v): str(label) for v, label in Light.choices if v != Light.NONE}
 
 
 def attach_growth(current: pd.DataFrame, last_year: pd.DataFrame, reported: pd.DataFrame,

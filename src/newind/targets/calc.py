@@ -14,13 +14,15 @@ import pandas as pd
 from newind.core.errors import AppError
 from newind.core.numbers import MISSING, fmt_number, to_float
 from newind.indicators.calc import required_growth_for_share
+from newind.targets.choices import Light as LightChoice
+from newind.targets.choices import ScheduleBasis, TargetKind, TargetType
 
-LIGHT_LABELS = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "none": "无数据"}
+LIGHT_LABELS = {str(v): str(label) for v, label in LightChoice.choices}
 # Severity order for sorting warning lists: red first.
 LIGHT_SEVERITY = {"red": 0, "yellow": 1, "none": 2, "green": 3}
-KIND_LABELS = {"hard": "硬指标", "floor": "底线指标", "stretch": "奋斗目标"}
-TARGET_TYPES = ("level", "growth")
-BASIS_LABELS = {"calendar": "序时进度", "last_year": "上年同期进度"}
+KIND_LABELS = {str(v): str(label) for v, label in TargetKind.choices}
+TARGET_TYPES = tuple(str(v) for v in TargetType.values)
+BASIS_LABELS = {str(v): str(label) for v, label in ScheduleBasis.choices if v}
 
 
 # --- rules ----------------------------------------------------------------------------------------------
