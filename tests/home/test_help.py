@@ -8,7 +8,7 @@ import pytest
 
 from newind.home.help import GUIDES
 from newind.home.menu import menu_labels
-from tests.core.test_menu import EXPECTED, ROLES, nav_links, people  # noqa: F401 (fixture)
+from tests.home.test_menu import EXPECTED, ROLES, nav_links, people  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 
