@@ -161,3 +161,17 @@ def test_the_checker_sees_function_level_and_relative_imports(tmp_path, monkeypa
     monkeypatch.setattr(Path, "read_text", lambda self, encoding=None: source)
     tree_imports = _imports(sample)
     assert (2, "newind.reports") in tree_imports and (3, "newind.dashboard") in tree_imports
+
+
+def test_choices_live_in_choices_py():
+    """Labels and role names are written once: every TextChoices class sits in its app's choices.py."""
+    elsewhere = []
+    for path in _modules():
+        if path.name == "choices.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef) and any(
+                    getattr(base, "attr", getattr(base, "id", "")) in {"TextChoices", "IntegerChoices"}
+                    for base in node.bases):
+                elsewhere.append(f"{path.relative_to(ROOT)}: {node.name}")
+    assert elsewhere == []

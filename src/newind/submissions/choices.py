@@ -51,4 +51,10 @@ class Discipline(_Choices):
     PENDING = "pending", "未到期"
 
 
-__all__ = ["Action", "Discipline", "ReminderKind", "State"]
+class WebhookStatus(models.TextChoices):
+    NOT_CONFIGURED = "not_configured", "未配置推送"
+    SENT = "sent", "已推送"
+    FAILED = "failed", "推送失败"
+
+
+__all__ = ["Action", "Discipline", "ReminderKind", "State", "WebhookStatus"]
