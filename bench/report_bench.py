@@ -100,7 +100,7 @@ def _extra_indicators(seed: int = 7) -> int:
 def _build(backtest: bool) -> dict[str, object]:
     from django.core.management import call_command
 
-    from newind.core.demo import prepare_demo
+    from newind.demo.services import prepare_demo
     from newind.indicators.models import Indicator, Observation
 
     started = time.perf_counter()

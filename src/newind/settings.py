@@ -16,6 +16,9 @@ VAR_DIR = Path(os.environ.get("NEWIND_VAR_DIR", Path.cwd() / "var"))
 # Definitions (indicator catalogue, reference units, peer groups) are data kept at the repository root;
 # the package is installed editable (`pip install -e .`), so they are found beside src/.
 DEFINITIONS_DIR = Path(os.environ.get("NEWIND_DEFINITIONS_DIR", BASE_DIR.parent.parent / "definitions"))
+# The office's identity (city, province, peer groups, headline indicators, issuing office): DEFINITIONS_DIR/
+# office.yaml unless this names another file (newind.core.office).
+NEWIND_OFFICE_FILE = os.environ.get("NEWIND_OFFICE_FILE", "")
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -97,6 +100,10 @@ INSTALLED_APPS = [
     "newind.audit",
     "newind.reports",
     "newind.dashboard",
+    # The site around the domains (home page, search, guides, `serve`) and the demo data (`demo`, `bench`)
+    # sit above every domain: core stays the foundation that imports no other app.
+    "newind.home",
+    "newind.demo",
 ]
 
 MIDDLEWARE = [

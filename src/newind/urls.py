@@ -4,15 +4,16 @@ from django.urls import include, path
 
 from newind.api_urls import api
 from newind.core import views as core_views
+from newind.home import views as home_views
 
 # Django's own PermissionDenied (e.g. the admin's model permissions) gets the platform's Chinese page.
 handler403 = "newind.core.views.permission_denied"
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
-    path("search/", core_views.search_page, name="search"),
-    path("help/", core_views.help_page, name="help"),
-    path("help/<slug:role>/", core_views.help_page, name="help_role"),
+    path("", home_views.home, name="home"),
+    path("search/", home_views.search_page, name="search"),
+    path("help/", home_views.help_page, name="help"),
+    path("help/<slug:role>/", home_views.help_page, name="help_role"),
     path("healthz", login_not_required(core_views.healthz), name="healthz"),
     path("favicon.ico", login_not_required(core_views.favicon), name="favicon"),
     path("accounts/", include("newind.accounts.urls")),

@@ -26,7 +26,7 @@ SHOWS_THE_ROLE = {
     "accounts/views.py": "shows one's own role on the account page",
     "accounts/signals.py": "names the role in audit summaries",
     "accounts/admin.py": "the 系统管理员's user admin, where roles are assigned (accounts.services checks)",
-    "core/views.py": "picks the help guide of one's own role",
+    "home/views.py": "picks the help guide of one's own role",
 }
 # The accounts app manages roles themselves (assigning, confirming, the admin's staff flag): it may read them.
 MANAGES_ROLES = ("accounts/",)

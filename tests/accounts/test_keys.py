@@ -67,7 +67,7 @@ def test_newind_serve_refuses_without_a_key_and_the_demo_runs_on_a_generated_one
 
 
 def test_serve_checks_the_key_in_process_too(settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from newind.core.management.commands import serve
+    from newind.home.management.commands import serve
 
     started: list[str] = []
     monkeypatch.setattr(serve, "call_command", lambda *a, **k: started.append(a[0]))

@@ -654,7 +654,7 @@ def test_every_access_function_has_a_row_for_reading_and_writing() -> None:
 
 def test_every_page_of_the_menu_has_its_row() -> None:
     """The menu offers a page only to the roles its PageAccess allows, and every such PageAccess is a row."""
-    from newind.core.menu import ENTRIES
+    from newind.home.menu import ENTRIES
 
     names = {name for name in access.__all__ if isinstance(getattr(access, name), access.PageAccess)}
     by_page = {id(getattr(access, n)): n for n in names}

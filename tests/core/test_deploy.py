@@ -125,7 +125,7 @@ def test_serve_refuses_debug_and_dev_keeps_the_development_server(monkeypatch, s
     from django.core.management import call_command
 
     from newind.core.errors import AppError
-    from newind.core.management.commands import serve
+    from newind.home.management.commands import serve
 
     # Real keys from the environment, so the refusal below is the debug one, not the key check's.
     settings.NEWIND_DEMO, settings.NEWIND_SECRET_KEY_FROM_ENV = False, True
@@ -140,7 +140,7 @@ def test_serve_refuses_debug_and_dev_keeps_the_development_server(monkeypatch, s
 
 
 def test_gunicorn_settings_are_for_production(monkeypatch):
-    from newind.core.management.commands.serve import default_workers, gunicorn_options
+    from newind.home.management.commands.serve import default_workers, gunicorn_options
 
     monkeypatch.delenv("NEWIND_WEB_WORKERS", raising=False)
     assert 2 <= default_workers() <= 8

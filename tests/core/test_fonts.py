@@ -100,7 +100,7 @@ def test_pages_fall_back_to_the_shipped_sans_face_in_a_browser_without_cjk_fonts
     # On a phone each menu item stays on one line (no item squeezed to one character a line), and the
     # logout button, a form control, uses the page's fonts too.
     heights = page.evaluate("[...document.querySelectorAll('.mainnav a')].map(a => a.getBoundingClientRect().height)")
-    from newind.core.menu import entries_for
+    from newind.home.menu import entries_for
 
     # Menu links are 44 px tap targets holding one line; an item squeezed to a character a line is far taller.
     assert len(heights) == len(entries_for(cast.leader)) and max(heights) <= 44, heights

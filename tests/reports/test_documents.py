@@ -19,7 +19,6 @@ from openpyxl import load_workbook
 
 from newind.indicators.models import Observation
 from newind.indicators.periods import Period
-from newind.reports import queries
 from newind.reports.queries import monthly_overview
 from tests.reports.conftest import require_tool
 
@@ -199,8 +198,11 @@ def test_every_red_light_appears_with_its_unit(demo_figures, tmp_path, monkeypat
     green = lights.iloc[[2]].assign(unit_code="430624", unit_name="湘阴县", light="green", light_label="绿灯",
                                     change="转绿", responsible_unit_name="湘阴县人民政府")
     listed = pd.concat([lights, green], ignore_index=True)
-    monkeypatch.setattr(queries, "_target_progress", lambda period: (listed.drop(columns="change"), True))
-    monkeypatch.setattr(queries, "_warnings", lambda period, progress: listed)
+    # The targets' part of the overview (newind.targets.parts) reads these two.
+    from newind.targets import parts as target_parts
+
+    monkeypatch.setattr(target_parts, "target_progress", lambda period: listed.drop(columns="change"))
+    monkeypatch.setattr(target_parts, "warning_list", lambda period, current: listed)
     overview = monthly_overview(PERIOD)
     assert list(overview.red["unit_name"]) == ["临湘市", "君山区"]
     assert list(overview.turned_green["unit_name"]) == ["湘阴县"] and len(overview.warnings) == 3

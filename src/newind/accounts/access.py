@@ -203,7 +203,7 @@ def role_required(*roles: Any) -> Callable[[F], F]:
 @dataclass(frozen=True)
 class PageAccess:
     """Who may open one page (or take one kind of action): its view requires it, and the menu and the home
-    tiles (newind.core.menu) offer the page only to users it allows, so a link the menu shows never leads
+    tiles (newind.home.menu) offer the page only to users it allows, so a link the menu shows never leads
     to a 403. A page that shows a button for an action asks the action's PageAccess whether to show it.
 
     `label` is the page's name in the menu; the 403 text names the page by it. `command_line` says whether

@@ -18,7 +18,7 @@ from django.contrib.auth.models import Group
 from django.http import HttpRequest, HttpResponse
 
 from newind.accounts.models import SCOPED_ROLES, Profile, Role, RoleChangeRequest, RoleChangeStatus
-from newind.core.errors import AppError
+from newind.core.errors import Forbidden
 from newind.core.redirects import safe_next_url
 
 User = get_user_model()
@@ -154,9 +154,8 @@ class NewindUserAdmin(UserAdmin):
         target = User.objects.filter(pk=id).first()
         if target is not None and target.pk != request.user.pk and role_of(target) == Role.SECADMIN:
             # The 安全管理员 confirms the 系统管理员's role changes: a reset would let one person act as both.
-            raise AppError("安全管理员的密码不能由系统管理员重置（否则一个人就能同时提交和确认角色变更）："
-                           "请安全管理员本人修改密码；忘记密码时，请按单位规定由运维人员在服务器上重置并登记。",
-                           status=403, code="forbidden")
+            raise Forbidden("安全管理员的密码不能由系统管理员重置（否则一个人就能同时提交和确认角色变更）："
+                           "请安全管理员本人修改密码；忘记密码时，请按单位规定由运维人员在服务器上重置并登记。")
         return super().user_change_password(request, id, form_url)
 
 
@@ -174,8 +173,7 @@ def admin_login_redirect(request: HttpRequest, extra_context: Any = None) -> Htt
 
     if request.user.is_authenticated:
         # Signed in but not allowed in the admin: say so, instead of the admin's own login form.
-        raise AppError("后台管理仅限系统管理员（用户与角色）和审计员（只读审计日志）使用：如需开通，请联系系统管理员。",
-                       status=403, code="forbidden")
+        raise Forbidden("后台管理仅限系统管理员（用户与角色）和审计员（只读审计日志）使用：如需开通，请联系系统管理员。")
     return redirect_to_login(safe_next_url(request, "/admin/"))
 
 

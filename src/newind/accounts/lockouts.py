@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 from newind.accounts import policy
 from newind.accounts.access import LOCKOUTS_PAGE, page_required
 from newind.audit.services import record
-from newind.core.errors import AppError
+from newind.core.errors import AppError, Conflict
 
 
 @dataclass(frozen=True)
@@ -66,8 +66,7 @@ def unlock_account(username: str, *, user: Any, request: Any = None) -> int:
     LOCKOUTS_PAGE.require(user)
     locked = {a.username: a for a in locked_accounts()}
     if username not in locked:
-        raise AppError(f"账号「{username}」当前没有被锁定：不需要解锁。请刷新「锁定账号」页面查看当前被锁定的账号。",
-                       status=409, code="conflict")
+        raise Conflict(f"账号「{username}」当前没有被锁定：不需要解锁。请刷新「锁定账号」页面查看当前被锁定的账号。")
     removed = reset(username=username)
     record("login.unlock", user=user, request=request, object_type="account", object_id=username,
            before={"failures": locked[username].failures,

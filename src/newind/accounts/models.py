@@ -5,31 +5,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-
-class Role(models.TextChoices):
-    """The platform's roles. The first three are kept separate (三员分立) and see no business data."""
-
-    SYSADMIN = "sysadmin", "系统管理员"
-    SECADMIN = "secadmin", "安全管理员"
-    AUDITOR = "auditor", "审计员"
-    OFFICE = "office", "市新型工业化办公室（全市）"
-    LEADER = "leader", "市领导"
-    REPORTER = "reporter", "单位填报员"
-    REVIEWER = "reviewer", "单位审核员"
-    ENTERPRISE = "enterprise", "企业用户"
-
-
-# Roles whose scope is one unit and its descendants in the admin hierarchy.
-# (Built from the values so type checkers, which see no Django stubs here, know these hold Role members.)
-SCOPED_ROLES: frozenset[Role] = frozenset(Role(v) for v in ("reporter", "reviewer", "enterprise"))
-# Roles that manage the system itself and do not read business figures (三员分立).
-ADMIN_ROLES: frozenset[Role] = frozenset(Role(v) for v in ("sysadmin", "secadmin", "auditor"))
-# Roles that work with figures.
-BUSINESS_ROLES: frozenset[Role] = frozenset(Role(v) for v in ("office", "leader", "reporter", "reviewer",
-                                                               "enterprise"))
-# Roles whose grant or removal needs a second person, the 安全管理员, to confirm it (two-person rule): the
-# auditor reads the whole log, the security admin confirms role changes, the office reads every figure.
-CONFIRMED_ROLES: frozenset[Role] = frozenset(Role(v) for v in ("auditor", "secadmin", "office"))
+# The roles and their groups are written once, in choices.py (access, calc tables and models share them);
+# imported here under their own names because access and older callers read them from models.
+from newind.accounts.choices import ADMIN_ROLES as ADMIN_ROLES
+from newind.accounts.choices import BUSINESS_ROLES as BUSINESS_ROLES
+from newind.accounts.choices import CONFIRMED_ROLES as CONFIRMED_ROLES
+from newind.accounts.choices import SCOPED_ROLES as SCOPED_ROLES
+from newind.accounts.choices import Role as Role
+from newind.accounts.choices import RoleChangeStatus as RoleChangeStatus
 
 
 class Profile(models.Model):
@@ -107,12 +90,6 @@ class LoginSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.started_at:%Y-%m-%d %H:%M}"
-
-
-class RoleChangeStatus(models.TextChoices):
-    PENDING = "pending", "待确认"
-    CONFIRMED = "confirmed", "已确认"
-    REJECTED = "rejected", "已驳回"
 
 
 class RoleChangeRequest(models.Model):

@@ -19,7 +19,7 @@ from newind.accounts.models import (
     RoleChangeStatus,
     role_label,
 )
-from newind.core.errors import AppError, Problem
+from newind.core.errors import AppError, Conflict, Forbidden, NotFound, Problem
 
 
 def _unit_for(role: Role, unit_code: str | None) -> Any:
@@ -138,8 +138,7 @@ def change_role(target: Any, role: str, unit: Any = None, *, actor: Any, request
 
     USERS_PAGE.require(actor)
     if actor.pk == target.pk:
-        raise AppError("不能修改自己的角色：请由另一位系统管理员办理（涉及审计员、安全管理员、办公室角色的还须安全管理员确认）。",
-                       status=403, code="forbidden")
+        raise Forbidden("不能修改自己的角色：请由另一位系统管理员办理（涉及审计员、安全管理员、办公室角色的还须安全管理员确认）。")
     role = Role(role)
     _check_unit(role, unit)
     profile, _ = Profile.objects.select_for_update().get_or_create(user=target, defaults={"role": ""})
@@ -172,8 +171,7 @@ def _open_request(profile: Profile, role: str, unit: Any, *, actor: Any, actor_n
     from newind.audit.services import record
 
     if RoleChangeRequest.objects.filter(user=profile.user, status=RoleChangeStatus.PENDING).exists():
-        raise AppError(f"用户「{profile.user.get_username()}」已有一项待安全管理员确认的角色变更：请等确认或驳回后再提交。",
-                       status=409, code="conflict")
+        raise Conflict(f"用户「{profile.user.get_username()}」已有一项待安全管理员确认的角色变更：请等确认或驳回后再提交。")
     rcr = RoleChangeRequest.objects.create(user=profile.user, old_role=profile.role, old_unit=profile.unit,
                                            new_role=role, new_unit=unit, requested_by=actor,
                                            requested_by_name=actor_name)
@@ -201,14 +199,13 @@ def _pending_request(request_id: int, user: Any) -> RoleChangeRequest:
     rcr = (role_change_requests_for(user, write=True).select_for_update(of=("self",)).select_related("user", "old_unit", "new_unit")
            .filter(pk=request_id).first())
     if rcr is None:
-        raise AppError("该角色变更申请不存在：请刷新页面。", status=404, code="not_found")
+        raise NotFound("该角色变更申请不存在：请刷新页面。")
     if rcr.status != RoleChangeStatus.PENDING:
-        raise AppError(f"该申请已{rcr.get_status_display()}（{rcr.decided_by_name}），不能重复处理：请刷新页面。",
-                       status=409, code="conflict")
+        raise Conflict(f"该申请已{rcr.get_status_display()}（{rcr.decided_by_name}），不能重复处理：请刷新页面。")
     if rcr.requested_by_id == user.pk:
-        raise AppError("提交人和确认人不能是同一人：请由另一位安全管理员确认。", status=403, code="forbidden")
+        raise Forbidden("提交人和确认人不能是同一人：请由另一位安全管理员确认。")
     if rcr.user_id == user.pk:
-        raise AppError("不能确认涉及自己角色的变更：请由另一位安全管理员确认。", status=403, code="forbidden")
+        raise Forbidden("不能确认涉及自己角色的变更：请由另一位安全管理员确认。")
     return rcr
 
 
@@ -220,8 +217,8 @@ def confirm_role_change(request_id: int, *, user: Any, request: Any = None) -> R
     rcr = _pending_request(request_id, user)
     profile, _ = Profile.objects.select_for_update().get_or_create(user=rcr.user, defaults={"role": ""})
     if profile.role != rcr.old_role or profile.unit_id != rcr.old_unit_id:
-        raise AppError(f"用户「{rcr.user.get_username()}」的角色在提交申请后已改变（现为{role_label(profile.role, profile.unit)}）："
-                       "请驳回这项申请，由系统管理员重新提交。", status=409, code="conflict")
+        raise Conflict(f"用户「{rcr.user.get_username()}」的角色在提交申请后已改变（现为{role_label(profile.role, profile.unit)}）："
+                       "请驳回这项申请，由系统管理员重新提交。")
     _apply_role(profile, rcr.new_role, rcr.new_unit)
     rcr.status = RoleChangeStatus.CONFIRMED
     rcr.decided_by = user
@@ -386,7 +383,7 @@ def end_session(login_session_id: int, *, user: Any, request: Any = None) -> Non
 
     ls = login_sessions_for(user, write=True).select_related("user").filter(pk=login_session_id).first()
     if ls is None or ls.ended_at is not None:
-        raise AppError("该会话不存在或已经结束：请刷新会话列表。", status=404, code="not_found")
+        raise NotFound("该会话不存在或已经结束：请刷新会话列表。")
     Session.objects.filter(session_key=ls.session_key).delete()
     ls.ended_at = timezone.now()
     ls.ended_reason = "ended_by_admin"

@@ -17,7 +17,7 @@ from newind.accounts.middleware import SIGNED_IN_AT
 from newind.accounts.models import LoginSession, Profile, SecurityPolicy
 from newind.audit.context import current_request, current_user
 from newind.audit.services import client_ip, record
-from newind.core.errors import AppError
+from newind.core.errors import Forbidden
 
 User = get_user_model()
 # User fields whose change matters to security (the password hash itself is never written to the log).
@@ -146,10 +146,9 @@ def _guard_role_change(profile: Any, old_role: str) -> None:
     if actor is None or not actor.is_authenticated:
         return  # the command line and code paths (demo, tests) have no signed-in person
     if actor.pk == profile.user_id:
-        raise AppError("不能修改自己的角色：请由另一位系统管理员办理。", status=403, code="forbidden")
+        raise Forbidden("不能修改自己的角色：请由另一位系统管理员办理。")
     if needs_confirmation(old_role, profile.role):
-        raise AppError("授予或取消审计员、安全管理员、市新型工业化办公室角色须经安全管理员确认：请通过用户管理页面提交申请。",
-                       status=403, code="forbidden")
+        raise Forbidden("授予或取消审计员、安全管理员、市新型工业化办公室角色须经安全管理员确认：请通过用户管理页面提交申请。")
 
 
 @receiver(post_save, sender=User)

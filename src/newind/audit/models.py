@@ -6,12 +6,11 @@ from typing import Any, NoReturn
 
 from django.db import models
 
-from newind.core.errors import AppError
+from newind.core.errors import Forbidden
 
 
 def _refuse(what: str) -> NoReturn:
-    raise AppError(f"审计日志只能追加，不能{what}：如需清理 180 天前的记录，请由审计员执行 newind audit purge。",
-                   status=403, code="forbidden")
+    raise Forbidden(f"审计日志只能追加，不能{what}：如需清理 180 天前的记录，请由审计员执行 newind audit purge。")
 
 
 class AuditQuerySet(models.QuerySet["AuditEntry"]):

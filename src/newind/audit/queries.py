@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -154,7 +154,8 @@ def _object_names(entries: list[AuditEntry]) -> dict[tuple[str, str], tuple[str,
             if not object_id:
                 name = ""
             elif object_type == "reports.monthly":
-                name = _period_label(object_id)
+                namer = _VALUE_NAMERS.get("period")
+                name = namer({object_id}).get(object_id, object_id) if namer else object_id
             elif object_id in found:
                 name = _instance_name(found[object_id])
             elif model is not None:
@@ -185,13 +186,14 @@ def _instance_name(obj: Model) -> str:
     return str(obj)
 
 
-def _period_label(key: str) -> str:
-    from newind.indicators.periods import Period
+# Names of codes held by audit values under a key ("indicator", "period"), given by the apps that own those
+# codes (indicators registers both in its AppConfig.ready()): audit sits below them and never imports them.
+_VALUE_NAMERS: dict[str, Callable[[set[str]], dict[str, str]]] = {}
 
-    try:
-        return Period.parse(key).label
-    except AppError:
-        return key
+
+def register_value_names(key: str, namer: Callable[[set[str]], dict[str, str]]) -> None:
+    """Let the audit log name the values stored under `key` (namer: the set of values → their names)."""
+    _VALUE_NAMERS[key] = namer
 
 
 def _walk(value: Any, key: str = "") -> Iterable[tuple[str, Any]]:
@@ -206,12 +208,13 @@ def _walk(value: Any, key: str = "") -> Iterable[tuple[str, Any]]:
 
 
 def _value_names(entries: list[AuditEntry]) -> dict[str, dict[str, str]]:
-    """Names of the codes the page's values hold: units (by code and by id), indicators and periods."""
-    from newind.indicators.models import Indicator
+    """Names of the codes the page's values hold: units (by code and by id), and what other apps name
+    (indicators, periods: `register_value_names`)."""
     from newind.units.models import Unit
 
     unit_codes = {e.unit_code for e in entries if e.unit_code}
-    unit_ids, indicator_codes, periods = set(), set(), set()
+    unit_ids: set[int] = set()
+    named: dict[str, set[str]] = {key: set() for key in _VALUE_NAMERS}
     for e in entries:
         for key, value in [*_walk(e.before), *_walk(e.after)]:
             if value is None:
@@ -220,15 +223,11 @@ def _value_names(entries: list[AuditEntry]) -> dict[str, dict[str, str]]:
                 unit_codes.add(str(value))
             elif key == "unit_id" and str(value).isdigit():
                 unit_ids.add(int(value))
-            elif key == "indicator":
-                indicator_codes.add(str(value))
-            elif key == "period":
-                periods.add(str(value))
+            elif key in named:
+                named[key].add(str(value))
     by_code = dict(Unit.objects.filter(code__in=unit_codes).values_list("code", "name")) if unit_codes else {}
     by_id = {str(k): v for k, v in Unit.objects.filter(pk__in=unit_ids).values_list("pk", "name")} if unit_ids else {}
-    indicators = dict(Indicator.objects.filter(code__in=indicator_codes).values_list("code", "name")) \
-        if indicator_codes else {}
-    names = {"indicator": indicators, "unit_id": by_id, "period": {p: _period_label(p) for p in periods}}
+    names = {"unit_id": by_id, **{key: _VALUE_NAMERS[key](values) if values else {} for key, values in named.items()}}
     names |= {k: by_code for k in _UNIT_CODE_KEYS}
     return names
 

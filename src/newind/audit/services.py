@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,7 @@ from newind.audit.keys import audit_key
 from newind.audit.models import AuditAnchor, AuditEntry
 from newind.audit.verify import VerifyResult as VerifyResult
 from newind.audit.verify import verify_chain as verify_chain  # callers import it from here
-from newind.core.errors import AppError
+from newind.core.errors import AppError, Conflict
 
 # `actor_role` of entries written by a `newind` command without a signed-in user (actor `cli:<OS user>`).
 CLI_ROLE = "cli"
@@ -58,12 +59,21 @@ def client_ip(request: HttpRequest | None) -> str:
     return str(request.META.get("REMOTE_ADDR", ""))[:64]
 
 
+# The actor's role, as accounts decides it: accounts (which records into this chain, so sits above it)
+# registers `role_of` here in its AppConfig.ready(); audit never imports accounts.
+_role_resolver: Callable[[Any], Any] = lambda user: None  # noqa: E731
+
+
+def set_role_resolver(resolver: Callable[[Any], Any]) -> None:
+    """Tell the audit chain how to find a user's role (accounts.access.role_of)."""
+    global _role_resolver
+    _role_resolver = resolver
+
+
 def _actor_fields(user: Any) -> dict[str, Any]:
     if user is None or not getattr(user, "is_authenticated", False):
         return {"actor_id": None, "actor": "", "actor_name": "", "actor_role": ""}
-    from newind.accounts.access import role_of
-
-    role = role_of(user)
+    role = _role_resolver(user)
     return {"actor_id": user.pk, "actor": user.get_username(), "actor_name": user.get_full_name(),
             "actor_role": str(role.value) if role else ""}
 
@@ -208,7 +218,7 @@ def anchor_chain(*, user: Any = None, actor: str = "") -> AnchorOutcome:
     key = audit_key()
     previous = latest_anchor(key)
     if previous is not None and not previous.valid:
-        raise AppError(f"{previous.problem}在查明原因之前不再生成新的外部锚点：请审计员校验审计链。", status=409,
+        raise Conflict(f"{previous.problem}在查明原因之前不再生成新的外部锚点：请审计员校验审计链。",
                        code="audit_anchor")
     head = chain_head()
     if previous is not None:
@@ -228,9 +238,8 @@ def _check_anchor_still_holds(previous: ChainHead, now: ChainHead) -> None:
         return  # purged since, by `newind audit purge` (verify checks that the purge is genuine)
     stored = AuditEntry.objects.filter(id=previous.last_id).values_list("hash", flat=True).first()
     if stored != previous.hash:
-        raise AppError(f"上一个外部锚点记录的第 {previous.last_id} 号审计记录{'已不在数据库中' if stored is None else '已被改动'}："
-                       "审计链末尾被删除或改写过。在查明原因之前不再生成新的外部锚点：请审计员校验审计链。",
-                       status=409, code="audit_anchor")
+        raise Conflict(f"上一个外部锚点记录的第 {previous.last_id} 号审计记录{'已不在数据库中' if stored is None else '已被改动'}："
+                       "审计链末尾被删除或改写过。在查明原因之前不再生成新的外部锚点：请审计员校验审计链。", code="audit_anchor")
 
 
 # Above this many units in one write, the log gets one batch-level entry instead of one entry per unit.

@@ -16,7 +16,7 @@ from newind.audit.labels import action_label
 from newind.audit.queries import AuditFilter, describe_entries, filtered_entries, known_actions
 from newind.audit.services import record, verify_chain
 from newind.core.errors import AppError
-from newind.core.excel import safe_row
+from newind.core.xlsx import safe_row
 
 EXPORT_MAX_ROWS = 100_000
 COLUMNS = [("id", "序号"), ("at", "时间"), ("actor", "用户名"), ("actor_name", "姓名"), ("actor_role", "角色"),

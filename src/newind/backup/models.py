@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from django.db import models
 
-
-class BackupTrigger(models.TextChoices):
-    COMMAND = "command", "命令行 newind backup"
-    JOB = "job", "后台任务"
-    BEFORE_RESTORE = "before_restore", "恢复前自动另存"
-    RESTORED = "restored", "恢复所用的备份"
+# Choices are written once, in choices.py (calc and pages share the labels); imported here by name.
+from newind.backup.choices import BackupTrigger as BackupTrigger
 
 
 class BackupRecord(models.Model):

@@ -36,7 +36,7 @@ from django.utils import timezone
 
 from newind.backup.manifest import database_manifest, differences
 from newind.backup.models import BackupRecord
-from newind.core.errors import AppError
+from newind.core.errors import AppError, NotFound
 
 log = logging.getLogger("newind.backup")
 
@@ -259,7 +259,7 @@ def last_backup() -> BackupRecord | None:
 def read_archive(path: Path, into: Path) -> tuple[dict[str, Any], Path]:
     """The manifest of a backup and its dump written into `into`; refuses anything not made by create_backup."""
     if not path.is_file():
-        raise AppError(f"找不到备份文件「{path}」：请检查路径。", status=404, code="not_found")
+        raise NotFound(f"找不到备份文件「{path}」：请检查路径。")
     bad = f"「{path.name}」不是 newind 的备份文件（或已损坏）：请使用 newind backup 生成的 .tar.gz 文件。"
     try:
         with tarfile.open(path, "r:gz") as archive:

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from newind.benchmark import calc
-from newind.core.errors import AppError
+from newind.core.errors import AppError, NotFound
 from newind.indicators.calc import MIN_REPORTING, ranking_applies, share_of_group_sum_pct, share_of_parent_pct
 from newind.indicators.models import Frequency, Indicator, Release, ValueKind
 from newind.indicators.periods import Period, PeriodKind
@@ -216,9 +216,8 @@ def benchmark(unit_code: str, group_code: str, indicator_code: str, year_from: i
     values = current_values(indicator, unit_ids=ids, years=years, period_kind=kind, period_n=n)
     figures = values[values["unit_id"].isin(order.keys())].assign(order=lambda f: f["unit_id"].map(order))
     if figures.empty:
-        raise AppError(
-            f"{years[0]}—{years[-1]}年{group.name}没有{indicator.name}数据：请先导入数据，或换一个指标或年份范围。",
-            status=404, code="no_data")
+        raise NotFound(
+            f"{years[0]}—{years[-1]}年{group.name}没有{indicator.name}数据：请先导入数据，或换一个指标或年份范围。", code="no_data")
     higher = indicator.higher_is_better
     is_rate = indicator.value_kind in (ValueKind.RATE, ValueKind.RATIO)
     shares_apply = indicator.additive and indicator.value_kind in (ValueKind.LEVEL, ValueKind.COUNT)

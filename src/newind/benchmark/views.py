@@ -13,16 +13,22 @@ from newind.accounts.access import benchmark_for
 from newind.audit.services import record
 from newind.benchmark.queries import BenchmarkResult, benchmark, selector_options
 from newind.core.errors import AppError
-from newind.core.excel import ExportSheet, export_workbook, xlsx_response
+from newind.core.office import office
+from newind.core.xlsx import ExportSheet, export_workbook, xlsx_response
 
-DEFAULTS = {"unit": "430600", "group": "hunan-14", "indicator": "gdp", "from": "2012", "to": "2016", "period": ""}
+
+def defaults() -> dict[str, str]:
+    """What the page opens with: the office's city, peer group, indicator and years (definitions/office.yaml)."""
+    ident = office()
+    return {"unit": ident.city.code, "group": ident.benchmark.group, "indicator": ident.benchmark.indicator,
+            "from": str(ident.benchmark.from_year), "to": str(ident.benchmark.to_year), "period": ""}
 
 
 def benchmark_page(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     benchmark_for(request.user)
-    params = {k: (request.GET.get(k) or v).strip() for k, v in DEFAULTS.items()}
+    params = {k: (request.GET.get(k) or v).strip() for k, v in defaults().items()}
     if params["period"] and not (request.GET.get("from") or request.GET.get("to")):
         # A cumulative period alone (e.g. 2017-11) means that one year, not the default span.
         year = params["period"][:4]
@@ -49,7 +55,7 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     benchmark_for(request.user)
-    params = {k: (request.GET.get(k) or v).strip() for k, v in DEFAULTS.items()}
+    params = {k: (request.GET.get(k) or v).strip() for k, v in defaults().items()}
     if params["period"] and not (request.GET.get("from") or request.GET.get("to")):
         params["from"] = params["to"] = params["period"][:4]
     result = benchmark(params["unit"], params["group"], params["indicator"], _year(params["from"], "起始"),
@@ -97,12 +103,13 @@ def _fit_choices_to_group(params: dict[str, str], options: dict[str, Any]) -> li
     notices = []
     units = {u["code"]: u["name"] for u in options["units"]}
     if units and params["unit"] not in units:
-        fallback = DEFAULTS["unit"] if DEFAULTS["unit"] in units else next(iter(units))
+        fallback = office().city.code if office().city.code in units else next(iter(units))
         notices.append(f"所选单位不在该对标组中，已改为「{units[fallback]}」。")
         params["unit"] = fallback
     indicators = {i["code"]: i["name"] for i in options["indicators"]}
     if indicators and params["indicator"] not in indicators:
-        fallback = DEFAULTS["indicator"] if DEFAULTS["indicator"] in indicators else next(iter(indicators))
+        wanted = office().benchmark.indicator
+        fallback = wanted if wanted in indicators else next(iter(indicators))
         notices.append(f"该对标组没有所选指标的数据，已改为「{indicators[fallback]}」。")
         params["indicator"] = fallback
     return notices

@@ -59,20 +59,41 @@ class AppError(Exception):
         return "\n".join(lines)
 
 
+# The typed errors: each says its status and code once. Raise the type that says what happened; the one
+# renderer (core.middleware.AppErrorMiddleware, the API's handler, the CLI) turns any of them into a page,
+# a JSON body or a message, like any AppError.
+
+
+@dataclass
+class NotFound(AppError):
+    """404: what was asked for does not exist (or the user may not know that it does)."""
+
+    status: int = 404
+    code: str = "not_found"
+
+
 @dataclass
 class Forbidden(AppError):
-    """The user may not read or change this (an access function in newind.accounts.access said no)."""
+    """403: the user is signed in but may not do or see this."""
 
     status: int = 403
     code: str = "forbidden"
 
 
 @dataclass
-class NotFound(AppError):
-    """No such object, or one the user may not know exists (a read outside the user's scope)."""
+class Conflict(AppError):
+    """409: the request is valid but clashes with the current state (changed meanwhile, done already)."""
 
-    status: int = 404
-    code: str = "not_found"
+    status: int = 409
+    code: str = "conflict"
+
+
+@dataclass
+class TooLarge(AppError):
+    """413: a file or a request body over its limit."""
+
+    status: int = 413
+    code: str = "too_large"
 
 
 def not_found(what: str) -> NotFound:

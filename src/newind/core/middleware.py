@@ -18,7 +18,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.http.request import RawPostDataException
 from django.shortcuts import render
 
-from newind.core.errors import AppError
+from newind.core.errors import AppError, TooLarge
 from newind.core.redirects import safe_url
 
 log = logging.getLogger("newind")
@@ -39,8 +39,7 @@ def render_app_error(request: HttpRequest, error: AppError) -> HttpResponse:
 def bad_request_error(exception: Exception) -> AppError | None:
     """The Chinese 400/413 for a request Django could not read (None for any other exception)."""
     if isinstance(exception, RequestDataTooBig):
-        return AppError("提交的内容过大，未处理：请减少一次提交的内容后重试；上传文件请使用页面上的上传功能。",
-                        status=413, code="too_large")
+        return TooLarge("提交的内容过大，未处理：请减少一次提交的内容后重试；上传文件请使用页面上的上传功能。")
     if isinstance(exception, MultiPartParserError | UnreadablePostError | RawPostDataException | BadRequest
                   | SuspiciousOperation):
         log.warning("unreadable request body (%s): %s", type(exception).__name__, exception)

@@ -1,49 +1,13 @@
+"""Views every installation serves whatever apps it has: the Chinese 403 page, the health check, the icon."""
+
 from functools import lru_cache
 from pathlib import Path
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from newind.accounts.access import role_of
 from newind.core.errors import AppError
-from newind.core.help import GUIDES
-from newind.core.menu import entries_for
 from newind.core.middleware import render_app_error
-from newind.core.search import search
-from newind.indicators.models import ImportBatch, Indicator
-from newind.units.models import Unit
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    stats = {
-        "units": Unit.objects.count(),
-        "indicators": Indicator.objects.count(),
-        # Not a count of observations: at province scale that is a scan of millions of rows on every visit.
-        "latest_batch": ImportBatch.objects.order_by("-created_at").only("created_at", "file_name").first(),
-    }
-    return render(request, "core/home.html", {"stats": stats, "tiles": entries_for(request.user)})
-
-
-def search_page(request: HttpRequest) -> HttpResponse:
-    """The top bar's search: pages, units and indicators the user may open (newind.core.search)."""
-    results = search(request.user, request.GET.get("q", ""))
-    return render(request, "core/search.html", {"results": results})
-
-
-def help_page(request: HttpRequest, role: str = "") -> HttpResponse:
-    """使用说明: the signed-in user's role's guide, or another role's (/help/<role>/), with links to all."""
-    own = role_of(request.user)
-    wanted = role or (own.value if own else "")
-    guide = GUIDES.get(wanted)
-    if guide is None:
-        if role:
-            raise AppError(f"没有角色「{role}」的使用说明：请从使用说明页面的角色列表中选择。", status=404,
-                           code="not_found")
-        raise AppError("您的账号尚未分配角色，没有对应的使用说明：请联系系统管理员分配角色。", status=404,
-                       code="not_found")
-    return render(request, "core/help.html", {"guide": guide, "own": own.value if own else "",
-                                              "others": [g for g in GUIDES.values() if g.role != guide.role]})
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -6,13 +6,16 @@ read the monthly report uses; this module only picks and formats.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from newind.core import numbers
+from newind.core.office import office
 from newind.reports import calc
-from newind.reports.queries import HEADLINE_INDICATOR, Overview
+
+if TYPE_CHECKING:  # the overview's type only: this module stays pure (no queries, no ORM)
+    from newind.reports.queries import Overview
 
 # The cards a leader sees first, in this order, when the city has figures for them.
 CARD_INDICATORS = [
@@ -66,31 +69,11 @@ def cards(overview: Overview) -> list[dict[str, Any]]:
             "forecast_range": None if forecast is None or _num(r["ye_lower"]) is None or _num(r["ye_upper"]) is None
             else numbers.fmt_range(r["ye_lower"], r["ye_upper"], decimals),
             "forecast_method": r["ye_method_label"] if isinstance(r["ye_method_label"], str) else "",
-            "headline": code == HEADLINE_INDICATOR,
+            "headline": code == office().headline_indicators.headline,
             # '县市区汇总（13个单位中的1个）' while the city's own figure has not arrived.
             "basis": r["city_basis"] if isinstance(r.get("city_basis"), str) else "",
         })
     return out
-
-
-def warning_items(overview: Overview) -> list[dict[str, Any]]:
-    """The red and yellow lights, most severe first, with the responsible unit and what changed."""
-    items = []
-    for r in overview.warnings.itertuples():
-        items.append({
-            "light": r.light, "light_label": calc.LIGHT_LABELS.get(str(r.light), ""),
-            "unit": r.unit_name, "indicator": r.indicator_name, "kind": r.target_kind_label,
-            "vs_target": r.vs_target_text if isinstance(r.vs_target_text, str) else "",
-            "completion": calc.fmt_number(r.completion_pct, 1, "%"), "schedule": calc.fmt_number(r.schedule_pct, 1, "%"),
-            "gap": calc.fmt_number(r.gap_pts, 1, " 个百分点"), "responsible": r.responsible_unit_name or r.unit_name,
-            "change": getattr(r, "change", "") or "", "reason": r.light_reason or "",
-        })
-    return items
-
-
-def turned_green_items(overview: Overview) -> list[str]:
-    """Targets lit last month that are green now (转绿), as short labels."""
-    return [f"{r.unit_name}{r.indicator_name}（{r.target_kind_label}）" for r in overview.turned_green.itertuples()]
 
 
 def _series(frame: pd.DataFrame, code: str) -> dict[str, list[Any]]:
@@ -104,8 +87,8 @@ def chart_data(overview: Overview) -> dict[str, Any]:
     """Series for the three charts (plain JSON types only; rendered by static/dashboard/dashboard.js)."""
     trend = overview.trend
     head = overview.headline
-    parks_code = "park_tgm_income" if (overview.parks["indicator_code"] == "park_tgm_income").any() \
-        else HEADLINE_INDICATOR
+    headline, park = office().headline_indicators.headline, office().headline_indicators.park
+    parks_code = park if (overview.parks["indicator_code"] == park).any() else headline
     parks_name = overview.parks.loc[overview.parks["indicator_code"] == parks_code, "indicator_name"]
     return {
         "city": overview.city_name,
@@ -115,7 +98,7 @@ def chart_data(overview: Overview) -> dict[str, Any]:
             "city": [None if pd.isna(v) else round(float(v), 1) for v in trend["city"]],
             "province": [None if pd.isna(v) else round(float(v), 1) for v in trend["province"]],
         },
-        "counties": {**_series(overview.counties, HEADLINE_INDICATOR),
+        "counties": {**_series(overview.counties, headline),
                      "reference": None if head is None else _num(head["growth_pct"])},
         "parks": {**_series(overview.parks, parks_code),
                   "title": _parks_title(parks_name.iloc[0] if not parks_name.empty else "")},

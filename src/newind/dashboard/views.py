@@ -9,12 +9,12 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from newind.accounts.access import DASHBOARD_PAGE, page_required
+from newind.core.office import office
+from newind.core.parts import installed_parts
 from newind.dashboard import calc
 from newind.reports.content import build_content
 from newind.reports.pdf import table_cells
 from newind.reports.queries import available_periods, monthly_overview, resolve_period
-
-SCREEN_WARNINGS = 6
 
 
 def _phone_columns(columns: list[Any]) -> list[int]:
@@ -34,25 +34,24 @@ def _phone_columns(columns: list[Any]) -> list[int]:
 @page_required(DASHBOARD_PAGE)
 def dashboard(request: HttpRequest) -> HttpResponse:
     period = resolve_period(request.GET.get("period"))
-    overview = monthly_overview(period)
+    overview = monthly_overview(period, user=request.user)
     # The league tables are the report's own tables (same ranks, same formatting), without charts.
     content = build_content(overview, with_charts=False)
     leagues = [{"title": t.title, "note": t.note, "columns": t.columns, "cells": table_cells(t),
                 "keep": _phone_columns(t.columns)}
                for t in content.tables if t.key in {"县市区排名", "园区排名"}]
     screen = request.GET.get("mode") == "screen"
-    warnings = calc.warning_items(overview)
-    # The meeting-room screen has room for the most severe few; the rest are a click away and in the report.
-    shown = warnings[:SCREEN_WARNINGS] if screen else warnings
+    # Each installed domain's cards (the targets' warning list, …), in the parts' order.
+    part_cards = [card for part in installed_parts() if part.dashboard_cards is not None
+                  for card in part.dashboard_cards(overview, screen)]
     context = {
         "overview": overview,
         "period": period,
         "periods": available_periods(),
         "headline": overview.headline_sentence(),
         "cards": calc.cards(overview),
-        "warnings": shown,
-        "more_warnings": len(warnings) - len(shown),
-        "turned_green": calc.turned_green_items(overview),
+        "part_cards": part_cards,
+        "counties_label": office().peer_groups.counties.label,
         "leagues": leagues,
         "charts": calc.chart_data(overview),
         "screen": screen,

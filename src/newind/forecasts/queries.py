@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -180,24 +180,33 @@ def year_end_forecasts(period: Period, *, unit_codes: list[str] | None = None,
     return pd.concat(frames, ignore_index=True)[FORECAST_COLUMNS]
 
 
+# The targets a forecast is measured against: (indicator, year, target type) → rows of (unit code, kind,
+# value). The targets app (above forecasts: it uses them) registers its reader in its AppConfig.ready();
+# without it, forecasts work and give no probabilities.
+TargetReader = Callable[[Any, int, str], list[tuple[str, str, Any]]]
+_target_reader: TargetReader | None = None
+
+
+def set_target_reader(reader: TargetReader | None) -> None:
+    """Let forecasts read the targets their probabilities are for (targets.apps)."""
+    global _target_reader
+    _target_reader = reader
+
+
 def _attach_target_probabilities(fs: ForecastSet, year: int) -> None:
     """prob_meet_<kind>: the chance the year-end figure meets that kind of target for the same indicator
     (level targets; growth targets are read against their rate indicator's forecast)."""
-    from django.apps import apps
-
     frame = fs.frame
     for kind in ("hard", "floor", "stretch"):
         frame[f"prob_meet_{kind}"] = np.nan
-    if not apps.is_installed("newind.targets"):
+    if _target_reader is None:
         return
-    from newind.targets.models import Target  # soft dependency: forecasts work without targets
 
     level = fs.dist.family == "flow" or fs.indicator.value_kind in (ValueKind.COUNT, ValueKind.LEVEL)
     ttype = "level" if level else "growth"
     if fs.indicator.value_kind == ValueKind.RATIO:
         ttype = "level"
-    rows = list(Target.objects.filter(indicator=fs.indicator, year=year, target_type=ttype)
-                .values_list("unit__code", "kind", "value"))
+    rows = _target_reader(fs.indicator, year, ttype)
     if not rows:
         return
     targets = pd.DataFrame(rows, columns=["unit_code", "kind", "value"])

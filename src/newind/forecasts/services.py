@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from django.db import transaction
 
-from newind.core.errors import AppError
+from newind.core.errors import Conflict
 from newind.forecasts import calc
 from newind.forecasts.ets import ets_year_forecasts
 from newind.forecasts.models import BacktestResult
@@ -102,7 +102,7 @@ def backtest_on_request(user: Any, request: Any = None) -> BacktestRun:
     BACKTEST_RUN.require(user)
     run = run_backtest()
     if run.summary.empty:
-        raise AppError("没有可回测的月度历史数据：请先导入至少两年的月度数据，再运行回测。", status=409)
+        raise Conflict("没有可回测的月度历史数据：请先导入至少两年的月度数据，再运行回测。")
     chosen = run.summary[run.summary["is_chosen"]]
     beats, total = int(chosen["beats_baseline"].sum()), len(chosen)
     record("forecast.backtest", user=user, request=request, object_type="forecasts.backtestresult",

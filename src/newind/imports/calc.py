@@ -13,9 +13,9 @@ from decimal import Decimal
 from typing import Any
 
 import pandas as pd
-from openpyxl.utils import get_column_letter
 
 from newind.core.errors import Problem
+from newind.core.xlsx import column_letter
 
 # --- vocabulary ------------------------------------------------------------------------------------
 
@@ -136,7 +136,7 @@ def where(sheet: str, row: int, column: str = "") -> str:
 
 
 def letter(col: int) -> str:
-    return get_column_letter(col + 1)
+    return column_letter(col + 1)
 
 
 # --- values, units of measure, releases, codes --------------------------------------------------------

@@ -3,7 +3,7 @@ limits on rows, columns and cells read before anything is parsed, CSV encodings,
 columns. No database; raises AppError with a complete Chinese sentence when a file is refused.
 
 Every upload path (imports page and CLI, the submissions Excel upload, the targets import) reads through
-`read_sheets`, and checks a file's size with `check_upload_size`, so the limits are the same everywhere.
+`read_sheets`, and checks a file's size with `check_upload_size` (newind.core.uploads, re-exported here), so the limits are the same everywhere.
 """
 
 from __future__ import annotations
@@ -24,10 +24,15 @@ from typing import IO, Any
 import defusedxml.ElementTree as DefusedET
 import pandas as pd
 from defusedxml.common import DefusedXmlException
-from openpyxl.utils import get_column_letter
 from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
 
-from newind.core.errors import AppError, Problem
+from newind.core.errors import AppError, Problem, TooLarge
+from newind.core.uploads import check_size as _check_size
+
+# The one upload-size check is newind.core.uploads; the pages' and services' `parsing.read_upload` is it.
+from newind.core.uploads import check_upload_size
+from newind.core.uploads import read_upload as read_upload
+from newind.core.xlsx import column_letter
 from newind.imports.xlsxscan import LimitExceeded, Limits, MalformedSheet, SheetExtent, scan_sheet
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -83,29 +88,6 @@ def upload_limits() -> Limits:
 
     return Limits(max_rows=int(settings.NEWIND_IMPORT_MAX_ROWS), max_columns=int(settings.NEWIND_IMPORT_MAX_COLUMNS),
                   max_cells=int(settings.NEWIND_IMPORT_MAX_CELLS))
-
-
-def check_upload_size(size: int, *, hint: str = "请拆分为较小的文件后再上传。") -> None:
-    """Refuse a file larger than NEWIND_IMPORT_MAX_BYTES (413), before it is read into memory."""
-    from django.conf import settings
-
-    _check_size(size, int(settings.NEWIND_IMPORT_MAX_BYTES), hint)
-
-
-def _check_size(size: int, limit: int, hint: str) -> None:
-    if size > limit:
-        raise AppError(f"文件过大（{_size_text(size)}），超过上传上限 {_size_text(limit)}：{hint}", status=413,
-                       code="too_large")
-
-
-def _size_text(n: int) -> str:
-    return f"{n / 1048576:.1f} MB" if n >= 1048576 else f"{max(n, 1) / 1024:.0f} KB"
-
-
-def read_upload(upload: Any, *, hint: str = "请拆分为较小的文件后再上传。") -> bytes:
-    """The bytes of an uploaded file (a Django UploadedFile), its size checked before reading it."""
-    check_upload_size(upload.size, hint=hint)
-    return bytes(upload.read())
 
 
 class _Slots:
@@ -239,12 +221,12 @@ def _limit_error(sheet: str, exc: LimitExceeded, limits: Limits) -> AppError:
         message = (f"{where}的内容延伸到第{exc.value}行，超过每张表 {limits.max_rows} 行的上限：请删除表格下方多余的行，"
                    f"{split}")
     elif exc.what == "columns":
-        message = (f"{where}的内容延伸到第{exc.value}列（{get_column_letter(min(exc.value, 16384))}列），超过每张表 "
+        message = (f"{where}的内容延伸到第{exc.value}列（{column_letter(min(exc.value, 16384))}列），超过每张表 "
                    f"{limits.max_columns} 列的上限：请删除表格右侧多余的列，{split}")
     else:
         message = (f"读到{where}时，单元格总数（各表行数×列数之和）已达 {exc.value}，超过每个文件 {limits.max_cells} 个"
                    f"的上限：请删除多余的工作表、行或列，{split}")
-    return AppError(message, status=413, code="too_large")
+    return TooLarge(message)
 
 
 # --- XLSX: the zip, its XML, the pre-scan of every worksheet -----------------------------------------
@@ -277,8 +259,8 @@ class _TooBig(Exception):
 
 
 def _bomb_error() -> AppError:
-    return AppError("文件解压后过大或压缩比异常（疑似“压缩炸弹”），已拒绝导入：请检查文件是否正确，"
-                    "或把数据拆分为较小的文件。", status=413)
+    return TooLarge("文件解压后过大或压缩比异常（疑似“压缩炸弹”），已拒绝导入：请检查文件是否正确，"
+                    "或把数据拆分为较小的文件。")
 
 
 def _broken_part(part: str) -> AppError:
@@ -553,7 +535,7 @@ def hidden_parts(sheets: list[Sheet]) -> list[str]:
         if s.hidden_rows:
             lines.append(f"隐藏行：{label}第{_ranges(s.hidden_rows, str)}行（共{len(s.hidden_rows)}行）")
         if s.hidden_columns:
-            lines.append(f"隐藏列：{label}第{_ranges(s.hidden_columns, get_column_letter)}列"
+            lines.append(f"隐藏列：{label}第{_ranges(s.hidden_columns, column_letter)}列"
                          f"（共{len(s.hidden_columns)}列）")
     return lines
 

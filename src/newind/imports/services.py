@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from newind.accounts.access import require_importer
-from newind.core.errors import AppError, Problem
+from newind.core.errors import AppError, Conflict, NotFound, Problem
 from newind.imports import calc, parsing, tables
 from newind.indicators.models import ImportBatch, Indicator, Release
 from newind.indicators.periods import Period, PeriodKind
@@ -211,13 +211,13 @@ def apply_import(preview: ImportPreview, user: Any = None, source_kind: str = "i
         with transaction.atomic():
             plan = plan_observations(candidates)
             if plan.counts != preview.plan.counts:
-                raise AppError(CONFLICT, status=409, code="conflict")
+                raise Conflict(CONFLICT)
             batch = make_batch(preview.file_name, preview.sha256, user, source_kind, plan,
                                preview.notes + preview.warnings)
             apply_observation_plan(plan, batch, user, reason=f"导入文件 {preview.file_name}")
     except IntegrityError:
         # A concurrent writer took the same version numbers first (PostgreSQL read committed).
-        raise AppError(CONFLICT, status=409, code="conflict") from None
+        raise Conflict(CONFLICT) from None
     return batch
 
 
@@ -278,7 +278,7 @@ def load_upload(digest: str) -> bytes:
         raise AppError("上传文件的标识无效：请重新上传文件。")
     target = upload_dir() / digest
     if not target.exists():
-        raise AppError("上传的文件已过期或不存在：请重新上传文件。", status=404)
+        raise NotFound("上传的文件已过期或不存在：请重新上传文件。")
     return target.read_bytes()
 
 

@@ -5,9 +5,18 @@ from __future__ import annotations
 import pandas as pd
 
 from newind.indicators.periods import Period, PeriodKind
-from newind.jobs.registry import enqueue_on_commit, register_job
+from newind.jobs.registry import enqueue_on_commit, register_argument_text, register_job
 
 RECOMPUTE = "derived.recompute"
+
+
+def _periods_text(value: object) -> str:
+    if not isinstance(value, list):
+        return f"periods：{value}"
+    return "时期：" + "、".join(Period.parse(str(p)).label for p in value)
+
+
+register_argument_text("periods", _periods_text)
 
 
 @register_job(RECOMPUTE, "重算派生数据（汇总、名义增速、位次）")

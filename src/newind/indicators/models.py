@@ -7,33 +7,15 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 
+# Choices are written once, in choices.py (calc and pages share the labels); imported here by name.
+from newind.indicators.choices import DerivedKind as DerivedKind
+from newind.indicators.choices import Direction as Direction
+from newind.indicators.choices import Frequency as Frequency
+from newind.indicators.choices import PriceBasis as PriceBasis
+from newind.indicators.choices import Release as Release
+from newind.indicators.choices import ValueKind as ValueKind
 from newind.indicators.periods import Period, PeriodKind
 from newind.units.models import Unit
-
-
-class Direction(models.TextChoices):
-    HIGHER = "higher", "越高越好"
-    LOWER = "lower", "越低越好"
-
-
-class Frequency(models.TextChoices):
-    ANNUAL = "annual", "年度"
-    QUARTERLY = "quarterly", "季度"
-    MONTHLY = "monthly", "月度"
-
-
-class PriceBasis(models.TextChoices):
-    CURRENT = "current", "现价"
-    COMPARABLE = "comparable", "可比价"
-    NONE = "none", "不适用"
-
-
-class ValueKind(models.TextChoices):
-    LEVEL = "level", "总量"
-    RATE = "rate", "增速"
-    RATIO = "ratio", "比率/占比"
-    COUNT = "count", "个数"
-    PER_UNIT = "per_unit", "人均/单位"
 
 
 class Indicator(models.Model):
@@ -67,18 +49,6 @@ class Indicator(models.Model):
     @property
     def higher_is_better(self) -> bool:
         return self.direction == Direction.HIGHER
-
-
-class Release(models.TextChoices):
-    """What kind of release a figure comes from. Order matters: see RELEASE_PRECEDENCE."""
-
-    ESTIMATE = "estimate", "预估"
-    FLASH = "flash", "快报"
-    FIRST = "first", "初步核算"
-    OFFICIAL = "official", "正式"
-    PUBLISHED = "published", "公开发布"
-    YEARBOOK = "yearbook", "年鉴"
-    REVISED = "revised", "修订"
 
 
 # Which release wins as "current" when several exist for one figure: a yearbook figure supersedes the
@@ -173,12 +143,6 @@ class Observation(models.Model):
     @property
     def period(self) -> Period:
         return Period(self.year, PeriodKind(self.period_kind), self.period_n)
-
-
-class DerivedKind(models.TextChoices):
-    ROLLUP = "rollup", "汇总（沿层级加总）"
-    GROWTH = "growth", "同比增长（现价名义，由两期数据推算）"
-    RANK = "rank", "排名"
 
 
 class DerivedFigure(models.Model):

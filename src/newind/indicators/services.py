@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from newind.core.bulk import bulk_insert
-from newind.core.errors import AppError
+from newind.core.errors import AppError, Conflict
 from newind.indicators.models import (
     RELEASE_PRECEDENCE,
     Direction,
@@ -276,7 +276,7 @@ def revise_observation(indicator: Indicator, unit_id: int, period: Period, value
             return _revise(indicator, unit_id, period, value, source=source, reason=reason, user=user,
                            release=release, expected_version=expected_version)
     except IntegrityError:
-        raise AppError(REVISION_CONFLICT, status=409, code="conflict") from None
+        raise Conflict(REVISION_CONFLICT) from None
 
 
 def _revise(indicator: Indicator, unit_id: int, period: Period, value: Decimal, *, source: str, reason: str,
@@ -286,7 +286,7 @@ def _revise(indicator: Indicator, unit_id: int, period: Period, value: Decimal, 
     locked = list(Observation.objects.select_for_update().filter(**key, is_current=True).values_list("version",
                                                                                                        flat=True))
     if expected_version is not None and (locked[0] if locked else 0) != expected_version:
-        raise AppError(REVISION_CONFLICT, status=409, code="conflict")
+        raise Conflict(REVISION_CONFLICT)
     candidates = candidate_frame([{
         "indicator_id": indicator.id, "unit_id": unit_id, "year": period.year, "period_kind": period.kind.value,
         "period_n": period.n, "value": Decimal(value), "measure_unit": indicator.measure_unit,

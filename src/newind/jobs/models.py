@@ -5,26 +5,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-
-class JobState(models.TextChoices):
-    QUEUED = "queued", "排队中"
-    RUNNING = "running", "运行中"
-    RETRYING = "retrying", "失败，等待重试"
-    SUCCEEDED = "succeeded", "成功"
-    FAILED = "failed", "失败"
-
-
-class Audience(models.TextChoices):
-    """Who sees a job's runs: the office sees every run; the security admin only the security jobs."""
-
-    OFFICE = "office", "市新型工业化办公室"
-    SECURITY = "security", "安全管理员"
-
-
-class Trigger(models.TextChoices):
-    SCHEDULE = "schedule", "定时"
-    AFTER_WRITE = "after_write", "数据写入后"
-    MANUAL = "manual", "手动"
+# Choices are written once, in choices.py (calc and pages share the labels); imported here by name.
+from newind.jobs.choices import Audience as Audience
+from newind.jobs.choices import JobState as JobState
+from newind.jobs.choices import Trigger as Trigger
 
 
 class JobRun(models.Model):

@@ -10,9 +10,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from newind.accounts.access import job_runs_for, jobs_in_scope
-from newind.indicators.periods import Period
 from newind.jobs.models import JobRun, JobState
-from newind.jobs.registry import Job
+from newind.jobs.registry import Job, argument_texts
 
 # A run queued longer than this without starting means no worker is taking jobs.
 STALE_AFTER = dt.timedelta(minutes=10)
@@ -41,11 +40,9 @@ def stale_queue(user: Any) -> bool:
 
 
 def arguments_text(arguments: dict[str, Any]) -> str:
-    """A run's arguments in Chinese (periods by their labels)."""
+    """A run's arguments in Chinese (periods by their labels: `registry.register_argument_text`)."""
     parts = []
     for key, value in (arguments or {}).items():
-        if key == "periods" and isinstance(value, list):
-            parts.append("时期：" + "、".join(Period.parse(p).label for p in value))
-        else:
-            parts.append(f"{key}：{value}")
+        describe = argument_texts.get(key)
+        parts.append(describe(value) if describe is not None else f"{key}：{value}")
     return "；".join(parts)

@@ -28,7 +28,7 @@ from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 from huey.exceptions import RetryTask, TaskLockedException
 
-from newind.core.errors import AppError
+from newind.core.errors import AppError, NotFound
 from newind.jobs.models import Audience, JobRun, JobState, Trigger
 from newind.jobs.queue import ensure_queue_ready
 
@@ -77,7 +77,17 @@ def get_job(name: str) -> Job:
     try:
         return _JOBS[name]
     except KeyError:
-        raise AppError(f"没有名为「{name}」的后台任务。", status=404, code="not_found") from None
+        raise NotFound(f"没有名为「{name}」的后台任务。") from None
+
+
+# How a job argument reads in Chinese on /jobs/ ("periods" → "时期：2017年1—3月"), given by the app whose
+# jobs take it (indicators for periods): the jobs app sits below them and never imports them.
+argument_texts: dict[str, Callable[[Any], str]] = {}
+
+
+def register_argument_text(key: str, describe: Callable[[Any], str]) -> None:
+    """Say how the job argument `key` is shown (describe: the argument's value → a Chinese phrase)."""
+    argument_texts[key] = describe
 
 
 def register_job(name: str, label: str, *, audience: Any = Audience.OFFICE, retries: int = 2,

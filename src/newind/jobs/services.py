@@ -8,7 +8,7 @@ from django.db import transaction
 
 from newind.accounts.access import job_for, job_run_for
 from newind.audit.services import record
-from newind.core.errors import AppError
+from newind.core.errors import Conflict
 from newind.jobs.models import JobRun, JobState, Trigger
 from newind.jobs.registry import enqueue
 
@@ -28,8 +28,7 @@ def run_again(run_id: int, user: Any, *, request: Any = None) -> JobRun:
     """Queue a failed run again with the same arguments."""
     old = job_run_for(user, run_id, write=True)
     if old.state != JobState.FAILED:
-        raise AppError(f"只有失败的任务可以重新运行；该任务当前状态为「{old.get_state_display()}」。", status=409,
-                       code="conflict")
+        raise Conflict(f"只有失败的任务可以重新运行；该任务当前状态为「{old.get_state_display()}」。")
     run = enqueue(old.job, trigger=Trigger.MANUAL, user=user, **old.arguments)
     record("job.enqueue", user=user, request=request, obj=run, after={"job": old.job, "rerun_of": old.pk},
            summary=f"重新运行失败的后台任务「{old.label}」（原记录 #{old.pk}）。")

@@ -17,6 +17,7 @@ from newind.core import numbers
 from newind.core.errors import AppError
 from newind.indicators import calc as indicators_calc
 from newind.indicators.calc import MIN_REPORTING, rank_within_groups, ranking_applies, yoy_growth_pct
+from newind.targets.choices import Light
 
 # What a growth figure is: published (as reported by the statistics bureau) or computed here.
 BASIS_COMPARABLE = "可比价"
@@ -25,9 +26,8 @@ BASIS_NOMINAL = "名义"
 # Value kinds whose nominal year-on-year growth means something (never rates or ratios).
 NOMINAL_GROWTH_KINDS = {"level", "count"}
 # Which target kind stands for an indicator on a card when several exist (the binding one first).
-TARGET_KIND_PRIORITY = ["hard", "floor", "stretch"]
-LIGHT_ORDER = {"red": 0, "yellow": 1, "green": 2}
-LIGHT_LABELS = {"red": "红灯", "yellow": "黄灯", "green": "绿灯"}
+# The lights' labels are the targets' own (targets/choices.py), without "无数据".
+LIGHT_LABELS = {str(v): str(label) for v, label in Light.choices if v != Light.NONE}
 
 
 def attach_growth(current: pd.DataFrame, last_year: pd.DataFrame, reported: pd.DataFrame,
@@ -149,19 +149,6 @@ def headline_sentence(period_short_label: str, indicator_name: str, value: float
     if rank is not None and not pd.isna(rank):
         parts.append(f"居{group_label}第{int(rank)}位" + ("（并列）" if tied else ""))
     return "，".join(parts) + "。"
-
-
-def pick_target_rows(progress: pd.DataFrame) -> pd.DataFrame:
-    """One target row per (indicator, unit) for a table cell or a card: the most severe light, so a row
-    never looks better than the warning list says; among equal lights the binding kind (hard, floor,
-    stretch) first."""
-    if progress.empty:
-        return progress
-    order = {k: i for i, k in enumerate(TARGET_KIND_PRIORITY)}
-    ranked = progress.assign(__light=progress["light"].map(LIGHT_ORDER).fillna(len(LIGHT_ORDER)),
-                             __order=progress["target_kind"].map(order).fillna(len(order)))
-    ranked = ranked.sort_values(["indicator_code", "unit_code", "__light", "__order"], kind="stable")
-    return ranked.drop_duplicates(["indicator_code", "unit_code"]).drop(columns=["__light", "__order"])
 
 
 # --- the city as a roll-up of its units, until its own figure arrives ---------------------------------

@@ -12,6 +12,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from newind.core.fonts import matplotlib_family  # noqa: E402
+from newind.core.office import office  # noqa: E402
 
 RED, BLUE, GREY = "#c0392b", "#1f5fa8", "#888888"
 
@@ -35,7 +36,7 @@ def trend_chart(trend: pd.DataFrame, city_name: str) -> bytes:
                   for y, n in zip(trend["year"], trend["period_n"], strict=True)]
         x = range(len(labels))
         ax.plot(x, trend["city"], marker="o", color=RED, label=city_name)
-        ax.plot(x, trend["province"], marker="s", color=BLUE, label="湖南省")
+        ax.plot(x, trend["province"], marker="s", color=BLUE, label=office().province.name)
         ax.set_xticks(list(x), labels, rotation=45, ha="right", fontsize=8)
         ax.set_ylabel("累计增速（%）")
         ax.grid(axis="y", alpha=.3)

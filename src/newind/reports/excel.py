@@ -7,13 +7,10 @@ Every text cell goes through `safe_cell`, so a name such as "=SUM(…)" is never
 
 from __future__ import annotations
 
-import io
-
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
 
-from newind.core.excel import safe_cell, write_text_cell
+from newind.core.xlsx import column_letter, safe_cell, workbook_bytes, write_text_cell
 from newind.reports import calc
 from newind.reports.content import ReportContent, Table
 
@@ -33,7 +30,7 @@ def _sheet(wb: Workbook, table: Table, content: ReportContent) -> None:
         cell.font, cell.fill, cell.border = Font(bold=True), HEADER_FILL, BORDER
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         width = max(8, min(28, len(col.title) * 2 + 2))
-        ws.column_dimensions[get_column_letter(j)].width = width
+        ws.column_dimensions[column_letter(j)].width = width
     for i, row in enumerate(table.rows, start=3):
         for j, (col, value) in enumerate(zip(table.columns, row, strict=True), start=1):
             if col.kind == "number" and isinstance(value, str):  # a rate target: "差 2.6 个百分点"
@@ -64,7 +61,7 @@ def _sources_sheet(wb: Workbook, content: ReportContent) -> None:
     for j, (title, width) in enumerate((("来源", 36), ("说明", 60), ("原始记录", 60)), start=1):
         cell = ws.cell(row=1, column=j, value=title)
         cell.font, cell.fill, cell.border = Font(bold=True), HEADER_FILL, BORDER
-        ws.column_dimensions[get_column_letter(j)].width = width
+        ws.column_dimensions[column_letter(j)].width = width
     for i, source in enumerate(content.sources, start=2):
         for j, value in enumerate((source.label, source.note, "；".join(source.texts)), start=1):
             cell = ws.cell(row=i, column=j, value=safe_cell(value))
@@ -82,6 +79,4 @@ def render_xlsx(content: ReportContent) -> bytes:
         _sources_sheet(wb, content)
     wb.properties.title = content.title
     wb.properties.creator = content.issuer
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)

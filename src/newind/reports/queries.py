@@ -2,46 +2,37 @@
 
 `monthly_overview(period)` loads every current monthly figure of the period (and of the same period
 last year) for the city, its 13 counties/zones, its parks, the 14 市州 and the province in one query,
-then computes growth, ranks, the comparison with the province, and joins target progress, lights,
-warnings and forecasts from their own apps. Ranks and lights are never computed anywhere else.
+then computes growth, ranks and the comparison with the province. Each installed domain adds its part
+(`newind.core.parts`: targets' progress, lights and warnings, the forecasts, and what comes next), read
+once here and joined onto the rows by (indicator, unit). Ranks and lights are never computed anywhere else.
 """
 
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import dataclass, field
 
 import pandas as pd
-from django.apps import apps
 
-from newind.core.errors import AppError
+from newind.core.errors import AppError, NotFound
+from newind.core.office import office
+from newind.core.parts import OverviewPart, installed_parts
 from newind.indicators.models import Frequency, Indicator, Observation
 from newind.indicators.periods import Period, PeriodKind
 from newind.reports import calc
 from newind.units.models import PeerGroupMember, Unit, UnitKind
 
-CITY_CODE = "430600"
-PROVINCE_CODE = "430000"
-COUNTIES_GROUP = "yueyang-counties-zones"
-PARKS_GROUP = "yueyang-parks"
-PROVINCE_GROUP = "hunan-14"
-# The indicator the report opens with and the dashboard's trend chart follows.
-HEADLINE_INDICATOR = "industrial_va_above_size"
 # The units under the city whose published levels add up to it (along the admin hierarchy) while the
 # statistics bureau's own city figure has not arrived: the counties and the functional zones.
 ROLLUP_KINDS = (UnitKind.COUNTY, UnitKind.ZONE)
-GROUP_LABELS = {COUNTIES_GROUP: "县市区及功能区", PARKS_GROUP: "园区", PROVINCE_GROUP: "全省14个市州"}
-
-PROGRESS_COLUMNS = [
-    "indicator_code", "indicator_name", "measure_unit", "unit_code", "unit_name", "year", "target_kind",
-    "target_kind_label", "target_type", "target_value", "actual", "period_label", "schedule_pct",
-    "completion_pct", "gap_pts", "vs_target_text", "vs_target_gap_text", "light", "light_label", "light_reason",
-    "forecast", "forecast_lower", "forecast_upper", "forecast_method", "prob_meet", "responsible_unit_code", "responsible_unit_name",
-    "source", "is_synthetic",
-]
-WARNING_EXTRA_COLUMNS = ["change"]
-FORECAST_COLUMNS = ["indicator_code", "unit_code", "forecast", "lower", "upper", "method", "method_label",
-                    "backtest_mape", "prob_meet_hard"]
+# The city, the province, the peer groups and the headline indicator are the office's identity:
+# definitions/office.yaml, read through newind.core.office.office().
+# What the key table, the league tables and the cards show of the domains' row columns (a target's light,
+# a year-end forecast): there, empty, when no installed domain gives them.
+SHOWN_PART_COLUMNS = ["target_kind", "target_kind_label", "target_type", "target_value", "schedule_pct",
+                      "completion_pct", "gap_pts", "vs_target_text", "vs_target_gap_text", "light", "light_label",
+                      "light_reason", "responsible_unit_name", "ye_forecast", "ye_lower", "ye_upper", "ye_method",
+                      "ye_method_label", "ye_backtest_mape", "ye_prob_hard", "ye_growth", "ye_growth_lower",
+                      "ye_growth_upper", "ye_growth_method_label", "ye_growth_prob_hard"]
 
 
 @dataclass
@@ -57,12 +48,6 @@ class Overview:
     # League tables: one row per unit × indicator of the group, with rank_by/rank/tied/reported.
     counties: pd.DataFrame
     parks: pd.DataFrame
-    # All target progress rows of the period (every unit); the red/yellow ones sorted by severity, with
-    # the change since last month; and the targets lit last month that are green now (转绿).
-    progress: pd.DataFrame
-    warnings: pd.DataFrame
-    turned_green: pd.DataFrame
-    forecasts: pd.DataFrame
     # The headline growth by period for the city and the province (this year and last), for the charts.
     trend: pd.DataFrame
     sources: list[str] = field(default_factory=list)
@@ -71,26 +56,46 @@ class Overview:
     # levels: '县市区汇总（13个单位中的1个）', and what that roll-up cannot show and why.
     city_basis: str = ""
     city_notes: list[str] = field(default_factory=list)
-    targets_available: bool = False
-    forecasts_available: bool = False
+    # Each installed domain's part of the overview (newind.core.parts), by the part's name.
+    parts: dict[str, OverviewPart] = field(default_factory=dict)
+
+    def part_frame(self, name: str, key: str) -> pd.DataFrame:
+        """A frame of one domain's part ('targets', 'warnings'); empty when that domain is not installed."""
+        part = self.parts.get(name)
+        frame = part.frames.get(key) if part is not None else None
+        return frame if frame is not None else pd.DataFrame()
+
+    # The overview API's (and older callers') names for the targets' and the forecasts' frames.
+    @property
+    def progress(self) -> pd.DataFrame:
+        return self.part_frame("targets", "progress")
+
+    @property
+    def warnings(self) -> pd.DataFrame:
+        """Red and yellow lights, most severe first, with the change since last month."""
+        return self.part_frame("targets", "warnings")
+
+    @property
+    def turned_green(self) -> pd.DataFrame:
+        """Targets lit last month that are green now (转绿)."""
+        return self.part_frame("targets", "turned_green")
+
+    @property
+    def forecasts(self) -> pd.DataFrame:
+        return self.part_frame("forecasts", "forecasts")
 
     @property
     def headline(self) -> pd.Series | None:
-        rows = self.key[self.key["indicator_code"] == HEADLINE_INDICATOR]
+        rows = self.key[self.key["indicator_code"] == office().headline_indicators.headline]
         return None if rows.empty else rows.iloc[0]
 
     @property
-    def has_targets(self) -> bool:
-        """Whether any target of the period's year exists (no targets is not the same as no warnings)."""
-        return self.targets_available and not self.progress.empty
-
-    @property
     def red(self) -> pd.DataFrame:
-        return self.warnings[self.warnings["light"] == "red"]
+        return self.warnings[self.warnings["light"] == "red"] if not self.warnings.empty else self.warnings
 
     @property
     def yellow(self) -> pd.DataFrame:
-        return self.warnings[self.warnings["light"] == "yellow"]
+        return self.warnings[self.warnings["light"] == "yellow"] if not self.warnings.empty else self.warnings
 
     def headline_sentence(self) -> str:
         """The report's opening sentence from the headline row (the same numbers the tables show)."""
@@ -115,22 +120,23 @@ def _opt_int(value: object) -> int | None:
 
 # --- periods -------------------------------------------------------------------------------------------
 
-def available_periods(city_code: str = CITY_CODE) -> list[Period]:
+def available_periods(city_code: str | None = None) -> list[Period]:
     """Monthly periods with a figure of the headline indicator for the city, or for one of the units it is
     rolled up from (then the overview shows their 县市区汇总), newest first."""
+    city_code = city_code or office().city.code
     codes = [city_code, *(code for code, _ in rollup_units(city_code))]
-    rows = (Observation.objects.filter(indicator__code=HEADLINE_INDICATOR, unit__code__in=codes, is_current=True,
+    rows = (Observation.objects.filter(indicator__code=office().headline_indicators.headline, unit__code__in=codes, is_current=True,
                                        period_kind=PeriodKind.MONTH_CUM.value)
             .values_list("year", "period_n").distinct())
     return sorted((Period.month(y, n) for y, n in rows), reverse=True)
 
 
-def latest_period(city_code: str = CITY_CODE) -> Period | None:
+def latest_period(city_code: str | None = None) -> Period | None:
     periods = available_periods(city_code)
     return periods[0] if periods else None
 
 
-def resolve_period(text: str | None, city_code: str = CITY_CODE) -> Period:
+def resolve_period(text: str | None, city_code: str | None = None) -> Period:
     """The period asked for ('2017-03'), or the latest with data; an AppError when there is none."""
     if text:
         period = Period.parse(text)
@@ -139,8 +145,7 @@ def resolve_period(text: str | None, city_code: str = CITY_CODE) -> Period:
         return period
     latest = latest_period(city_code)
     if latest is None:
-        raise AppError("还没有全市月度数据：请先导入或录入规模工业增加值等月度数据（演示可运行 newind demo）。",
-                       status=404, code="not_found")
+        raise NotFound("还没有全市月度数据：请先导入或录入规模工业增加值等月度数据（演示可运行 newind demo）。")
     return latest
 
 
@@ -159,7 +164,9 @@ def _indicator_meta() -> pd.DataFrame:
 
 
 def _group_members() -> pd.DataFrame:
-    rows = list(PeerGroupMember.objects.filter(group__code__in=[COUNTIES_GROUP, PARKS_GROUP, PROVINCE_GROUP])
+    groups = office().peer_groups
+    rows = list(PeerGroupMember.objects.filter(group__code__in=[groups.counties.code, groups.parks.code,
+                                                                groups.province.code])
                 .values_list("group__code", "unit__code", "sort_order", "group__min_reporting"))
     return pd.DataFrame(rows, columns=["group_code", "unit_code", "member_order", "min_reporting"])
 
@@ -179,33 +186,38 @@ def _observations(period: Period, unit_codes: list[str], indicator_codes: list[s
 
 def _trend(period: Period, growth_code: str) -> pd.DataFrame:
     """The headline growth for the city and the province, every month of this year and last, up to the period."""
+    city_code, province_code = office().city.code, office().province.code
     rows = list(Observation.objects.filter(
         is_current=True, period_kind=period.kind.value, year__in=[period.year - 1, period.year],
-        unit__code__in=[CITY_CODE, PROVINCE_CODE], indicator__code=growth_code,
+        unit__code__in=[city_code, province_code], indicator__code=growth_code,
     ).values_list("unit__code", "year", "period_n", "value", "is_synthetic"))
     frame = pd.DataFrame(rows, columns=["unit_code", "year", "period_n", "value", "is_synthetic"])
     frame["value"] = frame["value"].astype(float)
     frame = frame[(frame["year"] < period.year) | (frame["period_n"] <= period.n)]
     wide = frame.pivot_table(index=["year", "period_n"], columns="unit_code", values="value").reset_index()
-    for code in (CITY_CODE, PROVINCE_CODE):
+    for code in (city_code, province_code):
         if code not in wide.columns:
             wide[code] = float("nan")
-    wide = wide.rename(columns={CITY_CODE: "city", PROVINCE_CODE: "province"})
+    wide = wide.rename(columns={city_code: "city", province_code: "province"})
     wide["period_label"] = [Period.month(int(y), int(n)).label for y, n in zip(wide["year"], wide["period_n"],
                                                                                strict=True)]
     wide.columns.name = None
     return wide[["year", "period_n", "period_label", "city", "province"]].sort_values(["year", "period_n"])
 
 
-def monthly_overview(period: Period, city_code: str = CITY_CODE) -> Overview:
-    """Compute the month's overview (see module docstring). One query for the figures, vectorised after."""
+def monthly_overview(period: Period, city_code: str | None = None, user: object = None) -> Overview:
+    """Compute the month's overview (see module docstring). One query for the figures, vectorised after;
+    then each installed domain's part (`user` is who asks, None for the CLI and jobs)."""
+    ident = office()
+    city_code = city_code or ident.city.code
+    province_code, groups = ident.province.code, ident.peer_groups
+    headline = ident.headline_indicators.headline
     meta = _indicator_meta()
     members = _group_members()
     city = Unit.objects.filter(code=city_code).values_list("name", flat=True).first()
     if city is None:
-        raise AppError(f"未找到单位「{city_code}」：请先加载参考单位（newind demo 或 load_reference_units）。",
-                       status=404, code="not_found")
-    unit_codes = sorted({city_code, PROVINCE_CODE, *members["unit_code"]})
+        raise NotFound(f"未找到单位「{city_code}」：请先加载参考单位（newind demo 或 load_reference_units）。")
+    unit_codes = sorted({city_code, province_code, *members["unit_code"]})
     obs = _observations(period, unit_codes, meta["indicator_code"].tolist())
     rollup = None
     if obs[(obs["unit_code"] == city_code) & (obs["year"] == period.year)].empty:
@@ -214,7 +226,7 @@ def monthly_overview(period: Period, city_code: str = CITY_CODE) -> Overview:
         replaced = (obs["unit_code"] == city_code) & obs["indicator_code"].isin(rollup.rows["indicator_code"])
         obs = pd.concat([obs[~replaced], rollup.rows], ignore_index=True)
         # A partial sum is not the city: it is neither ranked among the 市州 nor compared with the province.
-        members = members[~((members["group_code"] == PROVINCE_GROUP) & (members["unit_code"] == city_code))]
+        members = members[~((members["group_code"] == groups.province.code) & (members["unit_code"] == city_code))]
 
     growth_codes = set(meta["growth_indicator"].replace("", pd.NA).dropna())
     level_meta = meta[~meta["indicator_code"].isin(growth_codes)]
@@ -243,33 +255,26 @@ def monthly_overview(period: Period, city_code: str = CITY_CODE) -> Overview:
     ranked = calc.league_ranks(figures.merge(members, on="unit_code", how="inner"), ["group_code"])
     ranked = ranked.sort_values(["group_code", "sort_order", "member_order"]).reset_index(drop=True)
 
-    progress, targets_ok = _target_progress(period)
-    warning_list = _warnings(period, progress) if targets_ok else _empty(PROGRESS_COLUMNS + WARNING_EXTRA_COLUMNS)
-    # Every column the documents read, even from a targets app that predates one (e.g. vs_target_text).
-    warning_list = warning_list.reindex(columns=list(dict.fromkeys([*warning_list.columns, *PROGRESS_COLUMNS])))
-    warnings = warning_list[warning_list["light"].isin(["red", "yellow"])].reset_index(drop=True)
-    turned_green = warning_list[~warning_list["light"].isin(["red", "yellow"])].reset_index(drop=True)
-    forecasts, forecasts_ok = _forecasts(period, city_code)
+    parts = {part.name: part.overview(period, user, city_code) for part in installed_parts() if part.overview}
 
-    key = _key_table(figures, ranked, city_code, period, progress, forecasts, meta)
+    key = _key_table(figures, ranked, city_code, parts)
     labels = rollup.labels if rollup else {}
     key["city_basis"] = [labels.get(str(c), "") for c in key["indicator_code"]]
     if rollup is not None:
         key["province_diff_pp"] = float("nan")
-    counties = _attach_targets(ranked[ranked["group_code"] == COUNTIES_GROUP], progress)
-    parks = _attach_targets(ranked[ranked["group_code"] == PARKS_GROUP], progress)
-    headline_growth = meta.set_index("indicator_code")["growth_indicator"].get(HEADLINE_INDICATOR, "")
-    trend = _trend(period, headline_growth or HEADLINE_INDICATOR)
+    counties = _attach_parts(ranked[ranked["group_code"] == groups.counties.code], parts)
+    parks = _attach_parts(ranked[ranked["group_code"] == groups.parks.code], parts)
+    headline_growth = meta.set_index("indicator_code")["growth_indicator"].get(headline, "")
+    trend = _trend(period, headline_growth or headline)
 
-    shown = pd.concat([figures[figures["unit_code"].isin([city_code, PROVINCE_CODE])],
+    shown = pd.concat([figures[figures["unit_code"].isin([city_code, province_code])],
                        counties, parks], ignore_index=True)
     sources = sorted(set(shown["source"].dropna().astype(str)))
-    synthetic = bool(shown["is_synthetic"].fillna(False).astype(bool).any()) or bool(
-        progress["is_synthetic"].fillna(False).astype(bool).any() if not progress.empty else False)
+    sources = sorted(set(sources).union(*(p.sources for p in parts.values())))
+    synthetic = bool(shown["is_synthetic"].fillna(False).astype(bool).any()) or any(
+        p.is_synthetic for p in parts.values())
     return Overview(period=period, city_code=city_code, city_name=city, key=key, counties=counties, parks=parks,
-                    progress=progress, warnings=warnings, turned_green=turned_green, forecasts=forecasts,
-                    trend=trend, sources=sources,
-                    is_synthetic=synthetic, targets_available=targets_ok, forecasts_available=forecasts_ok,
+                    trend=trend, sources=sources, is_synthetic=synthetic, parts=parts,
                     city_basis=rollup.label if rollup else "", city_notes=rollup.notes if rollup else [])
 
 
@@ -285,8 +290,9 @@ class CityRollup:
     notes: list[str]
 
 
-def rollup_units(city_code: str = CITY_CODE) -> list[tuple[str, str]]:
+def rollup_units(city_code: str | None = None) -> list[tuple[str, str]]:
     """(code, name) of the counties and zones directly under the city in the admin hierarchy."""
+    city_code = city_code or office().city.code
     rows = (Unit.objects.filter(parent_links__hierarchy__code="admin", parent_links__parent__code=city_code,
                                 kind__in=[str(k) for k in ROLLUP_KINDS])
             .order_by("sort_order", "code").values_list("code", "name"))
@@ -301,8 +307,7 @@ def city_rollup(period: Period, city_code: str, city_name: str, meta: pd.DataFra
     total = len(units)
     none_yet = f"{period.label}{city_name}没有任何月度数据：市统计局的全市数据尚未导入"
     if not units:
-        raise AppError(f"{none_yet}，{city_name}下也没有可以汇总的县市区：请换一个时期，或先导入该期全市数据。",
-                       status=404, code="not_found")
+        raise NotFound(f"{none_yet}，{city_name}下也没有可以汇总的县市区：请换一个时期，或先导入该期全市数据。")
     additive = set(Indicator.objects.filter(additive=True, value_kind__in=list(calc.NOMINAL_GROWTH_KINDS))
                    .values_list("code", flat=True))
     rows = list(Observation.objects.filter(
@@ -314,8 +319,8 @@ def city_rollup(period: Period, city_code: str, city_name: str, meta: pd.DataFra
     values["value"] = values["value"].astype(float)
     published = values[values["year"] == period.year]
     if published.empty:
-        raise AppError(f"{none_yet}，{total}个县市区也都还没有发布该期数据，没有可以汇总的数：请换一个时期，"
-                       "或等各县市区报表发布（或导入全市数据）后再看。", status=404, code="not_found")
+        raise NotFound(f"{none_yet}，{total}个县市区也都还没有发布该期数据，没有可以汇总的数：请换一个时期，"
+                       "或等各县市区报表发布（或导入全市数据）后再看。")
     indicator_names = dict(zip(meta["indicator_code"], meta["indicator_name"], strict=True))
     not_additive = sorted(set(published["indicator_code"]) - additive, key=list(indicator_names).index)
     summed, skipped = calc.roll_up_levels(values[values["indicator_code"].isin(additive)], period.year)
@@ -326,9 +331,8 @@ def city_rollup(period: Period, city_code: str, city_name: str, meta: pd.DataFra
                        + "是增速或比率，不能由各单位的数加总")
     reporters = sorted(set(published["unit_code"]), key=list(names).index)
     if current.empty:
-        raise AppError(f"{none_yet}；已发布该期数据的{len(reporters)}个县市区（{'、'.join(names[c] for c in reporters)}）"
-                       f"没有可以加总的总量指标：{'；'.join(reasons)}。请等待市统计局的全市数据，或先导入该期数据。",
-                       status=404, code="not_found")
+        raise NotFound(f"{none_yet}；已发布该期数据的{len(reporters)}个县市区（{'、'.join(names[c] for c in reporters)}）"
+                       f"没有可以加总的总量指标：{'；'.join(reasons)}。请等待市统计局的全市数据，或先导入该期数据。")
     label = calc.rollup_label(len(reporters), total)
     source = f"{label}：{'、'.join(names[c] for c in reporters)}已发布的数据"
     frame = summed.assign(unit_code=city_code, unit_name=city_name, source=source)
@@ -344,13 +348,14 @@ def city_rollup(period: Period, city_code: str, city_name: str, meta: pd.DataFra
                                   "is_synthetic"]], label=label, labels=labels, notes=notes)
 
 
-def _key_table(figures: pd.DataFrame, ranked: pd.DataFrame, city_code: str, period: Period,
-               progress: pd.DataFrame, forecasts: pd.DataFrame, meta: pd.DataFrame) -> pd.DataFrame:
+def _key_table(figures: pd.DataFrame, ranked: pd.DataFrame, city_code: str,
+               parts: dict[str, OverviewPart]) -> pd.DataFrame:
     key = figures[figures["unit_code"] == city_code].copy()
-    province = figures[figures["unit_code"] == PROVINCE_CODE][["indicator_code", "growth_pct"]].rename(
+    province_code, province_group = office().province.code, office().peer_groups.province.code
+    province = figures[figures["unit_code"] == province_code][["indicator_code", "growth_pct"]].rename(
         columns={"growth_pct": "province_growth_pct"})
     key = key.merge(province, on="indicator_code", how="left")
-    in_province = ranked[(ranked["group_code"] == PROVINCE_GROUP) & (ranked["unit_code"] == city_code)]
+    in_province = ranked[(ranked["group_code"] == province_group) & (ranked["unit_code"] == city_code)]
     in_province = in_province[["indicator_code", "rank", "tied", "reported", "rank_by", "ranked",
                                "min_reporting"]].rename(columns={
         "rank": "province_rank", "tied": "province_tied", "reported": "province_reported",
@@ -363,85 +368,20 @@ def _key_table(figures: pd.DataFrame, ranked: pd.DataFrame, city_code: str, peri
     key["province_diff_pp"] = [calc.difference_pp(a, b) for a, b in
                                zip(key["growth_pct"], key["province_growth_pct"], strict=True)]
     key["province_diff_pp"] = key["province_diff_pp"].astype(float)
-    key = _attach_targets(key, progress)
-    if not forecasts.empty:
-        fc = forecasts.reindex(columns=FORECAST_COLUMNS)
-        fc = fc[fc["unit_code"] == city_code].drop(columns=["unit_code"])
-        level = fc.rename(columns={
-            "forecast": "ye_forecast", "lower": "ye_lower", "upper": "ye_upper", "method": "ye_method",
-            "method_label": "ye_method_label", "backtest_mape": "ye_backtest_mape", "prob_meet_hard": "ye_prob_hard"})
-        key = key.merge(level, on="indicator_code", how="left")
-        # The year-end forecast of a level's published growth rate sits on the level's row too.
-        to_level = dict(zip(meta["growth_indicator"], meta["indicator_code"], strict=True))
-        growth = fc[fc["indicator_code"].isin([g for g in to_level if g])].assign(
-            indicator_code=lambda f: f["indicator_code"].map(to_level))
-        growth = growth[["indicator_code", "forecast", "lower", "upper", "method_label", "prob_meet_hard"]].rename(
-            columns={"forecast": "ye_growth", "lower": "ye_growth_lower", "upper": "ye_growth_upper",
-                     "method_label": "ye_growth_method_label", "prob_meet_hard": "ye_growth_prob_hard"})
-        key = key.merge(growth, on="indicator_code", how="left")
-    for col in ("ye_forecast", "ye_lower", "ye_upper", "ye_method", "ye_method_label", "ye_backtest_mape",
-                "ye_prob_hard", "ye_growth", "ye_growth_lower", "ye_growth_upper", "ye_growth_method_label",
-                "ye_growth_prob_hard"):
-        if col not in key.columns:
-            key[col] = pd.NA
+    key = _attach_parts(key, parts)
     return key.sort_values("sort_order").reset_index(drop=True)
 
 
-def _attach_targets(frame: pd.DataFrame, progress: pd.DataFrame) -> pd.DataFrame:
-    """Join each row's (binding) target progress and light, if any."""
-    cols = ["target_kind", "target_kind_label", "target_type", "target_value", "schedule_pct", "completion_pct",
-            "gap_pts", "vs_target_text", "vs_target_gap_text", "light", "light_label", "light_reason",
-            "responsible_unit_name"]
-    if progress.empty:
-        out = frame.copy()
-        for col in cols:
+def _attach_parts(frame: pd.DataFrame, parts: dict[str, OverviewPart]) -> pd.DataFrame:
+    """Join each domain's row columns (a target's light, a forecast) by indicator and unit; the columns of
+    a domain without rows for this frame are there, empty, so the documents and cards can read them."""
+    out = frame.copy()
+    for part in parts.values():
+        rows = part.row_columns
+        if rows is not None and not rows.empty:
+            out = out.merge(rows.reindex(columns=["indicator_code", "unit_code", *part.columns]),
+                            on=["indicator_code", "unit_code"], how="left")
+    for col in [*(c for p in parts.values() for c in p.columns), *SHOWN_PART_COLUMNS]:
+        if col not in out.columns:
             out[col] = pd.NA
-        return out
-    chosen = calc.pick_target_rows(_progress_on_levels(progress))
-    return frame.merge(chosen.reindex(columns=["indicator_code", "unit_code", *cols]),
-                       on=["indicator_code", "unit_code"], how="left")
-
-
-def _progress_on_levels(progress: pd.DataFrame) -> pd.DataFrame:
-    """A growth target set on the growth indicator belongs to its level's row in the tables."""
-    meta = dict(Indicator.objects.exclude(growth_indicator="").values_list("growth_indicator", "code"))
-    return progress.assign(indicator_code=progress["indicator_code"].map(lambda c: meta.get(c, c)))
-
-
-def _empty(columns: list[str]) -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
-
-
-def _available(app: str) -> bool:
-    """Whether an app that feeds the overview is installed and has its queries module."""
-    return apps.is_installed(app) and importlib.util.find_spec(f"{app}.queries") is not None
-
-
-def _target_progress(period: Period) -> tuple[pd.DataFrame, bool]:
-    if not _available("newind.targets"):
-        return _empty(PROGRESS_COLUMNS), False
-    from newind.targets.queries import target_progress
-
-    frame = target_progress(period)
-    return (frame if not frame.empty else _empty(PROGRESS_COLUMNS)), True
-
-
-def _warnings(period: Period, progress: pd.DataFrame) -> pd.DataFrame:
-    from newind.targets.queries import warning_list
-
-    # Reuse this period's progress (no second computation); an empty placeholder frame has none to reuse.
-    frame = warning_list(period, current=progress if not progress.empty else None)
-    if frame.empty:
-        return _empty(PROGRESS_COLUMNS + WARNING_EXTRA_COLUMNS)
-    # The list also holds targets lit last month that are green now (转绿); they stay in the frame,
-    # and `monthly_overview` splits them into `warnings` and `turned_green`.
-    return frame.reset_index(drop=True)
-
-
-def _forecasts(period: Period, city_code: str) -> tuple[pd.DataFrame, bool]:
-    if not _available("newind.forecasts"):
-        return _empty(FORECAST_COLUMNS), False
-    from newind.forecasts.queries import year_end_forecasts
-
-    frame = year_end_forecasts(period, unit_codes=[city_code])
-    return (frame if not frame.empty else _empty(FORECAST_COLUMNS)), True
+    return out

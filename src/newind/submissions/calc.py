@@ -12,46 +12,16 @@ import operator
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from enum import StrEnum
-from typing import TYPE_CHECKING, ClassVar
 
 import chinese_calendar
-from django.db import models
 
 from newind.core.numbers import fmt_number
 from newind.indicators.calc import change_on_last_year, change_unit, yoy_growth_pct
 
-if TYPE_CHECKING:
-    # Without Django type stubs mypy sees TextChoices members as tuples; describe them as what they are at
-    # run time: str enums with a Chinese `label`.
-    class _Choices(StrEnum):
-        choices: ClassVar[list[tuple[str, str]]]
-        values: ClassVar[list[str]]
-
-        @property
-        def label(self) -> str: ...
-else:
-    _Choices = models.TextChoices
+# The states, actions, reminder kinds and discipline labels are written once, in choices.py (models share them).
+from newind.submissions.choices import Action, Discipline, ReminderKind, State
 
 # --- states and transitions -----------------------------------------------------------------------
-
-
-class State(_Choices):
-    NOT_STARTED = "not_started", "未填报"
-    DRAFT = "draft", "草稿"
-    SUBMITTED = "submitted", "已提交"
-    RETURNED = "returned", "退回"
-    APPROVED = "approved", "已审核"
-    PUBLISHED = "published", "已发布"
-
-
-class Action(_Choices):
-    SAVE = "save", "保存"
-    SUBMIT = "submit", "提交"
-    RETURN = "return", "退回"
-    APPROVE = "approve", "审核通过"
-    PUBLISH = "publish", "发布"
-    CORRECT = "correct", "更正"
 
 
 # (state, action) -> (next state, roles allowed). Roles are the names of newind.accounts.access.Role.
@@ -149,12 +119,6 @@ def default_deadline(year: int, kind: str, n: int, day_of_month: int = 8) -> dt.
     return next_workday(nominal)
 
 
-class ReminderKind(_Choices):
-    BEFORE = "before", "截止前提醒"
-    OVERDUE = "overdue", "逾期催报"
-    MANUAL = "manual", "办公室催报"  # sent from the task board (at most once a unit a day)
-
-
 def reminder_due(today: dt.date, deadline: dt.date, lead_workdays: int = 2) -> ReminderKind | None:
     """Which reminder is due today: `lead_workdays` working days before the deadline, or the day after it."""
     if today == deadline + dt.timedelta(days=1):
@@ -162,13 +126,6 @@ def reminder_due(today: dt.date, deadline: dt.date, lead_workdays: int = 2) -> R
     if lead_workdays > 0 and today == workdays_before(deadline, lead_workdays):
         return ReminderKind.BEFORE
     return None
-
-
-class Discipline(_Choices):
-    ON_TIME = "on_time", "按时"
-    LATE = "late", "迟报"
-    MISSING = "missing", "缺报"
-    PENDING = "pending", "未到期"
 
 
 def discipline_of(deadline: dt.date, first_submitted_on: dt.date | None, today: dt.date) -> Discipline:

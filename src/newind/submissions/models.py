@@ -8,7 +8,8 @@ from django.db import models
 
 from newind.indicators.models import Indicator, Release
 from newind.indicators.periods import Period, PeriodKind
-from newind.submissions.calc import Action, ReminderKind, State
+from newind.submissions.choices import Action, ReminderKind, State
+from newind.submissions.choices import WebhookStatus as WebhookStatus
 from newind.units.models import Unit
 
 
@@ -121,12 +122,6 @@ class SubmissionEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission_id} {self.from_state}→{self.to_state}"
-
-
-class WebhookStatus(models.TextChoices):
-    NOT_CONFIGURED = "not_configured", "未配置推送"
-    SENT = "sent", "已推送"
-    FAILED = "failed", "推送失败"
 
 
 class Reminder(models.Model):

@@ -27,7 +27,8 @@ from newind.accounts.access import (
     workflow_role,
 )
 from newind.audit.services import record
-from newind.core.errors import AppError, Problem
+from newind.core.errors import AppError, Conflict, Problem
+from newind.core.office import office
 from newind.core.webhook import post_text
 from newind.imports.parsing import Sheet, hidden_parts, read_sheets, upload_slot
 from newind.indicators.models import MAX_FIGURE, Indicator, Release
@@ -112,8 +113,7 @@ def issue_task(user: Any, *, period: Period, unit_ids: list[int], form_code: str
     definition = queries.read_report_definition(form_code)
     if ReportingTask.objects.filter(form_code=form_code, year=period.year, period_kind=period.kind.value,
                                     period_n=period.n).exists():
-        raise AppError(f"{period.label}的「{definition['name']}」已经下达过：请在任务列表中打开该任务，不要重复下达。",
-                       status=409)
+        raise Conflict(f"{period.label}的「{definition['name']}」已经下达过：请在任务列表中打开该任务，不要重复下达。")
     units = list(Unit.objects.filter(pk__in=unit_ids).order_by("sort_order", "code"))
     if len(units) != len(set(unit_ids)):
         raise AppError("所选填报单位中有不存在的单位：请重新选择。")
@@ -151,7 +151,7 @@ def _check_editable(submission: Submission, user: Any, action: Action = Action.S
     submission_for(user, submission, write=True)
     step = transition(submission.state, action, _role_name(user))
     if not step.allowed or step.to_state is None:
-        raise AppError(step.message + "如需修改，请联系本单位审核员或市新型工业化领导小组办公室。", status=409)
+        raise Conflict(step.message + "如需修改，请联系本单位审核员或市新型工业化领导小组办公室。")
     return step.to_state
 
 
@@ -399,7 +399,7 @@ def publish_batch(user: Any, task: ReportingTask, *, submission_ids: list[int] |
     if submission_ids is None:
         chosen = list(subs.filter(state=State.APPROVED))
         if not chosen:
-            raise AppError("本任务没有已审核、待发布的报表：请等审核员审核通过后再发布。", status=409)
+            raise Conflict("本任务没有已审核、待发布的报表：请等审核员审核通过后再发布。")
     else:
         if not submission_ids:
             raise AppError("请勾选要发布的报表，或点「发布全部已审核」。")
@@ -415,8 +415,8 @@ def publish_batch(user: Any, task: ReportingTask, *, submission_ids: list[int] |
             problems.append(Problem(f"{sub.unit.name}：{error.message}"))
     if problems:
         # Raising here rolls back the reports already published in this transaction.
-        raise AppError(f"所选{len(chosen)}份报表中有{len(problems)}份不能发布，全部未发布：请修改或取消勾选这些报表后"
-                       "重新发布。", status=409, problems=problems, code="conflict")
+        raise Conflict(f"所选{len(chosen)}份报表中有{len(problems)}份不能发布，全部未发布：请修改或取消勾选这些报表后"
+                       "重新发布。", problems=problems)
     record("submission.publish_batch", user=user, request=request, obj=task,
            after={"release": release, "submissions": [s.pk for s in published],
                   "units": [s.unit.code for s in published]},
@@ -443,7 +443,7 @@ def correct_published(submission: Submission, user: Any, inputs: dict[str, Value
         if not seen:
             raise AppError("更正请求缺少页面显示时的数据版本，未保存：请刷新报表页面后在页面上填写更正。")
         if seen != queries.figures_version(submission):
-            raise AppError(CORRECTION_CONFLICT, status=409, code="conflict")
+            raise Conflict(CORRECTION_CONFLICT)
     reason = reason.strip()
     if not reason:
         raise AppError("更正已发布的数据必须填写更正原因。")
@@ -483,21 +483,20 @@ def correct_published(submission: Submission, user: Any, inputs: dict[str, Value
 
 def export_template(submission: Submission, user: Any, *, request: Any = None) -> tuple[str, bytes]:
     """The unit's Excel template for this task (file name, bytes), prefilled with the figures so far."""
-    from newind.core.excel import safe_cell
     from newind.submissions.xlsx import TemplateContext, build_template
 
     submission_for(user, submission)
     task, unit = submission.task, submission.unit
     values, explanations = queries.stored_values(submission)
     ctx = TemplateContext(
-        title=f"岳阳市{task.definition.get('name', task.title)}", form_number=task.form_number,
+        title=f"{office().city.name}{task.definition.get('name', task.title)}", form_number=task.form_number,
         issuer=str(task.definition.get("issuer", "")), unit_name=unit.name, unit_code=unit.code,
         period_label=task.period.label, period_key=task.period.key, deadline=task.deadline.isoformat(),
         yoy_bound_pct=f"{queries.yoy_bound(task).normalize():f}", specs=queries.field_specs(task, unit),
         last_year=queries.last_year_values(task, unit), values=values, explanations=explanations,
         filled_by=submission.filled_by_name, reviewer=submission.reviewer_name,
     )
-    data = build_template(ctx, safe_cell)
+    data = build_template(ctx)
     record("submission.template_export", user=user, request=request, obj=submission, unit=unit,
            after={"period": task.period.key}, summary=f"导出{unit.name} {task.period.label} 填报模板")
     return f"{unit.code}_{task.period.key}_{task.form_code}.xlsx", data
@@ -661,11 +660,11 @@ def remind_units(user: Any, task: ReportingTask, *, submission_ids: list[int] | 
             raise AppError("所选单位不在本填报任务中：请在本任务的看板上选择要催报的单位。")
         done = [s.unit.name for s in chosen if State(s.state) not in EDITABLE_STATES]
         if done:
-            raise AppError(f"{'、'.join(done)}已提交报表，无需催报：请只催报未填报、草稿或被退回的单位。", status=409)
+            raise Conflict(f"{'、'.join(done)}已提交报表，无需催报：请只催报未填报、草稿或被退回的单位。")
     else:
         chosen = list(subs.filter(state__in=[s.value for s in EDITABLE_STATES]))
         if not chosen:
-            raise AppError("本任务的各单位都已提交报表，没有需要催报的单位。", status=409)
+            raise Conflict("本任务的各单位都已提交报表，没有需要催报的单位。")
     reminded = set(Reminder.objects.filter(submission__in=chosen, kind=ReminderKind.MANUAL, for_date=today)
                    .values_list("submission_id", flat=True))
     sent = []

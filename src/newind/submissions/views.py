@@ -32,7 +32,7 @@ from newind.accounts.access import (
 from newind.accounts.throttle import throttled
 from newind.audit.services import record
 from newind.core.errors import AppError
-from newind.core.excel import ExportSheet, export_workbook, xlsx_response
+from newind.core.xlsx import ExportSheet, export_workbook, xlsx_response
 from newind.imports.parsing import read_upload
 from newind.submissions import queries, services
 from newind.submissions.calc import Action, State, allowed_actions, yoy_change_text

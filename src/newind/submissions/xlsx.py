@@ -8,8 +8,6 @@ names, the upload reads the codes. No database access here: the services pass pl
 
 from __future__ import annotations
 
-import io
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -18,6 +16,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from newind.core.errors import Problem
+from newind.core.xlsx import safe_cell, unsafe_text, workbook_bytes
 from newind.submissions.calc import FieldSpec
 
 SHEET = "月报"
@@ -51,7 +50,7 @@ class TemplateContext:
     reviewer: str = ""
 
 
-def build_template(ctx: TemplateContext, safe_cell: Callable[[object], object]) -> bytes:
+def build_template(ctx: TemplateContext) -> bytes:
     """Write the unit's template: title, 表号, unit name and code, period, 填表人/审核人, data validation on
     the value cells and a protected sheet where only the value, explanation and signature cells are open."""
     wb = Workbook()
@@ -134,9 +133,7 @@ def build_template(ctx: TemplateContext, safe_cell: Callable[[object], object]) 
     ws.protection.sheet = True
     ws.protection.formatCells = False
     ws.protection.formatColumns = True  # True = protected: the hidden code column stays hidden
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)
 
 
 @dataclass
@@ -166,9 +163,7 @@ def _text(value: object) -> str:
         return str(int(value))
     text = str(value).strip()
     # Undo the apostrophe that safe_cell put before formula-like text when the template was written.
-    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
-        text = text[1:]
-    return text
+    return unsafe_text(text)
 
 
 def _right_of(cells: list[object], label: str) -> str | None:

@@ -14,13 +14,15 @@ import pandas as pd
 from newind.core.errors import AppError
 from newind.core.numbers import MISSING, fmt_number, to_float
 from newind.indicators.calc import required_growth_for_share
+from newind.targets.choices import Light as LightChoice
+from newind.targets.choices import ScheduleBasis, TargetKind, TargetType
 
-LIGHT_LABELS = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "none": "无数据"}
+LIGHT_LABELS = {str(v): str(label) for v, label in LightChoice.choices}
 # Severity order for sorting warning lists: red first.
 LIGHT_SEVERITY = {"red": 0, "yellow": 1, "none": 2, "green": 3}
-KIND_LABELS = {"hard": "硬指标", "floor": "底线指标", "stretch": "奋斗目标"}
-TARGET_TYPES = ("level", "growth")
-BASIS_LABELS = {"calendar": "序时进度", "last_year": "上年同期进度"}
+KIND_LABELS = {str(v): str(label) for v, label in TargetKind.choices}
+TARGET_TYPES = tuple(str(v) for v in TargetType.values)
+BASIS_LABELS = {str(v): str(label) for v, label in ScheduleBasis.choices if v}
 
 
 # --- rules ----------------------------------------------------------------------------------------------
@@ -377,3 +379,22 @@ def share_target_path(unit_values: Sequence[float], province_values: Sequence[fl
                 f"{'能够' if reachable else '不能'}达到目标。")
     return SharePath(share0, float(target_share_pct), base_year, int(by_year), float(province_growth_pct),
                      float(req["required_growth_pct"]), diff, recent, k, reachable, path, msg)
+
+
+# The order a table cell or a card picks one of an indicator's targets in: the most severe light, then the
+# binding kind. (No light yet comes after any lit one.)
+TARGET_KIND_PRIORITY = ["hard", "floor", "stretch"]
+PICK_LIGHT_ORDER = {"red": 0, "yellow": 1, "green": 2}
+
+
+def pick_target_rows(progress: pd.DataFrame) -> pd.DataFrame:
+    """One target row per (indicator, unit) for a table cell or a card: the most severe light, so a row
+    never looks better than the warning list says; among equal lights the binding kind (hard, floor,
+    stretch) first."""
+    if progress.empty:
+        return progress
+    order = {k: i for i, k in enumerate(TARGET_KIND_PRIORITY)}
+    ranked = progress.assign(__light=progress["light"].map(PICK_LIGHT_ORDER).fillna(len(PICK_LIGHT_ORDER)),
+                             __order=progress["target_kind"].map(order).fillna(len(order)))
+    ranked = ranked.sort_values(["indicator_code", "unit_code", "__light", "__order"], kind="stable")
+    return ranked.drop_duplicates(["indicator_code", "unit_code"]).drop(columns=["__light", "__order"])

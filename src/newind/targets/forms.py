@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
+from newind.core.office import office
 from newind.indicators.models import Indicator
 from newind.targets.models import ScheduleBasis, TargetKind, TargetType
 from newind.units.models import Unit, UnitKind
@@ -35,11 +38,16 @@ class ImportForm(forms.Form):
 
 class ShareForm(forms.Form):
     indicator = forms.ModelChoiceField(Indicator.objects.filter(additive=True, frequency="annual"), label="指标",
-                                       to_field_name="code", initial="gdp")
-    unit = forms.ModelChoiceField(Unit.objects.filter(kind=UnitKind.CITY), label="单位", to_field_name="code",
-                                  initial="430600")
+                                       to_field_name="code")
+    unit = forms.ModelChoiceField(Unit.objects.filter(kind=UnitKind.CITY), label="单位", to_field_name="code")
     target = forms.FloatField(label="目标占比（%）", min_value=0.01, max_value=100, initial=12)
     by = forms.IntegerField(label="目标年份", min_value=2000, max_value=2100, initial=2020)
     province_growth = forms.FloatField(label="假设全省年增长（%，不填按近年平均）", required=False,
                                        min_value=-50, max_value=100)
     recent = forms.IntegerField(label="近期趋势看几年", min_value=1, max_value=10, initial=3)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The office's own city and share indicator (definitions/office.yaml) are the defaults.
+        self.fields["unit"].initial = office().city.code
+        self.fields["indicator"].initial = office().targets.share_indicator

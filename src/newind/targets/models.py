@@ -6,24 +6,12 @@ from django.conf import settings
 from django.db import models
 
 from newind.indicators.models import Indicator
+
+# Kinds, types and schedule bases are written once, in choices.py (calc reads the same labels).
+from newind.targets.choices import ScheduleBasis as ScheduleBasis
+from newind.targets.choices import TargetKind as TargetKind
+from newind.targets.choices import TargetType as TargetType
 from newind.units.models import Unit
-
-
-class TargetKind(models.TextChoices):
-    HARD = "hard", "硬指标"
-    FLOOR = "floor", "底线指标"
-    STRETCH = "stretch", "奋斗目标"
-
-
-class TargetType(models.TextChoices):
-    LEVEL = "level", "总量目标"
-    GROWTH = "growth", "增速目标"
-
-
-class ScheduleBasis(models.TextChoices):
-    INDICATOR = "", "按指标设置"
-    CALENDAR = "calendar", "序时进度"
-    LAST_YEAR = "last_year", "上年同期进度"
 
 
 class Target(models.Model):

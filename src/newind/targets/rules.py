@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 from django.conf import settings
 
-from newind.core.errors import AppError
+from newind.core.errors import AppError, NotFound
 from newind.targets.calc import LightRule, RuleSet, parse_rule_set
 
 DEFAULT_RULE_SET = "default"
@@ -49,7 +49,7 @@ def rule_set(code: str | None = None) -> RuleSet:
     code = code or DEFAULT_RULE_SET
     found = rule_sets()
     if code not in found:
-        raise AppError(f"未找到预警规则「{code}」：可选的规则有 {'、'.join(found)}。", status=404, code="not_found")
+        raise NotFound(f"未找到预警规则「{code}」：可选的规则有 {'、'.join(found)}。")
     return found[code]
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
@@ -12,7 +11,8 @@ from django.db import transaction
 
 from newind.accounts.access import target_for, targets_in_scope
 from newind.audit.services import record
-from newind.core.errors import AppError, Problem
+from newind.core.errors import AppError, Conflict, Problem
+from newind.core.xlsx import append_rows, workbook_bytes
 from newind.indicators.models import MAX_FIGURE, Indicator, ValueKind
 from newind.targets.calc import KIND_LABELS
 from newind.targets.models import ScheduleBasis, Target, TargetKind, TargetType, WarningScheme
@@ -72,8 +72,8 @@ def save_target(*, indicator: Indicator, unit: Unit, year: int, kind: str, targe
     if target is not None:
         clash = clash.exclude(pk=target.pk)
     if clash.exists():
-        raise AppError(f"{year}年「{unit.name}」的「{indicator.name}」{KIND_LABELS[kind]}已存在：请修改原目标，"
-                       "不要重复录入。", status=409, code="conflict")
+        raise Conflict(f"{year}年「{unit.name}」的「{indicator.name}」{KIND_LABELS[kind]}已存在：请修改原目标，"
+                       "不要重复录入。")
     before = _audit_view(target) if target is not None else None
     obj = target or Target(created_by=user if getattr(user, "pk", None) else None)
     obj.indicator, obj.unit, obj.year, obj.kind = indicator, unit, year, kind
@@ -125,17 +125,19 @@ def template_workbook(year: int) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
-    ws.append(COLUMNS)
+    # Unit codes (column D, and the responsible unit in K) are text, so 430621 and Z430601 keep their form.
+    append_rows(ws, [COLUMNS], widths=[8, 34, 20, 12, 18, 10, 10, 12, 8, 12, 14, 24, 16])
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    ws.append([year, "industrial_va_above_size", "规模工业增加值", "430600", "岳阳市", "硬指标", "总量目标", 1296.27,
-               "亿元", "序时进度", "D430600-GXJ", "2017年目标任务分解文件", ""])
-    ws.append([year, "industrial_va_above_size_growth_pct", "规模工业增加值增速", "430621", "岳阳县", "硬指标",
-               "增速目标", 8, "%", "", "430621", "", ""])
-    for i, width in enumerate([8, 34, 20, 12, 18, 10, 10, 12, 8, 12, 14, 24, 16], start=1):
-        ws.column_dimensions[chr(64 + i)].width = width
+    append_rows(ws, [
+        [year, "industrial_va_above_size", "规模工业增加值", "430600", "岳阳市", "硬指标", "总量目标", 1296.27,
+         "亿元", "序时进度", "D430600-GXJ", "2017年目标任务分解文件", ""],
+        [year, "industrial_va_above_size_growth_pct", "规模工业增加值增速", "430621", "岳阳县", "硬指标",
+         "增速目标", 8, "%", "", "430621", "", ""],
+    ], text_columns=frozenset({3, 10}))
     codes = wb.create_sheet("代码表")
-    codes.append(["指标代码", "指标名称", "计量单位", "", "单位代码", "单位名称", "", "目标类别", "目标形式", "进度口径"])
+    rows: list[list[object]] = [["指标代码", "指标名称", "计量单位", "", "单位代码", "单位名称", "", "目标类别",
+                                 "目标形式", "进度口径"]]
     indicators = list(Indicator.objects.order_by("sort_order", "code").values_list("code", "name", "measure_unit"))
     units = list(Unit.objects.filter(kind__in=TARGET_UNIT_KINDS).order_by("sort_order", "code")
                  .values_list("code", "name"))
@@ -144,10 +146,9 @@ def template_workbook(year: int) -> bytes:
         ind = indicators[i] if i < len(indicators) else ("", "", "")
         un = units[i] if i < len(units) else ("", "")
         ex = extra[i] if i < len(extra) else ("", "", "")
-        codes.append([*ind, "", *un, "", *ex])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+        rows.append([*ind, "", *un, "", *ex])
+    append_rows(codes, rows, text_columns=frozenset({4}))
+    return workbook_bytes(wb)
 
 
 @dataclass

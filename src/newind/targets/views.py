@@ -22,9 +22,10 @@ from newind.accounts.access import (
 from newind.accounts.throttle import throttled
 from newind.audit.services import record
 from newind.core.errors import AppError
-from newind.core.excel import ExportSheet, export_workbook, xlsx_response
 from newind.core.numbers import fmt_number, fmt_range
+from newind.core.office import office
 from newind.core.redirects import safe_next_url
+from newind.core.xlsx import ExportSheet, export_workbook, xlsx_response
 from newind.imports.parsing import read_upload
 from newind.indicators.models import Indicator
 from newind.indicators.periods import Period
@@ -165,7 +166,7 @@ def _year(request: HttpRequest) -> int:
             raise AppError(f"年度「{raw}」超出范围：请填写1900—2100之间的年份。")
         return year
     latest = queries.latest_period()
-    return latest.year if latest else 2017
+    return latest.year if latest else office().targets.default_year
 
 
 def _decompositions(year: int) -> list[dict[str, Any]]:

@@ -20,7 +20,7 @@ from newind.accounts.models import Role
 from newind.accounts.services import create_user
 from newind.audit.commands import AuditedCommand
 from newind.audit.services import record
-from newind.core.errors import AppError
+from newind.core.errors import AppError, NotFound
 
 
 def _initial_password() -> str:
@@ -116,7 +116,7 @@ class Command(AuditedCommand):
 
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
-            raise AppError(f"未找到用户「{username}」：请检查用户名（newind user list 列出全部用户）。", status=404)
+            raise NotFound(f"未找到用户「{username}」：请检查用户名（newind user list 列出全部用户）。")
         reset_password(user, password, by="命令行（服务器运维）")
         self.stdout.write(f"已重置用户「{username}」的密码。")
         if shown:

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from django.db.models import Q
 
 from newind.accounts.access import BENCHMARK_PAGE, TARGETS_PAGE, can_read_unit, is_business_user
-from newind.core.menu import entries_for
+from newind.home.menu import entries_for
 
 LIMIT = 20
 MAX_QUERY = 50

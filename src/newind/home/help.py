@@ -1,7 +1,7 @@
 """使用说明: what each role does in the platform each month, step by step, naming real menu items.
 
 Each step names the menu item it starts from (`menu`); tests/core/test_help.py checks that every one is
-in that role's menu (newind.core.menu), so a guide never sends a user to a page they cannot open.
+in that role's menu (newind.home.menu), so a guide never sends a user to a page they cannot open.
 """
 
 from __future__ import annotations

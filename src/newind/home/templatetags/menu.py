@@ -1,4 +1,4 @@
-"""`{% menu_entries user as entries %}`: the pages of newind.core.menu this user may open."""
+"""`{% menu_entries user as entries %}`: the pages of newind.home.menu this user may open."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from newind.core.menu import MenuEntry, entries_for
+from newind.home.menu import MenuEntry, entries_for
 
 register = template.Library()
 

@@ -4,7 +4,7 @@ import sys
 from django.core.management import call_command
 
 from newind.audit.commands import AuditedCommand
-from newind.core.demo import prepare_demo
+from newind.demo.services import prepare_demo
 
 
 class Command(AuditedCommand):

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.test import Client
 
 from tests.browser_helpers import session_cookie
-from tests.core.test_menu import EXPECTED, ROLES
+from tests.home.test_menu import EXPECTED, ROLES
 from tests.reports.conftest import demo_figures  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

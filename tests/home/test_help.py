@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from newind.core.help import GUIDES
-from newind.core.menu import menu_labels
-from tests.core.test_menu import EXPECTED, ROLES, nav_links, people  # noqa: F401 (fixture)
+from newind.home.help import GUIDES
+from newind.home.menu import menu_labels
+from tests.home.test_menu import EXPECTED, ROLES, nav_links, people  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,6 @@
 """The menu and the home tiles follow the access rules: every role sees exactly the pages it may open.
 
-The menu and the tiles are built from newind.core.menu.ENTRIES, each entry carrying the PageAccess its view
+The menu and the tiles are built from newind.home.menu.ENTRIES, each entry carrying the PageAccess its view
 requires. These tests hold every entry's URL to its rule for every cast role (the page opens for a role the
 menu offers it to, and is a 403 for every other role), and read the links the menu and the tiles show.
 """
@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from newind.accounts.models import Role
-from newind.core.menu import ENTRIES, menu_labels
+from newind.home.menu import ENTRIES, menu_labels
 
 pytestmark = pytest.mark.django_db
 
