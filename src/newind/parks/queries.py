@@ -57,12 +57,33 @@ def park_rollups(year: int, indicators: tuple[str, ...] = ROLLUP_INDICATORS, *,
     return sums.join(counts, how="outer")
 
 
-def park_own_figures(year: int, code: str = SCALE_INDICATOR) -> pd.Series:
-    """Each park's own current figure of one indicator for the year (monthly: 1–12月; annual: the year)."""
-    qs = Observation.objects.filter(is_current=True, year=int(year), indicator__code=code, unit__kind="park")
-    qs = qs.filter(period_kind="M", period_n=12) | qs.filter(period_kind="Y", period_n=0)
-    rows = list(qs.values_list("unit_id", "value"))
-    return pd.Series({uid: float(v) for uid, v in rows}, dtype=float, name=code)
+def park_scale(year: int, code: str = SCALE_INDICATOR) -> pd.DataFrame:
+    """Each park's own current figure of the scale indicator: the year's latest 1—N月 (`scale`, `months`;
+    12 for an annual figure), and the base of the 百亿/千亿 progress — the year's full-year figure, or the
+    previous year's when the year is not complete (`base`, `base_year`): a part year is no base for growth."""
+    rows = list(Observation.objects.filter(is_current=True, year__in=[int(year) - 1, int(year)],
+                                           indicator__code=code, unit__kind="park", period_kind__in=["M", "Y"])
+                .values_list("unit_id", "year", "period_kind", "period_n", "value"))
+    frame = pd.DataFrame(rows, columns=["unit_id", "year", "kind", "n", "value"])
+    frame["months"] = frame["n"].where(frame["kind"] == "M", 12)
+    frame["value"] = frame["value"].astype(float)
+    cols = ["scale", "months", "base", "base_year"]
+    if frame.empty:
+        return pd.DataFrame(columns=cols, dtype=float)
+    latest = frame.sort_values("months").groupby(["unit_id", "year"]).tail(1).set_index(["unit_id", "year"])
+    this = latest.xs(int(year), level="year") if int(year) in latest.index.get_level_values("year") else None
+    full = latest[latest["months"] == 12]
+    out = pd.DataFrame(index=pd.Index(frame["unit_id"].unique(), name="unit_id"), columns=cols, dtype=float)
+    if this is not None:
+        out["scale"] = this["value"]
+        out["months"] = this["months"].astype(float)
+    for y in (int(year), int(year) - 1):  # the year's own full figure first
+        if y in full.index.get_level_values("year"):
+            part = full.xs(y, level="year")["value"]
+            todo = out["base"].isna() & out.index.isin(part.index)
+            out.loc[todo, "base"] = part.reindex(out.index)[todo]
+            out.loc[todo, "base_year"] = float(y)
+    return out
 
 
 def firm_counts() -> pd.DataFrame:
@@ -83,6 +104,15 @@ def park_concentration(year: int, profiles: list[ParkProfile]) -> pd.DataFrame:
     firms = pd.DataFrame(rows, columns=["park_id", "industry_code", "output"])
     firms["output"] = firms["output"].astype(float)
     return calc.concentration(firms, {p.unit_id: p.leading_codes for p in profiles})
+
+
+def _plain(value: Any) -> Any:
+    """A frame cell as the page reads it: None for NaN/NA, Python numbers for numpy ones."""
+    if isinstance(value, str):
+        return value
+    if pd.isna(value):
+        return None
+    return value.item() if isinstance(value, np.generic) else value
 
 
 @dataclass
@@ -113,18 +143,21 @@ def league_table(year: int, *, sort: str = "tax_per_mu", by_year: int | None = N
         profiles = [p for p in profiles if p.county_id in county_ids]
     base = pd.DataFrame({"park_id": [p.unit_id for p in profiles]}).set_index("park_id")
     frame = base.join(park_rollups(year), how="left").join(firm_counts(), how="left")
-    frame = frame.join(park_own_figures(year).rename("scale"), how="left")
+    frame = frame.join(park_scale(year), how="left")
     frame = frame.join(park_concentration(year, profiles)[["share_pct"]].rename(
         columns={"share_pct": "concentration_pct"}), how="left")
-    for col in ("sales_revenue", "tax_paid", "value_added", "land_area", "above", "below", "scale",
-                "concentration_pct"):
+    for col in ("sales_revenue", "tax_paid", "value_added", "land_area", "above", "below", "scale", "months",
+                "base", "base_year", "concentration_pct"):
         if col not in frame:
             frame[col] = np.nan
     land = frame["land_area"].where(frame["land_area"] > 0)
     frame["tax_per_mu"] = frame["tax_paid"] / land
     frame["va_per_mu"] = frame["value_added"] / land
-    for line in SCALE_LINES:
-        prog = calc.progress_frame(frame["scale"], line, year, by_year)
+    for line in SCALE_LINES if len(frame) else ():
+        # One base year for all parks would be wrong where a park lacks the year's full figure: group by it.
+        prog = pd.concat([calc.progress_frame(part["base"], line, int(base_year), by_year)
+                          for base_year, part in frame.groupby(frame["base_year"].fillna(year))])
+        prog = prog.reindex(frame.index)
         frame[f"gap_{int(line)}"] = prog["gap"]
         frame[f"growth_{int(line)}"] = prog["required_growth_pct"]
         frame[f"crossed_{int(line)}"] = prog["crossed"]
@@ -134,10 +167,8 @@ def league_table(year: int, *, sort: str = "tax_per_mu", by_year: int | None = N
     rows = []
     for park_id, r in ranked.iterrows():
         p = by_id[int(park_id)]
-        rows.append({"profile": p, "unit": p.unit, **{k: (None if isinstance(v, float) and np.isnan(v) else v)
-                                                       for k, v in r.items()}})
-    rows.sort(key=lambda r: (r["rank"] is None or pd.isna(r["rank"]), r["rank"] if r["rank"] is not None
-                             and not pd.isna(r["rank"]) else 0, r["unit"].sort_order))
+        rows.append({"profile": p, "unit": p.unit, **{k: _plain(v) for k, v in r.items()}})
+    rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["unit"].sort_order, r["unit"].code))
     reported = int(ranked["reported"].max()) if len(ranked) else 0
     is_ranked = bool(ranked["ranked"].any()) if len(ranked) else False
     notes = [f"按{RANKABLE[sort][0]}排名，{reported}个园区有数据。"]
