@@ -121,3 +121,10 @@ def test_diff_finds_new_changed_and_unchanged_firms() -> None:
     assert sorted((c["credit_code"], c["field"], c["old"], c["new"]) for c in changes) == [
         ("A", "park_id", 11, 10.0), ("A", "size", "below", "above")]
     assert unchanged["credit_code"].tolist() == ["B"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("岳阳纸业", "yyzy"), ("巴陵石化", "blsh"), ("湖南ABC重工1号（岳阳）", "hnabczg1hyy"), ("", ""),
+])
+def test_pinyin_initials(text: str, expected: str) -> None:
+    assert calc.initials(text, calc.initials_table()) == expected

@@ -314,7 +314,7 @@ def require_job_audience(user: Any, audience: str) -> None:
 
 ENTERPRISES_PAGE = PageAccess("企业档案", BUSINESS_ROLES)
 ENTERPRISE_IMPORT_PAGE = PageAccess("企业名录导入", _roles("office"))
-PARKS_PAGE = PageAccess("园区", _roles("office", "leader", "reporter", "reviewer"))
+PARKS_PAGE = PageAccess("园区排名", _roles("office", "leader", "reporter", "reviewer"))
 
 
 def enterprises_in_scope(user: Any) -> QuerySet[Any]:
@@ -327,6 +327,10 @@ def enterprises_in_scope(user: Any) -> QuerySet[Any]:
         return profiles
     if role not in SCOPED_ROLES:
         return profiles.none()
+    if role == Role.ENTERPRISE:
+        # Its own firm only, even if the account was (wrongly) tied to a county rather than to the firm.
+        profile = _profile(user)
+        return profiles.filter(unit_id=profile.unit_id) if profile is not None and profile.unit_id else profiles.none()
     return profiles.filter(unit_id__in=scope_unit_ids(user) or set())
 
 

@@ -5,9 +5,12 @@ located by sheet, row and column.
 
 from __future__ import annotations
 
+import os
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 import pandas as pd
@@ -327,3 +330,32 @@ def diff_records(records: pd.DataFrame, existing: pd.DataFrame) -> tuple[pd.Data
                 changed_codes.add(code)
     unchanged = old[~old["credit_code"].isin(changed_codes)][["credit_code"]].reset_index(drop=True)
     return added, changes, unchanged
+
+
+# --- pinyin initials for search -------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def initials_table() -> dict[int, str]:
+    """Code point → the first letter of the character's first (most common) pinyin reading.
+
+    From pypinyin's single-character table, without its phrase dictionary: loading that costs seconds and
+    only refines polyphones in context, which initials for searching do not need.
+    """
+    os.environ.setdefault("PYPINYIN_NO_PHRASES", "true")
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    return {cp: unicodedata.normalize("NFKD", readings)[0].lower() for cp, readings in pinyin_dict.items()
+            if readings}
+
+
+def initials(text: str, table: dict[int, str]) -> str:
+    """Pinyin initials of Chinese characters; ASCII letters and digits kept (lower case), the rest dropped."""
+    out = []
+    for ch in text:
+        letter = table.get(ord(ch))
+        if letter:
+            out.append(letter)
+        elif ch.isascii() and ch.isalnum():
+            out.append(ch.lower())
+    return "".join(out)

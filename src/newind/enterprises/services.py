@@ -335,10 +335,6 @@ def _move(unit: Unit, hierarchy_code: str, parent_id: int | None) -> None:
 
 def pinyin_initials(name: str, short_name: str = "") -> str:
     """Lower-case pinyin initials of the name and the short name, space-separated ('岳阳纸业' → 'yyzy')."""
-    from pypinyin import Style, lazy_pinyin
-
-    parts = []
-    for text in (name, short_name):
-        if text:
-            parts.append("".join(p[:1] for p in lazy_pinyin(text, style=Style.FIRST_LETTER)).lower())
-    return " ".join(dict.fromkeys(parts))[:120]
+    table = calc.initials_table()
+    parts = [calc.initials(text, table) for text in (name, short_name) if text]
+    return " ".join(dict.fromkeys(p for p in parts if p))[:120]
