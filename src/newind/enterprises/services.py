@@ -259,7 +259,8 @@ def _create_firms(added: pd.DataFrame, batch: RegistryBatch, user: Any, now: Any
     profiles = pd.DataFrame({
         "unit_id": unit_id, "credit_code": added["credit_code"], "former_names": "[]",
         "size": added["size"], "status": added["status"], "county_id": added["county_id"].astype(int),
-        "park_id": _col(added, "park_id", None), "land_area": _col(added, "land_area", None),
+        # Int64, not float: PostgreSQL's COPY refuses "37.0" for an integer column.
+        "park_id": pd.to_numeric(_col(added, "park_id", None), errors="coerce").astype("Int64"), "land_area": _col(added, "land_area", None),
         "land_rented": _col(added, "land_rented", None), "is_utility": _col(added, "is_utility", False).astype(bool),
         "pinyin_initials": [pinyin_initials(n, s) for n, s in zip(names, shorts, strict=True)],
         "is_synthetic": synthetic,
