@@ -13,11 +13,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def demo_session(reference_data, client, office_user) -> dict[str, object]:  # type: ignore[no-untyped-def]
     """Five firms with a few figures, the demo park registry, and a logged-in office session."""
-    from tests.enterprises.test_queries import _write
     from newind.enterprises.models import EnterpriseProfile
     from newind.enterprises.services import apply_registry_import, prepare_registry_import
     from newind.parks.services import load_park_registry
     from tests.enterprises.conftest import GOOD_ROWS, csv_bytes
+    from tests.enterprises.test_queries import _write
 
     apply_registry_import(prepare_registry_import(csv_bytes(GOOD_ROWS), "名录.csv"))
     load_park_registry(settings.DEFINITIONS_DIR / "parks" / "yueyang-demo.yaml", synthetic=True)
