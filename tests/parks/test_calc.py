@@ -89,3 +89,15 @@ def test_concentration_is_the_leading_industries_share_of_output() -> None:
 def test_an_industry_prefix_matches_its_subclasses_only() -> None:
     codes = pd.Series(["2611", "2711", "26", "", None])
     assert calc.matches_industries(codes, ["26"]).tolist() == [True, False, True, False, False]
+
+
+def test_entry_frame_checks_many_firms_like_check_entry() -> None:
+    rules = load_thresholds()
+    frame = pd.DataFrame({"level": ["national", "provincial", "provincial", "municipal"],
+                          "land_mu": [50.0, 10.0, 0.0, 10.0], "tax": [1400.0, 250.0, 100.0, 1.0],
+                          "output": [25000.0, float("nan"), 100.0, 1.0]})
+    out = calc.entry_frame(frame, rules)
+    # 1400/50 = 28 < 30 (national); 250/10 = 25 ≥ 20 (provincial); no land; municipal has no threshold.
+    assert out["tax_per_mu"].iloc[:2].tolist() == [28.0, 25.0]
+    assert out["tax_passed"].tolist() == [False, True, pd.NA, pd.NA]
+    assert out["output_passed"].tolist() == [True, pd.NA, pd.NA, pd.NA]

@@ -115,6 +115,9 @@ def test_the_league_page_and_a_park_page(client_as, park_data) -> None:  # type:
     park = client.get("/parks/P430609/?year=2017").content.decode()
     # (Both its firms are in its leading industries 13/14 and 34 here: 100 %.)
     assert "岳阳县工业园" in park and "100.0%" in park and "投资强度 ≥ 200、亩均税收 ≥ 20、亩均产值 ≥ 300 万元/亩" in park
+    # Provincial thresholds: 装备 300/60 = 5 < 20 and 食品 120.5/40 = 3.01 < 20 万元/亩 of tax; output
+    # (营业收入) 4000/60 = 66.7 and 6000/40 = 150, both < 300.
+    assert "亩均税收：0/2 家；亩均产值（按营业收入）：0/2 家" in park
     assert client.get("/parks/P999999/").status_code == 404
 
 

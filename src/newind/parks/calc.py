@@ -73,6 +73,24 @@ def check_entry(level: str, land_mu: float | None, totals: Mapping[str, float | 
     return checks
 
 
+def entry_frame(frame: pd.DataFrame, thresholds: Mapping[str, Mapping[str, float]]) -> pd.DataFrame:
+    """`check_entry` for many firms or projects at once: `frame` has level, land_mu and any of the measures
+    (investment, tax, output, 万元); adds `<measure>_per_mu` and `<measure>_passed` (True/False, NA when
+    there is no figure, no land or no threshold for the level)."""
+    out = frame.copy()
+    land = out["land_mu"].astype(float).where(out["land_mu"].astype(float) > 0)
+    for measure in THRESHOLD_MEASURES:
+        if measure not in out:
+            continue
+        per_mu = out[measure].astype(float) / land
+        required = out["level"].map(lambda lv, m=measure: thresholds.get(lv, {}).get(m, np.nan)).astype(float)
+        passed = pd.array(per_mu >= required - 1e-9, dtype="boolean")
+        passed[(per_mu.isna() | required.isna()).to_numpy()] = pd.NA
+        out[f"{measure}_per_mu"] = per_mu
+        out[f"{measure}_passed"] = passed
+    return out
+
+
 # --- progress to 百亿 / 千亿 ---------------------------------------------------------------------------
 
 

@@ -115,6 +115,29 @@ def _plain(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
 
+def park_entry_summary(year: int, profile: ParkProfile) -> dict[str, Any]:
+    """How many of a park's firms reach its level's entry thresholds for tax and output per mu (output read
+    as 营业收入; investment belongs to projects), from their current annual figures."""
+    from newind.parks.services import load_thresholds
+
+    codes = {"tax_paid": "tax", "sales_revenue": "output", "land_area": "land_mu"}
+    rows = list(Observation.objects.filter(
+        is_current=True, year=int(year), period_kind="Y", period_n=0, indicator__code__in=list(codes),
+        unit__enterprise__park=profile.unit).exclude(unit__enterprise__status=Status.DEREGISTERED)
+        .values_list("unit_id", "indicator__code", "value"))
+    long = pd.DataFrame(rows, columns=["unit_id", "indicator", "value"])
+    long["value"] = long["value"].astype(float)
+    wide = long.pivot_table(index="unit_id", columns="indicator", values="value", aggfunc="first")
+    wide = wide.reindex(columns=list(codes)).rename(columns=codes)
+    wide["level"] = profile.level
+    checked = calc.entry_frame(wide, load_thresholds())
+    summary: dict[str, Any] = {"firms": len(checked)}
+    for measure in ("tax", "output"):
+        passed = checked[f"{measure}_passed"]
+        summary[measure] = {"judged": int(passed.notna().sum()), "passed": int(passed.fillna(False).sum())}
+    return summary
+
+
 @dataclass
 class LeagueTable:
     year: int

@@ -55,5 +55,6 @@ def park_page(request: HttpRequest, code: str) -> HttpResponse:
     above = queries.park_rollups(year, size=choices.ABOVE)
     return render(request, "parks/detail.html", {
         "profile": profile, "row": row, "table": table, "years": years, "year": year, "thresholds": thresholds,
+        "entry": queries.park_entry_summary(year, profile),
         "above": above.loc[profile.unit_id].to_dict() if profile.unit_id in above.index else {},
     })
