@@ -71,3 +71,12 @@ def test_the_three_admins_see_no_firm(client_as, imported, who: str) -> None:  #
 def test_a_stranger_is_sent_to_log_in(client, imported) -> None:  # type: ignore[no-untyped-def]
     page = client.get(f"/enterprises/{_id(ZB)}/")
     assert page.status_code == 302 and "/accounts/login/" in page["Location"]
+
+
+def test_the_top_bar_search_lists_only_the_firms_the_user_may_open(client, client_as, firm_users) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(firm_users["zb"])
+    page = client.get("/search/?q=示例").content.decode()
+    assert "岳阳示例装备制造有限公司" in page and "云溪示例石化有限公司" not in page
+    assert f"/enterprises/{_id(ZB)}/" in page
+    office = client_as("office").get("/search/?q=示例").content.decode()
+    assert "岳阳示例装备制造有限公司" in office and "云溪示例石化有限公司" in office
