@@ -141,3 +141,18 @@ def test_loading_the_park_registry_twice_changes_nothing_and_is_audited(referenc
     assert AuditEntry.objects.filter(action="parks.profile").count() == 11
     lh = ParkProfile.objects.get(unit__code="P430603")
     assert lh.level == "provincial" and lh.leading_codes == ["25", "26", "29", "30"]
+
+
+def test_a_bad_park_registry_file_names_every_problem(reference_data, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from newind.core.errors import AppError
+
+    path = tmp_path / "parks.yaml"
+    path.write_text("parks:\n  - {code: P430609, level: county, type: economic, county: '999999',"
+                    " leading: [{name: 食品, codes: ['98']}]}\n  - {code: '430621', level: national,"
+                    " type: economic, county: '430621'}\n", encoding="utf-8")
+    with pytest.raises(AppError) as err:
+        load_park_registry(path)
+    text = err.value.message
+    assert "P430609 的级别「county」" in text and "所在县市区「999999」不存在" in text
+    assert "主导产业「食品」" in text and "430621 不是平台中的园区" in text
+    assert not ParkProfile.objects.exists()
