@@ -96,6 +96,9 @@ INSTALLED_APPS = [
     "newind.targets",
     "newind.submissions",
     "newind.cases",
+    # parks before enterprises: the demo loads each app's demo in this order, and firms sit in parks
+    "newind.parks",
+    "newind.enterprises",
     "newind.accounts",
     "newind.audit",
     "newind.reports",

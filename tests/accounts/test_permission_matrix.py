@@ -20,8 +20,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from newind.accounts.models import Profile, RoleChangeRequest
 from newind.audit.models import AuditEntry
+from newind.enterprises.models import EnterpriseProfile
 from newind.indicators.models import Observation
 from newind.submissions.models import ReportingTask, SubmissionValue
+from tests.enterprises.conftest import GOOD_ROWS, imported  # noqa: F401 (fixture)
 from tests.submissions.conftest import GOOD, form_post, last_year, task, yx_sub, yyx_sub  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
@@ -396,6 +398,8 @@ YYX, YX, PUB = "430621", "430603", "430623"  # 岳阳县, 云溪区, and 华容�
 UNITS = frozenset({YYX, YX, PUB})
 THREE = {"auditor", "sysadmin", "secadmin"}
 TARGET_ROLES = {"office", "leader", "yyx_rep", "yyx_rev", "yx_rep"}
+ZB, SH = GOOD_ROWS[0][0], GOOD_ROWS[1][0]  # 岳阳县's 装备 firm and 云溪区's 石化 firm (tests/enterprises)
+FIRMS = frozenset(row[0] for row in GOOD_ROWS)  # five firms in five counties
 
 
 @dataclass(frozen=True)
@@ -438,9 +442,13 @@ PAGE_ROWS = [
     page("BACKTEST_RUN", "running the backtest is the office's", {"office", "cli"}, write=True),
     page("BENCHMARK_PAGE", "benchmarking is open to business users", BUSINESS | {"cli"}),
     page("DASHBOARD_PAGE", "the leaders' dashboard is for office and leaders", {"office", "leader"}),
+    page("ENTERPRISES_PAGE", "the enterprise registry is open to business users (each sees the firms in scope)",
+         BUSINESS),
+    page("ENTERPRISE_IMPORT_PAGE", "importing the enterprise registry is the office's", {"office"}, write=True),
     page("IMPORT_PAGE", "importing figures is the office's", {"office", "cli"}, write=True),
     page("JOBS_PAGE", "the jobs page is for the office and the security admin", {"office", "secadmin"}),
     page("LOCKOUTS_PAGE", "locked accounts are the security admin's", {"secadmin"}),
+    page("PARKS_PAGE", "the park league table is for office, leaders and the units' people", TARGET_ROLES),
     page("RELEASE_PAGE", "publishing and correcting reports is the office's", {"office"}, write=True),
     page("REPORT_PAGE", "the monthly report is for office and leaders (and newind report)",
          {"office", "leader", "cli"}),
@@ -557,6 +565,18 @@ FUNCTION_ROWS = [
         lambda u, o: access.job_run_for(u, o.office_run.pk), gate({"office"})),
     Row("a security job's run is run again by the office or the security admin", "job_run_for", True,
         lambda u, o: access.job_run_for(u, o.security_run.pk, write=True), gate({"office", "secadmin"})),
+    Row("firms in scope: every firm for office and leaders, a county's own firms for its people, none for the 三员",
+        "enterprises_in_scope", False,
+        lambda u, o: frozenset(access.enterprises_in_scope(u).values_list("credit_code", flat=True)),
+        sees(office=FIRMS, leader=FIRMS, yyx_rep={ZB}, yyx_rev={ZB}, yx_rep={SH})),
+    Row("岳阳县's firm is read by office, leaders and 岳阳县's people, not by 云溪区 (editing the id)",
+        "enterprise_for", False, lambda u, o: access.enterprise_for(u, o.zb_firm),
+        gate({"office", "leader", "yyx_rep", "yyx_rev"})),
+    Row("one's own firm: only an enterprise user has one (none in this cast; tests/enterprises/test_access.py)",
+        "own_enterprise", False,
+        lambda u, o: frozenset(p.credit_code for p in [access.own_enterprise(u)] if p is not None), sees()),
+    Row("岳阳县's firm's registry is changed by the office only", "enterprise_for", True,
+        lambda u, o: access.enterprise_for(u, o.zb_firm, write=True), gate({"office"})),
     Row("the signed-in sessions: the security admin", "login_sessions_for", False,
         lambda u, o: _ok(access.login_sessions_for(u)), gate({"secadmin"})),
     Row("ending a session: the security admin", "login_sessions_for", True,
@@ -574,7 +594,7 @@ HELPERS = {"role_of", "require_role", "role_required", "page_required", "scope_u
 
 
 @pytest.fixture
-def objects(cast, task, yyx_sub, yx_sub) -> SimpleNamespace:  # type: ignore[no-untyped-def]  # noqa: F811
+def objects(cast, task, yyx_sub, yx_sub, imported) -> SimpleNamespace:  # type: ignore[no-untyped-def]  # noqa: F811
     """岳阳县's and 云溪区's drafts, 华容县's published report, a target of each unit, a run of each job kind."""
     from decimal import Decimal
 
@@ -603,7 +623,8 @@ def objects(cast, task, yyx_sub, yx_sub) -> SimpleNamespace:  # type: ignore[no-
     return SimpleNamespace(
         task=task, yyx_sub=yyx_sub, yx_sub=yx_sub, pub_sub=pub, yyx_unit=yyx_sub.unit_id, yx_unit=yx_sub.unit_id,
         yyx_target=target[YYX], office_job=office_job.name, security_job=security_job.name,
-        office_run=run(office_job), security_run=run(security_job))
+        office_run=run(office_job), security_run=run(security_job),
+        zb_firm=EnterpriseProfile.objects.get(credit_code=ZB).pk)
 
 
 def _user(cast: Any, who: str) -> Any:

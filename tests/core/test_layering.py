@@ -35,17 +35,19 @@ LAYERS: dict[str, int] = {
     # the shared engines: scoring (亩均, 赛马, 季讲评, 年考核) and cases (appeals, project problems, 督办)
     "scoring": 6,
     "cases": 6,
+    "enterprises": 7,
     "benchmark": 7,
     "forecasts": 7,
-    "mujun": 8,
+    "mujun": 9,
+    "parks": 8,
     "submissions": 8,
     "targets": 8,
     # what composes the domains' parts
-    "reports": 9,
-    "dashboard": 10,
+    "reports": 10,
+    "dashboard": 11,
     # the site around it all and the demo data
-    "home": 10,
-    "demo": 11,
+    "home": 11,
+    "demo": 12,
 }
 TOP_LEVEL = {"cli", "urls", "api_urls", "settings", "wsgi", "__init__"}  # the project's own wiring: above all
 

@@ -1,7 +1,8 @@
 """The top bar's search: pages of the menu, units (by name, short name or code) and indicators (by name,
 alias or code), each with links only to pages the user may open.
 
-No pinyin initials: pypinyin is not a dependency of the platform, and the names are searched in Chinese.
+Pinyin initials are searched on the enterprise registry's own page (/enterprises/), not here.
+An enterprise appears only to users who may open its registry page (an enterprise user: its own firm).
 """
 
 from __future__ import annotations
@@ -12,7 +13,13 @@ from urllib.parse import urlencode
 
 from django.db.models import Q
 
-from newind.accounts.access import BENCHMARK_PAGE, TARGETS_PAGE, can_read_unit, is_business_user
+from newind.accounts.access import (
+    BENCHMARK_PAGE,
+    TARGETS_PAGE,
+    can_read_unit,
+    enterprises_in_scope,
+    is_business_user,
+)
 from newind.home.menu import entries_for
 
 LIMIT = 20
@@ -65,12 +72,18 @@ def search(user: Any, text: str) -> SearchResults:
 def _units(user: Any, query: str) -> tuple[list[Hit], bool]:
     from newind.units.models import Unit
 
-    found = list(Unit.objects.filter(Q(name__icontains=query) | Q(short_name__icontains=query)
-                                     | Q(code__icontains=query) | Q(credit_code__icontains=query))
-                 .prefetch_related("peer_groups").order_by("sort_order", "code")[:LIMIT + 1])
+    matches = Unit.objects.filter(Q(name__icontains=query) | Q(short_name__icontains=query)
+                                  | Q(code__icontains=query) | Q(credit_code__icontains=query))
+    # Firms the user may not open are not listed at all (their names are not public to other firms).
+    matches = matches.exclude(Q(kind="enterprise") & ~Q(enterprise__in=enterprises_in_scope(user)))
+    found = list(matches.select_related("enterprise").prefetch_related("peer_groups")
+                 .order_by("sort_order", "code")[:LIMIT + 1])
     hits = []
     for unit in found[:LIMIT]:
         links = []
+        profile = getattr(unit, "enterprise", None) if unit.kind == "enterprise" else None
+        if profile is not None:
+            links.append(Link("企业档案", f"/enterprises/{profile.pk}/"))
         groups = list(unit.peer_groups.all())
         if groups and BENCHMARK_PAGE.allows(user):
             links.append(Link(f"对标分析（{groups[0].name}）",
