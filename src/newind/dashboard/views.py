@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from newind.accounts.access import DASHBOARD_PAGE, page_required
+from newind.core import readcache
 from newind.dashboard import calc
 from newind.reports.content import build_content
 from newind.reports.pdf import table_cells
@@ -30,31 +31,43 @@ def _phone_columns(columns: list[Any]) -> list[int]:
     return sorted(keep)
 
 
-# The office and the city leaders (read-only).
-@page_required(DASHBOARD_PAGE)
-def dashboard(request: HttpRequest) -> HttpResponse:
-    period = resolve_period(request.GET.get("period"))
+def _figures(period_text: str | None) -> dict[str, Any]:
+    """Everything the page shows that depends only on the period and the data: computed once per process
+    and data stamp (core.readcache), since the overview costs seconds of pandas and the same for every
+    office user and leader."""
+    period = resolve_period(period_text)
     overview = monthly_overview(period)
     # The league tables are the report's own tables (same ranks, same formatting), without charts.
     content = build_content(overview, with_charts=False)
     leagues = [{"title": t.title, "note": t.note, "columns": t.columns, "cells": table_cells(t),
                 "keep": _phone_columns(t.columns)}
                for t in content.tables if t.key in {"县市区排名", "园区排名"}]
-    screen = request.GET.get("mode") == "screen"
-    warnings = calc.warning_items(overview)
-    # The meeting-room screen has room for the most severe few; the rest are a click away and in the report.
-    shown = warnings[:SCREEN_WARNINGS] if screen else warnings
-    context = {
+    return {
         "overview": overview,
         "period": period,
         "periods": available_periods(),
         "headline": overview.headline_sentence(),
         "cards": calc.cards(overview),
-        "warnings": shown,
-        "more_warnings": len(warnings) - len(shown),
+        "warnings": calc.warning_items(overview),
         "turned_green": calc.turned_green_items(overview),
         "leagues": leagues,
         "charts": calc.chart_data(overview),
+    }
+
+
+# The office and the city leaders (read-only).
+@page_required(DASHBOARD_PAGE)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    period_text = request.GET.get("period") or None
+    figures = readcache.memoised("dashboard", period_text, lambda: _figures(period_text))
+    screen = request.GET.get("mode") == "screen"
+    warnings = figures["warnings"]
+    # The meeting-room screen has room for the most severe few; the rest are a click away and in the report.
+    shown = warnings[:SCREEN_WARNINGS] if screen else warnings
+    context = {
+        **figures,
+        "warnings": shown,
+        "more_warnings": len(warnings) - len(shown),
         "screen": screen,
         "today": timezone.localdate(),  # the download form's default 成文日期
     }
