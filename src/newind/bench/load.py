@@ -438,34 +438,38 @@ def run_load(plan: LoadPlan, progress: Callable[[str], None], var_dir: Path, wor
 def profile_pages(username: str, paths: dict[str, str], repeat: int = 3, with_profiler: bool = False,
                   progress: Callable[[str], None] = lambda _: None) -> dict[str, Any]:
     """Open each page `repeat` times in this process as `username`: SQL queries and time of the last (warm)
-    try, and with `with_profiler` pyinstrument's text profile of it."""
+    try, and with `with_profiler` pyinstrument's text profile of one more."""
     from django.contrib.auth import get_user_model
     from django.db import connection
-    from django.test import Client
+    from django.test import Client, override_settings
     from django.test.utils import CaptureQueriesContext
 
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(get_user_model().objects.get(username=username))
     out: dict[str, Any] = {}
-    for page, path in paths.items():
-        ms = 0.0
-        for _ in range(repeat):
-            with CaptureQueriesContext(connection) as queries:
-                started = time.perf_counter()
-                response = client.get(path)
-                ms = (time.perf_counter() - started) * 1000.0
-        out[page] = {"status": response.status_code, "ms": round(ms, 1), "queries": len(queries),
-                     "sql_ms": round(sum(float(q["time"]) for q in queries.captured_queries) * 1000, 1)}
-        progress(f"{PAGE_LABELS[page]:<28} 状态 {response.status_code}  {ms:8.1f} ms  "
-                 f"{len(queries):4d} 条 SQL（{out[page]['sql_ms']} ms）")
-        if with_profiler:
-            from pyinstrument import Profiler
+    with override_settings(NEWIND_BENCH_HELLO=True):
+        for page, path in paths.items():
+            tries = []
+            for _ in range(repeat):
+                with CaptureQueriesContext(connection) as queries:
+                    started = time.perf_counter()
+                    response = client.get(path)
+                    tries.append(((time.perf_counter() - started) * 1000.0, len(queries)))
+            # The first try computes (the read cache is empty for it); the last is what a later visitor gets.
+            (first_ms, first_queries), (ms, _) = tries[0], tries[-1]
+            out[page] = {"status": response.status_code, "first_ms": round(first_ms, 1), "first_queries": first_queries,
+                         "ms": round(ms, 1), "queries": len(queries),
+                         "sql_ms": round(sum(float(q["time"]) for q in queries.captured_queries) * 1000, 1)}
+            progress(f"{PAGE_LABELS[page]:<28} 状态 {response.status_code}  首次 {first_ms:8.1f} ms {first_queries:4d} 条 SQL；"
+                     f"其后 {ms:8.1f} ms {len(queries):4d} 条 SQL（{out[page]['sql_ms']} ms）")
+            if with_profiler:
+                from pyinstrument import Profiler
 
-            profiler = Profiler()
-            profiler.start()
-            client.get(path)
-            profiler.stop()
-            progress(profiler.output_text(unicode=True, color=False, show_all=False))
+                profiler = Profiler()
+                profiler.start()
+                client.get(path)
+                profiler.stop()
+                progress(profiler.output_text(unicode=True, color=False, show_all=False))
     return out
 
 

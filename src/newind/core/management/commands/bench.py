@@ -104,7 +104,7 @@ class Command(BaseCommand):
 
         ensure_queue_ready()
         if options["profile"]:
-            load.ensure_data(self.stdout.write)
+            load.ensure_data(self.stdout.write, enterprises=options.get("enterprises"))
             user = load.ensure_users(1, load.new_password())[0]
             result = load.profile_pages(user, load.page_paths(), with_profiler=bool(options["profiler"]),
                                         progress=self.stdout.write)
