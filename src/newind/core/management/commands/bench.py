@@ -48,6 +48,8 @@ class Command(BaseCommand):
         load.add_argument("--think", type=float, default=1.0, help="每个用户两次请求之间的平均停顿（秒），默认 1")
         load.add_argument("--rounds", type=int, default=200, help="每个用户最多访问几轮全部页面，默认 200")
         load.add_argument("--workers", type=int, help="服务器工作进程数，默认同 newind serve")
+        load.add_argument("--no-read-cache", action="store_true",
+                          help="服务器关闭页面读缓存（NEWIND_READ_CACHE=0），用于对比缓存前后")
         load.add_argument("--profile", action="store_true",
                           help="不压测：在本进程内逐页打开一次，给出 SQL 条数和用时（加 --profiler 输出 pyinstrument 剖析）")
         load.add_argument("--profiler", action="store_true", help="与 --profile 一起用：输出 pyinstrument 剖析")
@@ -110,6 +112,8 @@ class Command(BaseCommand):
                                         progress=self.stdout.write)
             self.stdout.write(load.summary_line({"bench": "load-profile", "loadavg": load.loadavg(), "pages": result}))
             return
+        if options["no_read_cache"]:
+            os.environ["NEWIND_READ_CACHE"] = "0"  # read by the server process this run starts
         plan = load.LoadPlan(users=int(options["users"]), duration_s=float(options["seconds"]),
                              think_s=float(options["think"]), max_rounds=int(options["rounds"]))
         summary = load.run_load(plan, self.stdout.write, settings.VAR_DIR, workers=options.get("workers"),
