@@ -150,3 +150,12 @@ def test_the_switch_turns_the_cache_off(reference_data, settings):
     settings.NEWIND_READ_CACHE = False
     compute = Counter()
     assert [readcache.memoised("page", None, compute) for _ in range(2)] == [1, 2]
+
+
+def test_a_stamp_read_once_serves_several_look_ups(reference_data, django_assert_num_queries):
+    compute = Counter()
+    stamp = readcache.data_stamp()
+    with django_assert_num_queries(0):
+        assert readcache.memoised("options", "g", compute, stamp) == 1
+        assert readcache.memoised("page", "g", compute, stamp) == 2
+        assert readcache.memoised("options", "g", compute, stamp) == 1

@@ -45,13 +45,15 @@ def benchmark_page(request: HttpRequest) -> HttpResponse:
         year = params["period"][:4]
         params["from"] = params["to"] = year
     # Options and results are the same for every business user: kept per process and data stamp.
-    options = readcache.memoised("benchmark.options", params["group"], lambda: selector_options(params["group"]))
+    stamp = readcache.data_stamp()
+    options = readcache.memoised("benchmark.options", params["group"], lambda: selector_options(params["group"]),
+                                 stamp)
     notices = _fit_choices_to_group(params, options)
     context: dict[str, Any] = {"params": params, "options": options, "result": None, "error": None,
                                "notices": notices}
     try:
         context.update(readcache.memoised("benchmark.page", tuple(sorted(params.items())),
-                                          lambda: _page_context(_benchmark(params))))
+                                          lambda: _page_context(_benchmark(params)), stamp))
     except AppError as error:
         # Wrong choices are shown above the form so the user can correct them in place.
         context["error"] = error

@@ -84,7 +84,10 @@ def _summary(frame: pd.DataFrame, by: str, label: str) -> list[dict[str, Any]]:
 
 def _selection(request: HttpRequest) -> tuple[Period | None, list[str] | None, str, str, list[str] | None, str]:
     """The page's choices, within the user's scope: period, unit codes, unit, indicator (codes), rule preview."""
-    period = Period.parse(request.GET["period"]) if request.GET.get("period") else queries.latest_period()
+    # The latest period reads every current figure of the target indicators for the year (220,000 firm rows
+    # an indicator at province scale): kept per process and data stamp like the page's figures.
+    period = (Period.parse(request.GET["period"]) if request.GET.get("period")
+              else readcache.memoised("targets.latest_period", None, queries.latest_period))
     unit_codes = _scope_codes(request)
     unit_code = request.GET.get("unit") or ""
     if unit_code:
