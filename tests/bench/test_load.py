@@ -208,3 +208,27 @@ def test_the_load_command_refuses_to_run_without_a_named_database(monkeypatch):
     monkeypatch.delenv("NEWIND_DATABASE_URL", raising=False)
     with pytest.raises(AppError, match="NEWIND_DATABASE_URL"):
         call_command("bench", "load")
+
+
+def test_a_connection_closed_while_thinking_is_reopened_once_and_counted():
+    calls = {"n": 0}
+
+    def flaky(request: httpx.Request) -> httpx.Response:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise httpx.RemoteProtocolError("Server disconnected without sending a response.")
+        return httpx.Response(200, text="page")
+
+    client = load.make_client("http://bench.test", 5, httpx.MockTransport(flaky))
+    run = load.UserRun("u")
+    assert load._get(client, "/dashboard/", run) == 200
+    assert run.retries == 1 and not run.error
+
+
+def test_a_timeout_is_an_error_not_retried():
+    def slow(request: httpx.Request) -> httpx.Response:
+        raise httpx.ReadTimeout("timed out")
+
+    run = load.UserRun("u")
+    assert load._get(load.make_client("http://bench.test", 5, httpx.MockTransport(slow)), "/", run) == 0
+    assert run.error == "timed out" and run.retries == 0
