@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test setup bench clean
+.PHONY: demo test setup bench load clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(VENV)/bin/newind bench spine --scale city
 	$(VENV)/bin/newind bench spine --scale province
+
+## Load benchmark: 50 signed-in users on the production server against hello (PostgreSQL; see bench/load)
+load: $(STAMP)
+	bench/load
 
 clean:
 	rm -rf $(VENV) var

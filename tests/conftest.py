@@ -84,6 +84,17 @@ def _jobs_run_synchronously() -> None:
     HUEY.immediate = True
 
 
+@pytest.fixture(autouse=True)
+def _fresh_read_cache() -> Iterator[None]:
+    """Each test starts with an empty page read cache (newind.core.readcache): a rolled-back test's ids are
+    given out again on SQLite, so a later test's data can carry the same stamp as an earlier one's."""
+    from newind.core import readcache
+
+    readcache.clear()
+    yield
+    readcache.clear()
+
+
 @pytest.fixture
 def reference_data(db: None) -> None:
     """The shipped reference units, hierarchies, peer groups and the indicator catalogue."""

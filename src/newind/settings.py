@@ -53,6 +53,11 @@ def local_key(name: str, make: Callable[[], str]) -> str:
 DEBUG = env_bool("NEWIND_DEBUG", False)
 # `newind demo` sets NEWIND_DEMO=1: only then may the server run without keys given by the deployment.
 NEWIND_DEMO = env_bool("NEWIND_DEMO", False)
+# `newind bench load` sets NEWIND_BENCH_HELLO=1 on the server it starts: only then does /bench/hello/ answer
+# (the load test's baseline: a signed-in request through every middleware, with no domain work).
+NEWIND_BENCH_HELLO = env_bool("NEWIND_BENCH_HELLO", False)
+# The pages' read cache (newind.core.readcache): figures computed once per process until a write changes them.
+NEWIND_READ_CACHE = env_bool("NEWIND_READ_CACHE", True)
 # The real key comes from the environment. Without one, a random key is kept in the var directory so the
 # demo, the tests and command-line tools work with no setup; but `newind serve`, `newind runserver` and
 # the WSGI application refuse to start on it outside the demo (newind.accounts.keys).

@@ -14,6 +14,7 @@ urlpatterns = [
     path("search/", home_views.search_page, name="search"),
     path("help/", home_views.help_page, name="help"),
     path("help/<slug:role>/", home_views.help_page, name="help_role"),
+    path("bench/hello/", core_views.bench_hello, name="bench_hello"),  # 404 unless NEWIND_BENCH_HELLO
     path("healthz", login_not_required(core_views.healthz), name="healthz"),
     path("favicon.ico", login_not_required(core_views.favicon), name="favicon"),
     path("accounts/", include("newind.accounts.urls")),

@@ -9,6 +9,7 @@ from ninja import Query, Router
 
 from newind.accounts.access import benchmark_for
 from newind.benchmark.queries import benchmark, selector_options
+from newind.core import readcache
 
 router = Router(tags=["对标分析"])
 
@@ -24,10 +25,12 @@ def benchmark_endpoint(
     period: str | None = Query(None, description="累计时期，如 2017-11（各年1—11月）；不填为年度"),
 ) -> dict[str, Any]:
     benchmark_for(request.user)
-    return benchmark(unit, group, indicator, year_from, year_to, period).as_dict()
+    # The same answer for every business user: kept per process and data stamp (core.readcache).
+    return readcache.memoised("benchmark.api", (unit, group, indicator, year_from, year_to, period),
+                              lambda: benchmark(unit, group, indicator, year_from, year_to, period).as_dict())
 
 
 @router.get("/options", summary="页面选择项：对标组、组内单位和指标")
 def options_endpoint(request: HttpRequest, group: str = Query("hunan-14")) -> dict[str, Any]:
     benchmark_for(request.user)
-    return selector_options(group)
+    return readcache.memoised("benchmark.options", group, lambda: selector_options(group))

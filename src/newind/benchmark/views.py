@@ -12,6 +12,7 @@ from django.shortcuts import render
 from newind.accounts.access import benchmark_for
 from newind.audit.services import record
 from newind.benchmark.queries import BenchmarkResult, benchmark, selector_options
+from newind.core import readcache
 from newind.core.errors import AppError
 from newind.core.office import office
 from newind.core.xlsx import ExportSheet, export_workbook, xlsx_response
@@ -33,20 +34,27 @@ def benchmark_page(request: HttpRequest) -> HttpResponse:
         # A cumulative period alone (e.g. 2017-11) means that one year, not the default span.
         year = params["period"][:4]
         params["from"] = params["to"] = year
-    options = selector_options(params["group"])
+    # Options and results are the same for every business user: kept per process and data stamp.
+    stamp = readcache.data_stamp()
+    options = readcache.memoised("benchmark.options", params["group"], lambda: selector_options(params["group"]),
+                                 stamp)
     notices = _fit_choices_to_group(params, options)
     context: dict[str, Any] = {"params": params, "options": options, "result": None, "error": None,
                                "notices": notices}
     try:
-        result = benchmark(params["unit"], params["group"], params["indicator"], _year(params["from"], "起始"),
-                           _year(params["to"], "截止"), params["period"] or None)
+        context.update(readcache.memoised("benchmark.page", tuple(sorted(params.items())),
+                                          lambda: _page_context(_benchmark(params)), stamp))
     except AppError as error:
         # Wrong choices are shown above the form so the user can correct them in place.
         context["error"] = error
         return render(request, "benchmark/page.html", context, status=error.status if error.status != 404 else 200)
-    context.update(_page_context(result))
     context["export_query"] = urlencode(params)
     return render(request, "benchmark/page.html", context)
+
+
+def _benchmark(params: dict[str, str]) -> BenchmarkResult:
+    return benchmark(params["unit"], params["group"], params["indicator"], _year(params["from"], "起始"),
+                     _year(params["to"], "截止"), params["period"] or None)
 
 
 def export_xlsx(request: HttpRequest) -> HttpResponse:

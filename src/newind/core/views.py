@@ -3,11 +3,25 @@
 from functools import lru_cache
 from pathlib import Path
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
 from newind.core.errors import AppError
 from newind.core.middleware import render_app_error
+
+
+def bench_hello(request: HttpRequest) -> HttpResponse:
+    """The load test's baseline ("hello"), answered only when NEWIND_BENCH_HELLO is on (404 otherwise).
+
+    It needs a signed-in user like the pages it is compared with, so it pays what every signed-in request
+    pays (the session and user rows, the idle-timeout touch, CSRF, security headers, the audit context)
+    and nothing else: a page's ratio to it is what the page's own work costs. `/healthz` would skip the
+    session and user lookups and understate that floor.
+    """
+    if not settings.NEWIND_BENCH_HELLO:
+        raise AppError("页面不存在。", status=404, code="not_found")
+    return HttpResponse(f"hello {request.user.get_username()}", content_type="text/plain; charset=utf-8")
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from newind.accounts.access import DASHBOARD_PAGE, page_required
+from newind.core import readcache
 from newind.core.office import office
 from newind.core.parts import installed_parts
 from newind.dashboard import calc
@@ -30,30 +31,41 @@ def _phone_columns(columns: list[Any]) -> list[int]:
     return sorted(keep)
 
 
-# The office and the city leaders (read-only).
-@page_required(DASHBOARD_PAGE)
-def dashboard(request: HttpRequest) -> HttpResponse:
-    period = resolve_period(request.GET.get("period"))
-    overview = monthly_overview(period, user=request.user)
+def _figures(period_text: str | None) -> dict[str, Any]:
+    """Everything the page shows that depends only on the period and the data: computed once per process
+    and data stamp (core.readcache), since the overview costs seconds of pandas and is the same for every
+    user the page admits (the office and the leaders see every unit)."""
+    period = resolve_period(period_text)
+    overview = monthly_overview(period)
     # The league tables are the report's own tables (same ranks, same formatting), without charts.
     content = build_content(overview, with_charts=False)
     leagues = [{"title": t.title, "note": t.note, "columns": t.columns, "cells": table_cells(t),
                 "keep": _phone_columns(t.columns)}
                for t in content.tables if t.key in {"县市区排名", "园区排名"}]
-    screen = request.GET.get("mode") == "screen"
-    # Each installed domain's cards (the targets' warning list, …), in the parts' order.
-    part_cards = [card for part in installed_parts() if part.dashboard_cards is not None
-                  for card in part.dashboard_cards(overview, screen)]
-    context = {
+    return {
         "overview": overview,
         "period": period,
         "periods": available_periods(),
         "headline": overview.headline_sentence(),
         "cards": calc.cards(overview),
-        "part_cards": part_cards,
-        "counties_label": office().peer_groups.counties.label,
         "leagues": leagues,
         "charts": calc.chart_data(overview),
+    }
+
+
+# The office and the city leaders (read-only).
+@page_required(DASHBOARD_PAGE)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    period_text = request.GET.get("period") or None
+    figures = readcache.memoised("dashboard", period_text, lambda: _figures(period_text))
+    screen = request.GET.get("mode") == "screen"
+    # Each installed domain's cards (the targets' warning list, …), in the parts' order.
+    part_cards = [card for part in installed_parts() if part.dashboard_cards is not None
+                  for card in part.dashboard_cards(figures["overview"], screen)]
+    context = {
+        **figures,
+        "part_cards": part_cards,
+        "counties_label": office().peer_groups.counties.label,
         "screen": screen,
         "today": timezone.localdate(),  # the download form's default 成文日期
     }

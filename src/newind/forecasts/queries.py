@@ -15,6 +15,7 @@ from newind.forecasts.ets import ParamStore, ets_year_forecasts
 from newind.forecasts.models import BacktestResult, FittedParams
 from newind.indicators.models import Frequency, Indicator, Observation, ValueKind
 from newind.indicators.periods import Period, PeriodKind
+from newind.units.models import Unit, UnitKind
 
 FORECAST_COLUMNS = [
     "indicator_code", "indicator_name", "measure_unit", "unit_code", "unit_name", "year", "period_n",
@@ -50,9 +51,17 @@ def monthly_indicators(codes: Iterable[str] | None = None) -> list[Indicator]:
 
 
 def history_frame(indicator: Indicator, *, through_year: int | None = None,
-                  unit_codes: Iterable[str] | None = None) -> pd.DataFrame:
-    """Current monthly cumulative figures of one indicator: unit_code, unit_name, year, period_n, value."""
+                  unit_codes: Iterable[str] | None = None, without_enterprises: bool = False) -> pd.DataFrame:
+    """Current monthly cumulative figures of one indicator: unit_code, unit_name, year, period_n, value.
+
+    `without_enterprises` leaves out the firms' own series (the backtest compares methods on the figures
+    the office forecasts: city, counties, zones, parks, province)."""
     qs = Observation.objects.filter(indicator=indicator, is_current=True, period_kind=PeriodKind.MONTH_CUM.value)
+    if without_enterprises:
+        # The ids as a list (a few hundred units at most), so the database reads them through the by-unit
+        # index instead of scanning the indicator's millions of firm rows and joining units to drop them.
+        office_units = list(Unit.objects.exclude(kind=UnitKind.ENTERPRISE).values_list("id", flat=True))
+        qs = qs.filter(unit_id__in=office_units)
     if through_year is not None:
         qs = qs.filter(year__lte=through_year)
     if unit_codes is not None:

@@ -21,6 +21,7 @@ from newind.accounts.access import (
 )
 from newind.accounts.throttle import throttled
 from newind.audit.services import record
+from newind.core import readcache
 from newind.core.errors import AppError
 from newind.core.numbers import fmt_number, fmt_range
 from newind.core.office import office
@@ -75,7 +76,10 @@ def _summary(frame: pd.DataFrame, by: str, label: str) -> list[dict[str, Any]]:
 
 def _selection(request: HttpRequest) -> tuple[Period | None, list[str] | None, str, str, list[str] | None, str]:
     """The page's choices, within the user's scope: period, unit codes, unit, indicator (codes), rule preview."""
-    period = Period.parse(request.GET["period"]) if request.GET.get("period") else queries.latest_period()
+    # The latest period reads every current figure of the target indicators for the year (220,000 firm rows
+    # an indicator at province scale): kept per process and data stamp like the page's figures.
+    period = (Period.parse(request.GET["period"]) if request.GET.get("period")
+              else readcache.memoised("targets.latest_period", None, queries.latest_period))
     unit_code = request.GET.get("unit") or ""
     if unit_code:
         get_object_or_404(Unit, code=unit_code)
@@ -95,25 +99,37 @@ def progress_page(request: HttpRequest) -> HttpResponse:
     if period is None:
         return render(request, "targets/progress.html", {**context, "empty": True})
     rules = rule_set(preview) if preview else queries.rule_set_for_year(period.year)
-    now = queries.target_progress(period, unit_codes=unit_codes, indicator_codes=indicator_codes, rules=rules)
-    warnings = queries.warning_list(period, unit_codes=unit_codes, indicator_codes=indicator_codes, rules=rules,
-                                    current=now) if not now.empty else now
+    key = (period.key, tuple(unit_codes) if unit_codes is not None else None,
+           tuple(indicator_codes) if indicator_codes is not None else None, rules.code)
+    # The same for everyone with the same scope and choices: computed once per process and data stamp.
+    context.update(readcache.memoised("targets.progress", key,
+                                      lambda: _progress(period, unit_codes, indicator_codes, rules)))
     months = list(range(2, 13))
     visible_units = Unit.objects.filter(targets__year=period.year).distinct().order_by("sort_order", "code")
     if unit_codes is not None and not unit_code:
         visible_units = visible_units.filter(code__in=unit_codes)
-    counts = now["light"].value_counts().to_dict() if not now.empty else {}
     context.update({
-        "rules": rules, "warnings": _rows(warnings) if not warnings.empty else [], "rows": _rows(now),
+        "rules": rules, "periods": [Period.month(period.year, n) for n in months], "units": visible_units,
+        "indicators": Indicator.objects.filter(targets__year=period.year).distinct(),
+    })
+    return render(request, "targets/progress.html", context)
+
+
+def _progress(period: Period, unit_codes: list[str] | None, indicator_codes: list[str] | None,
+              rules: Any) -> dict[str, Any]:
+    """The page's figures: progress and lights now, the warning list, and their summaries."""
+    now = queries.target_progress(period, unit_codes=unit_codes, indicator_codes=indicator_codes, rules=rules)
+    warnings = queries.warning_list(period, unit_codes=unit_codes, indicator_codes=indicator_codes, rules=rules,
+                                    current=now) if not now.empty else now
+    counts = now["light"].value_counts().to_dict() if not now.empty else {}
+    return {
+        "warnings": _rows(warnings) if not warnings.empty else [], "rows": _rows(now),
         "by_unit": _summary(now, "unit_code", "unit_name"),
         "by_indicator": _summary(now, "indicator_code", "indicator_name"),
         "counts": {k: int(counts.get(k, 0)) for k in LIGHT_LABELS},
-        "periods": [Period.month(period.year, n) for n in months], "units": visible_units,
-        "indicators": Indicator.objects.filter(targets__year=period.year).distinct(),
         "synthetic": bool(now["is_synthetic"].any()) if not now.empty else False,
         "changes": (warnings["change"].value_counts().to_dict() if not warnings.empty else {}),
-    })
-    return render(request, "targets/progress.html", context)
+    }
 
 
 EXPORT_COLUMNS = [

@@ -1,4 +1,6 @@
-"""`newind bench spine --scale city|province [--keep]`: the scale benchmark of the data spine.
+"""`newind bench spine --scale city|province [--keep] [--factor F]`: the scale benchmark of the data spine.
+`newind bench load [--users 50 --seconds 60 --think 1 | --profile]`: signed-in users on the production
+server against a hello view (newind.bench.load; it needs NEWIND_DATABASE_URL and keeps its data).
 
 The database is NEWIND_DATABASE_URL when set (it must hold no observations yet), otherwise a temporary
 SQLite file that is deleted afterwards unless --keep. The command migrates the target database itself
@@ -12,6 +14,7 @@ import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
@@ -27,7 +30,8 @@ class Command(BaseCommand):
             "测量批量写入速度、单月汇总/同比/排名重算用时和峰值内存；最后一行输出 JSON。")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("target", choices=["spine"], help="基准测试对象：spine（数据主干）")
+        parser.add_argument("target", choices=["spine", "load"],
+                            help="基准测试对象：spine（数据主干）或 load（生产服务器并发访问）")
         parser.add_argument("--scale", choices=sorted(SCALES), default="city", help="规模：city 或 province")
         parser.add_argument("--keep", action="store_true", help="保留生成的数据（临时 SQLite 文件不删除）")
         parser.add_argument("--enterprises", type=int, help="覆盖企业数（用于小规模试跑）")
@@ -36,12 +40,36 @@ class Command(BaseCommand):
         parser.add_argument("--years", type=int, help="覆盖年数（默认 5）")
         parser.add_argument("--recompute-only", action="store_true",
                             help="沿用 NEWIND_DATABASE_URL 中以 --keep 保留的基准数据，只重新测量单月重算")
+        parser.add_argument("--factor", type=int, default=1,
+                            help="spine：把企业数和市州数乘以该倍数（2、5 用于外推单节点的上限，见 docs/scaling.md）")
+        load = parser.add_argument_group("load（并发访问）")
+        load.add_argument("--users", type=int, default=50, help="同时在线的登录用户数，默认 50")
+        load.add_argument("--seconds", type=float, default=60.0, help="测量时长（秒），默认 60")
+        load.add_argument("--think", type=float, default=1.0, help="每个用户两次请求之间的平均停顿（秒），默认 1")
+        load.add_argument("--rounds", type=int, default=200, help="每个用户最多访问几轮全部页面，默认 200")
+        load.add_argument("--workers", type=int, help="服务器工作进程数，默认同 newind serve")
+        load.add_argument("--no-read-cache", action="store_true",
+                          help="服务器关闭页面读缓存（NEWIND_READ_CACHE=0），用于对比缓存前后")
+        load.add_argument("--profile", action="store_true",
+                          help="不压测：在本进程内逐页打开一次，给出 SQL 条数和用时（加 --profiler 输出 pyinstrument 剖析）")
+        load.add_argument("--profiler", action="store_true", help="与 --profile 一起用：输出 pyinstrument 剖析")
 
     def handle(self, *args: object, **options: object) -> None:
+        if options["target"] == "load":
+            self._load(options)
+            return
         scale = SCALES[str(options["scale"])]
         overrides = {k: options[k] for k in ("enterprises", "indicators", "years") if options.get(k)}
         if overrides:
             scale = replace(scale, **overrides)  # type: ignore[arg-type]
+        factor = int(options["factor"])  # type: ignore[call-overload]
+        if factor < 1:
+            raise AppError("--factor 须是不小于 1 的整数。")
+        if factor > 1:
+            # More cities of the same shape: counties and parks keep the province's size, so the cost per
+            # unit of the recompute is comparable across factors and only the volume grows.
+            scale = replace(scale, name=f"{scale.name}×{factor}", enterprises=scale.enterprises * factor,
+                            cities=scale.cities * factor)
         recompute_only = bool(options["recompute_only"])
         if recompute_only and not os.environ.get("NEWIND_DATABASE_URL"):
             raise AppError("--recompute-only 需要用 NEWIND_DATABASE_URL 指向以 --keep 保留了基准数据的数据库。")
@@ -65,6 +93,36 @@ class Command(BaseCommand):
         elif temp_path is not None:
             self.stdout.write(f"数据保留在 {temp_path}")
         self.stdout.write(summary_line(summary))
+
+    def _load(self, options: dict[str, Any]) -> None:
+        """`newind bench load`: on the database of NEWIND_DATABASE_URL only (it keeps what it writes)."""
+        from newind.bench import load
+
+        if not os.environ.get("NEWIND_DATABASE_URL"):
+            raise AppError("newind bench load 需要用 NEWIND_DATABASE_URL 指定一个数据库（应为 PostgreSQL，"
+                           "例如 postgresql://postgres@127.0.0.1:5432/newind_load）：它会写入全省规模的合成数据并保留。")
+        call_command("migrate", verbosity=0, interactive=False)
+        from newind.jobs.queue import ensure_queue_ready
+
+        ensure_queue_ready()
+        if options["profile"]:
+            load.ensure_data(self.stdout.write, enterprises=options.get("enterprises"))
+            user = load.ensure_users(1, load.new_password())[0]
+            result = load.profile_pages(user, load.page_paths(), with_profiler=bool(options["profiler"]),
+                                        progress=self.stdout.write)
+            self.stdout.write(load.summary_line({"bench": "load-profile", "loadavg": load.loadavg(), "pages": result}))
+            return
+        if options["no_read_cache"]:
+            os.environ["NEWIND_READ_CACHE"] = "0"  # read by the server process this run starts
+        plan = load.LoadPlan(users=int(options["users"]), duration_s=float(options["seconds"]),
+                             think_s=float(options["think"]), max_rounds=int(options["rounds"]))
+        summary = load.run_load(plan, self.stdout.write, settings.VAR_DIR, workers=options.get("workers"),
+                                enterprises=options.get("enterprises"))
+        self.stdout.write(load.table(summary))
+        self.stdout.write(f"目标：每页 p95 ≤ {load.GOAL_P95_MS:.0f} ms，且不超过 hello 的 {load.GOAL_RATIO:.0f} 倍；"
+                          f"{'全部达标' if summary['goals_met'] else '有页面未达标'}。负载（1/5/15 分钟）：测前 "
+                          f"{summary['loadavg_before']}，测后 {summary['loadavg_after']}。")
+        self.stdout.write(load.summary_line(summary))
 
     def _use_temporary_sqlite(self) -> str:
         """Point the default connection at a fresh temporary SQLite file (nothing has connected yet)."""
