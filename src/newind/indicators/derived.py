@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from django.db import connection, transaction
-from django.db.models import FloatField
+from django.db.models import Count, FloatField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -36,6 +36,7 @@ from newind.core.bulk import bulk_insert
 from newind.core.errors import AppError
 from newind.indicators.calc import (
     MIN_REPORTING,
+    NOMINAL_GROWTH_KINDS,
     attach_same_period_last_year,
     rank_within_groups,
     yoy_growth_pct,
@@ -48,6 +49,8 @@ HIERARCHIES = ("admin", "park")
 LEAF_KINDS = ("enterprise",)
 NOMINAL = "nominal"
 VALUE_COLUMNS = ["indicator_id", "unit_id", "year", "value", "is_synthetic"]
+# Whether the cache also holds each leaf's own growth and sibling rank (docs/decisions.md: it does not).
+INCLUDE_LEAVES = False
 DERIVED_COLUMNS = ["indicator_id", "unit_id", "kind", "scope", "value", "last_year_value", "rank", "reported",
                    "tied", "is_synthetic"]
 
@@ -109,14 +112,8 @@ def ranks(figures: pd.DataFrame, memberships: pd.DataFrame, higher_is_better: pd
     if "min_reporting" not in merged.columns:
         merged["min_reporting"] = MIN_REPORTING
     # A group with fewer members reporting than its minimum gets no rank (`ranking_applies`).
-    parts = [
-        rank_within_groups(part, "value", ["indicator_id", "group_key"], higher_is_better=bool(direction),
-                           minimum=part["min_reporting"].fillna(MIN_REPORTING))
-        for direction, part in merged.groupby("higher", sort=False)
-    ]
-    if not parts:
-        return merged.assign(rank=pd.Series(dtype="Int64"), reported=0, tied=False)
-    return pd.concat(parts, ignore_index=True)
+    return rank_within_groups(merged, "value", ["indicator_id", "group_key"], higher_is_better="higher",
+                              minimum=merged["min_reporting"].fillna(MIN_REPORTING))
 
 
 def sibling_groups(edges: pd.DataFrame, kinds: pd.Series, hierarchy_code: str, key_offset: int) -> pd.DataFrame:
@@ -155,6 +152,19 @@ def _edges(hierarchy_code: str) -> pd.DataFrame:
 
 
 @dataclass
+class StoredResult:
+    """What `recompute_period` stored: rows by kind, and timings (read = build the work tables; store)."""
+
+    period: Period
+    counts: dict[str, int]
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def rows(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass
 class DerivedResult:
     """What `compute_period` produced, as one long frame with the DERIVED_COLUMNS, plus counts."""
 
@@ -169,8 +179,12 @@ class DerivedResult:
 
 def compute_period(period: Period, *, hierarchies: Sequence[str] = HIERARCHIES,
                    leaf_kinds: Sequence[str] = LEAF_KINDS, indicator_codes: Sequence[str] | None = None,
-                   ) -> DerivedResult:
-    """Roll-ups, nominal growth and ranks for one period from the current observations (nothing written)."""
+                   include_leaves: bool = INCLUDE_LEAVES) -> DerivedResult:
+    """Roll-ups, nominal growth and ranks for one period from the current observations (nothing written).
+
+    The frame path: the reference that the SQL path (`recompute_period`) is tested equal to, and what a
+    caller that wants the figures without storing them uses. `include_leaves` as in `recompute_period`.
+    """
     started = time.perf_counter()
     indicators = Indicator.objects.all()
     if indicator_codes is not None:
@@ -204,8 +218,11 @@ def compute_period(period: Period, *, hierarchies: Sequence[str] = HIERARCHIES,
         .drop_duplicates(["indicator_id", "unit_id", "year"])
     )
 
-    # Nominal growth of every level (not of counts, rates or ratios).
-    levels = meta.index[meta["value_kind"] == ValueKind.LEVEL]
+    if not include_leaves:  # the cache keeps the units above the leaves (docs/decisions.md)
+        figures = figures[~figures["unit_id"].isin(leaf_ids)]
+
+    # Nominal growth of levels and counts (never of rates or ratios: they change by a difference).
+    levels = meta.index[meta["value_kind"].isin(list(NOMINAL_GROWTH_KINDS))]
     growth = nominal_growth(figures[figures["indicator_id"].isin(levels)][VALUE_COLUMNS], period.year)
     growth = growth.dropna(subset=["growth"])
     growth_rows = pd.DataFrame({
@@ -224,6 +241,8 @@ def compute_period(period: Period, *, hierarchies: Sequence[str] = HIERARCHIES,
     offset = int(kinds.index.max() + 1) * 16 if len(kinds) else 0
     siblings = [sibling_groups(e, kinds, code, offset * i) for i, (code, e) in enumerate(edges.items())]
     memberships = pd.concat([groups, *siblings], ignore_index=True)
+    if not include_leaves:
+        memberships = memberships[~memberships["unit_id"].isin(leaf_ids)]
     ranked = ranks(current, memberships, meta["direction"] == Direction.HIGHER)
     rank_rows = ranked.assign(kind=str(DerivedKind.RANK))
 
@@ -243,8 +262,31 @@ def compute_period(period: Period, *, hierarchies: Sequence[str] = HIERARCHIES,
 # --- writes -------------------------------------------------------------------------------------------------
 
 @transaction.atomic
-def recompute_period(period: Period, **options: object) -> DerivedResult:
-    """Recompute and store every derived figure of one period (its previous rows are replaced)."""
+def recompute_period(period: Period, *, hierarchies: Sequence[str] = HIERARCHIES,
+                     leaf_kinds: Sequence[str] = LEAF_KINDS, indicator_codes: Sequence[str] | None = None,
+                     include_leaves: bool = INCLUDE_LEAVES) -> StoredResult:
+    """Recompute and store every derived figure of one period inside the database (its rows are replaced).
+
+    The roll-ups, growth and ranks run as SQL (`derived_sql`), so no leaf row is read into Python and no
+    derived row is written from it. `include_leaves` True also stores each leaf's (enterprise's) own growth
+    and its rank among its siblings; the default keeps the cache to the units above the leaves.
+    """
+    from newind.indicators.derived_sql import recompute_period_sql
+
+    indicators = Indicator.objects.all()
+    if indicator_codes is not None:
+        indicators = indicators.filter(code__in=list(indicator_codes))
+    timings = recompute_period_sql(period, hierarchies=hierarchies, leaf_kinds=leaf_kinds,
+                                   indicator_ids=list(indicators.values_list("id", flat=True)),
+                                   include_leaves=include_leaves, computed_at=timezone.now())
+    counts = dict(DerivedFigure.objects.filter(year=period.year, period_kind=period.kind.value, period_n=period.n)
+                  .values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
+    return StoredResult(period, {str(k): int(v) for k, v in counts.items()}, timings)
+
+
+@transaction.atomic
+def recompute_period_frames(period: Period, **options: object) -> DerivedResult:
+    """The frame path's recompute: `compute_period`, then the rows written back (the benchmark's 'before')."""
     result = compute_period(period, **options)  # type: ignore[arg-type]
     started = time.perf_counter()
     DerivedFigure.objects.filter(year=period.year, period_kind=period.kind.value, period_n=period.n).delete()

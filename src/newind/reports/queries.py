@@ -15,18 +15,26 @@ import pandas as pd
 from django.apps import apps
 
 from newind.core.errors import AppError
+from newind.indicators import periods
 from newind.indicators.models import Frequency, Indicator, Observation
 from newind.indicators.periods import Period, PeriodKind
+from newind.indicators.queries import (
+    OFFICE_CITY_CODE,
+    OFFICE_HEADLINE_INDICATOR,
+    office_month,
+    office_months,
+    period_frame,
+)
 from newind.reports import calc
 from newind.units.models import PeerGroupMember, Unit, UnitKind
 
-CITY_CODE = "430600"
+CITY_CODE = OFFICE_CITY_CODE
 PROVINCE_CODE = "430000"
 COUNTIES_GROUP = "yueyang-counties-zones"
 PARKS_GROUP = "yueyang-parks"
 PROVINCE_GROUP = "hunan-14"
 # The indicator the report opens with and the dashboard's trend chart follows.
-HEADLINE_INDICATOR = "industrial_va_above_size"
+HEADLINE_INDICATOR = OFFICE_HEADLINE_INDICATOR
 # The units under the city whose published levels add up to it (along the admin hierarchy) while the
 # statistics bureau's own city figure has not arrived: the counties and the functional zones.
 ROLLUP_KINDS = (UnitKind.COUNTY, UnitKind.ZONE)
@@ -117,31 +125,15 @@ def _opt_int(value: object) -> int | None:
 
 def available_periods(city_code: str = CITY_CODE) -> list[Period]:
     """Monthly periods with a figure of the headline indicator for the city, or for one of the units it is
-    rolled up from (then the overview shows their 县市区汇总), newest first."""
-    codes = [city_code, *(code for code, _ in rollup_units(city_code))]
-    rows = (Observation.objects.filter(indicator__code=HEADLINE_INDICATOR, unit__code__in=codes, is_current=True,
-                                       period_kind=PeriodKind.MONTH_CUM.value)
-            .values_list("year", "period_n").distinct())
-    return sorted((Period.month(y, n) for y, n in rows), reverse=True)
-
-
-def latest_period(city_code: str = CITY_CODE) -> Period | None:
-    periods = available_periods(city_code)
-    return periods[0] if periods else None
+    rolled up from (then the overview shows their 县市区汇总), newest first (`indicators.queries.office_months`)."""
+    return office_months(city_code)
 
 
 def resolve_period(text: str | None, city_code: str = CITY_CODE) -> Period:
-    """The period asked for ('2017-03'), or the latest with data; an AppError when there is none."""
-    if text:
-        period = Period.parse(text)
-        if period.kind != PeriodKind.MONTH_CUM:
-            raise AppError(f"「{text}」不是月度时期：月度调度通报按1—N月累计编制，请写成 2017-03 这样的形式。")
-        return period
-    latest = latest_period(city_code)
-    if latest is None:
-        raise AppError("还没有全市月度数据：请先导入或录入规模工业增加值等月度数据（演示可运行 newind demo）。",
-                       status=404, code="not_found")
-    return latest
+    """The period asked for ('2017-03'), or the office's latest month; an AppError when there is none
+    (`indicators.periods.resolve_period`, the one rule of every page's default month)."""
+    return periods.resolve_period(text, office_month(city_code), kind=PeriodKind.MONTH_CUM,
+                                  what="全市月度数据（规模工业增加值等）")
 
 
 # --- the overview --------------------------------------------------------------------------------------
@@ -165,16 +157,9 @@ def _group_members() -> pd.DataFrame:
 
 
 def _observations(period: Period, unit_codes: list[str], indicator_codes: list[str]) -> pd.DataFrame:
-    """Current figures of the period and the same period last year, one query."""
-    rows = list(Observation.objects.filter(
-        is_current=True, period_kind=period.kind.value, period_n=period.n, year__in=[period.year, period.year - 1],
-        unit__code__in=unit_codes, indicator__code__in=indicator_codes,
-    ).values_list("indicator__code", "unit__code", "unit__name", "year", "value", "source", "is_synthetic"))
-    frame = pd.DataFrame(rows, columns=["indicator_code", "unit_code", "unit_name", "year", "value", "source",
-                                        "is_synthetic"])
-    frame["value"] = frame["value"].astype(float)
-    frame["is_synthetic"] = frame["is_synthetic"].astype(bool)
-    return frame
+    """Current figures of the period and the same period last year (`indicators.queries.period_frame`)."""
+    frame = period_frame(period, unit_codes=unit_codes, indicator_codes=indicator_codes)
+    return frame[["indicator_code", "unit_code", "unit_name", "year", "value", "source", "is_synthetic"]]
 
 
 def _trend(period: Period, growth_code: str) -> pd.DataFrame:

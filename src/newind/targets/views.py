@@ -28,7 +28,8 @@ from newind.core.numbers import fmt_number, fmt_range
 from newind.core.redirects import safe_next_url
 from newind.imports.parsing import read_upload
 from newind.indicators.models import Indicator
-from newind.indicators.periods import Period
+from newind.indicators.periods import Period, parse_period
+from newind.indicators.queries import office_month
 from newind.targets import queries, services
 from newind.targets.calc import LIGHT_LABELS
 from newind.targets.forms import ImportForm, ShareForm, TargetForm
@@ -83,7 +84,8 @@ def _summary(frame: pd.DataFrame, by: str, label: str) -> list[dict[str, Any]]:
 
 def _selection(request: HttpRequest) -> tuple[Period | None, list[str] | None, str, str, list[str] | None, str]:
     """The page's choices, within the user's scope: period, unit codes, unit, indicator (codes), rule preview."""
-    period = Period.parse(request.GET["period"]) if request.GET.get("period") else queries.latest_period()
+    # The month asked for, else the office's month: the same default as the dashboard and the report.
+    period = parse_period(request.GET["period"]) if request.GET.get("period") else office_month()
     unit_codes = _scope_codes(request)
     unit_code = request.GET.get("unit") or ""
     if unit_code:
@@ -174,7 +176,7 @@ def _year(request: HttpRequest) -> int:
         if not 1900 <= year <= 2100:  # (a huge number overflows the database's integer: a 500 before)
             raise AppError(f"年度「{raw}」超出范围：请填写1900—2100之间的年份。")
         return year
-    latest = queries.latest_period()
+    latest = office_month()
     return latest.year if latest else 2017
 
 
