@@ -247,14 +247,17 @@ DUCKDB_DERIVED = ("CREATE TABLE derived (indicator_id BIGINT, unit_id BIGINT, ye
                   "rank INTEGER, reported INTEGER, tied BOOLEAN, is_synthetic BOOLEAN, computed_at TIMESTAMP)")
 
 
-def _fetch_frame(sql: str, params: list[object], columns: list[str]) -> pd.DataFrame:
-    """Rows of a query as a frame, fetched in chunks (a province's two years are 5 million rows)."""
-    parts = []
+def _copy_rows(db: object, table: str, sql: str, params: list[object], columns: dict[str, str]) -> None:
+    """Copy a query's rows into a DuckDB table chunk by chunk, so memory holds one chunk at a time (a
+    province's two years are 5 million rows). `columns`: name → DuckDB type."""
+    db.execute(f"CREATE TABLE {table} ({', '.join(f'{c} {t}' for c, t in columns.items())})")  # type: ignore[attr-defined]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        while rows := cursor.fetchmany(500_000):
-            parts.append(pd.DataFrame.from_records(rows, columns=columns))
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
+        while rows := cursor.fetchmany(200_000):
+            chunk = pd.DataFrame.from_records(rows, columns=list(columns))
+            db.register("chunk", chunk)  # type: ignore[attr-defined]
+            db.execute(f"INSERT INTO {table} SELECT * FROM chunk")  # type: ignore[attr-defined]
+            db.unregister("chunk")  # type: ignore[attr-defined]
 
 
 def duckdb_copy(period: Period, indicator_ids: list[int]) -> object:
@@ -266,12 +269,14 @@ def duckdb_copy(period: Period, indicator_ids: list[int]) -> object:
     obs = Observation._meta.db_table
     ids = ", ".join(str(int(i)) for i in indicator_ids) or "NULL"
     real = "double precision" if connection.vendor == "postgresql" else "REAL"
+    db = duckdb.connect(":memory:")
+    _copy_rows(db, "obs",
+               f"SELECT indicator_id, unit_id, year, period_kind, period_n, CAST(value AS {real}), is_synthetic, "
+               f"is_current FROM {obs} WHERE is_current = %s AND year IN (%s, %s) AND period_kind = %s "
+               f"AND indicator_id IN ({ids})", [True, period.year, period.year - 1, period.kind.value],
+               {"indicator_id": "BIGINT", "unit_id": "BIGINT", "year": "INTEGER", "period_kind": "VARCHAR",
+                "period_n": "INTEGER", "value": "DOUBLE", "is_synthetic": "BOOLEAN", "is_current": "BOOLEAN"})
     frames = {
-        "obs": _fetch_frame(
-            f"SELECT indicator_id, unit_id, year, period_kind, period_n, CAST(value AS {real}), is_synthetic, "
-            f"is_current FROM {obs} WHERE is_current = %s AND year IN (%s, %s) AND period_kind = %s "
-            f"AND indicator_id IN ({ids})", [True, period.year, period.year - 1, period.kind.value],
-            ["indicator_id", "unit_id", "year", "period_kind", "period_n", "value", "is_synthetic", "is_current"]),
         "unit": pd.DataFrame(list(Unit.objects.values_list("id", "kind")), columns=["id", "kind"]),
         "link": pd.DataFrame(list(UnitLink.objects.values_list("hierarchy_id", "parent_id", "child_id")),
                              columns=["hierarchy_id", "parent_id", "child_id"]),
@@ -283,9 +288,7 @@ def duckdb_copy(period: Period, indicator_ids: list[int]) -> object:
         "grp": pd.DataFrame(list(PeerGroup.objects.values_list("id", "code", "min_reporting")),
                             columns=["id", "code", "min_reporting"]),
     }
-    frames["obs"] = frames["obs"].astype({"is_synthetic": bool, "is_current": bool, "value": float})
     frames["ind"] = frames["ind"].astype({"additive": bool})
-    db = duckdb.connect(":memory:")
     for name, frame in frames.items():
         db.register(f"src_{name}", frame)
         db.execute(f"CREATE TABLE {name} AS SELECT * FROM src_{name}")

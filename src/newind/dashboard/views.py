@@ -12,7 +12,7 @@ from newind.accounts.access import DASHBOARD_PAGE, page_required
 from newind.dashboard import calc
 from newind.reports.content import build_content
 from newind.reports.pdf import table_cells
-from newind.reports.queries import available_periods, monthly_overview, resolve_period
+from newind.reports.queries import available_periods, monthly_overview, overview_period
 
 SCREEN_WARNINGS = 6
 
@@ -33,7 +33,7 @@ def _phone_columns(columns: list[Any]) -> list[int]:
 # The office and the city leaders (read-only).
 @page_required(DASHBOARD_PAGE)
 def dashboard(request: HttpRequest) -> HttpResponse:
-    period = resolve_period(request.GET.get("period"))
+    period = overview_period(request.GET.get("period"))
     overview = monthly_overview(period)
     # The league tables are the report's own tables (same ranks, same formatting), without charts.
     content = build_content(overview, with_charts=False)

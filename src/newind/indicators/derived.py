@@ -27,9 +27,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from django.db import connection, transaction
-from django.db.models import Count, FloatField
-from django.db.models.functions import Cast
+from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from newind.core.bulk import bulk_insert
@@ -41,8 +40,9 @@ from newind.indicators.calc import (
     rank_within_groups,
     yoy_growth_pct,
 )
-from newind.indicators.models import DerivedFigure, DerivedKind, Direction, Indicator, Observation, ValueKind
+from newind.indicators.models import DerivedFigure, DerivedKind, Direction, Indicator, ValueKind
 from newind.indicators.periods import Period
+from newind.indicators.queries import period_frame
 from newind.units.models import PeerGroupMember, Unit, UnitLink
 
 HIERARCHIES = ("admin", "park")
@@ -130,18 +130,8 @@ def sibling_groups(edges: pd.DataFrame, kinds: pd.Series, hierarchy_code: str, k
 
 
 def _period_values(period: Period, indicator_ids: Sequence[int]) -> pd.DataFrame:
-    """Current figures of the period and of the same period last year, one query, value as float."""
-    qs = (
-        Observation.objects.filter(indicator_id__in=list(indicator_ids), year__in=[period.year, period.year - 1],
-                                   period_kind=period.kind.value, period_n=period.n, is_current=True)
-        .annotate(fvalue=Cast("value", FloatField()))
-        .values_list("indicator_id", "unit_id", "year", "fvalue", "is_synthetic")
-    )
-    sql, params = qs.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    frame = pd.DataFrame.from_records(rows, columns=VALUE_COLUMNS)
+    """Current figures of the period and of the same period last year (`indicators.queries.period_frame`)."""
+    frame = period_frame(period, indicator_ids=indicator_ids)[VALUE_COLUMNS]
     return frame.astype({"indicator_id": np.int64, "unit_id": np.int64, "year": np.int64, "value": float,
                          "is_synthetic": bool})
 

@@ -107,23 +107,28 @@ OFFICE_CITY_CODE = "430600"
 OFFICE_HEADLINE_INDICATOR = "industrial_va_above_size"
 
 
-def months_with_figures(indicator_codes: Iterable[str], unit_codes: Iterable[str] | None = None, *,
-                        year: int | None = None) -> list[Period]:
-    """Cumulative months (1—N月) with a current figure of these indicators (for these units, of `year`),
-    newest first."""
+def periods_with_figures(indicator_codes: Iterable[str], unit_codes: Iterable[str] | None = None, *,
+                         unit_ids: Iterable[int] | None = None, year: int | None = None,
+                         kind: PeriodKind = PeriodKind.MONTH_CUM) -> list[Period]:
+    """Periods of one kind (1—N月 by default) with a current figure of these indicators (for these units,
+    of `year`), newest first."""
     qs = Observation.objects.filter(indicator__code__in=list(indicator_codes), is_current=True,
-                                    period_kind=PeriodKind.MONTH_CUM.value)
+                                    period_kind=kind.value)
     if unit_codes is not None:
         qs = qs.filter(unit__code__in=list(unit_codes))
+    if unit_ids is not None:
+        qs = qs.filter(unit_id__in=list(unit_ids))
     if year is not None:
         qs = qs.filter(year=year)
-    return sorted((Period.month(y, n) for y, n in qs.values_list("year", "period_n").distinct()), reverse=True)
+    return sorted((Period(y, kind, n) for y, n in qs.values_list("year", "period_n").distinct()), reverse=True)
 
 
-def latest_month(indicator_codes: Iterable[str], unit_codes: Iterable[str] | None = None, *,
-                 year: int | None = None) -> Period | None:
-    """The latest 1—N月 with a current figure of these indicators (for these units, of `year`); None if none."""
-    periods = months_with_figures(indicator_codes, unit_codes, year=year)
+def latest_period(indicator_codes: Iterable[str], unit_codes: Iterable[str] | None = None, *,
+                  unit_ids: Iterable[int] | None = None, year: int | None = None,
+                  kind: PeriodKind = PeriodKind.MONTH_CUM) -> Period | None:
+    """The latest period of one kind with a current figure of these indicators (`periods_with_figures`);
+    None if there is none. The one "latest period" behind every default."""
+    periods = periods_with_figures(indicator_codes, unit_codes, unit_ids=unit_ids, year=year, kind=kind)
     return periods[0] if periods else None
 
 
@@ -140,7 +145,7 @@ def office_units(city_code: str = OFFICE_CITY_CODE) -> list[str]:
 
 def office_months(city_code: str = OFFICE_CITY_CODE, *, year: int | None = None) -> list[Period]:
     """The office's months with figures, newest first (the period choices of the dashboard and the report)."""
-    return months_with_figures([OFFICE_HEADLINE_INDICATOR], office_units(city_code), year=year)
+    return periods_with_figures([OFFICE_HEADLINE_INDICATOR], office_units(city_code), year=year)
 
 
 def office_month(city_code: str = OFFICE_CITY_CODE, *, year: int | None = None) -> Period | None:

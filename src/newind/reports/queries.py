@@ -129,7 +129,7 @@ def available_periods(city_code: str = CITY_CODE) -> list[Period]:
     return office_months(city_code)
 
 
-def resolve_period(text: str | None, city_code: str = CITY_CODE) -> Period:
+def overview_period(text: str | None, city_code: str = CITY_CODE) -> Period:
     """The period asked for ('2017-03'), or the office's latest month; an AppError when there is none
     (`indicators.periods.resolve_period`, the one rule of every page's default month)."""
     return periods.resolve_period(text, office_month(city_code), kind=PeriodKind.MONTH_CUM,

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from newind.reports.calc import doc_number_text, issue_date
 from newind.reports.content import build_content
-from newind.reports.queries import monthly_overview, resolve_period
+from newind.reports.queries import monthly_overview, overview_period
 from newind.reports.services import format_from_path, monthly_report
 
 
@@ -28,7 +28,7 @@ class Command(BaseCommand):
         monthly.add_argument("--doc-number", default="", help="发文字号，如 岳新工办〔2017〕12号；默认不印")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        period = resolve_period(options.get("period"))
+        period = overview_period(options.get("period"))
         issued = issue_date(options.get("date"), timezone.localdate())
         doc_number = doc_number_text(options.get("doc_number"))
         outs = [Path(p) for p in options["out"]]
