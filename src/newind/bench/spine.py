@@ -264,7 +264,10 @@ def duckdb_copy(period: Period, indicator_ids: list[int]) -> object:
     """An in-memory DuckDB holding what the recompute reads: the current observations of the period's two
     years (every month, so DuckDB filters the period as the database does), the units, links, hierarchies,
     indicators and peer groups. Not timed."""
-    import duckdb  # optional: `pip install -e '.[bench]'`
+    try:
+        import duckdb  # optional: `pip install -e '.[bench]'`
+    except ImportError:
+        raise AppError("DuckDB 对照需要可选依赖 duckdb：请运行 pip install -e '.[bench]'，或加 --no-floor 跳过对照。") from None
 
     obs = Observation._meta.db_table
     ids = ", ".join(str(int(i)) for i in indicator_ids) or "NULL"

@@ -1,22 +1,23 @@
-"""Derived figures for one period, computed set-wise and cached in `DerivedFigure` (rebuilt per period).
+"""Derived figures for one period: roll-ups, nominal growth and ranks, stored in `DerivedFigure`.
 
-For a period (e.g. 2017年1—6月) `recompute_period` reads every current observation of that period and of the
-same period last year in one query, then computes with a handful of pandas operations (no loop per row):
+`recompute_period` is the one recompute: it runs as SQL inside the database (`derived_sql`: GROUP BY, window
+functions, INSERT … SELECT, on SQLite and PostgreSQL) and replaces the period's rows; the worker job
+`derived.recompute` calls it after every write of figures (indicators/jobs.py). `compute_period` is the same
+computation on frames (pandas), the reference the SQL is tested equal to:
 
-- **roll-ups** of additive levels along each named hierarchy ('admin': enterprise → county → city →
-  province; 'park': enterprise → park). Only leaf units (enterprises by default) are summed; each leaf's
-  ancestors at every level are resolved once (one vectorised `map` per level), then one groupby sums them.
-- **nominal year-on-year growth** of every level (the unit's own figure, or its roll-up when it has none),
-  labelled nominal (现价名义). A published comparable-price growth (e.g. `industrial_va_above_size_growth_pct`)
-  is its own indicator and is never recomputed here.
-- **ranks** (并列 competition ranks, with direction and "among N that reported") of every figure within each
-  peer group and among siblings in each hierarchy; a group with fewer members reporting than its minimum
-  (`PeerGroup.min_reporting`, 2 for siblings) gets no rank (`indicators.calc.ranking_applies`).
+- **roll-ups** of additive levels and counts along each named hierarchy ('admin': enterprise → county → city
+  → province; 'park': enterprise → park). Only leaf units (enterprises by default) are summed, so a park
+  sitting under a county in the admin tree is never double-counted.
+- **nominal year-on-year growth** (`indicators.calc.yoy_growth_pct`, levels and counts: NOMINAL_GROWTH_KINDS)
+  of each unit's figure (its own, or its roll-up when it has none), labelled 现价名义; none from a base ≤ 0.
+  A published comparable-price growth is its own indicator and is never recomputed here.
+- **ranks** (`indicators.calc.rank_within_groups`: 并列 competition ranks, direction, "among N that
+  reported") within each peer group and among siblings of the same kind in each hierarchy; a group with
+  fewer members reporting than its minimum (`PeerGroup.min_reporting`) ranks nobody.
 
-The rows for the period are replaced in one transaction (delete, then `core.bulk.bulk_insert`: PostgreSQL
-COPY of typed rows, executemany on SQLite), and read back with `derived_frame`. Today only the scale benchmark
-(`newind bench spine`) runs it: the pages, the API and the report compute the same things on read, which is
-fast at city size. Calling `recompute_period` after each publish is the step for province scale.
+The cache keeps the units above the leaves (INCLUDE_LEAVES False; docs/decisions.md): an enterprise's own
+growth is one pair of its observations (`indicators.queries.period_frame`), and ranking firms is the 亩均
+scoring's work. `include_leaves=True` stores the leaves' rows too. Read the stored rows with `derived_frame`.
 """
 
 from __future__ import annotations
