@@ -131,10 +131,11 @@ def statements(period: Period, t: Tables, *, hierarchies: Sequence[str], leaf_ki
         f"SELECT l.hierarchy_id AS hid, o.indicator_id AS indicator_id, l.parent_id AS unit_id, o.year AS year, "
         f"SUM(CAST(o.value AS {real})) AS value, COUNT(*) AS reported, "
         f"MAX(CASE WHEN o.is_synthetic THEN 1 ELSE 0 END) AS syn "
-        f"FROM {obs} o JOIN {unit} e ON e.id = o.unit_id "
-        f"JOIN {link} l ON l.child_id = o.unit_id JOIN {hier} h ON h.id = l.hierarchy_id "
-        f"JOIN {ind} i ON i.id = o.indicator_id "
-        f"WHERE {period_where} AND o.indicator_id IN {ind_in} AND e.kind IN {leaf_in} AND h.code IN {hier_in} "
+        # CROSS JOIN keeps SQLite's order (the period's index range first, then the small tables probed by
+        # key); PostgreSQL and DuckDB plan it as the inner join it is.
+        f"FROM {obs} o CROSS JOIN {link} l CROSS JOIN {unit} e CROSS JOIN {hier} h CROSS JOIN {ind} i "
+        f"WHERE l.child_id = o.unit_id AND e.id = o.unit_id AND h.id = l.hierarchy_id AND i.id = o.indicator_id "
+        f"AND {period_where} AND o.indicator_id IN {ind_in} AND e.kind IN {leaf_in} AND h.code IN {hier_in} "
         f"AND i.additive = %s AND i.value_kind IN {summable_in} "
         f"GROUP BY l.hierarchy_id, o.indicator_id, l.parent_id, o.year",
         [*period_params, *ind_params, *leaf_params, *hier_params, True, *summable_params])
