@@ -68,3 +68,31 @@ def test_the_command_prints_one_json_line_last():
     assert FIELDS <= set(line)
     assert line["observations"] == 10 * 1 * 2 * 11
     assert line["rollup_max_abs_diff"] < 1e-6
+    # The DuckDB floor ran the same statements on a copy (it refuses to report when its row counts differ
+    # from the database's), and the ratio printed is the recompute over it.
+    assert line["duckdb_s"] > 0 and line["ratio_to_duckdb"] == pytest.approx(line["recompute_s"] / line["duckdb_s"],
+                                                                              rel=0.01, abs=0.01)
+    assert "DuckDB 对照" in done.stdout and "倍" in done.stdout
+    # The cache keeps the units above the enterprises; with every enterprise's growth and ranks too it is larger.
+    assert line["with_every_leaf"]["derived_rows"] > line["derived_rows"] > 0
+
+
+def test_the_duckdb_floor_computes_what_the_database_stores(db):
+    """DuckDB running `derived_sql.statements` on its copy gives the same rows as the database's recompute."""
+    from newind.bench.spine import BENCH_INDICATORS, duckdb_copy, duckdb_floor
+    from newind.indicators.derived import recompute_period
+    from newind.indicators.models import Indicator
+
+    run_spine(replace(TINY, enterprises=30, indicators=2, years=2), floor=False)
+    period = Period.month(2017, 6)
+    ids = list(Indicator.objects.filter(code__in=BENCH_INDICATORS[:2]).values_list("id", flat=True))
+    copy = duckdb_copy(period, ids)
+    floor = duckdb_floor(copy, period, ids, include_leaves=False)
+    stored = derived_frame(period)
+    assert floor["counts"] == recompute_period(period, indicator_codes=BENCH_INDICATORS[:2]).counts
+    duck = copy.execute("SELECT kind, scope, unit_id, indicator_id, value FROM derived").df()  # type: ignore[attr-defined]
+    stored = stored.assign(indicator_id=stored["indicator_code"].map(dict(Indicator.objects.values_list("code", "id"))))
+    key = ["kind", "scope", "unit_id", "indicator_id"]
+    merged = stored.merge(duck, on=key, suffixes=("", "_duck"))
+    assert len(merged) == len(stored) == len(duck)
+    assert (merged["value"] - merged["value_duck"]).abs().max() < 1e-9

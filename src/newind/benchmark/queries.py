@@ -13,7 +13,7 @@ from newind.core.errors import AppError, NotFound
 from newind.indicators.calc import MIN_REPORTING, ranking_applies, share_of_group_sum_pct, share_of_parent_pct
 from newind.indicators.models import Frequency, Indicator, Release, ValueKind
 from newind.indicators.periods import Period, PeriodKind
-from newind.indicators.queries import current_values, indicator_by_code
+from newind.indicators.queries import current_values, indicator_by_code, latest_period
 from newind.indicators.sources import source_labels
 from newind.units.models import PeerGroup, Unit, UnitKind
 from newind.units.queries import peer_group_by_code, peer_group_units, require_unit_in_group, unit_by_code
@@ -143,7 +143,7 @@ def _neighbour(row: dict[str, Any], prefix: str) -> dict[str, Any] | None:
             "gap_ratio": _num(row[f"{prefix}_gap_ratio"])}
 
 
-def resolve_period(indicator: Indicator, period: str | Period | None) -> tuple[PeriodKind, int, int | None]:
+def period_of_each_year(indicator: Indicator, period: str | Period | None) -> tuple[PeriodKind, int, int | None]:
     """Which period of each year to compare: (kind, n, year named in `period` or None).
 
     Annual indicators compare annual figures; monthly and quarterly ones compare the cumulative figure
@@ -158,16 +158,6 @@ def resolve_period(indicator: Indicator, period: str | Period | None) -> tuple[P
         return PeriodKind.ANNUAL, 0, None
     p = period if isinstance(period, Period) else Period.parse(period)
     return p.kind, p.n, p.year
-
-
-def _latest_period_n(indicator: Indicator, unit_ids: list[int], year: int, kind: PeriodKind) -> int | None:
-    """The latest cumulative month (or quarter) with current figures for these units in `year`."""
-    from django.db.models import Max
-
-    from newind.indicators.models import Observation
-
-    return Observation.objects.filter(indicator=indicator, unit_id__in=unit_ids, year=year, period_kind=kind.value,
-                                      is_current=True).aggregate(n=Max("period_n"))["n"]
 
 
 def _group_wording(group: PeerGroup, members: list[Unit]) -> tuple[str, str]:
@@ -199,7 +189,7 @@ def benchmark(unit_code: str, group_code: str, indicator_code: str, year_from: i
     group = peer_group_by_code(group_code)
     indicator = indicator_by_code(indicator_code)
     require_unit_in_group(unit, group)
-    kind, n, period_year = resolve_period(indicator, period)
+    kind, n, period_year = period_of_each_year(indicator, period)
     if year_from is None or year_to is None:
         if period_year is None:
             raise AppError("请填写起止年份，例如 --from 2012 --to 2016。")
@@ -212,7 +202,8 @@ def benchmark(unit_code: str, group_code: str, indicator_code: str, year_from: i
     if group.province_id:
         ids.append(group.province_id)
     if period in (None, "") and kind != PeriodKind.ANNUAL:
-        n = _latest_period_n(indicator, list(order), years[-1], kind) or n
+        latest = latest_period([indicator.code], unit_ids=list(order), year=years[-1], kind=kind)
+        n = latest.n if latest is not None else n
     values = current_values(indicator, unit_ids=ids, years=years, period_kind=kind, period_n=n)
     figures = values[values["unit_id"].isin(order.keys())].assign(order=lambda f: f["unit_id"].map(order))
     if figures.empty:

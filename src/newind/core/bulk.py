@@ -96,3 +96,21 @@ def python_columns(frame: pd.DataFrame) -> list[list[Any]]:
         else:
             columns.append(series.astype(object).where(series.notna(), None).tolist())
     return columns
+
+
+def refresh_planner_statistics(model: type[models.Model]) -> None:
+    """After a bulk load of millions of rows: refresh the query planner's statistics of the model's table
+    (and, on PostgreSQL, its visibility map, which index-only scans need).
+
+    PostgreSQL's autovacuum does this on its own a while after a load; SQLite never does (no automatic
+    ANALYZE), and without statistics both pick plans for an empty table. Inside a transaction (a test) only
+    ANALYZE runs: VACUUM cannot.
+    """
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            if not connection.in_atomic_block:
+                cursor.execute(f"VACUUM (ANALYZE) {table}")
+            cursor.execute("ANALYZE")  # the small tables too (units, links): cheap, and their counts matter
+        else:
+            cursor.execute("ANALYZE")

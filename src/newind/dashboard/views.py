@@ -15,7 +15,7 @@ from newind.core.parts import installed_parts
 from newind.dashboard import calc
 from newind.reports.content import build_content
 from newind.reports.pdf import table_cells
-from newind.reports.queries import available_periods, monthly_overview, resolve_period
+from newind.reports.queries import available_periods, monthly_overview, overview_period
 
 
 def _phone_columns(columns: list[Any]) -> list[int]:
@@ -35,7 +35,7 @@ def _figures(period_text: str | None) -> dict[str, Any]:
     """Everything the page shows that depends only on the period and the data: computed once per process
     and data stamp (core.readcache), since the overview costs seconds of pandas and is the same for every
     user the page admits (the office and the leaders see every unit)."""
-    period = resolve_period(period_text)
+    period = overview_period(period_text)
     overview = monthly_overview(period)
     # The league tables are the report's own tables (same ranks, same formatting), without charts.
     content = build_content(overview, with_charts=False)

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from newind.indicators.calc import last_year_profile_share
+
 FLOW_METHODS = ("seasonal_naive", "run_rate", "ets", "combo")
 POINT_METHODS = ("drift", "carry", "point_combo")
 # The Chinese name of the statistical method (Holt-Winters exponential smoothing), written once.
@@ -77,7 +79,7 @@ def flow_forecasts(cube: Cube, year: int, n: int, ets: np.ndarray | None = None)
     else:
         ly_n, ly_12 = nan, nan
     with np.errstate(divide="ignore", invalid="ignore"):
-        profile = np.where((ly_n > 0) & (ly_12 >= ly_n), ly_n / ly_12, np.nan)
+        profile = np.asarray(last_year_profile_share(ly_n, ly_12), dtype=float)
         sn = cum / profile
     rr = cum * 12.0 / n
     e = ets if ets is not None else nan

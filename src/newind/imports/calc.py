@@ -48,7 +48,6 @@ NOTE_RE = re.compile(r"^(注|资料来源|数据来源|说明|备注|填表|制�
 SHEET_UNIT_RE = re.compile(r"(?:计量)?单位\s*[:：]\s*([^\s，,;；)）]+)")
 SOURCE_NOTE_RE = re.compile(r"^(?:资料来源|数据来源)\s*[:：]\s*(.+)$")
 HEADER_UNIT_RE = re.compile(r"^(.+?)\(([^()]+)\)$")
-PERIOD_LIKE_RE = re.compile(r"^\d{4}(\.0)?(年.*)?$|^\d{4}[-/.]\d{1,2}$|^\d{4}[qQ][1-4]$")
 TITLE_PERIOD_RES = [
     re.compile(r"\d{4}年1?[-—–]?\d{1,2}月"),
     re.compile(r"\d{4}年[一二三四1-4]季度"),
@@ -371,12 +370,12 @@ def _resolve_indicators(r: pd.DataFrame, indicators: pd.DataFrame, out: _Collect
 
 def _parse_period(text: str) -> tuple[int, str, int] | str:
     from newind.core.errors import AppError
-    from newind.indicators.periods import Period
+    from newind.indicators.periods import parse_period
 
     if not text.strip():
         return "没有填写时期（年份或1—N月）：请补上，或导入时指定时期（命令行 --period）。"
     try:
-        p = Period.parse(text)
+        p = parse_period(text)
     except AppError as error:
         return f"时期「{text}」有误：{error.message}"
     return (p.year, p.kind.value, p.n)

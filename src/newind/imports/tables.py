@@ -12,7 +12,6 @@ import pandas as pd
 from newind.core.errors import Problem
 from newind.imports.calc import (
     NOTE_RE,
-    PERIOD_LIKE_RE,
     ROLE_HEADERS,
     SHEET_UNIT_RE,
     SOURCE_NOTE_RE,
@@ -27,6 +26,7 @@ from newind.imports.calc import (
     norm,
     split_header_unit,
 )
+from newind.indicators.periods import looks_like_period
 
 # --- finding the table in a sheet --------------------------------------------------------------------
 
@@ -65,7 +65,7 @@ def _header_roles(texts: list[str], indicator_names: set[str]) -> tuple[dict[str
             roles.setdefault(role, j)
         elif role == "ignore":
             continue
-        elif PERIOD_LIKE_RE.match(key):
+        elif looks_like_period(key):
             period_cols.append(j)
         elif split_header_unit(t)[0] in indicator_names or key in indicator_names:
             indicator_cols.append(j)

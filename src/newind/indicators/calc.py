@@ -36,17 +36,28 @@ def ranking_applies(reported: Any, minimum: Any = MIN_REPORTING) -> Any:
 
 
 def rank_within_groups(frame: pd.DataFrame, value_col: str, group_cols: list[str],
-                       higher_is_better: bool = True, minimum: int | pd.Series = MIN_REPORTING) -> pd.DataFrame:
+                       higher_is_better: bool | str | pd.Series = True,
+                       minimum: int | pd.Series = MIN_REPORTING) -> pd.DataFrame:
     """Competition ranks (ties share the best rank, 并列) within each group, plus how many reported.
 
-    Rows whose value is missing get no rank and do not count as reported. A group where fewer than
-    `minimum` members reported (`ranking_applies`) gets no rank at all. `minimum` is a number or a
-    Series on `frame`'s index (one group's minimum on each of its rows). Returns a copy of `frame`
-    with `rank` (Int64), `tied` (bool), `reported` (int) and `ranked` (bool: the group is ranked).
+    The project's one ranking: benchmarking, the monthly overview's league tables and the derived figures
+    all call it. `higher_is_better` is one direction for every row, or a column name / Series of booleans
+    (one indicator's direction on each of its rows; a missing direction counts as higher). Rows whose value
+    is missing get no rank and do not count as reported. A group where fewer than `minimum` members
+    reported (`ranking_applies`) gets no rank at all. `minimum` is a number or a Series on `frame`'s index
+    (one group's minimum on each of its rows). Returns a copy of `frame` with `rank` (Int64), `tied`
+    (bool), `reported` (int) and `ranked` (bool: the group is ranked).
     """
     out = frame.copy()
-    grouped = out.groupby(group_cols, sort=False)[value_col] if group_cols else out[value_col]
-    out["rank"] = grouped.rank(method="min", ascending=not higher_is_better).astype("Int64")
+    if isinstance(higher_is_better, bool):
+        metric = out[value_col].astype(float) * (1.0 if higher_is_better else -1.0)
+    else:
+        direction = out[higher_is_better] if isinstance(higher_is_better, str) else higher_is_better.reindex(out.index)
+        higher = direction.astype("boolean").fillna(True).astype(bool)
+        metric = out[value_col].astype(float).where(higher, -out[value_col].astype(float))
+    # Ranked from the highest signed value: a lower-is-better figure is ranked on its negation.
+    grouped = metric.groupby([out[c] for c in group_cols], sort=False) if group_cols else metric
+    out["rank"] = grouped.rank(method="min", ascending=False).astype("Int64")
     counts_key = [*group_cols, "rank"]
     if group_cols:
         out["reported"] = out.groupby(group_cols, sort=False)[value_col].transform("count").astype(int)
@@ -84,6 +95,8 @@ def _floats(x: Any) -> np.ndarray:
     """Numbers as a float array: None, NA, NaN, text and Decimal('NaN') all become NaN."""
     if isinstance(x, pd.Series):
         return pd.to_numeric(x, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    if isinstance(x, np.ndarray) and x.dtype.kind in "fiub":  # numbers already, of any shape
+        return x.astype(float)
     if np.ndim(x) == 0:
         try:
             return np.asarray(np.nan if x is None or pd.isna(x) else float(x), dtype=float)
@@ -104,6 +117,26 @@ def yoy_growth_pct(current: Any, previous: Any) -> Any:
     with np.errstate(divide="ignore", invalid="ignore"):
         out = np.where(p > 0, (c / np.where(p > 0, p, 1.0) - 1.0) * 100.0, np.nan)
     return _like(out, current, previous)
+
+
+# Value kinds whose nominal year-on-year growth is computed from two figures when no growth is published:
+# levels and counts. Rates and ratios change by a difference; per-unit figures are published with their own
+# growth where they have one. The monthly overview and the derived figures both use this set.
+NOMINAL_GROWTH_KINDS = frozenset({"level", "count"})
+
+
+def last_year_profile_share(last_year_to_date: Any, last_year_total: Any) -> Any:
+    """Last year's cumulative profile: the share (0–1) of last year's full-year figure reached by the same
+    1—N月 last year. NaN unless 0 < to-date ≤ total (a profile through zero or past 100% means nothing).
+
+    The one profile behind the targets' 序时进度 by last year and the forecasts' seasonal naive method.
+    Elementwise on Series/arrays or plain numbers.
+    """
+    n, t = _floats(last_year_to_date), _floats(last_year_total)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ok = (n > 0) & (t > 0) & (n <= t)
+        out = np.where(ok, n / np.where(ok, t, 1.0), np.nan)
+    return _like(out, last_year_to_date, last_year_total)
 
 
 # Rates and ratios (增速, 占比, 单位能耗…) compare by a difference (个百分点 when the figure is a %), never by a %
@@ -169,6 +202,8 @@ def _like(values: np.ndarray, *inputs: ArrayLike) -> Any:
     """Return `values` as a float for scalar inputs, or as a Series on the first Series input's index."""
     if values.ndim == 0:
         return float(values)
+    if values.ndim > 1:  # a cube (units × years × months): stays an array
+        return values
     for x in inputs:
         if isinstance(x, pd.Series):
             return pd.Series(values, index=x.index)

@@ -29,6 +29,7 @@ from typing import TextIO
 import numpy as np
 import pandas as pd
 
+from newind.indicators.calc import yoy_growth_pct
 from newind.indicators.models import Indicator, Release
 from newind.indicators.services import (
     apply_observation_plan,
@@ -115,7 +116,8 @@ def _cum(single: np.ndarray) -> np.ndarray:
 
 
 def _growth_pct(cur: np.ndarray, prev: np.ndarray) -> np.ndarray:
-    return (cur / prev - 1.0) * 100.0
+    """The project's growth rule (`yoy_growth_pct`: none from a base ≤ 0) over the demo's cubes."""
+    return np.asarray(yoy_growth_pct(cur, prev), dtype=float).reshape(np.shape(cur))
 
 
 def generate(seed: int = SEED) -> pd.DataFrame:

@@ -1,22 +1,23 @@
-"""Derived figures for one period, computed set-wise and cached in `DerivedFigure` (rebuilt per period).
+"""Derived figures for one period: roll-ups, nominal growth and ranks, stored in `DerivedFigure`.
 
-For a period (e.g. 2017年1—6月) `recompute_period` reads every current observation of that period and of the
-same period last year in one query, then computes with a handful of pandas operations (no loop per row):
+`recompute_period` is the one recompute: it runs as SQL inside the database (`derived_sql`: GROUP BY, window
+functions, INSERT … SELECT, on SQLite and PostgreSQL) and replaces the period's rows; the worker job
+`derived.recompute` calls it after every write of figures (indicators/jobs.py). `compute_period` is the same
+computation on frames (pandas), the reference the SQL is tested equal to:
 
-- **roll-ups** of additive levels along each named hierarchy ('admin': enterprise → county → city →
-  province; 'park': enterprise → park). Only leaf units (enterprises by default) are summed; each leaf's
-  ancestors at every level are resolved once (one vectorised `map` per level), then one groupby sums them.
-- **nominal year-on-year growth** of every level (the unit's own figure, or its roll-up when it has none),
-  labelled nominal (现价名义). A published comparable-price growth (e.g. `industrial_va_above_size_growth_pct`)
-  is its own indicator and is never recomputed here.
-- **ranks** (并列 competition ranks, with direction and "among N that reported") of every figure within each
-  peer group and among siblings in each hierarchy; a group with fewer members reporting than its minimum
-  (`PeerGroup.min_reporting`, 2 for siblings) gets no rank (`indicators.calc.ranking_applies`).
+- **roll-ups** of additive levels and counts along each named hierarchy ('admin': enterprise → county → city
+  → province; 'park': enterprise → park). Only leaf units (enterprises by default) are summed, so a park
+  sitting under a county in the admin tree is never double-counted.
+- **nominal year-on-year growth** (`indicators.calc.yoy_growth_pct`, levels and counts: NOMINAL_GROWTH_KINDS)
+  of each unit's figure (its own, or its roll-up when it has none), labelled 现价名义; none from a base ≤ 0.
+  A published comparable-price growth is its own indicator and is never recomputed here.
+- **ranks** (`indicators.calc.rank_within_groups`: 并列 competition ranks, direction, "among N that
+  reported") within each peer group and among siblings of the same kind in each hierarchy; a group with
+  fewer members reporting than its minimum (`PeerGroup.min_reporting`) ranks nobody.
 
-The rows for the period are replaced in one transaction (delete, then `core.bulk.bulk_insert`: PostgreSQL
-COPY of typed rows, executemany on SQLite), and read back with `derived_frame`. Today only the scale benchmark
-(`newind bench spine`) runs it: the pages, the API and the report compute the same things on read, which is
-fast at city size. Calling `recompute_period` after each publish is the step for province scale.
+The cache keeps the units above the leaves (INCLUDE_LEAVES False; docs/decisions.md): an enterprise's own
+growth is one pair of its observations (`indicators.queries.period_frame`), and ranking firms is the 亩均
+scoring's work. `include_leaves=True` stores the leaves' rows too. Read the stored rows with `derived_frame`.
 """
 
 from __future__ import annotations
@@ -27,27 +28,30 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from django.db import connection, transaction
-from django.db.models import FloatField
-from django.db.models.functions import Cast
+from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from newind.core.bulk import bulk_insert
 from newind.core.errors import AppError
 from newind.indicators.calc import (
     MIN_REPORTING,
+    NOMINAL_GROWTH_KINDS,
     attach_same_period_last_year,
     rank_within_groups,
     yoy_growth_pct,
 )
-from newind.indicators.models import DerivedFigure, DerivedKind, Direction, Indicator, Observation, ValueKind
+from newind.indicators.models import DerivedFigure, DerivedKind, Direction, Indicator, ValueKind
 from newind.indicators.periods import Period
+from newind.indicators.queries import period_frame
 from newind.units.models import PeerGroupMember, Unit, UnitLink
 
 HIERARCHIES = ("admin", "park")
 LEAF_KINDS = ("enterprise",)
 NOMINAL = "nominal"
 VALUE_COLUMNS = ["indicator_id", "unit_id", "year", "value", "is_synthetic"]
+# Whether the cache also holds each leaf's own growth and sibling rank (docs/decisions.md: it does not).
+INCLUDE_LEAVES = False
 DERIVED_COLUMNS = ["indicator_id", "unit_id", "kind", "scope", "value", "last_year_value", "rank", "reported",
                    "tied", "is_synthetic"]
 
@@ -109,14 +113,8 @@ def ranks(figures: pd.DataFrame, memberships: pd.DataFrame, higher_is_better: pd
     if "min_reporting" not in merged.columns:
         merged["min_reporting"] = MIN_REPORTING
     # A group with fewer members reporting than its minimum gets no rank (`ranking_applies`).
-    parts = [
-        rank_within_groups(part, "value", ["indicator_id", "group_key"], higher_is_better=bool(direction),
-                           minimum=part["min_reporting"].fillna(MIN_REPORTING))
-        for direction, part in merged.groupby("higher", sort=False)
-    ]
-    if not parts:
-        return merged.assign(rank=pd.Series(dtype="Int64"), reported=0, tied=False)
-    return pd.concat(parts, ignore_index=True)
+    return rank_within_groups(merged, "value", ["indicator_id", "group_key"], higher_is_better="higher",
+                              minimum=merged["min_reporting"].fillna(MIN_REPORTING))
 
 
 def sibling_groups(edges: pd.DataFrame, kinds: pd.Series, hierarchy_code: str, key_offset: int) -> pd.DataFrame:
@@ -133,18 +131,8 @@ def sibling_groups(edges: pd.DataFrame, kinds: pd.Series, hierarchy_code: str, k
 
 
 def _period_values(period: Period, indicator_ids: Sequence[int]) -> pd.DataFrame:
-    """Current figures of the period and of the same period last year, one query, value as float."""
-    qs = (
-        Observation.objects.filter(indicator_id__in=list(indicator_ids), year__in=[period.year, period.year - 1],
-                                   period_kind=period.kind.value, period_n=period.n, is_current=True)
-        .annotate(fvalue=Cast("value", FloatField()))
-        .values_list("indicator_id", "unit_id", "year", "fvalue", "is_synthetic")
-    )
-    sql, params = qs.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    frame = pd.DataFrame.from_records(rows, columns=VALUE_COLUMNS)
+    """Current figures of the period and of the same period last year (`indicators.queries.period_frame`)."""
+    frame = period_frame(period, indicator_ids=indicator_ids)[VALUE_COLUMNS]
     return frame.astype({"indicator_id": np.int64, "unit_id": np.int64, "year": np.int64, "value": float,
                          "is_synthetic": bool})
 
@@ -152,6 +140,19 @@ def _period_values(period: Period, indicator_ids: Sequence[int]) -> pd.DataFrame
 def _edges(hierarchy_code: str) -> pd.DataFrame:
     rows = list(UnitLink.objects.filter(hierarchy__code=hierarchy_code).values_list("parent_id", "child_id"))
     return pd.DataFrame(rows, columns=["parent_id", "child_id"], dtype=np.int64)
+
+
+@dataclass
+class StoredResult:
+    """What `recompute_period` stored: rows by kind, and timings (read = build the work tables; store)."""
+
+    period: Period
+    counts: dict[str, int]
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def rows(self) -> int:
+        return sum(self.counts.values())
 
 
 @dataclass
@@ -169,8 +170,12 @@ class DerivedResult:
 
 def compute_period(period: Period, *, hierarchies: Sequence[str] = HIERARCHIES,
                    leaf_kinds: Sequence[str] = LEAF_KINDS, indicator_codes: Sequence[str] | None = None,
-                   ) -> DerivedResult:
-    """Roll-ups, nominal growth and ranks for one period from the current observations (nothing written)."""
+                   include_leaves: bool = INCLUDE_LEAVES) -> DerivedResult:
+    """Roll-ups, nominal growth and ranks for one period from the current observations (nothing written).
+
+    The frame path: the reference that the SQL path (`recompute_period`) is tested equal to, and what a
+    caller that wants the figures without storing them uses. `include_leaves` as in `recompute_period`.
+    """
     started = time.perf_counter()
     indicators = Indicator.objects.all()
     if indicator_codes is not None:
@@ -204,8 +209,11 @@ def compute_period(period: Period, *, hierarchies: Sequence[str] = HIERARCHIES,
         .drop_duplicates(["indicator_id", "unit_id", "year"])
     )
 
-    # Nominal growth of every level (not of counts, rates or ratios).
-    levels = meta.index[meta["value_kind"] == ValueKind.LEVEL]
+    if not include_leaves:  # the cache keeps the units above the leaves (docs/decisions.md)
+        figures = figures[~figures["unit_id"].isin(leaf_ids)]
+
+    # Nominal growth of levels and counts (never of rates or ratios: they change by a difference).
+    levels = meta.index[meta["value_kind"].isin(list(NOMINAL_GROWTH_KINDS))]
     growth = nominal_growth(figures[figures["indicator_id"].isin(levels)][VALUE_COLUMNS], period.year)
     growth = growth.dropna(subset=["growth"])
     growth_rows = pd.DataFrame({
@@ -224,6 +232,8 @@ def compute_period(period: Period, *, hierarchies: Sequence[str] = HIERARCHIES,
     offset = int(kinds.index.max() + 1) * 16 if len(kinds) else 0
     siblings = [sibling_groups(e, kinds, code, offset * i) for i, (code, e) in enumerate(edges.items())]
     memberships = pd.concat([groups, *siblings], ignore_index=True)
+    if not include_leaves:
+        memberships = memberships[~memberships["unit_id"].isin(leaf_ids)]
     ranked = ranks(current, memberships, meta["direction"] == Direction.HIGHER)
     rank_rows = ranked.assign(kind=str(DerivedKind.RANK))
 
@@ -243,8 +253,31 @@ def compute_period(period: Period, *, hierarchies: Sequence[str] = HIERARCHIES,
 # --- writes -------------------------------------------------------------------------------------------------
 
 @transaction.atomic
-def recompute_period(period: Period, **options: object) -> DerivedResult:
-    """Recompute and store every derived figure of one period (its previous rows are replaced)."""
+def recompute_period(period: Period, *, hierarchies: Sequence[str] = HIERARCHIES,
+                     leaf_kinds: Sequence[str] = LEAF_KINDS, indicator_codes: Sequence[str] | None = None,
+                     include_leaves: bool = INCLUDE_LEAVES) -> StoredResult:
+    """Recompute and store every derived figure of one period inside the database (its rows are replaced).
+
+    The roll-ups, growth and ranks run as SQL (`derived_sql`), so no leaf row is read into Python and no
+    derived row is written from it. `include_leaves` True also stores each leaf's (enterprise's) own growth
+    and its rank among its siblings; the default keeps the cache to the units above the leaves.
+    """
+    from newind.indicators.derived_sql import recompute_period_sql
+
+    indicators = Indicator.objects.all()
+    if indicator_codes is not None:
+        indicators = indicators.filter(code__in=list(indicator_codes))
+    timings = recompute_period_sql(period, hierarchies=hierarchies, leaf_kinds=leaf_kinds,
+                                   indicator_ids=list(indicators.values_list("id", flat=True)),
+                                   include_leaves=include_leaves, computed_at=timezone.now())
+    counts = dict(DerivedFigure.objects.filter(year=period.year, period_kind=period.kind.value, period_n=period.n)
+                  .values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
+    return StoredResult(period, {str(k): int(v) for k, v in counts.items()}, timings)
+
+
+@transaction.atomic
+def recompute_period_frames(period: Period, **options: object) -> DerivedResult:
+    """The frame path's recompute: `compute_period`, then the rows written back (the benchmark's 'before')."""
     result = compute_period(period, **options)  # type: ignore[arg-type]
     started = time.perf_counter()
     DerivedFigure.objects.filter(year=period.year, period_kind=period.kind.value, period_n=period.n).delete()

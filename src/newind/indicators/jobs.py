@@ -27,7 +27,7 @@ def recompute_derived(periods: list[str]) -> str:
     done = []
     for period in sorted({Period.parse(key) for key in periods}):
         result = recompute_period(period)
-        done.append((period, len(result.frame)))
+        done.append((period, result.rows))
     if len(done) <= 4:
         return "已重算派生数据：" + ("；".join(f"{p.label} {n} 条" for p, n in done) if done else "无") + "。"
     return (f"已重算 {len(done)} 个时期的派生数据（{done[0][0].label}至{done[-1][0].label}），"

@@ -255,6 +255,34 @@ def candidate_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     return frame
 
 
+REVISION_REASON_MAX = 300  # Observation.reason: kept whole with each new version
+
+
+def check_revision_reason(reason: str, *, noun: str = "修改") -> str:
+    """A revision's reason, stripped: required, and at most REVISION_REASON_MAX characters (one rule for a
+    revision from the figure's history page and for a submission's correction)."""
+    reason = reason.strip()
+    if not reason:
+        raise AppError(f"{noun}已发布的数据必须填写{noun}原因。")
+    if len(reason) > REVISION_REASON_MAX:
+        raise AppError(f"{noun}原因有{len(reason)}个字，超过{REVISION_REASON_MAX}字：请精简后再提交。")
+    return reason
+
+
+def record_revisions(candidates: pd.DataFrame, *, reason: str, user: Any, label: str, source_kind: str,
+                     digest: str = "") -> tuple[ObservationPlan, ImportBatch, int]:
+    """Record corrected figures as new versions with their reason: the one revision path (the history
+    page's `revise_observation` and a published submission's correction both go through it). The earlier
+    versions stay in the history; precedence (修订) makes the new one current. Returns the plan, its batch
+    and the rows written; refuses (AppError) when nothing changes."""
+    plan = plan_observations(candidates)
+    if plan.is_noop:
+        raise AppError("新数值与现有数值相同，无需修改。")
+    batch = make_batch(label, digest, user, source_kind, plan, [reason])
+    written = apply_observation_plan(plan, batch, user, reason)
+    return plan, batch, written
+
+
 REVISION_CONFLICT = ("您查看之后，这项数据已被他人修改，本次修订未保存：请刷新页面，查看最新数值后再决定是否修订。")
 
 
@@ -267,10 +295,7 @@ def revise_observation(indicator: Indicator, unit_id: int, period: Period, value
     another version is current now, nothing is written (409). Simultaneous revisions take turns on the
     current row's lock; one that still races to the same version number is the same 409.
     """
-    if not reason.strip():
-        raise AppError("修改已发布的数据必须填写修改原因。")
-    if len(reason) > 300:  # kept whole with the new version (Observation.reason)
-        raise AppError(f"修改原因有{len(reason)}个字，超过300字：请精简后再提交。")
+    reason = check_revision_reason(reason)
     try:
         with transaction.atomic():
             return _revise(indicator, unit_id, period, value, source=source, reason=reason, user=user,
@@ -292,14 +317,11 @@ def _revise(indicator: Indicator, unit_id: int, period: Period, value: Decimal, 
         "period_n": period.n, "value": Decimal(value), "measure_unit": indicator.measure_unit,
         "price_basis": indicator.price_basis, "release": release, "source": source,
     }])
-    plan = plan_observations(candidates)
-    if plan.is_noop:
-        raise AppError("新数值与现有数值相同，无需修改。")
     current = Observation.objects.filter(indicator=indicator, unit_id=unit_id, year=period.year,
                                          period_kind=period.kind.value, period_n=period.n, is_current=True)
     old = current.values_list("value", flat=True).first()  # for the audit log's before → after
-    batch = make_batch(f"修订：{indicator.name} {period.label}", "", user, "revision", plan, [reason])
-    apply_observation_plan(plan, batch, user, reason)
+    record_revisions(candidates, reason=reason, user=user, label=f"修订：{indicator.name} {period.label}",
+                     source_kind="revision")
     from newind.audit.services import record  # the revised figure, before → after
 
     record("observation.revise", user=user, unit=unit_id, object_type="indicators.indicator",

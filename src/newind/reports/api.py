@@ -12,7 +12,7 @@ from ninja import Query, Router
 from newind.accounts import throttle
 from newind.accounts.access import report_for
 from newind.indicators.sources import source_labels
-from newind.reports.queries import Overview, monthly_overview, resolve_period
+from newind.reports.queries import Overview, monthly_overview, overview_period
 
 router = Router(tags=["月度调度"])
 
@@ -67,4 +67,4 @@ def monthly_overview_endpoint(
 ) -> dict[str, Any]:
     report_for(request.user)
     throttle.check(request, "report")
-    return overview_as_dict(monthly_overview(resolve_period(period)))
+    return overview_as_dict(monthly_overview(overview_period(period)))

@@ -16,15 +16,19 @@ import pandas as pd
 from newind.core import numbers
 from newind.core.errors import AppError
 from newind.indicators import calc as indicators_calc
-from newind.indicators.calc import MIN_REPORTING, rank_within_groups, ranking_applies, yoy_growth_pct
+from newind.indicators.calc import (
+    MIN_REPORTING,
+    NOMINAL_GROWTH_KINDS,
+    rank_within_groups,
+    ranking_applies,
+    yoy_growth_pct,
+)
 from newind.targets.choices import Light
 
 # What a growth figure is: published (as reported by the statistics bureau) or computed here.
 BASIS_COMPARABLE = "可比价"
 BASIS_REPORTED = "公布数"
 BASIS_NOMINAL = "名义"
-# Value kinds whose nominal year-on-year growth means something (never rates or ratios).
-NOMINAL_GROWTH_KINDS = {"level", "count"}
 # Which target kind stands for an indicator on a card when several exist (the binding one first).
 # The lights' labels are the targets' own (targets/choices.py), without "无数据".
 LIGHT_LABELS = {str(v): str(label) for v, label in Light.choices if v != Light.NONE}
@@ -74,14 +78,8 @@ def league_ranks(frame: pd.DataFrame, group_cols: list[str]) -> pd.DataFrame:
     # The group's own minimum of members with a figure (`ranking_applies`): fewer, and nobody is ranked.
     minimum = (out["min_reporting"].astype(float).fillna(MIN_REPORTING) if "min_reporting" in out.columns
                else pd.Series(MIN_REPORTING, index=out.index))
-    parts = []
-    for higher, part in out.groupby("higher_is_better", sort=False):
-        parts.append(rank_within_groups(part, "rank_metric", ["indicator_code", *group_cols],
-                                        higher_is_better=bool(higher), minimum=minimum.loc[part.index]))
-    if not parts:
-        return out.assign(rank=pd.Series(dtype="Int64"), tied=pd.Series(dtype=bool),
-                          reported=pd.Series(dtype=int), ranked=pd.Series(dtype=bool))
-    ranked = pd.concat(parts).sort_index()
+    ranked = rank_within_groups(out, "rank_metric", ["indicator_code", *group_cols],
+                                higher_is_better="higher_is_better", minimum=minimum)
     ranked.index = frame.index
     return ranked
 

@@ -13,11 +13,17 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from newind.core.errors import AppError, NotFound
+from newind.core.errors import NotFound
 from newind.core.office import office
 from newind.core.parts import OverviewPart, installed_parts
+from newind.indicators import periods
 from newind.indicators.models import Frequency, Indicator, Observation
 from newind.indicators.periods import Period, PeriodKind
+from newind.indicators.queries import (
+    office_month,
+    office_months,
+    period_frame,
+)
 from newind.reports import calc
 from newind.units.models import PeerGroupMember, Unit, UnitKind
 
@@ -122,31 +128,15 @@ def _opt_int(value: object) -> int | None:
 
 def available_periods(city_code: str | None = None) -> list[Period]:
     """Monthly periods with a figure of the headline indicator for the city, or for one of the units it is
-    rolled up from (then the overview shows their 县市区汇总), newest first."""
-    city_code = city_code or office().city.code
-    codes = [city_code, *(code for code, _ in rollup_units(city_code))]
-    rows = (Observation.objects.filter(indicator__code=office().headline_indicators.headline, unit__code__in=codes, is_current=True,
-                                       period_kind=PeriodKind.MONTH_CUM.value)
-            .values_list("year", "period_n").distinct())
-    return sorted((Period.month(y, n) for y, n in rows), reverse=True)
+    rolled up from (then the overview shows their 县市区汇总), newest first (`indicators.queries.office_months`)."""
+    return office_months(city_code)
 
 
-def latest_period(city_code: str | None = None) -> Period | None:
-    periods = available_periods(city_code)
-    return periods[0] if periods else None
-
-
-def resolve_period(text: str | None, city_code: str | None = None) -> Period:
-    """The period asked for ('2017-03'), or the latest with data; an AppError when there is none."""
-    if text:
-        period = Period.parse(text)
-        if period.kind != PeriodKind.MONTH_CUM:
-            raise AppError(f"「{text}」不是月度时期：月度调度通报按1—N月累计编制，请写成 2017-03 这样的形式。")
-        return period
-    latest = latest_period(city_code)
-    if latest is None:
-        raise NotFound("还没有全市月度数据：请先导入或录入规模工业增加值等月度数据（演示可运行 newind demo）。")
-    return latest
+def overview_period(text: str | None, city_code: str | None = None) -> Period:
+    """The period asked for ('2017-03'), or the office's latest month; an AppError when there is none
+    (`indicators.periods.resolve_period`, the one rule of every page's default month)."""
+    return periods.resolve_period(text, office_month(city_code), kind=PeriodKind.MONTH_CUM,
+                                  what="全市月度数据（规模工业增加值等）")
 
 
 # --- the overview --------------------------------------------------------------------------------------
@@ -172,16 +162,9 @@ def _group_members() -> pd.DataFrame:
 
 
 def _observations(period: Period, unit_codes: list[str], indicator_codes: list[str]) -> pd.DataFrame:
-    """Current figures of the period and the same period last year, one query."""
-    rows = list(Observation.objects.filter(
-        is_current=True, period_kind=period.kind.value, period_n=period.n, year__in=[period.year, period.year - 1],
-        unit__code__in=unit_codes, indicator__code__in=indicator_codes,
-    ).values_list("indicator__code", "unit__code", "unit__name", "year", "value", "source", "is_synthetic"))
-    frame = pd.DataFrame(rows, columns=["indicator_code", "unit_code", "unit_name", "year", "value", "source",
-                                        "is_synthetic"])
-    frame["value"] = frame["value"].astype(float)
-    frame["is_synthetic"] = frame["is_synthetic"].astype(bool)
-    return frame
+    """Current figures of the period and the same period last year (`indicators.queries.period_frame`)."""
+    frame = period_frame(period, unit_codes=unit_codes, indicator_codes=indicator_codes)
+    return frame[["indicator_code", "unit_code", "unit_name", "year", "value", "source", "is_synthetic"]]
 
 
 def _trend(period: Period, growth_code: str) -> pd.DataFrame:
@@ -216,7 +199,7 @@ def monthly_overview(period: Period, city_code: str | None = None, user: object 
     members = _group_members()
     city = Unit.objects.filter(code=city_code).values_list("name", flat=True).first()
     if city is None:
-        raise NotFound(f"未找到单位「{city_code}」：请先加载参考单位（newind demo 或 load_reference_units）。")
+        raise NotFound(f"未找到单位「{city_code}」：平台的参考单位数据尚未加载，请联系平台运维人员。")
     unit_codes = sorted({city_code, province_code, *members["unit_code"]})
     obs = _observations(period, unit_codes, meta["indicator_code"].tolist())
     rollup = None

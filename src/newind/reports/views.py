@@ -11,7 +11,7 @@ from newind.accounts.access import REPORT_PAGE, page_required
 from newind.accounts.throttle import throttled
 from newind.core.errors import AppError
 from newind.reports.calc import doc_number_text, issue_date
-from newind.reports.queries import resolve_period
+from newind.reports.queries import overview_period
 from newind.reports.services import FORMATS, monthly_report
 
 
@@ -22,7 +22,7 @@ def monthly_download(request: HttpRequest) -> HttpResponse:
     fmt = request.GET.get("format", "docx")
     if fmt not in FORMATS:
         raise AppError(f"不支持的格式「{fmt}」：请选择 docx、pdf 或 xlsx。")
-    period = resolve_period(request.GET.get("period"))
+    period = overview_period(request.GET.get("period"))
     # The 成文日期 and 发文字号 chosen on the download form (today's date and none when left empty).
     issued = issue_date(request.GET.get("date"), timezone.localdate())
     doc_number = doc_number_text(request.GET.get("doc_number"))

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from newind.core.errors import AppError, not_found
 from newind.indicators.models import Indicator, Observation, ValueKind
+from newind.indicators.queries import period_frame
 from newind.submissions.calc import (
     EDITABLE_STATES,
     CheckRule,
@@ -124,12 +125,10 @@ def yoy_bound(task: ReportingTask) -> Decimal:
 def last_year_values(task: ReportingTask, unit: Unit) -> dict[str, Decimal | None]:
     """Last year's same-period current figure of each field (None where there is none)."""
     codes = indicator_codes_for(task, unit)
-    last = task.period.same_period_last_year()
-    rows = Observation.objects.filter(
-        indicator__code__in=codes, unit=unit, year=last.year, period_kind=last.kind.value, period_n=last.n,
-        is_current=True,
-    ).values_list("indicator__code", "value")
-    found = dict(rows)
+    # The one period-plus-last-year read, exact (Decimal): the ±30% bound is checked in Decimal.
+    frame = period_frame(task.period, indicator_codes=codes, unit_ids=[unit.pk], exact=True)
+    last = frame[frame["year"] == task.period.year - 1]
+    found = dict(zip(last["indicator_code"], last["value"], strict=True))
     return {code: found.get(code) for code in codes}
 
 

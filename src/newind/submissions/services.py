@@ -33,7 +33,13 @@ from newind.core.webhook import post_text
 from newind.imports.parsing import Sheet, hidden_parts, read_sheets, upload_slot
 from newind.indicators.models import MAX_FIGURE, Indicator, Release
 from newind.indicators.periods import Period
-from newind.indicators.services import apply_observation_plan, candidate_frame, make_batch, plan_observations
+from newind.indicators.services import (
+    apply_observation_plan,
+    candidate_frame,
+    make_batch,
+    plan_observations,
+    record_revisions,
+)
 from newind.submissions import queries
 from newind.submissions.calc import (
     EDITABLE_STATES,
@@ -469,10 +475,10 @@ def correct_published(submission: Submission, user: Any, inputs: dict[str, Value
     if not result.ok:
         raise SubmissionInvalid.from_result(result, names)
     _write_values(submission, user, {c: parsed[c] for c in changed_codes}, {}, request, "correction")
-    plan = plan_observations(_candidates(submission, CORRECTION_RELEASE, changed_codes))
-    batch = make_batch(f"报表更正：{submission.unit.name} {submission.task.period.label}",
-                       _digest(submission, CORRECTION_RELEASE), user, "submission", plan, [reason])
-    written = apply_observation_plan(plan, batch, user, reason=reason)
+    _, batch, written = record_revisions(
+        _candidates(submission, CORRECTION_RELEASE, changed_codes), reason=reason, user=user,
+        label=f"报表更正：{submission.unit.name} {submission.task.period.label}", source_kind="submission",
+        digest=_digest(submission, CORRECTION_RELEASE))
     _log_event(submission, user, Action.CORRECT, submission.state, submission.state, reason=reason,
                detail={"indicators": changed_codes, "batch": batch.pk, "observations": written}, request=request)
     return submission

@@ -10,10 +10,10 @@ from django.http import HttpRequest
 from ninja import Query, Router
 
 from newind.accounts.access import target_units_in_scope
-from newind.core.errors import AppError
 from newind.forecasts.queries import year_end_forecasts
-from newind.indicators.periods import Period
-from newind.targets.queries import latest_period, target_progress, warning_list
+from newind.indicators.periods import Period, resolve_period
+from newind.indicators.queries import office_month
+from newind.targets.queries import target_progress, warning_list
 from newind.targets.rules import rule_set
 
 router = Router(tags=["目标任务与预警"])
@@ -37,10 +37,7 @@ def _lists(request: HttpRequest) -> tuple[list[str] | None, list[str] | None]:
 
 
 def _period(period: str | None) -> Period:
-    p = Period.parse(period) if period else latest_period()
-    if p is None:
-        raise AppError("还没有目标任务或本年度数据：请先录入目标。", status=404, code="not_found")
-    return p
+    return resolve_period(period, office_month(), kind=None, what="目标任务或本年度数据")
 
 
 @router.get("/progress", summary="目标完成进度、灯色与年末预测（可重复 unit=、indicator= 筛选）")

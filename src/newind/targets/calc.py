@@ -13,7 +13,7 @@ import pandas as pd
 
 from newind.core.errors import AppError
 from newind.core.numbers import MISSING, fmt_number, to_float
-from newind.indicators.calc import required_growth_for_share
+from newind.indicators.calc import cagr_pct, last_year_profile_share, required_growth_for_share
 from newind.targets.choices import Light as LightChoice
 from newind.targets.choices import ScheduleBasis, TargetKind, TargetType
 
@@ -132,8 +132,8 @@ def schedule_frame(frame: pd.DataFrame) -> pd.DataFrame:
     calendar = months / 12.0 * 100.0
     ly_cum = frame.get("last_year_cum", pd.Series(np.nan, index=frame.index)).astype(float)
     ly_total = frame.get("last_year_total", pd.Series(np.nan, index=frame.index)).astype(float)
-    profile_ok = (frame["basis"] == "last_year") & (ly_cum > 0) & (ly_total > 0) & (ly_cum <= ly_total)
-    profile = ly_cum / ly_total.where(ly_total > 0) * 100.0
+    profile = last_year_profile_share(ly_cum, ly_total) * 100.0  # NaN unless 0 < to-date ≤ total
+    profile_ok = (frame["basis"] == "last_year") & profile.notna()
     out = pd.DataFrame(index=frame.index)
     out["schedule_pct"] = calendar.where(~profile_ok, profile)
     out["basis_used"] = np.where(profile_ok, "last_year", "calendar")
@@ -353,9 +353,9 @@ def share_target_path(unit_values: Sequence[float], province_values: Sequence[fl
     k = min(recent_years, len(u) - 1)
     if k >= 1:
         # Average yearly growth differential (local − province) in nominal terms over the last k years.
-        g_u = (u[-1] / u[-1 - k]) ** (1.0 / k) - 1.0
-        g_p = (p[-1] / p[-1 - k]) ** (1.0 / k) - 1.0
-        recent = float((g_u - g_p) * 100.0)
+        # (`cagr_pct`: no compound rate through a base ≤ 0, as for every growth.)
+        differential = cagr_pct(u[-1 - k], u[-1], k) - cagr_pct(p[-1 - k], p[-1], k)
+        recent = float(differential) if np.isfinite(differential) else None
     g = province_growth_pct / 100.0
     steps = np.arange(0, n + 1)
     rel_req = (1.0 + req["required_growth_pct"] / 100.0) / (1.0 + g)

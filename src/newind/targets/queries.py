@@ -10,9 +10,10 @@ import pandas as pd
 
 from newind.forecasts import calc as fcalc
 from newind.forecasts.queries import ForecastSet, forecast_set
-from newind.indicators.calc import change_unit, yoy_growth_pct
-from newind.indicators.models import Frequency, Indicator, Observation, ValueKind
+from newind.indicators.calc import cagr_pct, change_unit, yoy_growth_pct
+from newind.indicators.models import Frequency, Indicator, ValueKind
 from newind.indicators.periods import Period, PeriodKind
+from newind.indicators.queries import period_frame
 from newind.targets import calc
 from newind.targets.models import Target, TargetType, WarningScheme
 from newind.targets.rules import DEFAULT_RULE_SET, RuleSet, rule_set, schedule_basis_for
@@ -105,12 +106,9 @@ def _figures(indicator: Indicator, unit_ids: list[int], period: Period) -> pd.Da
         return pd.DataFrame(columns=cols)
     kind, n = slot
     end = {PeriodKind.MONTH_CUM.value: 12, PeriodKind.QUARTER_CUM.value: 4, PeriodKind.ANNUAL.value: 0}[kind]
-    rows = list(Observation.objects.filter(
-        indicator=indicator, is_current=True, unit_id__in=unit_ids, period_kind=kind,
-        year__in=[period.year - 1, period.year], period_n__in=sorted({n, end}),
-    ).values_list("unit_id", "year", "period_n", "value", "is_synthetic", "source"))
-    obs = pd.DataFrame(rows, columns=["unit_id", "year", "period_n", "value", "is_synthetic", "source"])
-    obs["value"] = obs["value"].astype(float)
+    # This period, the same period last year and last year's total: the one period-plus-last-year read.
+    obs = period_frame(Period(period.year, PeriodKind(kind), n), indicator_ids=[indicator.id], unit_ids=unit_ids,
+                       with_last_year_total=True)
     out = pd.DataFrame({"unit_id": unit_ids})
 
     def pick(year: int, pn: int, name: str, extra: bool = False) -> None:
@@ -287,23 +285,6 @@ def warnings_from(now: pd.DataFrame, previous: pd.DataFrame | None) -> pd.DataFr
     return out.drop(columns="_sev").reset_index(drop=True)[[*PROGRESS_COLUMNS, *WARNING_EXTRA]]
 
 
-def latest_period(year: int | None = None) -> Period | None:
-    """The latest 1—N月 period with figures for the indicators that have targets (of `year`, or the latest
-    year with targets)."""
-    from django.db.models import Max
-
-    if year is None:
-        year = Target.objects.aggregate(y=Max("year"))["y"]
-        if year is None:
-            return None
-    codes = set(Target.objects.filter(year=year).values_list("indicator__code", flat=True))
-    by_code = {i.code: i for i in Indicator.objects.filter(code__in=codes)}
-    growth = [i.growth_indicator for i in by_code.values() if i.growth_indicator]
-    n = Observation.objects.filter(year=year, period_kind=PeriodKind.MONTH_CUM.value, is_current=True,
-                                   indicator__code__in=[*codes, *growth]).aggregate(n=Max("period_n"))["n"]
-    return Period.month(year, int(n)) if n else None
-
-
 # --- decomposition ------------------------------------------------------------------------------------
 
 def decomposition(indicator: Indicator, year: int, kind: str, parent: Unit) -> dict[str, object]:
@@ -370,7 +351,7 @@ def share_target(indicator_code: str, unit_code: str, *, target_share_pct: float
     if province_growth_pct is None:
         k = min(recent_years, len(wide) - 1)
         p = wide[province.code].to_numpy()
-        province_growth_pct = float(((p[-1] / p[-1 - k]) ** (1.0 / k) - 1.0) * 100.0)
+        province_growth_pct = float(cagr_pct(p[-1 - k], p[-1], k))
     path = calc.share_target_path(wide[unit.code].tolist(), wide[province.code].tolist(), years,
                                   target_share_pct=target_share_pct, by_year=by_year,
                                   province_growth_pct=province_growth_pct, recent_years=recent_years)

@@ -29,7 +29,8 @@ from newind.core.redirects import safe_next_url
 from newind.core.xlsx import ExportSheet, export_workbook, xlsx_response
 from newind.imports.parsing import read_upload
 from newind.indicators.models import Indicator
-from newind.indicators.periods import Period
+from newind.indicators.periods import Period, parse_period
+from newind.indicators.queries import office_month
 from newind.targets import queries, services
 from newind.targets.calc import LIGHT_LABELS
 from newind.targets.forms import ImportForm, ShareForm, TargetForm
@@ -76,10 +77,10 @@ def _summary(frame: pd.DataFrame, by: str, label: str) -> list[dict[str, Any]]:
 
 def _selection(request: HttpRequest) -> tuple[Period | None, list[str] | None, str, str, list[str] | None, str]:
     """The page's choices, within the user's scope: period, unit codes, unit, indicator (codes), rule preview."""
-    # The latest period reads every current figure of the target indicators for the year (220,000 firm rows
-    # an indicator at province scale): kept per process and data stamp like the page's figures.
-    period = (Period.parse(request.GET["period"]) if request.GET.get("period")
-              else readcache.memoised("targets.latest_period", None, queries.latest_period))
+    # The month asked for, else the office's month: the same default as the dashboard and the report. The
+    # latest month reads the headline indicator's months (kept per process and data stamp, core.readcache).
+    period = (parse_period(request.GET["period"]) if request.GET.get("period")
+              else readcache.memoised("targets.office_month", None, office_month))
     unit_code = request.GET.get("unit") or ""
     if unit_code:
         get_object_or_404(Unit, code=unit_code)
@@ -181,7 +182,7 @@ def _year(request: HttpRequest) -> int:
         if not 1900 <= year <= 2100:  # (a huge number overflows the database's integer: a 500 before)
             raise AppError(f"年度「{raw}」超出范围：请填写1900—2100之间的年份。")
         return year
-    latest = queries.latest_period()
+    latest = office_month()
     return latest.year if latest else office().targets.default_year
 
 

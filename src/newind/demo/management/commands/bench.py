@@ -38,6 +38,10 @@ class Command(BaseCommand):
         parser.add_argument("--indicators", type=int, choices=range(1, 13), metavar="1-12",
                             help="覆盖指标数（1—12）")
         parser.add_argument("--years", type=int, help="覆盖年数（默认 5）")
+        parser.add_argument("--before", action="store_true",
+                            help="同时测量旧的数据框重算（读入 pandas 再写回每一行，含每家企业）作对照")
+        parser.add_argument("--no-floor", action="store_true",
+                            help="不运行 DuckDB 对照（默认运行，需要可选依赖 duckdb：pip install -e '.[bench]'）")
         parser.add_argument("--recompute-only", action="store_true",
                             help="沿用 NEWIND_DATABASE_URL 中以 --keep 保留的基准数据，只重新测量单月重算")
         parser.add_argument("--factor", type=int, default=1,
@@ -79,7 +83,8 @@ class Command(BaseCommand):
         self.stdout.write(f"数据库：{connections['default'].vendor} {db.get('NAME')}；规模：{scale.name}，"
                           f"{scale.enterprises:,} 家企业 × {scale.indicators} 项指标 × {scale.periods} 期"
                           f"（{scale.years} 年 × 11 个1—N月累计期，1—2月合并）= {scale.observations:,} 个观测值。")
-        summary = run_spine(scale, progress=self.stdout.write, recompute_only=recompute_only)
+        summary = run_spine(scale, progress=self.stdout.write, recompute_only=recompute_only,
+                            before=bool(options["before"]), floor=not options["no_floor"])
         if not options["keep"] and not recompute_only:
             t = time.perf_counter()
             if temp_path is None:

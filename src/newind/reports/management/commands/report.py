@@ -13,7 +13,7 @@ from newind.accounts.access import COMMAND_LINE, report_for
 from newind.audit.commands import AuditedCommand
 from newind.reports.calc import doc_number_text, issue_date
 from newind.reports.content import build_content
-from newind.reports.queries import monthly_overview, resolve_period
+from newind.reports.queries import monthly_overview, overview_period
 from newind.reports.services import format_from_path, monthly_report, record_export
 
 
@@ -31,7 +31,7 @@ class Command(AuditedCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         report_for(COMMAND_LINE)
-        period = resolve_period(options.get("period"))
+        period = overview_period(options.get("period"))
         issued = issue_date(options.get("date"), timezone.localdate())
         doc_number = doc_number_text(options.get("doc_number"))
         outs = [Path(p) for p in options["out"]]

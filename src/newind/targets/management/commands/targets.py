@@ -11,8 +11,9 @@ from newind.accounts.access import COMMAND_LINE, target_units_in_scope
 from newind.audit.commands import AuditedCommand
 from newind.core.errors import AppError
 from newind.core.numbers import fmt_number, fmt_range
-from newind.indicators.periods import Period
-from newind.targets.queries import latest_period, share_target, target_progress, warning_list
+from newind.indicators.periods import Period, resolve_period
+from newind.indicators.queries import office_month
+from newind.targets.queries import share_target, target_progress, warning_list
 from newind.targets.rules import rule_set, rule_sets
 
 
@@ -65,13 +66,9 @@ class Command(AuditedCommand):
             w(f"{int(row['year']):<8}{_f(row['required_share_pct'], 2):>14}{_f(row['trend_share_pct'], 2):>18}\n")
 
     def _period(self, o: dict[str, Any]) -> Period:
-        """The period asked for, else the latest with figures for the targets — as the web page does."""
-        if o["period"]:
-            return Period.parse(o["period"])
-        latest = latest_period()
-        if latest is None:
-            raise AppError("还没有目标任务或本年度数据：请先录入或导入目标，或用 --period 指定时期，如 --period 2017-03。")
-        return latest
+        """The period asked for, else the office's latest month — as the web page and the dashboard do."""
+        return resolve_period(o["period"] or None, office_month(), kind=None,
+                              what="目标任务或本年度数据（可用 --period 指定时期，如 --period 2017-03）")
 
     def _progress(self, o: dict[str, Any]) -> None:
         period = self._period(o)

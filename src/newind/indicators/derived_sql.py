@@ -1,0 +1,224 @@
+"""The recompute of one period's derived figures as SQL run inside the database (SQLite and PostgreSQL).
+
+Same definitions as the frame path `derived.compute_period` (the reference the tests compare it with, on
+both databases): roll-ups of additive levels and counts from the leaf units along each hierarchy, nominal
+year-on-year growth (`indicators.calc.yoy_growth_pct`: none from a base ≤ 0) and competition ranks
+(`indicators.calc.rank_within_groups`: 并列, and nobody ranked in a group where fewer than
+`ranking_applies` members reported). Nothing but counts crosses into Python: reading the leaf rows into
+pandas and writing every derived row back was 90% of the province recompute (docs/performance.md).
+
+The statements are portable SQL: `WITH RECURSIVE`, `GROUP BY`, window functions (`RANK`, `COUNT … OVER`,
+`ROW_NUMBER`), temporary tables and `INSERT … SELECT`; SQLite ≥ 3.25 and PostgreSQL ≥ 11 run them as they
+are. Only the float type's name differs. Booleans are written as comparisons, which both store natively.
+
+Steps, for period P of year Y (and Y − 1, the base of the growth):
+1. `nd_parent`: leaf figures summed to each leaf's direct parent in each hierarchy (one scan of the
+   period's current observations, one GROUP BY).
+2. `nd_up`: every non-leaf node's ancestors, itself included (a recursive walk of the small upper tree).
+3. `nd_rollup`: the parents' sums summed to every ancestor (a GROUP BY over a few thousand rows).
+4. `nd_fig`: each unit's figure: its own stored figure, else its roll-up in the first hierarchy.
+5. INSERT … SELECT of the roll-ups, the growth (a self-join of `nd_fig` on the year) and the ranks (window
+   functions over `nd_fig` joined with the peer groups and the sibling groups).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from django.db import connection
+
+from newind.indicators.calc import MIN_REPORTING, NOMINAL_GROWTH_KINDS
+from newind.indicators.models import DerivedFigure, DerivedKind, Indicator, Observation, ValueKind
+from newind.indicators.periods import Period
+from newind.units.models import Hierarchy, PeerGroup, PeerGroupMember, Unit, UnitLink
+
+TEMP_TABLES = ("nd_parent", "nd_up", "nd_rollup", "nd_fig", "nd_member")
+# A tree deeper than this is a cycle in the links (the frame path refuses it the same way).
+MAX_DEPTH = 32
+
+
+@dataclass(frozen=True)
+class Tables:
+    """Where the statements read and write: the Django tables, or the same data elsewhere (the benchmark's
+    DuckDB floor runs these very statements on a copy)."""
+
+    observation: str
+    unit: str
+    link: str
+    hierarchy: str
+    indicator: str
+    member: str
+    group: str
+    derived: str
+    real: str  # the float type's name
+
+    @classmethod
+    def django(cls) -> Tables:
+        q = connection.ops.quote_name
+        names = [q(m._meta.db_table) for m in (Observation, Unit, UnitLink, Hierarchy, Indicator,
+                                                PeerGroupMember, PeerGroup, DerivedFigure)]
+        real = "double precision" if connection.vendor == "postgresql" else "REAL"
+        return cls(names[0], names[1], names[2], names[3], names[4], names[5], names[6], names[7], real)
+
+
+def _in(values: Sequence[object]) -> tuple[str, list[object]]:
+    """An IN list of placeholders (never empty: `IN (NULL)` matches nothing)."""
+    if not values:
+        return "(NULL)", []
+    return "(" + ", ".join(["%s"] * len(values)) + ")", list(values)
+
+
+def recompute_period_sql(period: Period, *, hierarchies: Sequence[str], leaf_kinds: Sequence[str],
+                         indicator_ids: Sequence[int], include_leaves: bool,
+                         computed_at: object) -> dict[str, float]:
+    """Replace the period's DerivedFigure rows with those computed in SQL; return timings in seconds.
+
+    `include_leaves` False keeps the cache to the units above the leaves (no growth or sibling rank of each
+    enterprise; see docs/decisions.md). Runs inside the caller's transaction.
+    """
+    with connection.cursor() as cur:
+        def run(sql: str, params: list[object]) -> list[tuple]:
+            cur.execute(sql, params)
+            return cur.fetchall() if sql.lstrip().upper().startswith("SELECT") else []
+
+        return run_statements(run, statements(period, Tables.django(), hierarchies=hierarchies,
+                                              leaf_kinds=leaf_kinds, indicator_ids=indicator_ids,
+                                              include_leaves=include_leaves, computed_at=computed_at))
+
+
+Statement = tuple[str, str, list[object]]  # (phase: "read" | "store" | "check", sql with %s, params)
+
+
+def run_statements(run: Callable[[str, list[object]], list[tuple]], steps: list[Statement]) -> dict[str, float]:
+    """Execute the statements in order with `run(sql, params)`; time them by phase; refuse a cycle."""
+    timings: dict[str, float] = {"read": 0.0, "store": 0.0}
+    for phase, sql, params in steps:
+        started = time.perf_counter()
+        rows = run(sql, params)
+        if phase == "check" and rows and rows[0][0]:
+            from newind.core.errors import AppError
+
+            raise AppError("层级关系中存在循环（某单位成了自己的上级）：请检查单位的上级设置。")
+        timings["store" if phase == "store" else "read"] += time.perf_counter() - started
+    return timings
+
+
+def statements(period: Period, t: Tables, *, hierarchies: Sequence[str], leaf_kinds: Sequence[str],
+               indicator_ids: Sequence[int], include_leaves: bool, computed_at: object) -> list[Statement]:
+    """The recompute of one period as a list of SQL statements (placeholders %s)."""
+    obs, unit, link, hier, ind, member, group, derived, real = (
+        t.observation, t.unit, t.link, t.hierarchy, t.indicator, t.member, t.group, t.derived, t.real)
+    leaf_in, leaf_params = _in(list(leaf_kinds))
+    hier_in, hier_params = _in(list(hierarchies))
+    ind_in, ind_params = _in(list(indicator_ids))
+    summable_in, summable_params = _in([str(ValueKind.LEVEL), str(ValueKind.COUNT)])
+    growth_in, growth_params = _in(sorted(NOMINAL_GROWTH_KINDS))
+    # `o.is_current` written bare, exactly as the partial index `obs_hot_path` says it (WHERE "is_current"):
+    # SQLite uses a partial index only for a query whose WHERE contains its condition's very term.
+    period_where = "o.is_current AND o.period_kind = %s AND o.period_n = %s AND o.year IN (%s, %s)"
+    period_params: list[object] = [period.kind.value, period.n, period.year, period.year - 1]
+    hier_order = " ".join(f"WHEN %s THEN {i}" for i in range(len(hierarchies)))
+    out: list[Statement] = [("read", f"DROP TABLE IF EXISTS {name}", []) for name in TEMP_TABLES]
+
+    def add(phase: str, sql: str, params: list[object]) -> None:
+        out.append((phase, sql, params))
+
+    # 1. Leaf figures summed to their direct parent, both hierarchies and both years in one pass.
+    add("read",
+        f"CREATE TEMP TABLE nd_parent AS "
+        f"SELECT l.hierarchy_id AS hid, o.indicator_id AS indicator_id, l.parent_id AS unit_id, o.year AS year, "
+        f"SUM(CAST(o.value AS {real})) AS value, COUNT(*) AS reported, "
+        f"MAX(CASE WHEN o.is_synthetic THEN 1 ELSE 0 END) AS syn "
+        # CROSS JOIN keeps SQLite's order (the period's index range first, then the small tables probed by
+        # key); PostgreSQL and DuckDB plan it as the inner join it is.
+        f"FROM {obs} o CROSS JOIN {link} l CROSS JOIN {unit} e CROSS JOIN {hier} h CROSS JOIN {ind} i "
+        f"WHERE l.child_id = o.unit_id AND e.id = o.unit_id AND h.id = l.hierarchy_id AND i.id = o.indicator_id "
+        f"AND {period_where} AND o.indicator_id IN {ind_in} AND e.kind IN {leaf_in} AND h.code IN {hier_in} "
+        f"AND i.additive = %s AND i.value_kind IN {summable_in} "
+        f"GROUP BY l.hierarchy_id, o.indicator_id, l.parent_id, o.year",
+        [*period_params, *ind_params, *leaf_params, *hier_params, True, *summable_params])
+    # 2. The upper tree: each parent of a leaf and all its ancestors (itself at depth 0).
+    add("read",
+        f"CREATE TEMP TABLE nd_up AS "
+        f"WITH RECURSIVE up(hid, node_id, ancestor_id, depth) AS ("
+        f" SELECT DISTINCT hid, unit_id, unit_id, 0 FROM nd_parent"
+        f" UNION ALL"
+        f" SELECT up.hid, up.node_id, l.parent_id, up.depth + 1 FROM up"
+        f" JOIN {link} l ON l.child_id = up.ancestor_id AND l.hierarchy_id = up.hid WHERE up.depth < %s"
+        f") SELECT hid, node_id, ancestor_id, depth FROM up", [MAX_DEPTH + 1])
+    add("check", "SELECT COUNT(*) FROM nd_up WHERE depth > %s", [MAX_DEPTH])
+    # 3. Roll-ups to every ancestor.
+    add("read",
+        f"CREATE TEMP TABLE nd_rollup AS "
+        f"SELECT h.code AS scope, {'CASE h.code ' + hier_order + ' END' if hierarchies else '0'} AS h_order, "
+        f"p.indicator_id AS indicator_id, u.ancestor_id AS unit_id, p.year AS year, "
+        f"SUM(p.value) AS value, SUM(p.reported) AS reported, MAX(p.syn) AS syn "
+        f"FROM nd_parent p JOIN nd_up u ON u.hid = p.hid AND u.node_id = p.unit_id "
+        f"JOIN {hier} h ON h.id = p.hid "
+        f"GROUP BY h.code, p.indicator_id, u.ancestor_id, p.year", list(hierarchies))
+    # 4. Each unit's figure: its own stored one first, else the first hierarchy's roll-up.
+    # Above the leaves: an IN over the few hundred such units, probed through the hot-path index.
+    own_filter = "" if include_leaves else f"AND o.unit_id IN (SELECT id FROM {unit} WHERE kind NOT IN {leaf_in}) "
+    add("read",
+        f"CREATE TEMP TABLE nd_fig AS "
+        f"SELECT indicator_id, unit_id, year, value, syn FROM ("
+        f" SELECT indicator_id, unit_id, year, value, syn, ROW_NUMBER() OVER ("
+        f"  PARTITION BY indicator_id, unit_id, year ORDER BY prio) AS pick FROM ("
+        f"  SELECT o.indicator_id AS indicator_id, o.unit_id AS unit_id, o.year AS year, "
+        f"  CAST(o.value AS {real}) AS value, CASE WHEN o.is_synthetic THEN 1 ELSE 0 END AS syn, -1 AS prio "
+        f"  FROM {obs} o "
+        f"  WHERE {period_where} AND o.indicator_id IN {ind_in} {own_filter}"
+        f"  UNION ALL SELECT indicator_id, unit_id, year, value, syn, h_order FROM nd_rollup) AS candidates"
+        f") AS picked WHERE pick = 1",
+        [*period_params, *ind_params, *([] if include_leaves else leaf_params)])
+    # Ranking groups: peer groups, and siblings of the same kind under one parent in each hierarchy.
+    sibling_filter = "" if include_leaves else f"AND c.kind NOT IN {leaf_in} "
+    add("read",
+        f"CREATE TEMP TABLE nd_member AS "
+        f"SELECT 'group:' || g.code AS scope, g.id AS gid, '' AS gkind, m.unit_id AS unit_id, "
+        f"g.min_reporting AS minimum FROM {member} m JOIN {group} g ON g.id = m.group_id "
+        f"UNION ALL SELECT 'siblings:' || h.code, l.parent_id, c.kind, l.child_id, %s "
+        f"FROM {link} l JOIN {hier} h ON h.id = l.hierarchy_id JOIN {unit} c ON c.id = l.child_id "
+        f"WHERE h.code IN {hier_in} {sibling_filter}",
+        [MIN_REPORTING, *hier_params, *([] if include_leaves else leaf_params)])
+    add("store", f"DELETE FROM {derived} WHERE year = %s AND period_kind = %s AND period_n = %s",
+                [period.year, period.kind.value, period.n])
+    cols = ("indicator_id, unit_id, year, period_kind, period_n, kind, scope, value, last_year_value, rank, "
+            "reported, tied, is_synthetic, computed_at")
+    fixed = [period.year, period.kind.value, period.n]
+    add("store",
+        f"INSERT INTO {derived} ({cols}) "
+        f"SELECT indicator_id, unit_id, %s, %s, %s, %s, scope, value, NULL, NULL, reported, 1 = 0, syn = 1, %s "
+        f"FROM nd_rollup WHERE year = %s",
+        [*fixed, str(DerivedKind.ROLLUP), computed_at, period.year])
+    leaf_growth = "" if include_leaves else f"AND e.kind NOT IN {leaf_in} "
+    add("store",
+        f"INSERT INTO {derived} ({cols}) "
+        f"SELECT c.indicator_id, c.unit_id, %s, %s, %s, %s, %s, (c.value / b.value - 1.0) * 100.0, b.value, "
+        f"NULL, NULL, 1 = 0, c.syn = 1, %s "
+        f"FROM nd_fig c JOIN nd_fig b ON b.indicator_id = c.indicator_id AND b.unit_id = c.unit_id "
+        f"AND b.year = %s JOIN {ind} i ON i.id = c.indicator_id JOIN {unit} e ON e.id = c.unit_id "
+        f"WHERE c.year = %s AND b.value > 0 AND c.value IS NOT NULL AND i.value_kind IN {growth_in} {leaf_growth}",
+        [*fixed, str(DerivedKind.GROWTH), "nominal", computed_at, period.year - 1, period.year,
+         *growth_params, *([] if include_leaves else leaf_params)])
+    # Ranks: RANK() gives competition ranks (并列 share the best); the direction flips the order. A group
+    # ranks only when at least max(its minimum, MIN_REPORTING) members have a figure (`ranking_applies`).
+    add("store",
+        f"INSERT INTO {derived} ({cols}) "
+        f"SELECT indicator_id, unit_id, %s, %s, %s, %s, scope, value, NULL, "
+        f"CASE WHEN ranked THEN rnk END, reported, "
+        f"ranked AND COUNT(*) OVER (PARTITION BY indicator_id, scope, gid, gkind, rnk) > 1, syn = 1, %s FROM ("
+        f" SELECT f.indicator_id, f.unit_id, f.value, f.syn, m.scope, m.gid, m.gkind,"
+        f" RANK() OVER (PARTITION BY f.indicator_id, m.scope, m.gid, m.gkind"
+        f"  ORDER BY CASE WHEN i.direction = %s THEN f.value ELSE -f.value END) AS rnk,"
+        f" COUNT(*) OVER (PARTITION BY f.indicator_id, m.scope, m.gid, m.gkind) AS reported,"
+        f" COUNT(*) OVER (PARTITION BY f.indicator_id, m.scope, m.gid, m.gkind)"
+        f"  >= CASE WHEN COALESCE(m.minimum, %s) > %s THEN COALESCE(m.minimum, %s) ELSE %s END AS ranked"
+        f" FROM nd_fig f JOIN nd_member m ON m.unit_id = f.unit_id JOIN {ind} i ON i.id = f.indicator_id"
+        f" WHERE f.year = %s AND f.value IS NOT NULL) AS r",
+        [*fixed, str(DerivedKind.RANK), computed_at, "lower", MIN_REPORTING, MIN_REPORTING, MIN_REPORTING,
+         MIN_REPORTING, period.year])
+    out += [("store", f"DROP TABLE IF EXISTS {name}", []) for name in TEMP_TABLES]
+    return out

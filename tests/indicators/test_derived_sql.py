@@ -1,0 +1,93 @@
+"""The SQL recompute (`recompute_period`) stores exactly what the frame path (`compute_period`) computes,
+and what a hand calculation gives, on SQLite and on PostgreSQL (run the file with both databases).
+
+The tiny hierarchy is the one of test_derived.py (E1..E3 enterprises under K1/K2, park Q over E1 and E3).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from newind.indicators.derived import compute_period, derived_frame, recompute_period
+from newind.indicators.models import Indicator
+from newind.indicators.periods import Period
+from newind.indicators.services import apply_observation_plan, candidate_frame, plan_observations
+from newind.units.models import Unit
+
+from .test_derived import PERIOD, tiny  # noqa: F401  (the fixture)
+
+KEY = ["indicator_code", "unit_code", "kind", "scope"]
+
+
+def _stored() -> pd.DataFrame:
+    frame = derived_frame(PERIOD)
+    return frame[[*KEY, "value", "last_year_value", "rank", "reported", "tied", "is_synthetic"]]
+
+
+def _computed(**options: object) -> pd.DataFrame:
+    result = compute_period(PERIOD, **options)  # type: ignore[arg-type]
+    codes = dict(Unit.objects.values_list("id", "code"))
+    inds = dict(Indicator.objects.values_list("id", "code"))
+    frame = result.frame.assign(unit_code=result.frame["unit_id"].map(codes),
+                                indicator_code=result.frame["indicator_id"].map(inds))
+    return frame[[*KEY, "value", "last_year_value", "rank", "reported", "tied", "is_synthetic"]]
+
+
+def _same(a: pd.DataFrame, b: pd.DataFrame) -> None:
+    a = a.sort_values(KEY).reset_index(drop=True)
+    b = b.sort_values(KEY).reset_index(drop=True)
+    assert a[KEY].equals(b[KEY]), (a[KEY], b[KEY])
+    for col in ("value", "last_year_value"):
+        np.testing.assert_allclose(a[col].astype(float), b[col].astype(float), rtol=1e-12, equal_nan=True)
+    for col in ("rank", "reported"):
+        assert list(a[col].astype("Int64")) == list(b[col].astype("Int64")), col
+    for col in ("tied", "is_synthetic"):
+        assert list(a[col].astype(bool)) == list(b[col].astype(bool)), col
+
+
+@pytest.mark.parametrize("include_leaves", [True, False])
+def test_the_sql_recompute_stores_what_the_frame_path_computes(tiny, include_leaves):  # noqa: F811
+    recompute_period(PERIOD, include_leaves=include_leaves)
+    _same(_stored(), _computed(include_leaves=include_leaves))
+
+
+def test_the_default_cache_keeps_the_units_above_the_enterprises(tiny):  # noqa: F811
+    recompute_period(PERIOD)
+    frame = derived_frame(PERIOD)
+    # No enterprise has a stored growth or rank; every unit above them has its roll-up, growth and ranks.
+    assert not frame[frame["kind"].isin(["growth", "rank"])]["unit_code"].str.startswith("E").any()
+    growth = frame[frame["kind"] == "growth"].set_index("unit_code")["value"]
+    # By hand: K1 30 against 28, K2 5 against 4, C and P 35 against 32, the park Q 15 against 12.
+    assert growth.to_dict() == pytest.approx({"K1": (30 / 28 - 1) * 100, "K2": 25.0, "C": 9.375, "P": 9.375,
+                                              "Q": 25.0})
+    ranks = frame[(frame["kind"] == "rank") & (frame["scope"] == "siblings:admin")
+                  & (frame["indicator_code"] == "lvl")].set_index("unit_code")
+    assert ranks.loc["K1", "rank"] == 1 and ranks.loc["K2", "rank"] == 2 and ranks.loc["K1", "reported"] == 2
+
+
+def test_growth_from_a_negative_or_zero_base_is_not_stored(tiny):  # noqa: F811
+    # A profit from −10 to 5 (K1) and from 0 to 3 (K2): no growth rate ("—"), on both paths.
+    profit = Indicator.objects.create(code="profit", name="利润", name_en="profit", measure_unit="亿元",
+                                      frequency="monthly", value_kind="level", additive=False,
+                                      price_basis="current")
+    u = dict(Unit.objects.values_list("code", "id"))
+    rows = [{"indicator_id": profit.id, "unit_id": u[code], "year": year, "period_kind": "M", "period_n": 6,
+             "value": Decimal(v), "measure_unit": "亿元", "price_basis": "current", "release": "official",
+             "source": "测试", "original": "", "is_synthetic": False}
+            for code, year, v in [("K1", 2016, "-10"), ("K1", 2017, "5"), ("K2", 2016, "0"), ("K2", 2017, "3"),
+                                  ("C", 2016, "4"), ("C", 2017, "5")]]
+    apply_observation_plan(plan_observations(candidate_frame(rows)), None)
+    recompute_period(PERIOD)
+    frame = derived_frame(PERIOD)
+    growth = frame[(frame["kind"] == "growth") & (frame["indicator_code"] == "profit")]
+    assert growth.set_index("unit_code")["value"].to_dict() == pytest.approx({"C": 25.0})
+    _same(_stored(), _computed())
+
+
+def test_an_empty_period_stores_nothing(tiny):  # noqa: F811
+    result = recompute_period(Period.month(2017, 5))
+    assert result.rows == 0 and derived_frame(Period.month(2017, 5)).empty
