@@ -92,6 +92,8 @@ INSTALLED_APPS = [
     "newind.forecasts",
     "newind.targets",
     "newind.submissions",
+    "newind.enterprises",
+    "newind.parks",
     "newind.accounts",
     "newind.audit",
     "newind.reports",

@@ -26,5 +26,7 @@ urlpatterns = [
     path("targets/", include("newind.targets.urls")),
     path("forecasts/", include("newind.forecasts.urls")),
     path("jobs/", include("newind.jobs.urls")),
+    path("enterprises/", include("newind.enterprises.urls")),
+    path("parks/", include("newind.parks.urls")),
     path("api/", api.urls),
 ]

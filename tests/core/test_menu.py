@@ -20,11 +20,11 @@ pytestmark = pytest.mark.django_db
 # Every cast role (see tests/conftest.py::Cast), plus an enterprise user of 岳阳县 made below.
 ROLES = ("office", "leader", "yyx_rep", "yyx_rev", "enterprise", "sysadmin", "secadmin", "auditor")
 EXPECTED = {
-    "office": ["对标分析", "数据导入", "领导驾驶舱", "目标预警", "月度报表", "后台任务"],
-    "leader": ["对标分析", "领导驾驶舱", "目标预警", "月度报表"],
-    "yyx_rep": ["对标分析", "目标预警", "月度报表"],
-    "yyx_rev": ["对标分析", "目标预警", "月度报表"],
-    "enterprise": ["对标分析", "月度报表"],
+    "office": ["对标分析", "数据导入", "领导驾驶舱", "目标预警", "月度报表", "企业档案", "园区排名", "后台任务"],
+    "leader": ["对标分析", "领导驾驶舱", "目标预警", "月度报表", "企业档案", "园区排名"],
+    "yyx_rep": ["对标分析", "目标预警", "月度报表", "企业档案", "园区排名"],
+    "yyx_rev": ["对标分析", "目标预警", "月度报表", "企业档案", "园区排名"],
+    "enterprise": ["对标分析", "月度报表", "企业档案"],
     "sysadmin": ["用户与角色"],
     "secadmin": ["安全策略", "在线会话", "锁定账号", "角色变更确认", "后台任务"],
     "auditor": ["审计日志"],

@@ -303,3 +303,54 @@ def require_job_audience(user: Any, audience: str) -> None:
     """Raise a 403 AppError unless the user may see (and re-run) jobs of this audience."""
     if audience not in job_audiences(user):
         raise _forbidden("您没有权限查看或运行该后台任务：业务任务仅限市新型工业化办公室，备份与账号任务仅限办公室和安全管理员。")
+
+
+# --- enterprises (一企一档) ------------------------------------------------------------------------------
+# Added at the end of the file to ease merging. Who sees which firm's registry page:
+# - office and leaders: every firm; reporters and reviewers: the firms of their unit (its admin descendants);
+# - an enterprise user: only its own firm (the unit on its profile); everyone else: none.
+# Registry changes are the office's (imports); `write=True` also lets a firm's own user in, for what the
+# firm itself fills in later (填报, 异议).
+
+ENTERPRISES_PAGE = PageAccess("企业档案", BUSINESS_ROLES)
+ENTERPRISE_IMPORT_PAGE = PageAccess("企业名录导入", _roles("office"))
+PARKS_PAGE = PageAccess("园区排名", _roles("office", "leader", "reporter", "reviewer"))
+
+
+def enterprises_in_scope(user: Any) -> QuerySet[Any]:
+    """The enterprise profiles this user may open (a queryset, filtered in the database)."""
+    from newind.enterprises.models import EnterpriseProfile
+
+    profiles = EnterpriseProfile.objects.all()
+    role = role_of(user)
+    if role in {Role.OFFICE, Role.LEADER}:
+        return profiles
+    if role not in SCOPED_ROLES:
+        return profiles.none()
+    if role == Role.ENTERPRISE:
+        # Its own firm only, even if the account was (wrongly) tied to a county rather than to the firm.
+        profile = _profile(user)
+        return profiles.filter(unit_id=profile.unit_id) if profile is not None and profile.unit_id else profiles.none()
+    return profiles.filter(unit_id__in=scope_unit_ids(user) or set())
+
+
+def enterprise_for(user: Any, profile_id: int, write: bool = False) -> Any:
+    """The enterprise profile with this id if the user may read (or, with write=True, change) it; else a
+    403 AppError (404 when there is no such firm, told only to those who could see it)."""
+    from newind.enterprises.models import EnterpriseProfile
+
+    role = role_of(user)
+    if role is None or role in ADMIN_ROLES:
+        label = role.label if role else "未分配角色"
+        raise _forbidden(f"您的角色（{label}）不能查看企业档案：请使用业务账号访问。")
+    try:
+        profile = enterprises_in_scope(user).select_related("unit", "county", "park").get(pk=int(profile_id))
+    except (EnterpriseProfile.DoesNotExist, ValueError, TypeError):
+        if role in {Role.OFFICE, Role.LEADER}:
+            raise AppError("未找到该企业：请检查链接，或在企业档案中按名称、统一社会信用代码搜索。", status=404,
+                           code="not_found") from None
+        raise _forbidden("您没有权限查看该企业的档案：企业用户只能查看本企业，县市区用户只能查看本地企业。"
+                         + _CONTACT) from None
+    if write and role != Role.OFFICE and not (role == Role.ENTERPRISE and _profile(user).unit_id == profile.unit_id):
+        raise _forbidden(f"您没有权限修改「{profile.unit.name}」的档案：企业档案由市新型工业化办公室维护。{_CONTACT}")
+    return profile

@@ -61,6 +61,9 @@ ACTION_LABELS: dict[str, str] = {
     "target.delete": "删除目标",
     "setting.change": "修改预警规则",
     "forecast.backtest": "运行预测回测",
+    # enterprises and parks
+    "enterprises.import": "导入企业名录",
+    "parks.profile": "更新园区档案",
 }
 
 # The family (first part of the code) of an action that is not listed above.
@@ -69,7 +72,7 @@ ACTION_FAMILIES: dict[str, str] = {
     "settings": "安全策略", "user": "用户", "role": "角色", "permission": "权限", "group": "用户组",
     "admin": "后台", "audit": "审计日志", "export": "导出", "observation": "数据", "observations": "数据",
     "submission": "月度报表", "target": "目标", "setting": "设置", "forecast": "预测", "import": "数据导入",
-    "upload": "上传", "report": "通报",
+    "upload": "上传", "report": "通报", "enterprises": "企业档案", "parks": "园区",
 }
 
 # Object types that are not models (or whose model has no page of its own), by their stored type.

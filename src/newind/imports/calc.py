@@ -68,7 +68,7 @@ RELEASE_WORDS: dict[str, str] = {
     **dict.fromkeys(["estimate", "预估", "预计", "估计", "预估数"], "estimate"),
 }
 # Units of measure that differ only by a power of ten: 元/万元/亿元, 千瓦时/万千瓦时/亿千瓦时, 吨/万吨.
-MEASURE_BASES = ["吨标准煤", "千瓦时", "美元", "元", "吨", "人", "户", "个"]
+MEASURE_BASES = ["吨标准煤", "千瓦时", "美元", "元", "吨", "人", "户", "个", "亩"]
 MEASURE_PREFIXES = {"": 0, "千": 3, "万": 4, "百万": 6, "亿": 8}
 STORE_DECIMALS = 8  # Observation.value has 8 decimal places
 STORE_INT_DIGITS = 15  # indicators.models.MAX_FIGURE = 10**15
@@ -323,7 +323,8 @@ def _resolve_units(r: pd.DataFrame, units: pd.DataFrame, out: _Collector) -> Non
     by_credit = {str(c).upper(): int(i) for c, i in zip(units["credit_code"], units["id"], strict=True) if c}
     by_name = unit_name_map(units)
     code = normalise_division_code(r["unit_code_text"])
-    from_code = code.map(by_code)
+    # An enterprise's code is its 统一社会信用代码, which a file may write in lower case (region_code).
+    from_code = code.map(by_code).fillna(code.str.upper().map(by_credit))
     from_name = map_unique(r["unit_text"], norm).map(by_name)
     from_credit = r["credit_text"].astype(str).str.strip().str.upper().map(by_credit)
     r["unit_id"] = from_code.fillna(from_credit).fillna(from_name)
