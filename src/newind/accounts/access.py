@@ -354,3 +354,44 @@ def enterprise_for(user: Any, profile_id: int, write: bool = False) -> Any:
     if write and role != Role.OFFICE and not (role == Role.ENTERPRISE and _profile(user).unit_id == profile.unit_id):
         raise _forbidden(f"您没有权限修改「{profile.unit.name}」的档案：企业档案由市新型工业化办公室维护。{_CONTACT}")
     return profile
+
+
+# --- 亩均 evaluation results (mujun) ------------------------------------------------------------------------
+# Added at the end of the file to ease merging. Office and leaders read every result; reporters and
+# reviewers those of the firms in their unit; an enterprise user only its own firm's. Writing (confirm,
+# objection) is the firm's own account's; the office's steps are checked by mujun.calc.RUN_TRANSITIONS.
+
+MUJUN_PAGE = PageAccess("亩均评价", _roles("office", "leader", "reporter", "reviewer", "enterprise"))
+
+
+def mujun_results_in_scope(user: Any) -> QuerySet[Any]:
+    """The firm results this user may read (a queryset, filtered in the database)."""
+    from newind.mujun.models import FirmResult
+
+    results = FirmResult.objects.all()
+    role = role_of(user)
+    if role in {Role.OFFICE, Role.LEADER}:
+        return results
+    if role not in SCOPED_ROLES:
+        return results.none()
+    if role == Role.ENTERPRISE:
+        profile = _profile(user)
+        return results.filter(unit_id=profile.unit_id) if profile is not None and profile.unit_id else results.none()
+    return results.filter(unit_id__in=scope_unit_ids(user) or set())
+
+
+def mujun_result_for(user: Any, result_id: int, write: bool = False) -> Any:
+    """The firm result with this id if the user may read it (write=True: the office, or the firm's own
+    account); else a 403 AppError (404 to those who could see every result)."""
+    from newind.mujun.models import FirmResult
+
+    role = role_of(user)
+    try:
+        result = mujun_results_in_scope(user).select_related("run", "unit").get(pk=int(result_id))
+    except (FirmResult.DoesNotExist, ValueError, TypeError):
+        if role in {Role.OFFICE, Role.LEADER}:
+            raise AppError("未找到该评价结果。", status=404, code="not_found") from None
+        raise _forbidden("您没有权限查看该企业的评价结果：企业用户只能查看本企业。" + _CONTACT) from None
+    if write and role != Role.OFFICE and not (role == Role.ENTERPRISE and _profile(user).unit_id == result.unit_id):
+        raise _forbidden(f"您没有权限修改「{result.name}」的评价结果。{_CONTACT}")
+    return result

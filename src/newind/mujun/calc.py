@@ -9,14 +9,30 @@ figure), flag (否决 / 保护 / 不参评 or empty) and flag_reason.
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import pandas as pd
+from django.db import models
 
 from newind.scoring.calc import CLASS_T, RATED, Evaluation, class_counts, evaluate
 from newind.scoring.schemes import Scheme
 from newind.scoring.whatif import increase_to_next_class
+
+if TYPE_CHECKING:
+    # As in submissions/calc.py: without Django stubs mypy sees TextChoices members as tuples.
+    from enum import StrEnum
+
+    class _Choices(StrEnum):
+        choices: ClassVar[list[tuple[str, str]]]
+        values: ClassVar[list[str]]
+
+        @property
+        def label(self) -> str: ...
+else:
+    _Choices = models.TextChoices
 
 SIZE_LABELS = {"above": "规上", "below": "规下"}
 CONTEXT_COLUMNS = ("county", "park", "industry")
@@ -180,3 +196,99 @@ def evaluation_table(doc: dict[str, Any]) -> str:
     lines.append("")
     lines.append("各类企业数：" + "，".join(f"{c} {n}" for c, n in doc["class_counts"].items()))
     return "\n".join(lines)
+
+
+# --- the workflow of a stored evaluation (issue 10, item 4: the office's tools) -----------------------------
+
+FLAG_CHOICES = [("否决", "否决"), ("保护", "保护"), ("不参评", "不参评")]
+DEFAULT_NOTICE_DAYS = 7
+
+
+class RunState(_Choices):
+    FILLING = "filling", "企业填报"
+    VERIFYING = "verifying", "部门核实"
+    CONFIRMING = "confirming", "企业确认"
+    NOTICE = "notice", "公示"
+    PUBLISHED = "published", "已发布"
+
+
+class RunAction(_Choices):
+    CLOSE_FILLING = "close_filling", "结束填报"
+    VERIFY = "verify", "核实完成"
+    START_NOTICE = "start_notice", "开始公示"
+    PUBLISH = "publish", "发布"
+    ADJUST = "adjust", "手动调档"
+    CONFIRM = "confirm", "企业确认"
+    OBJECT = "object", "提出异议"
+    DECIDE = "decide", "处理异议"
+
+
+class ObjectionDecision(_Choices):
+    UPHELD = "upheld", "异议成立"
+    REJECTED = "rejected", "异议不成立"
+
+
+# (state, action) -> (next state, roles allowed). Why these: the office runs the evaluation and moves it on;
+# a firm's own account confirms its result while 企业确认 is open and objects only during the notice; the
+# office alone adjusts a class (before publication) and decides objections; nothing changes once published
+# (a re-evaluation is a new version).
+RUN_TRANSITIONS: dict[tuple[RunState, RunAction], tuple[RunState, frozenset[str]]] = {
+    (RunState.FILLING, RunAction.CLOSE_FILLING): (RunState.VERIFYING, frozenset({"office"})),
+    (RunState.VERIFYING, RunAction.VERIFY): (RunState.CONFIRMING, frozenset({"office"})),
+    (RunState.CONFIRMING, RunAction.START_NOTICE): (RunState.NOTICE, frozenset({"office"})),
+    (RunState.NOTICE, RunAction.PUBLISH): (RunState.PUBLISHED, frozenset({"office"})),
+    (RunState.VERIFYING, RunAction.ADJUST): (RunState.VERIFYING, frozenset({"office"})),
+    (RunState.CONFIRMING, RunAction.ADJUST): (RunState.CONFIRMING, frozenset({"office"})),
+    (RunState.NOTICE, RunAction.ADJUST): (RunState.NOTICE, frozenset({"office"})),
+    (RunState.CONFIRMING, RunAction.CONFIRM): (RunState.CONFIRMING, frozenset({"enterprise"})),
+    (RunState.NOTICE, RunAction.OBJECT): (RunState.NOTICE, frozenset({"enterprise"})),
+    (RunState.NOTICE, RunAction.DECIDE): (RunState.NOTICE, frozenset({"office"})),
+}
+RUN_NEEDS_REASON = frozenset({RunAction.ADJUST, RunAction.OBJECT, RunAction.DECIDE})
+
+
+@dataclass(frozen=True)
+class RunTransition:
+    allowed: bool
+    to_state: RunState | None
+    message: str = ""
+
+
+def run_transition(state: str, action: str, role: str | None) -> RunTransition:
+    """Whether `role` may take `action` on an evaluation in `state`, and the state it leads to."""
+    st, act = RunState(state), RunAction(action)
+    rule = RUN_TRANSITIONS.get((st, act))
+    if rule is None:
+        why = "已发布的评价结果不能再修改，如需重新评价请新建版本。" if st == RunState.PUBLISHED else ""
+        return RunTransition(False, None, f"评价当前状态为「{st.label}」，不能执行「{act.label}」。{why}")
+    to_state, roles = rule
+    if role not in roles:
+        return RunTransition(False, None, f"您的角色不能对「{st.label}」的评价执行「{act.label}」。")
+    return RunTransition(True, to_state)
+
+
+def run_actions(state: str, role: str | None) -> list[RunAction]:
+    """The actions `role` may take on an evaluation in `state` (for showing buttons)."""
+    return [a for a in RunAction if run_transition(state, a, role).allowed]
+
+
+def notice_end(start: dt.date, days: int = DEFAULT_NOTICE_DAYS) -> dt.date:
+    """The last day of a notice of `days` calendar days starting on `start` (7 days from 1 July: 7 July)."""
+    if days < 1:
+        raise ValueError("公示天数至少为 1 天")
+    return start + dt.timedelta(days=days - 1)
+
+
+def publish_blockers(*, today: dt.date, end: dt.date | None, open_objections: int) -> list[str]:
+    """Why an evaluation under notice cannot be published yet (empty when it can)."""
+    out = []
+    if end is None or today <= end:
+        out.append(f"公示期未满（截止 {end:%Y-%m-%d}），期满后方可发布。" if end else "尚未开始公示。")
+    if open_objections:
+        out.append(f"还有 {open_objections} 件异议未处理。")
+    return out
+
+
+def can_object(*, today: dt.date, start: dt.date | None, end: dt.date | None) -> bool:
+    """A firm may object from the first to the last day of the notice."""
+    return start is not None and end is not None and start <= today <= end

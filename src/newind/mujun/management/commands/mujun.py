@@ -1,9 +1,12 @@
 """`newind mujun evaluate|bench`: the 亩均 evaluation from the terminal.
 
-evaluate --year 2017 --scope 430600 [--scheme mujun-default] [--format table|json] --frame FILE [--flags FILE]
-  The input is a frame file (CSV/XLSX, one row per firm) until the enterprise registry is merged;
-  without --frame the command reads the registry and says so if it is not there. --flags takes the year's
-  否决/保护/不参评 flags (统一社会信用代码, 年度, 标记, 原因), overriding the frame's flag column.
+evaluate --year 2017 --scope 430600 [--scheme mujun-default] [--format table|json] [--frame FILE] [--flags FILE] [--save]
+  Without --frame the input is the enterprise registry and the spine's annual figures, with the year's
+  stored flags; --frame takes a frame file (CSV/XLSX, one row per firm) instead. --flags takes the year's
+  否决/保护/不参评 flags (统一社会信用代码, 年度, 标记, 原因), overriding the stored ones. --save stores the
+  evaluation as a new version (state 企业填报).
+flags import FILE
+  Store the flags of a file (统一社会信用代码, 年度, 标记, 原因): all or nothing, every bad cell named.
 bench [--firms 20000] [--repeat 3]
   Synthetic firms (示例数据): reads them back from a CSV frame file, evaluates them in memory, computes
   what it would take and builds the JSON document, printing the best time of each step; the last line
@@ -39,6 +42,12 @@ class Command(BaseCommand):
         ev.add_argument("--format", choices=["table", "json"], default="table")
         ev.add_argument("--frame", help="评价数据文件（CSV/XLSX，每行一家企业）；企业名录合入前必填")
         ev.add_argument("--flags", help="年度标记文件（统一社会信用代码、年度、标记、原因；标记为 否决/保护/不参评）")
+        ev.add_argument("--save", action="store_true",
+                        help="保存为一个新的评价版本（企业填报阶段），供页面、公示和异议流程使用")
+        flags = sub.add_parser("flags", help="年度标记（否决/保护/不参评）")
+        flags_sub = flags.add_subparsers(dest="flags_action", required=True)
+        fi = flags_sub.add_parser("import", help="导入标记文件（统一社会信用代码、年度、标记、原因），全部正确才写入")
+        fi.add_argument("file")
         bench = sub.add_parser("bench", help="合成企业评价的计算用时")
         bench.add_argument("--firms", type=int, default=20_000)
         bench.add_argument("--scheme", default="mujun-default")
@@ -48,6 +57,12 @@ class Command(BaseCommand):
         if options["action"] == "bench":
             self._bench(int(str(options["firms"])), str(options["scheme"]), int(str(options["repeat"])))
             return
+        if options["action"] == "flags":
+            from newind.mujun.services import import_flags_file
+
+            batch = import_flags_file(str(options["file"]))
+            self.stdout.write(f"已导入年度标记 {batch.rows} 条（{batch.file_name}）。")
+            return
         scheme = load_scheme(str(options["scheme"]), options.get("scheme_version"))  # type: ignore[arg-type]
         year, scope = int(str(options["year"])), str(options["scope"])
         flags = flags_from_file(str(options["flags"]), year) if options.get("flags") else None
@@ -55,6 +70,11 @@ class Command(BaseCommand):
             frame = apply_flags(in_scope(frame_from_file(str(options["frame"]), scheme, year=year), scope), flags)
         else:
             frame = registry_frame(year, scope, scheme, flags)
+        if options.get("save"):
+            from newind.mujun.services import run_evaluation
+
+            run = run_evaluation(year, scope, scheme_code=scheme.code, scheme_version=scheme.version, frame=frame)
+            self.stderr.write(f"已保存：{run}（{run.firm_count} 家企业，状态 {run.get_state_display()}）。")
         doc = evaluation_document(frame, scheme, year=year, scope=scope)
         if options["format"] == "json":
             self.stdout.write(json.dumps(doc, ensure_ascii=False, indent=1))

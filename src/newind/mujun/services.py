@@ -1,0 +1,278 @@
+"""Writes of the 亩均 evaluation: the year's flags, an evaluation run with its firms' results (set-wise),
+class adjustments (手动调档), the workflow steps and objections (异议). Every write is audited; who may
+do what is in newind.mujun.calc.RUN_TRANSITIONS and newind.accounts.access."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from newind.accounts.access import role_of
+from newind.audit.services import record
+from newind.core.bulk import bulk_insert
+from newind.core.errors import AppError, Problem
+from newind.mujun.calc import (
+    DEFAULT_NOTICE_DAYS,
+    ObjectionDecision,
+    RunAction,
+    RunState,
+    can_object,
+    evaluation_document,
+    notice_end,
+    publish_blockers,
+    run_transition,
+)
+from newind.mujun.models import EvaluationRun, FirmResult, FlagBatch, Objection, YearFlag
+from newind.mujun.queries import flags_from_cells, registry_frame
+from newind.scoring.schemes import load_scheme
+
+# --- flags ----------------------------------------------------------------------------------------------
+
+
+def import_flags(data: bytes, file_name: str, *, user: Any = None) -> FlagBatch:
+    """Store a flags file (统一社会信用代码, 年度, 标记, 原因): all or nothing; every bad cell, and every
+    credit code not in the registry, is named by row and column. A firm's flag for a year replaces the
+    one stored before."""
+    from newind.enterprises.models import EnterpriseProfile
+    from newind.imports.parsing import read_sheets, visible_sheets
+
+    kind, sheets = read_sheets(data, file_name)
+    visible = visible_sheets(sheets)
+    if not visible:
+        raise AppError("标记文件没有可见的工作表。")
+    flags = flags_from_cells(visible[0].cells, None, sheet=visible[0].name if kind == "xlsx" else "")
+    units = dict(EnterpriseProfile.objects.filter(credit_code__in=flags["credit_code"].unique().tolist())
+                 .values_list("credit_code", "unit_id"))
+    flags["unit_id"] = flags["credit_code"].map(units)
+    unknown = flags[flags["unit_id"].isna()]
+    if not unknown.empty:
+        sheet = visible[0].name if kind == "xlsx" else None
+        problems = [Problem(f"统一社会信用代码「{code}」不在企业名录中", sheet=sheet, row=int(row), column=col)
+                    for code, row, col in unknown[["credit_code", "row", "code_column"]].itertuples(index=False)]
+        raise AppError(f"标记文件有 {len(problems)} 处错误，未写入任何标记。", problems=problems)
+    with transaction.atomic():
+        batch = FlagBatch.objects.create(file_name=file_name[:255], sha256=hashlib.sha256(data).hexdigest(),
+                                         rows=len(flags), created_by=user if getattr(user, "pk", None) else None)
+        for year, codes in flags.groupby("year")["credit_code"]:
+            YearFlag.objects.filter(year=int(year), credit_code__in=codes.tolist()).delete()
+        out = pd.DataFrame({"year": flags["year"].astype(int), "unit_id": flags["unit_id"].astype(int),
+                            "credit_code": flags["credit_code"], "flag": flags["flag"],
+                            "reason": flags["flag_reason"].str.slice(0, 300)})
+        bulk_insert(YearFlag, out, constants={"batch_id": batch.pk})
+        counts = {str(k): int(v) for k, v in flags["flag"].value_counts().items()}
+        record("mujun.flags.import", user=user, obj=batch, summary=f"导入年度标记 {len(flags)} 条（{file_name}）",
+               after={"years": sorted(int(y) for y in flags["year"].unique()), "flags": counts})
+    return batch
+
+
+def import_flags_file(path: str | Path, *, user: Any = None) -> FlagBatch:
+    p = Path(path)
+    if not p.exists():
+        raise AppError(f"找不到标记文件 {p}。")
+    return import_flags(p.read_bytes(), p.name, user=user)
+
+
+# --- an evaluation run ------------------------------------------------------------------------------------
+
+
+def _json_column(values: list[Any]) -> list[str]:
+    return [json.dumps(v, ensure_ascii=False) for v in values]
+
+
+def results_frame(doc: dict[str, Any], frame: pd.DataFrame) -> pd.DataFrame:
+    """The document's firms (rated and not) as FirmResult rows (database column names), set-wise."""
+    from newind.enterprises.models import EnterpriseProfile
+
+    rated = pd.DataFrame(doc["firms"])
+    not_rated = pd.DataFrame(doc["not_rated"])
+    rows = []
+    if not rated.empty:
+        rows.append(pd.DataFrame({
+            "credit_code": rated["credit_code"], "name": rated["name"], "size": rated["size"], "rated": True,
+            "items": _json_column(rated["items"].tolist()), "total": rated["total"].astype(float),
+            "rank": rated["rank"].astype("Int64"), "rated_among": rated["rated_among"].astype("Int64"),
+            "class_initial": rated["class_initial"], "class": rated["class"],
+            "reasons": _json_column(rated["reasons"].tolist()),
+            "what_it_would_take": _json_column(rated["what_it_would_take"].tolist()),
+        }))
+    if not not_rated.empty:
+        rows.append(pd.DataFrame({
+            "credit_code": not_rated["credit_code"], "name": not_rated["name"], "size": not_rated["group"]
+            if "group" in not_rated else not_rated["size"], "rated": False, "items": "[]",
+            "total": np.nan, "rank": pd.array([None] * len(not_rated), dtype="Int64"),
+            "rated_among": pd.array([None] * len(not_rated), dtype="Int64"),
+            "class_initial": not_rated["class"].fillna(""), "class": not_rated["class"].fillna(""),
+            "reasons": _json_column([[r] for r in not_rated["reason"].tolist()]), "what_it_would_take": "null",
+        }))
+    out = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
+    if out.empty:
+        return out
+    # Context and the two per-mu figures from the input frame (one merge, not a lookup per firm).
+    ctx = frame[["credit_code", *[c for c in ("county", "park", "industry") if c in frame]]].copy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        land = frame["land_area"].to_numpy(dtype=float)
+        ctx["tax_per_mu"] = np.where(land > 0, frame["tax_paid"].to_numpy(dtype=float) / land, np.nan)
+        ctx["va_per_mu"] = np.where(land > 0, frame["value_added"].to_numpy(dtype=float) / land, np.nan)
+    out = out.merge(ctx.drop_duplicates("credit_code"), on="credit_code", how="left")
+    for c in ("county", "park", "industry"):
+        out[c] = out[c].fillna("").astype(str) if c in out else ""
+    units = dict(EnterpriseProfile.objects.filter(credit_code__in=out["credit_code"].tolist())
+                 .values_list("credit_code", "unit_id"))
+    out["unit_id"] = out["credit_code"].map(units).astype("Int64")
+    out["adjust_reason"] = ""
+    return out
+
+
+def run_evaluation(year: int, scope_code: str, *, scheme_code: str = "mujun-default",
+                   scheme_version: int | None = None, user: Any = None, frame: pd.DataFrame | None = None,
+                   notice_days: int = DEFAULT_NOTICE_DAYS) -> EvaluationRun:
+    """Evaluate the year and scope from the registry and the spine (or `frame`) and store it as a new
+    version in state 企业填报; results are written with one bulk insert."""
+    from newind.enterprises.queries import scope_unit
+
+    scheme = load_scheme(scheme_code, scheme_version)
+    scope = scope_unit(scope_code)
+    if frame is None:
+        frame = registry_frame(int(year), scope_code, scheme)
+    if frame.empty:
+        raise AppError(f"评价范围「{scope.name}」内没有登记的企业，未作评价。")
+    doc = evaluation_document(frame, scheme, year=int(year), scope=scope_code)
+    results = results_frame(doc, frame)
+    summary = {k: doc[k] for k in ("benchmarks", "units", "rated_among", "cutoffs", "class_counts", "aggregates",
+                                   "scheme_name", "source")}
+    with transaction.atomic():
+        last = EvaluationRun.objects.filter(year=year, scope_code=scope_code).aggregate(v=Max("version"))["v"]
+        run = EvaluationRun.objects.create(
+            year=int(year), scope=scope, scope_code=scope_code, version=(last or 0) + 1, scheme_code=scheme.code,
+            scheme_version=scheme.version, scheme_sha256=scheme.sha256, state=RunState.FILLING,
+            notice_days=notice_days, summary=summary, firm_count=len(results),
+            created_by=user if getattr(user, "pk", None) else None)
+        bulk_insert(FirmResult, results, constants={"run_id": run.pk})
+        record("mujun.evaluate", user=user, obj=run, unit=scope,
+               summary=f"{year}年亩均效益评价（{scope.name}，第{run.version}版，{len(results)} 家企业）",
+               after={"scheme": scheme.code, "scheme_version": scheme.version, "class_counts": doc["class_counts"]})
+    return run
+
+
+# --- the workflow -------------------------------------------------------------------------------------------
+
+
+def _require(run: EvaluationRun, action: RunAction, user: Any) -> RunState:
+    # The state as stored now (locked until the caller's transaction ends), not as the caller last read it.
+    state = EvaluationRun.objects.select_for_update().values_list("state", flat=True).get(pk=run.pk)
+    run.state = state
+    role = role_of(user)
+    step = run_transition(state, action, str(role) if role else None)
+    if not step.allowed:
+        raise AppError(step.message, status=409 if role else 403, code="mujun_workflow")
+    assert step.to_state is not None
+    return step.to_state
+
+
+def _reason(text: str | None, what: str) -> str:
+    reason = " ".join(str(text or "").split())
+    if not reason:
+        raise AppError(f"{what}须填写理由。", code="reason_required")
+    return reason[:500]
+
+
+def advance(run: EvaluationRun, action: str, *, user: Any, today: dt.date | None = None) -> EvaluationRun:
+    """Move the run on: 结束填报, 核实完成, 开始公示 (the notice starts today for run.notice_days days), 发布
+    (after the notice has ended and every objection is decided; the run is then frozen)."""
+    act = RunAction(action)
+    if act not in (RunAction.CLOSE_FILLING, RunAction.VERIFY, RunAction.START_NOTICE, RunAction.PUBLISH):
+        raise AppError(f"「{act.label}」不是评价流程的推进步骤。")
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        run = EvaluationRun.objects.get(pk=run.pk)
+        to_state = _require(run, act, user)
+        before = {"state": run.state}
+        if act == RunAction.START_NOTICE:
+            run.notice_start, run.notice_end = today, notice_end(today, run.notice_days)
+        if act == RunAction.PUBLISH:
+            blockers = publish_blockers(today=today, end=run.notice_end, open_objections=Objection.objects.filter(
+                result__run=run, decision="").count())
+            if blockers:
+                raise AppError("暂不能发布：" + "".join(blockers), status=409, code="mujun_publish")
+            run.published_at = timezone.now()
+        run.state = to_state
+        run.save()
+        record(f"mujun.{act.value}", user=user, obj=run, unit=run.scope_id, before=before,
+               after={"state": run.state, "notice_start": run.notice_start, "notice_end": run.notice_end},
+               summary=f"{run}：{act.label}")
+    return run
+
+
+def adjust_class(result: FirmResult, klass: str, reason: str, *, user: Any) -> FirmResult:
+    """手动调档: set the firm's class with a reason (audited); the initial class stays as computed."""
+    scheme = load_scheme(result.run.scheme_code, result.run.scheme_version)
+    codes = [*scheme.classes.codes, scheme.flags.not_rated_class]
+    if klass not in codes:
+        raise AppError(f"类别「{klass}」无效：应为 {'、'.join(codes)} 之一。")
+    why = _reason(reason, "手动调档")
+    with transaction.atomic():
+        _require(result.run, RunAction.ADJUST, user)
+        before = {"class": result.klass, "adjust_reason": result.adjust_reason}
+        result.klass, result.adjust_reason = klass, why
+        result.save(update_fields=["klass", "adjust_reason"])
+        record("mujun.adjust", user=user, obj=result, unit=result.unit_id, before=before,
+               after={"class": klass, "adjust_reason": why, "class_initial": result.class_initial},
+               summary=f"{result.name} 调档 {before['class']} → {klass}：{why}")
+    return result
+
+
+def confirm_result(result: FirmResult, *, user: Any) -> FirmResult:
+    """企业确认: the firm's own account confirms its result while the run is at 企业确认."""
+    with transaction.atomic():
+        _require(result.run, RunAction.CONFIRM, user)
+        result.confirmed_at = timezone.now()
+        result.save(update_fields=["confirmed_at"])
+        record("mujun.confirm", user=user, obj=result, unit=result.unit_id, summary=f"{result.name} 确认评价结果")
+    return result
+
+
+def file_objection(result: FirmResult, text: str, *, user: Any, today: dt.date | None = None) -> Objection:
+    """异议: the firm's own account objects to its result during the notice."""
+    today = today or timezone.localdate()
+    body = _reason(text, "异议")
+    with transaction.atomic():
+        _require(result.run, RunAction.OBJECT, user)
+        result.run.refresh_from_db(fields=["notice_start", "notice_end"])
+        if not can_object(today=today, start=result.run.notice_start, end=result.run.notice_end):
+            raise AppError(f"公示期为 {result.run.notice_start} 至 {result.run.notice_end}，不在公示期内不能提出异议。",
+                           status=409, code="mujun_objection_closed")
+        objection = Objection.objects.create(result=result, text=body, filed_by=user)
+        record("mujun.object", user=user, obj=objection, unit=result.unit_id, after={"text": body},
+               summary=f"{result.name} 对评价结果（{result.klass}类）提出异议")
+    return objection
+
+
+def decide_objection(objection: Objection, decision: str, reason: str, *, user: Any,
+                     klass: str | None = None) -> Objection:
+    """The office decides an objection with a reason; an upheld one may change the firm's class."""
+    dec = ObjectionDecision(decision)
+    why = _reason(reason, "处理异议")
+    result = objection.result
+    with transaction.atomic():
+        _require(result.run, RunAction.DECIDE, user)
+        if objection.decision:
+            raise AppError("该异议已处理。", status=409, code="mujun_objection_decided")
+        if klass and dec == ObjectionDecision.UPHELD and klass != result.klass:
+            adjust_class(result, klass, f"异议成立：{why}", user=user)
+        objection.decision, objection.decision_reason = dec, why
+        objection.class_after = result.klass
+        objection.decided_by, objection.decided_at = user, timezone.now()
+        objection.save()
+        record("mujun.decide", user=user, obj=objection, unit=result.unit_id,
+               after={"decision": dec.value, "reason": why, "class": result.klass},
+               summary=f"{result.name} 的异议：{dec.label}（{why}）")
+    return objection
