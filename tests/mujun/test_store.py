@@ -197,3 +197,27 @@ def test_access_enterprise_users_see_only_their_own_result(figures, cast, mr_use
     assert mujun_results_in_scope(cast.auditor).count() == 0
     # 岳阳县's reporter sees 岳阳县's firm only (ZB).
     assert list(mujun_results_in_scope(cast.yyx_rep).values_list("credit_code", flat=True)) == [ZB]
+
+
+def test_publication_writes_county_and_park_aggregates_as_spine_observations(figures, cast) -> None:  # type: ignore[no-untyped-def]
+    from newind.indicators.models import Observation
+
+    run = services.run_evaluation(2017, "430600")
+    for step in ("close_filling", "verify"):
+        services.advance(run, step, user=cast.office)
+    services.advance(run, "start_notice", user=cast.office, today=dt.date(2018, 7, 2))
+    assert not Observation.objects.filter(indicator__code="mujun_tax_per_mu").exists()  # not before 发布
+    services.advance(run, "publish", user=cast.office, today=dt.date(2018, 7, 9))
+    got = {(o.unit.code, o.indicator.code): float(o.value) for o in Observation.objects.filter(
+        indicator__code__in=["mujun_tax_per_mu", "mujun_va_per_mu"], year=2017, is_current=True)
+        .select_related("unit", "indicator")}
+    mr_county = EnterpriseProfile.objects.get(credit_code=MR).county.code
+    js = EnterpriseProfile.objects.select_related("county", "park").get(credit_code=JS)
+    # 亩均税收 by hand: MR alone in its county 100 / 10 = 10; JS alone in 君山 40 / 20 = 2 (also its park).
+    # No value-added figures: no 亩均增加值 is published.
+    assert got[(mr_county, "mujun_tax_per_mu")] == 10.0
+    assert got[(js.county.code, "mujun_tax_per_mu")] == 2.0
+    assert got[(js.park.code, "mujun_tax_per_mu")] == 2.0
+    assert not any(code == "mujun_va_per_mu" for _, code in got)
+    obs = Observation.objects.get(indicator__code="mujun_tax_per_mu", unit__code=mr_county, year=2017)
+    assert obs.measure_unit == "万元/亩" and "亩均效益综合评价" in obs.source

@@ -206,6 +206,8 @@ def advance(run: EvaluationRun, action: str, *, user: Any, today: dt.date | None
             run.published_at = timezone.now()
         run.state = to_state
         run.save()
+        if act == RunAction.PUBLISH:
+            publish_aggregates(run, user=user)
         record(f"mujun.{act.value}", user=user, obj=run, unit=run.scope_id, before=before,
                after={"state": run.state, "notice_start": run.notice_start, "notice_end": run.notice_end},
                summary=f"{run}：{act.label}")
@@ -276,3 +278,48 @@ def decide_objection(objection: Objection, decision: str, reason: str, *, user: 
                after={"decision": dec.value, "reason": why, "class": result.klass},
                summary=f"{result.name} 的异议：{dec.label}（{why}）")
     return objection
+
+
+# --- county and park aggregates as spine indicators -----------------------------------------------------
+
+AGGREGATE_INDICATORS = {"tax_per_mu": "mujun_tax_per_mu", "va_per_mu": "mujun_va_per_mu"}
+
+
+def aggregate_candidates(run: EvaluationRun) -> pd.DataFrame:
+    """The run's county and park 亩均税收 / 亩均增加值 (from its summary) as candidate observations."""
+    from decimal import Decimal
+
+    from newind.indicators.models import Indicator
+    from newind.indicators.services import candidate_frame
+    from newind.units.models import Unit
+
+    rows = [(d.get("county") or d.get("park"), key, d[key]) for by in ("county", "park")
+            for d in run.summary.get("aggregates", {}).get(by, []) for key in AGGREGATE_INDICATORS
+            if d.get(key) is not None]
+    if not rows:
+        return candidate_frame([])
+    units = dict(Unit.objects.filter(code__in={r[0] for r in rows}).values_list("code", "id"))
+    inds = {i.code: i for i in Indicator.objects.filter(code__in=AGGREGATE_INDICATORS.values())}
+    from newind.enterprises.models import EnterpriseProfile
+
+    synthetic = EnterpriseProfile.objects.filter(unit_id__in=run.results.values("unit_id"), is_synthetic=True).exists()
+    source = f"亩均效益综合评价（{run.year}年，{run.scope.name}，第{run.version}版，方案 {run.scheme_code} 第{run.scheme_version}版）"
+    return candidate_frame([
+        {"indicator_id": inds[AGGREGATE_INDICATORS[key]].id, "unit_id": units[code], "year": run.year,
+         "period_kind": "Y", "period_n": 0, "value": Decimal(str(round(float(value), 4))),
+         "measure_unit": inds[AGGREGATE_INDICATORS[key]].measure_unit,
+         "price_basis": inds[AGGREGATE_INDICATORS[key]].price_basis, "release": "official", "source": source[:200],
+         "is_synthetic": synthetic}
+        for code, key, value in rows if code in units and AGGREGATE_INDICATORS[key] in inds])
+
+
+def publish_aggregates(run: EvaluationRun, *, user: Any = None) -> int:
+    """Write the run's county and park aggregates as annual observations (a new version when a
+    re-evaluation changes them; nothing when they are the same). Returns the number of figures written."""
+    from newind.indicators.services import apply_observation_plan, plan_observations
+
+    candidates = aggregate_candidates(run)
+    if candidates.empty:
+        return 0
+    return apply_observation_plan(plan_observations(candidates), None, user,
+                                  reason=f"发布{run.year}年亩均效益评价结果")
