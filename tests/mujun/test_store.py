@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -13,8 +12,6 @@ from django.core.management import call_command
 from newind.audit.models import AuditEntry
 from newind.core.errors import AppError
 from newind.enterprises.models import EnterpriseProfile
-from newind.indicators.models import Indicator
-from newind.indicators.services import apply_observation_plan, candidate_frame, plan_observations
 from newind.mujun import services
 from newind.mujun.models import EvaluationRun, FirmResult, YearFlag
 from tests.enterprises.conftest import GOOD_ROWS, csv_bytes
@@ -23,22 +20,6 @@ pytestmark = pytest.mark.django_db
 
 ZB, SH, MR, LZ, JS = (r[0] for r in GOOD_ROWS)  # MR and JS are the two 规下 firms
 FLAG_HEADER = ["统一社会信用代码", "年度", "标记", "原因"]
-
-
-def _write(figures: list[tuple[str, str, int, str]]) -> None:
-    inds = {i.code: i for i in Indicator.objects.all()}
-    units = dict(EnterpriseProfile.objects.values_list("credit_code", "unit_id"))
-    rows = [{"indicator_id": inds[ind].id, "unit_id": units[code], "year": year, "period_kind": "Y", "period_n": 0,
-             "value": Decimal(v), "measure_unit": inds[ind].measure_unit, "price_basis": inds[ind].price_basis,
-             "release": "official", "source": "企业年报"} for code, ind, year, v in figures]
-    apply_observation_plan(plan_observations(candidate_frame(rows)), None)
-
-
-@pytest.fixture
-def figures(imported) -> None:  # type: ignore[no-untyped-def]
-    # Two 规下 firms with every input of their items; the 规上 firms have no figures (not rated).
-    _write([(MR, "tax_paid", 2017, "100"), (MR, "land_area", 2017, "10"), (MR, "power_use", 2017, "50"),
-            (JS, "tax_paid", 2017, "40"), (JS, "land_area", 2017, "20"), (JS, "power_use", 2017, "10")])
 
 
 def test_the_registry_evaluation_equals_a_hand_calculation(figures) -> None:  # type: ignore[no-untyped-def]
@@ -125,14 +106,6 @@ def test_a_run_stores_every_firm_set_wise_and_a_re_evaluation_is_a_new_version(f
     assert AuditEntry.objects.filter(action="mujun.evaluate", object_id=str(run.pk)).exists()
     again = services.run_evaluation(2017, "430600")
     assert again.version == 2 and EvaluationRun.objects.count() == 2
-
-
-@pytest.fixture
-def mr_user(cast, imported):  # type: ignore[no-untyped-def]
-    from newind.accounts.services import create_user
-
-    return create_user("firm_mr", "enterprise", password=cast.PASSWORD, unit_code=MR, name="汨罗示例",
-                       must_change_password=False)
 
 
 def test_the_workflow_objection_decision_and_publication_are_audited(figures, cast, mr_user) -> None:  # type: ignore[no-untyped-def]

@@ -22,6 +22,7 @@ from newind.core.bulk import bulk_insert
 from newind.core.errors import AppError, Problem
 from newind.mujun.calc import (
     DEFAULT_NOTICE_DAYS,
+    RUN_TRANSITIONS,
     ObjectionDecision,
     RunAction,
     RunState,
@@ -173,7 +174,9 @@ def _require(run: EvaluationRun, action: RunAction, user: Any) -> RunState:
     role = role_of(user)
     step = run_transition(state, action, str(role) if role else None)
     if not step.allowed:
-        raise AppError(step.message, status=409 if role else 403, code="mujun_workflow")
+        # The step exists in this state but not for this role: forbidden; a step of another state: conflict.
+        wrong_role = (RunState(state), action) in RUN_TRANSITIONS or role is None
+        raise AppError(step.message, status=403 if wrong_role else 409, code="mujun_workflow")
     assert step.to_state is not None
     return step.to_state
 

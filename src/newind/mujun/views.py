@@ -1,0 +1,186 @@
+"""Pages of the 亩均 evaluation: runs, the results with filters, a firm's card, the aggregates, the
+workflow steps, objections, and the 公示 list (Excel) and notice (Word)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from newind.accounts.access import (
+    MUJUN_PAGE,
+    Role,
+    mujun_result_for,
+    mujun_results_in_scope,
+    page_required,
+    role_of,
+)
+from newind.core.errors import AppError
+from newind.core.excel import xlsx_response
+from newind.mujun import services
+from newind.mujun.calc import SIZE_LABELS, run_actions
+from newind.mujun.models import EvaluationRun, Objection
+
+PAGE_SIZE = 100
+FILTERS = ("county", "park", "klass", "industry")
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _office(request: HttpRequest) -> bool:
+    return role_of(request.user) == Role.OFFICE
+
+
+def _run_for(request: HttpRequest, run_id: int) -> EvaluationRun:
+    """A run the user may see: office and leaders every run; others runs holding a result they may read."""
+    try:
+        run = EvaluationRun.objects.select_related("scope").get(pk=int(run_id))
+    except EvaluationRun.DoesNotExist:
+        raise AppError("未找到该评价。", status=404, code="not_found") from None
+    if role_of(request.user) not in {Role.OFFICE, Role.LEADER} and not mujun_results_in_scope(
+            request.user).filter(run=run).exists():
+        raise AppError("您没有权限查看该评价。", status=403, code="forbidden")
+    return run
+
+
+@login_required
+@page_required(MUJUN_PAGE)
+def run_list(request: HttpRequest) -> HttpResponse:
+    """The evaluations; an enterprise user goes to its latest result."""
+    if role_of(request.user) == Role.ENTERPRISE:
+        own = mujun_results_in_scope(request.user).order_by("-run__year", "-run__version").first()
+        if own is None:
+            raise AppError("本企业暂无亩均效益评价结果。", status=404, code="not_found")
+        return redirect("mujun:result", result_id=own.pk)
+    runs = EvaluationRun.objects.select_related("scope")
+    if role_of(request.user) not in {Role.OFFICE, Role.LEADER}:
+        runs = runs.filter(pk__in=mujun_results_in_scope(request.user).values("run_id"))
+    return render(request, "mujun/runs.html", {"runs": runs[:50]})
+
+
+@login_required
+@page_required(MUJUN_PAGE)
+def run_page(request: HttpRequest, run_id: int) -> HttpResponse:
+    """A run's results with filters (county, park, class, industry), its aggregates and the scatter."""
+    run = _run_for(request, run_id)
+    results = mujun_results_in_scope(request.user).filter(run=run)
+    chosen = {f: request.GET.get(f, "").strip() for f in FILTERS}
+    for f, value in chosen.items():
+        if value:
+            results = results.filter(**({f"{f}__startswith": value} if f == "industry" else {f: value}))
+    ordered = results.order_by("-rated", "size", "rank", "credit_code")
+    options = {f: sorted(v for v in mujun_results_in_scope(request.user).filter(run=run)
+                         .values_list(f, flat=True).distinct() if v) for f in ("county", "park", "klass")}
+    points = [{"name": n, "value": [t, v], "klass": k} for n, t, v, k in results.filter(
+        rated=True, tax_per_mu__isnull=False, va_per_mu__isnull=False).values_list("name", "tax_per_mu", "va_per_mu",
+                                                                                   "klass")[:5000]]
+    role = role_of(request.user)
+    return render(request, "mujun/run.html", {
+        "run": run, "page": Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page")), "chosen": chosen,
+        "options": options, "size_labels": SIZE_LABELS, "aggregates": run.summary.get("aggregates", {}),
+        "class_counts": run.summary.get("class_counts", {}), "benchmarks": run.summary.get("benchmarks", {}),
+        "units": run.summary.get("units", {}), "scatter": points,
+        "actions": [a for a in run_actions(run.state, str(role) if role else None)
+                    if a.value in {"close_filling", "verify", "start_notice", "publish"}],
+        "open_objections": Objection.objects.filter(result__run=run, decision="").select_related("result")
+        if role in {Role.OFFICE, Role.LEADER} else [],
+    })
+
+
+@login_required
+@page_required(MUJUN_PAGE)
+def result_page(request: HttpRequest, result_id: int) -> HttpResponse:
+    """A firm's card: items, benchmarks, points, reasons, what it would take, objections, the forms."""
+    result = mujun_result_for(request.user, result_id)
+    role = role_of(request.user)
+    actions = {a.value for a in run_actions(result.run.state, str(role) if role else None)}
+    own = role == Role.ENTERPRISE
+    return render(request, "mujun/result.html", {
+        "r": result, "run": result.run, "size_label": SIZE_LABELS.get(result.size, result.size),
+        "units": result.run.summary.get("units", {}).get(result.size, {}),
+        "objections": result.objections.select_related("filed_by", "decided_by"),
+        "can_adjust": "adjust" in actions, "can_decide": "decide" in actions,
+        "can_object": own and "object" in actions, "can_confirm": own and "confirm" in actions and not result.confirmed_at,
+    })
+
+
+@login_required
+@require_POST
+@page_required(MUJUN_PAGE)
+def run_step(request: HttpRequest, run_id: int) -> HttpResponse:
+    run = _run_for(request, run_id)
+    services.advance(run, request.POST.get("action", ""), user=request.user)
+    return redirect("mujun:run", run_id=run.pk)
+
+
+@login_required
+@require_POST
+@page_required(MUJUN_PAGE)
+def adjust(request: HttpRequest, result_id: int) -> HttpResponse:
+    result = mujun_result_for(request.user, result_id, write=True)
+    services.adjust_class(result, request.POST.get("klass", ""), request.POST.get("reason", ""), user=request.user)
+    return redirect("mujun:result", result_id=result.pk)
+
+
+@login_required
+@require_POST
+@page_required(MUJUN_PAGE)
+def confirm(request: HttpRequest, result_id: int) -> HttpResponse:
+    result = mujun_result_for(request.user, result_id, write=True)
+    services.confirm_result(result, user=request.user)
+    return redirect("mujun:result", result_id=result.pk)
+
+
+@login_required
+@require_POST
+@page_required(MUJUN_PAGE)
+def object_to(request: HttpRequest, result_id: int) -> HttpResponse:
+    result = mujun_result_for(request.user, result_id, write=True)
+    services.file_objection(result, request.POST.get("text", ""), user=request.user)
+    return redirect("mujun:result", result_id=result.pk)
+
+
+@login_required
+@require_POST
+@page_required(MUJUN_PAGE)
+def decide(request: HttpRequest, objection_id: int) -> HttpResponse:
+    try:
+        objection = Objection.objects.select_related("result__run").get(pk=int(objection_id))
+    except Objection.DoesNotExist:
+        raise AppError("未找到该异议。", status=404, code="not_found") from None
+    mujun_result_for(request.user, objection.result_id, write=True)
+    services.decide_objection(objection, request.POST.get("decision", ""), request.POST.get("reason", ""),
+                              user=request.user, klass=request.POST.get("klass") or None)
+    return redirect("mujun:result", result_id=objection.result_id)
+
+
+def _export_allowed(request: HttpRequest) -> None:
+    if role_of(request.user) not in {Role.OFFICE, Role.LEADER}:
+        raise AppError("公示名单和公示文件仅限市新型工业化办公室和市领导导出。", status=403, code="forbidden")
+
+
+@login_required
+@page_required(MUJUN_PAGE)
+def notice_xlsx(request: HttpRequest, run_id: int) -> HttpResponse:
+    from newind.audit.services import record
+    from newind.mujun.exports import notice_workbook
+
+    _export_allowed(request)
+    run = _run_for(request, run_id)
+    record("export", user=request.user, obj=run, summary=f"导出{run}公示名单（Excel）")
+    return xlsx_response(notice_workbook(run), f"mujun-{run.year}-{run.scope_code}-v{run.version}.xlsx")
+
+
+@login_required
+@page_required(MUJUN_PAGE)
+def notice_docx(request: HttpRequest, run_id: int) -> HttpResponse:
+    from newind.audit.services import record
+    from newind.mujun.exports import notice_document
+
+    _export_allowed(request)
+    run = _run_for(request, run_id)
+    record("export", user=request.user, obj=run, summary=f"导出{run}公示文件（Word）")
+    response = HttpResponse(notice_document(run), content_type=DOCX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="mujun-notice-{run.year}-{run.scope_code}-v{run.version}.docx"'
+    return response
