@@ -97,3 +97,23 @@ def test_the_notice_list_as_excel_and_the_notice_as_word(client_as, run) -> None
     text = "\n".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs)
     assert "2017年度工业企业亩均效益综合评价结果的公示" in text and "异议" in text
     assert AuditEntry.objects.filter(action="export").count() == 2
+
+
+def test_the_json_api_gives_the_same_results_with_the_same_access(client, cast, run, mr_user) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(cast.office)
+    body = client.get(f"/api/mujun/runs/{run.pk}").json()
+    assert body["year"] == 2017 and body["scheme"] == "mujun-default" and body["state"] == "filling"
+    assert body["benchmarks"]["below"] == {"tax_per_mu": 4.6667, "tax_per_power": 2.3333}
+    assert [f["credit_code"] for f in body["firms"][:2]] == [MR, JS]
+    assert body["firms"][0]["class"] == "B" and body["firms"][0]["rank"] == 1
+    only_b = client.get(f"/api/mujun/runs/{run.pk}?class=B").json()["firms"]
+    assert {f["credit_code"] for f in only_b} == {MR, JS}
+    assert [r["id"] for r in client.get("/api/mujun/runs").json()] == [run.pk]
+    client.force_login(mr_user)
+    mine = FirmResult.objects.get(run=run, credit_code=MR)
+    assert [f["credit_code"] for f in client.get(f"/api/mujun/runs/{run.pk}").json()["firms"]] == [MR]
+    assert client.get(f"/api/mujun/results/{mine.pk}").json()["total"] == 117.86
+    other = FirmResult.objects.get(run=run, credit_code=JS)
+    assert client.get(f"/api/mujun/results/{other.pk}").status_code == 403
+    client.force_login(cast.auditor)
+    assert client.get(f"/api/mujun/runs/{run.pk}").status_code == 403
