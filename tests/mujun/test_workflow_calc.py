@@ -67,3 +67,34 @@ def test_objections_are_open_from_the_first_to_the_last_day_of_the_notice() -> N
     assert [can_object(today=start + dt.timedelta(days=d), start=start, end=end) for d in (-1, 0, 6, 7)] == [
         False, True, True, False]
     assert not can_object(today=start, start=None, end=None)
+
+
+def test_the_stored_results_table_says_what_the_json_document_says() -> None:
+    import json
+
+    import numpy as np
+
+    from newind.mujun.calc import evaluation_document, results_table
+    from newind.mujun.synthetic import synthetic_frame
+    from newind.scoring.calc import evaluate
+    from newind.scoring.schemes import load_scheme
+
+    scheme = load_scheme("mujun-default")
+    frame = synthetic_frame(400, seed=7)
+    frame.loc[3, "flag"], frame.loc[3, "flag_reason"] = "否决", '含"引号"与\\反斜杠'
+    frame.loc[5, "flag"] = "不参评"
+    ev = evaluate(frame, scheme)
+    doc = evaluation_document(frame, scheme, year=2017, scope="430600", evaluation=ev)
+    table = results_table(ev, frame).set_index("credit_code")
+    assert len(table) == 400 and table["rated"].sum() == len(doc["firms"])
+    for f in doc["firms"]:
+        row = table.loc[f["credit_code"]]
+        assert json.loads(row["items"]) == f["items"]
+        assert json.loads(row["reasons"]) == f["reasons"]
+        assert json.loads(row["what_it_would_take"]) == f["what_it_would_take"]
+        assert (row["total"], row["rank"], row["rated_among"], row["class"]) == (
+            f["total"], f["rank"], f["rated_among"], f["class"])
+    for d in doc["not_rated"]:
+        row = table.loc[d["credit_code"]]
+        assert json.loads(row["reasons"]) == [d["reason"]] and row["class"] == (d["class"] or "")
+        assert json.loads(row["items"]) == [] and np.isnan(row["total"])

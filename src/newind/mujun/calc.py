@@ -292,3 +292,102 @@ def publish_blockers(*, today: dt.date, end: dt.date | None, open_objections: in
 def can_object(*, today: dt.date, start: dt.date | None, end: dt.date | None) -> bool:
     """A firm may object from the first to the last day of the notice."""
     return start is not None and end is not None and start <= today <= end
+
+
+# --- the stored results, built set-wise (no dict per firm: 20,000 firms in well under a second) -----------
+
+
+def _json_text(values: pd.Series) -> pd.Series:
+    """Each text value as a JSON string literal (escaped with vectorised string operations)."""
+    s = values.fillna("").astype(str)
+    s = (s.str.replace("\\", "\\\\", regex=False).str.replace('"', '\\"', regex=False)
+         .str.replace("\n", "\\n", regex=False).str.replace("\r", "\\r", regex=False)
+         .str.replace("\t", "\\t", regex=False))
+    return '"' + s + '"'
+
+
+def _json_number(values: np.ndarray, decimals: int) -> pd.Series:
+    rounded = np.round(values.astype(float), decimals)
+    text = pd.Series(rounded).astype(str)
+    return text.where(~np.isnan(rounded), "null")
+
+
+def results_table(ev: Evaluation, frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per firm (rated and not) in the columns of mujun.models.FirmResult (database names), with
+    items, reasons and what it would take as JSON text: the same content as evaluation_document's firms
+    and not_rated lists, built with column operations."""
+    firms = ev.firms
+    n = len(firms)
+    rated = (firms["status"] == RATED).to_numpy()
+    items = ev.items.reset_index(drop=True)
+    # Items: one JSON object per item row, then the rows of a firm joined column-wise by position.
+    obj = ('{"code": ' + _json_text(items["item"]) + ', "value": ' + _json_number(items["value"].to_numpy(), VALUE_DECIMALS)
+           + ', "benchmark": ' + _json_number(items["benchmark"].to_numpy(), VALUE_DECIMALS)
+           + ', "points": ' + _json_number(items["points"].to_numpy(), VALUE_DECIMALS)
+           + pd.Series(np.where(items["note"].astype(str).to_numpy() != "", ', "note": ' + _json_text(items["note"]), ""))
+           + "}")
+    pos = items.groupby("row").cumcount().to_numpy()
+    obj = pd.Series(np.where(pos > 0, ", ", ""), dtype=object) + obj
+    wide = pd.DataFrame({"row": items["row"].to_numpy(), "pos": pos, "obj": obj.to_numpy()}).pivot(
+        index="row", columns="pos", values="obj").fillna("")
+    joined = pd.Series("", index=wide.index, dtype=object)
+    for column in wide.columns:  # one pass per item position (at most the scheme's items), not per firm
+        joined = joined + wide[column]
+    items_json = ("[" + joined.reindex(firms.index).fillna("") + "]").to_numpy()
+
+    same = (firms["class_initial"] == firms["class_by_rank"]) & (firms["reason_flag"] == "")
+    initial = firms["class_initial"].astype(str)
+    reason_class = np.where(same, "初评为" + initial + "类",
+                            "初评为" + initial + "类（按排名为" + firms["class_by_rank"].astype(str) + "类）")
+    flag = firms["reason_flag"].fillna("").astype(str)
+    rated_reasons = ("[" + _json_text(firms["reason_rank"]) + pd.Series(np.where(flag != "", ", " + _json_text(flag), ""),
+                                                                        index=firms.index)
+                     + ", " + _json_text(pd.Series(reason_class, index=firms.index)) + "]")
+    not_rated_reasons = "[" + _json_text(firms["reason"]) + "]"
+    reasons = np.where(rated, rated_reasons, not_rated_reasons)
+
+    whatif = increase_to_next_class(ev)
+    tax_unit = ev.scheme.inputs["tax_paid"].unit if "tax_paid" in ev.scheme.inputs else None
+    if tax_unit is None:
+        what = np.full(n, "null", dtype=object)
+    else:
+        nxt = whatif["next_class"]
+        what = ('{"input": "tax_paid", "unit": ' + _json_text(pd.Series(tax_unit, index=firms.index))
+                + ', "next_class": ' + pd.Series(np.where(nxt.notna(), _json_text(nxt), "null"), index=firms.index)
+                + ', "increase": ' + pd.Series(_json_number(whatif["increase"].to_numpy(), 2).to_numpy(), index=firms.index)
+                + ', "note": ' + _json_text(whatif["note"]) + "}").to_numpy()
+        what = np.where(rated, what, "null")
+
+    klass = np.where(rated, initial, np.where(firms["status"] == CLASS_T, CLASS_T, ""))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        land = frame["land_area"].to_numpy(dtype=float)
+        tax_per_mu = np.where(land > 0, frame["tax_paid"].to_numpy(dtype=float) / land, np.nan)
+        va_per_mu = np.where(land > 0, frame["value_added"].to_numpy(dtype=float) / land, np.nan)
+    context = {c: frame[c].fillna("").astype(str).to_numpy() if c in frame else np.full(n, "", dtype=object)
+               for c in CONTEXT_COLUMNS}
+    return pd.DataFrame({
+        "credit_code": firms["credit_code"].astype(str).to_numpy(), "name": firms["name"].astype(str).to_numpy(),
+        "size": firms["group"].astype(str).to_numpy(), **context, "rated": rated,
+        "items": np.where(rated, items_json, "[]"), "tax_per_mu": tax_per_mu, "va_per_mu": va_per_mu,
+        "total": np.where(rated, firms["total"].to_numpy(dtype=float), np.nan),
+        "rank": pd.array(np.where(rated, firms["rank"].fillna(0).to_numpy(dtype=float), np.nan), dtype="Int64"),
+        "rated_among": pd.array(np.where(rated, firms["rated_among"].fillna(0).to_numpy(dtype=float), np.nan),
+                                dtype="Int64"),
+        "class_initial": klass, "class": klass, "adjust_reason": "", "reasons": reasons,
+        "what_it_would_take": what,
+    })
+
+
+def evaluation_summary(ev: Evaluation, frame: pd.DataFrame, *, year: int, scope: str) -> dict[str, Any]:
+    """The run-level part of evaluation_document (benchmarks, units, counts, cut-offs, aggregates)."""
+    scheme = ev.scheme
+    return {
+        "year": year, "scope": scope, "scheme_name": scheme.name, "source": scheme.source,
+        "benchmarks": {g: {code: _num(v) for code, v in bms.items()} for g, bms in ev.benchmarks.items()},
+        "units": {g.code: {i.code: i.unit for i in g.items} for g in scheme.groups},
+        "rated_among": ev.rated_among,
+        "cutoffs": {g: {c: int(k) if scheme.classes.by == "rank_percentile" else k for c, k in cut.items()}
+                    for g, cut in ev.cutoffs.items()},
+        "class_counts": class_counts(ev),
+        "aggregates": {by: unit_aggregates(ev, frame, by) for by in ("county", "park")},
+    }
