@@ -298,18 +298,39 @@ def can_object(*, today: dt.date, start: dt.date | None, end: dt.date | None) ->
 
 
 def _json_text(values: pd.Series) -> pd.Series:
-    """Each text value as a JSON string literal (escaped with vectorised string operations)."""
+    """Each text value as a JSON string literal. Values repeat (item codes, notes, class reasons): each
+    distinct value is escaped once, and only those holding a character JSON escapes go through json."""
+    import json
+
     s = values.fillna("").astype(str)
-    s = (s.str.replace("\\", "\\\\", regex=False).str.replace('"', '\\"', regex=False)
-         .str.replace("\n", "\\n", regex=False).str.replace("\r", "\\r", regex=False)
-         .str.replace("\t", "\\t", regex=False))
-    return '"' + s + '"'
+    codes, uniques = pd.factorize(s)
+    u = pd.Series(np.asarray(uniques, dtype=object), dtype=object)
+    special = u.str.contains(r'[\\"\x00-\x1f]', regex=True).to_numpy(dtype=bool)
+    if special.any():
+        u[special] = u[special].map(lambda v: json.dumps(v, ensure_ascii=False)[1:-1])
+    quoted = '"' + u.to_numpy(dtype=object) + '"'
+    return pd.Series(quoted[codes] if len(codes) else np.array([], dtype=object), index=values.index, dtype=object)
 
 
 def _json_number(values: np.ndarray, decimals: int) -> pd.Series:
     rounded = np.round(values.astype(float), decimals)
-    text = pd.Series(rounded).astype(str)
-    return text.where(~np.isnan(rounded), "null")
+    text = rounded.astype(str).astype(object)
+    text[np.isnan(rounded)] = "null"
+    return pd.Series(text, dtype=object)
+
+
+def _obj(part: Any) -> Any:
+    if isinstance(part, str):
+        return part
+    return np.asarray(part.to_numpy() if isinstance(part, pd.Series) else part, dtype=object)
+
+
+def _cat(*parts: Any) -> np.ndarray:
+    """Concatenate string columns (or scalars) element-wise: numpy's object add loops in C."""
+    out = _obj(parts[0])
+    for part in parts[1:]:
+        out = out + _obj(part)
+    return np.asarray(out, dtype=object)
 
 
 def results_table(ev: Evaluation, frame: pd.DataFrame) -> pd.DataFrame:
@@ -321,29 +342,29 @@ def results_table(ev: Evaluation, frame: pd.DataFrame) -> pd.DataFrame:
     rated = (firms["status"] == RATED).to_numpy()
     items = ev.items.reset_index(drop=True)
     # Items: one JSON object per item row, then the rows of a firm joined column-wise by position.
-    obj = ('{"code": ' + _json_text(items["item"]) + ', "value": ' + _json_number(items["value"].to_numpy(), VALUE_DECIMALS)
-           + ', "benchmark": ' + _json_number(items["benchmark"].to_numpy(), VALUE_DECIMALS)
-           + ', "points": ' + _json_number(items["points"].to_numpy(), VALUE_DECIMALS)
-           + pd.Series(np.where(items["note"].astype(str).to_numpy() != "", ', "note": ' + _json_text(items["note"]), ""))
-           + "}")
+    note = items["note"].fillna("").astype(str).to_numpy()
+    obj = _cat('{"code": ', _json_text(items["item"]), ', "value": ', _json_number(items["value"].to_numpy(), VALUE_DECIMALS),
+               ', "benchmark": ', _json_number(items["benchmark"].to_numpy(), VALUE_DECIMALS),
+               ', "points": ', _json_number(items["points"].to_numpy(), VALUE_DECIMALS),
+               np.where(note != "", _cat(', "note": ', _json_text(items["note"])), ""), "}")
     pos = items.groupby("row").cumcount().to_numpy()
-    obj = pd.Series(np.where(pos > 0, ", ", ""), dtype=object) + obj
-    wide = pd.DataFrame({"row": items["row"].to_numpy(), "pos": pos, "obj": obj.to_numpy()}).pivot(
-        index="row", columns="pos", values="obj").fillna("")
-    joined = pd.Series("", index=wide.index, dtype=object)
+    obj = _cat(np.where(pos > 0, ", ", ""), obj)
+    wide = pd.DataFrame({"row": items["row"].to_numpy(), "pos": pos, "obj": obj}).pivot(
+        index="row", columns="pos", values="obj").reindex(firms.index).fillna("")
+    joined = np.full(n, "", dtype=object)
     for column in wide.columns:  # one pass per item position (at most the scheme's items), not per firm
-        joined = joined + wide[column]
-    items_json = ("[" + joined.reindex(firms.index).fillna("") + "]").to_numpy()
+        joined = _cat(joined, wide[column].to_numpy())
+    items_json = _cat("[", joined, "]")
 
-    same = (firms["class_initial"] == firms["class_by_rank"]) & (firms["reason_flag"] == "")
-    initial = firms["class_initial"].astype(str)
-    reason_class = np.where(same, "初评为" + initial + "类",
-                            "初评为" + initial + "类（按排名为" + firms["class_by_rank"].astype(str) + "类）")
+    same = ((firms["class_initial"] == firms["class_by_rank"]) & (firms["reason_flag"] == "")).to_numpy()
+    initial = firms["class_initial"].fillna("").astype(str).to_numpy()
+    reason_class = np.where(same, _cat("初评为", initial, "类"),
+                            _cat("初评为", initial, "类（按排名为", firms["class_by_rank"].fillna("").astype(str).to_numpy(), "类）"))
     flag = firms["reason_flag"].fillna("").astype(str)
-    rated_reasons = ("[" + _json_text(firms["reason_rank"]) + pd.Series(np.where(flag != "", ", " + _json_text(flag), ""),
-                                                                        index=firms.index)
-                     + ", " + _json_text(pd.Series(reason_class, index=firms.index)) + "]")
-    not_rated_reasons = "[" + _json_text(firms["reason"]) + "]"
+    rated_reasons = _cat("[", _json_text(firms["reason_rank"]),
+                         np.where(flag.to_numpy() != "", _cat(", ", _json_text(flag)), ""),
+                         ", ", _json_text(pd.Series(reason_class, index=firms.index)), "]")
+    not_rated_reasons = _cat("[", _json_text(firms["reason"]), "]")
     reasons = np.where(rated, rated_reasons, not_rated_reasons)
 
     whatif = increase_to_next_class(ev)
@@ -352,10 +373,11 @@ def results_table(ev: Evaluation, frame: pd.DataFrame) -> pd.DataFrame:
         what = np.full(n, "null", dtype=object)
     else:
         nxt = whatif["next_class"]
-        what = ('{"input": "tax_paid", "unit": ' + _json_text(pd.Series(tax_unit, index=firms.index))
-                + ', "next_class": ' + pd.Series(np.where(nxt.notna(), _json_text(nxt), "null"), index=firms.index)
-                + ', "increase": ' + pd.Series(_json_number(whatif["increase"].to_numpy(), 2).to_numpy(), index=firms.index)
-                + ', "note": ' + _json_text(whatif["note"]) + "}").to_numpy()
+        unit_text = _json_text(pd.Series([tax_unit])).iloc[0]
+        what = _cat('{"input": "tax_paid", "unit": ', unit_text,
+                    ', "next_class": ', np.where(nxt.notna().to_numpy(), _json_text(nxt.fillna("")), "null"),
+                    ', "increase": ', _json_number(whatif["increase"].to_numpy(), 2),
+                    ', "note": ', _json_text(whatif["note"]), "}")
         what = np.where(rated, what, "null")
 
     klass = np.where(rated, initial, np.where(firms["status"] == CLASS_T, CLASS_T, ""))
