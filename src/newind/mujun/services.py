@@ -92,7 +92,6 @@ def run_evaluation(year: int, scope_code: str, *, scheme_code: str = "mujun-defa
     the seconds of the read, compute and write steps."""
     import time
 
-    from newind.enterprises.models import EnterpriseProfile
     from newind.enterprises.queries import scope_unit
     from newind.scoring.calc import evaluate
 
@@ -116,9 +115,12 @@ def run_evaluation(year: int, scope_code: str, *, scheme_code: str = "mujun-defa
             scheme_version=scheme.version, scheme_sha256=scheme.sha256, state=RunState.FILLING,
             notice_days=notice_days, summary=summary, firm_count=len(results),
             created_by=user if getattr(user, "pk", None) else None)
-        units = dict(EnterpriseProfile.objects.filter(credit_code__in=results["credit_code"].tolist())
-                     .values_list("credit_code", "unit_id"))
-        results["unit_id"] = results["credit_code"].map(units).astype("Int64")
+        # The scope's firms by credit code (one scan; an IN list of 20,000 codes cost a second).
+        from newind.enterprises.queries import scope_profiles
+
+        units = pd.DataFrame(list(scope_profiles(scope_code).values_list("credit_code", "unit_id")),
+                             columns=["credit_code", "unit_id"]).drop_duplicates("credit_code")
+        results["unit_id"] = results["credit_code"].map(units.set_index("credit_code")["unit_id"]).astype("Int64")
         bulk_insert(FirmResult, results, constants={"run_id": run.pk})
         record("mujun.evaluate", user=user, obj=run, unit=scope,
                summary=f"{year}年亩均效益评价（{scope.name}，第{run.version}版，{len(results)} 家企业）",

@@ -3,6 +3,8 @@ workflow steps, objections, and the 公示 list (Excel) and notice (Word)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -28,8 +30,10 @@ FILTERS = ("county", "park", "klass", "industry")
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _office(request: HttpRequest) -> bool:
-    return role_of(request.user) == Role.OFFICE
+def _policies() -> list[Any]:
+    from newind.mujun.policies import all_policies
+
+    return all_policies()
 
 
 def _run_for(request: HttpRequest, run_id: int) -> EvaluationRun:
@@ -83,6 +87,7 @@ def run_page(request: HttpRequest, run_id: int) -> HttpResponse:
         "units": run.summary.get("units", {}), "scatter": points,
         "actions": [a for a in run_actions(run.state, str(role) if role else None)
                     if a.value in {"close_filling", "verify", "start_notice", "publish"}],
+        "policies": _policies(),
         "open_objections": Objection.objects.filter(result__run=run, decision="").select_related("result")
         if role in {Role.OFFICE, Role.LEADER} else [],
     })
@@ -184,3 +189,30 @@ def notice_docx(request: HttpRequest, run_id: int) -> HttpResponse:
     response = HttpResponse(notice_document(run), content_type=DOCX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="mujun-notice-{run.year}-{run.scope_code}-v{run.version}.docx"'
     return response
+
+
+@login_required
+@page_required(MUJUN_PAGE)
+def policy_xlsx(request: HttpRequest, run_id: int, code: str) -> HttpResponse:
+    """The firms a differentiated policy hits in this evaluation, with amounts, as Excel."""
+    from newind.audit.services import record
+    from newind.core.excel import ExportSheet, export_workbook
+    from newind.mujun.policies import load_policy, run_policy_amounts
+
+    _export_allowed(request)
+    run = _run_for(request, run_id)
+    policy = load_policy(code)
+    hits = run_policy_amounts(run, policy)
+    rows = [[i, c, n, k, y, r, b, a] for i, (c, n, k, y, r, b, a) in enumerate(
+        hits[["credit_code", "name", "klass", "years", "rate", "base", "amount"]].itertuples(index=False), start=1)]
+    sheet = ExportSheet(
+        name="差别化政策", title=f"{run.year}年度{policy.name}企业名单",
+        about=[f"评价：{run}（{run.get_state_display()}）；类别 {policy.applies_to_class} 类企业 {len(rows)} 家",
+               f"加价标准（{policy.rate_unit}）：" + "，".join(f"连续{y}年{'及以上' if y == policy.steps[-1][0] else ''} {r}"
+                                                       for y, r in policy.steps),
+               f"金额 = 加价标准 × {policy.base_indicator}（{policy.base_unit}），单位 {policy.amount_unit}；来源：{policy.source}"],
+        header=["序号", "统一社会信用代码", "企业名称", "类别", "连续年数", f"加价（{policy.rate_unit}）",
+                f"用电量（{policy.base_unit}）", f"金额（{policy.amount_unit}）"],
+        rows=rows, text_columns=frozenset({1}))
+    record("export", user=request.user, obj=run, summary=f"导出{run}{policy.name}企业名单（Excel）")
+    return xlsx_response(export_workbook([sheet]), f"mujun-policy-{policy.code}-{run.year}.xlsx")
