@@ -95,19 +95,19 @@ def run_evaluation(year: int, scope_code: str, *, scheme_code: str = "mujun-defa
     from newind.enterprises.queries import scope_unit
     from newind.scoring.calc import evaluate
 
-    clock = time.perf_counter()
+    clock, cpu = time.perf_counter(), time.process_time()
     scheme = load_scheme(scheme_code, scheme_version)
     scope = scope_unit(scope_code)
     if frame is None:
         frame = registry_frame(int(year), scope_code, scheme)
     if frame.empty:
         raise AppError(f"评价范围「{scope.name}」内没有登记的企业，未作评价。")
-    read_done = time.perf_counter()
+    read_done, read_cpu = time.perf_counter(), time.process_time()
     ev = evaluate(frame, scheme)
     results = results_table(ev, frame)
     summary = evaluation_summary(ev, frame, year=int(year), scope=scope_code)
     doc = {"class_counts": summary["class_counts"]}
-    compute_done = time.perf_counter()
+    compute_done, compute_cpu = time.perf_counter(), time.process_time()
     with transaction.atomic():
         last = EvaluationRun.objects.filter(year=year, scope_code=scope_code).aggregate(v=Max("version"))["v"]
         run = EvaluationRun.objects.create(
@@ -127,7 +127,8 @@ def run_evaluation(year: int, scope_code: str, *, scheme_code: str = "mujun-defa
                after={"scheme": scheme.code, "scheme_version": scheme.version, "class_counts": doc["class_counts"]})
     if timings is not None:
         timings.update(read=read_done - clock, compute=compute_done - read_done,
-                       write=time.perf_counter() - compute_done)
+                       write=time.perf_counter() - compute_done, read_cpu=read_cpu - cpu,
+                       compute_cpu=compute_cpu - read_cpu, write_cpu=time.process_time() - compute_cpu)
     return run
 
 
