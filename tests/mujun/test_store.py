@@ -194,3 +194,11 @@ def test_publication_writes_county_and_park_aggregates_as_spine_observations(fig
     assert not any(code == "mujun_va_per_mu" for _, code in got)
     obs = Observation.objects.get(indicator__code="mujun_tax_per_mu", unit__code=mr_county, year=2017)
     assert obs.measure_unit == "万元/亩" and "亩均效益综合评价" in obs.source
+
+
+def test_evaluate_save_stores_a_new_version(figures, capsys) -> None:  # type: ignore[no-untyped-def]
+    call_command("mujun", "evaluate", "--year", "2017", "--scope", "430600", "--save")
+    call_command("mujun", "evaluate", "--year", "2017", "--scope", "430600", "--save")
+    assert list(EvaluationRun.objects.order_by("version").values_list("version", "state")) == [
+        (1, "filling"), (2, "filling")]
+    assert "已保存" in capsys.readouterr().err
