@@ -84,6 +84,9 @@ def _register_routers() -> None:
     from newind.reports.api import router as reports_router
 
     api.add_router("/reports", reports_router)
+    from newind.mujun.api import router as mujun_router
+
+    api.add_router("/mujun", mujun_router)
 
 
 _register_routers()

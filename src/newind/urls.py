@@ -30,5 +30,6 @@ urlpatterns = [
     path("jobs/", include("newind.jobs.urls")),
     path("enterprises/", include("newind.enterprises.urls")),
     path("parks/", include("newind.parks.urls")),
+    path("mujun/", include("newind.mujun.urls")),
     path("api/", api.urls),
 ]

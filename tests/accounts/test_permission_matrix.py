@@ -22,8 +22,11 @@ from newind.accounts.models import Profile, RoleChangeRequest
 from newind.audit.models import AuditEntry
 from newind.enterprises.models import EnterpriseProfile
 from newind.indicators.models import Observation
+from newind.mujun.models import FirmResult
+from newind.mujun.services import run_evaluation
 from newind.submissions.models import ReportingTask, SubmissionValue
 from tests.enterprises.conftest import GOOD_ROWS, imported  # noqa: F401 (fixture)
+from tests.mujun.conftest import figures  # noqa: F401 (fixture: two 规下 firms' figures for a stored evaluation)
 from tests.submissions.conftest import GOOD, form_post, last_year, task, yx_sub, yyx_sub  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
@@ -448,6 +451,10 @@ PAGE_ROWS = [
     page("IMPORT_PAGE", "importing figures is the office's", {"office", "cli"}, write=True),
     page("JOBS_PAGE", "the jobs page is for the office and the security admin", {"office", "secadmin"}),
     page("LOCKOUTS_PAGE", "locked accounts are the security admin's", {"secadmin"}),
+    page("MUJUN_ALL_PAGE", "every firm's 亩均 result, the objections and the 公示 files: office and leaders",
+         {"office", "leader"}),
+    page("MUJUN_PAGE", "the 亩均 evaluation is for office, leaders, the units' people and firms (each its own)",
+         TARGET_ROLES),
     page("PARKS_PAGE", "the park league table is for office, leaders and the units' people", TARGET_ROLES),
     page("RELEASE_PAGE", "publishing and correcting reports is the office's", {"office"}, write=True),
     page("REPORT_PAGE", "the monthly report is for office and leaders (and newind report)",
@@ -577,6 +584,29 @@ FUNCTION_ROWS = [
         lambda u, o: frozenset(p.credit_code for p in [access.own_enterprise(u)] if p is not None), sees()),
     Row("岳阳县's firm's registry is changed by the office only", "enterprise_for", True,
         lambda u, o: access.enterprise_for(u, o.zb_firm, write=True), gate({"office"})),
+    Row("亩均 results in scope: every firm's for office and leaders, a county's firms' for its people",
+        "mujun_results_in_scope", False,
+        lambda u, o: frozenset(access.mujun_results_in_scope(u).values_list("credit_code", flat=True)),
+        sees(office=FIRMS, leader=FIRMS, yyx_rep={ZB}, yyx_rev={ZB}, yx_rep={SH})),
+    Row("岳阳县's firm's 亩均 result is read by office, leaders and 岳阳县's people, not by 云溪区 (editing the id)",
+        "mujun_result_for", False, lambda u, o: access.mujun_result_for(u, o.zb_result),
+        gate({"office", "leader", "yyx_rep", "yyx_rev"})),
+    Row("岳阳县's firm's 亩均 result is adjusted by the office (the firm's own account objects)", "mujun_result_for",
+        True, lambda u, o: access.mujun_result_for(u, o.zb_result, write=True), gate({"office"})),
+    Row("亩均 runs in scope: every run for office and leaders, the runs holding a firm in scope for the others",
+        "mujun_runs_in_scope", False,
+        lambda u, o: frozenset("run" for r in access.mujun_runs_in_scope(u) if r.pk == o.run_id),
+        sees(office={"run"}, leader={"run"}, yyx_rep={"run"}, yyx_rev={"run"}, yx_rep={"run"})),
+    Row("a 亩均 run is opened by those who see a firm in it; to the 三员 it does not exist (404)", "mujun_run_for",
+        False, lambda u, o: access.mujun_run_for(u, o.run_id), gate(TARGET_ROLES), refusal=404),
+    Row("a 亩均 run's workflow steps reach the transition table for office and leaders only", "mujun_run_for",
+        True, lambda u, o: access.mujun_run_for(u, o.run_id, write=True), gate({"office", "leader"})),
+    Row("the 亩均 workflow role: every role's value, none for the command line", "mujun_workflow_role", False,
+        lambda u, o: str(access.mujun_workflow_role(u)), {
+            **{w: w.split("_")[0] for w in ("office", "leader", "auditor", "sysadmin", "secadmin")},
+            "yyx_rep": "reporter", "yyx_rev": "reviewer", "yx_rep": "reporter", "cli": "None"}),
+    Row("one's own 亩均 result: only an enterprise user has one (none in this cast)", "own_mujun_result", False,
+        lambda u, o: frozenset(r.credit_code for r in [access.own_mujun_result(u)] if r is not None), sees()),
     Row("the signed-in sessions: the security admin", "login_sessions_for", False,
         lambda u, o: _ok(access.login_sessions_for(u)), gate({"secadmin"})),
     Row("ending a session: the security admin", "login_sessions_for", True,
@@ -594,7 +624,7 @@ HELPERS = {"role_of", "require_role", "role_required", "page_required", "scope_u
 
 
 @pytest.fixture
-def objects(cast, task, yyx_sub, yx_sub, imported) -> SimpleNamespace:  # type: ignore[no-untyped-def]  # noqa: F811
+def objects(cast, task, yyx_sub, yx_sub, imported, figures) -> SimpleNamespace:  # type: ignore[no-untyped-def]  # noqa: F811
     """岳阳县's and 云溪区's drafts, 华容县's published report, a target of each unit, a run of each job kind."""
     from decimal import Decimal
 
@@ -620,11 +650,13 @@ def objects(cast, task, yyx_sub, yx_sub, imported) -> SimpleNamespace:  # type: 
                                      audience=job.audience, trigger="manual", state="failed",
                                      enqueued_at=timezone.now())
 
+    mujun_run = run_evaluation(2017, "430600")
     return SimpleNamespace(
         task=task, yyx_sub=yyx_sub, yx_sub=yx_sub, pub_sub=pub, yyx_unit=yyx_sub.unit_id, yx_unit=yx_sub.unit_id,
         yyx_target=target[YYX], office_job=office_job.name, security_job=security_job.name,
         office_run=run(office_job), security_run=run(security_job),
-        zb_firm=EnterpriseProfile.objects.get(credit_code=ZB).pk)
+        zb_firm=EnterpriseProfile.objects.get(credit_code=ZB).pk,
+        zb_result=FirmResult.objects.get(run=mujun_run, credit_code=ZB).pk, run_id=mujun_run.pk)
 
 
 def _user(cast: Any, who: str) -> Any:

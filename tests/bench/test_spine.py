@@ -70,8 +70,10 @@ def test_the_command_prints_one_json_line_last():
     assert line["rollup_max_abs_diff"] < 1e-6
     # The DuckDB floor ran the same statements on a copy (it refuses to report when its row counts differ
     # from the database's), and the ratio printed is the recompute over it.
-    assert line["duckdb_s"] > 0 and line["ratio_to_duckdb"] == pytest.approx(line["recompute_s"] / line["duckdb_s"],
-                                                                              rel=0.01, abs=0.01)
+    # (recompute_s is printed to 3 decimals: on this tiny run its rounding alone moves the quotient by up to
+    # 0.0005 / duckdb_s, so the check allows that much besides the ratio's own rounding to 2 decimals.)
+    assert line["duckdb_s"] > 0 and line["ratio_to_duckdb"] == pytest.approx(
+        line["recompute_s"] / line["duckdb_s"], rel=0.01, abs=0.01 + 0.0005 / line["duckdb_s"])
     assert "DuckDB 对照" in done.stdout and "倍" in done.stdout
     # The cache keeps the units above the enterprises; with every enterprise's growth and ranks too it is larger.
     assert line["with_every_leaf"]["derived_rows"] > line["derived_rows"] > 0

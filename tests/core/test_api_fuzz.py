@@ -62,7 +62,13 @@ def fuzz_data(cast) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     units = peer_group_units(peer_group_by_code("yueyang-counties-zones"))
     task = issue_task(cast.office, period=Period.month(2017, 3), unit_ids=[u.pk for u in units])
     own = task.submissions.get(unit__code="430621")
-    return {"submission_id": own.pk, "unit": "430621", "group": "yueyang-counties-zones",
+    # A stored 亩均 evaluation (synthetic frame, no registry needed) for the /api/mujun/ paths.
+    from newind.mujun.services import run_evaluation
+    from newind.mujun.synthetic import synthetic_frame
+
+    evaluation = run_evaluation(2017, "430600", frame=synthetic_frame(50))
+    return {"submission_id": own.pk, "run_id": evaluation.pk, "result_id": evaluation.results.first().pk,
+            "unit": "430621", "group": "yueyang-counties-zones",
             "indicator": "industrial_va_above_size", "period": "2017-03", "from": 2016, "to": 2017,
             "limit": 5, "rules": "default"}
 

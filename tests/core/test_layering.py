@@ -57,8 +57,13 @@ TOP_LEVEL = {"cli", "urls", "api_urls", "settings", "wsgi", "__init__"}  # the p
 ACCESS_GATE = "newind.accounts.access"
 ACCESS_GATE_MAY_IMPORT = {"newind.core", "newind.units", "newind.accounts.models", "newind.accounts.choices"}
 
-# Allowed exceptions, each with its reason. None today.
-EXCEPTIONS: set[tuple[str, str]] = set()
+# Allowed exceptions, each with its reason.
+EXCEPTIONS: set[tuple[str, str]] = {
+    # The 亩均 公示 notice is an official document: it uses the report's Word renderer (reports.word) rather
+    # than a second one. The renderers are a library below every domain in all but name; moving them
+    # (reports.word/pdf) into core removes this exception.
+    ("mujun", "reports"),
+}
 
 ORM_MODULES = ("django.db", "django.contrib.auth.models", "django.contrib.postgres")
 

@@ -100,11 +100,16 @@ def test_a_missing_column_is_named(tmp_path: Path) -> None:
         frame_from_file(path, load_scheme("mujun-default"))
 
 
-def test_without_a_frame_the_registry_is_asked_and_says_it_is_not_there() -> None:
-    with pytest.raises(AppError, match="企业名录（一企一档）尚未合入：请用 --frame"):
-        registry_frame(2017, "430600", load_scheme("mujun-default"))
-    with pytest.raises(AppError, match="尚未合入"):
-        run("evaluate", "--year", "2017", "--scope", "430600")
+# The registry is merged: without --frame the command reads it (tests/mujun/test_store.py evaluates a
+# registry by hand); here, a scope it does not know is named, and an empty scope is refused.
+@pytest.mark.django_db
+def test_without_a_frame_the_registry_is_asked_and_names_an_unknown_scope(reference_data) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(AppError, match="999999"):
+        registry_frame(2017, "999999", load_scheme("mujun-default"))
+    with pytest.raises(AppError, match="没有登记的企业"):
+        from newind.mujun.services import run_evaluation
+
+        run_evaluation(2017, "430600")
 
 
 def test_bench_prints_its_figures_as_a_last_json_line() -> None:

@@ -60,6 +60,8 @@ __all__ = [
     "IMPORT_PAGE",
     "JOBS_PAGE",
     "LOCKOUTS_PAGE",
+    "MUJUN_ALL_PAGE",
+    "MUJUN_PAGE",
     "PARKS_PAGE",
     "RELEASE_PAGE",
     "REPORT_PAGE",
@@ -88,6 +90,12 @@ __all__ = [
     "job_runs_for",
     "jobs_in_scope",
     "login_sessions_for",
+    "mujun_result_for",
+    "mujun_run_for",
+    "mujun_runs_in_scope",
+    "mujun_workflow_role",
+    "own_mujun_result",
+    "mujun_results_in_scope",
     "own_enterprise",
     "page_required",
     "report_for",
@@ -760,3 +768,86 @@ def enterprise_for(user: Any, profile_id: int, write: bool = False) -> Any:
     if write and role != Role.OFFICE and not (role == Role.ENTERPRISE and _profile(user).unit_id == profile.unit_id):
         raise _forbidden(f"您没有权限修改「{profile.unit.name}」的档案：企业档案由市新型工业化办公室维护。{_CONTACT}")
     return profile
+
+
+# --- 亩均 evaluation results (mujun) ------------------------------------------------------------------------
+# Added at the end of the file to ease merging. Office and leaders read every result; reporters and
+# reviewers those of the firms in their unit; an enterprise user only its own firm's. Writing (confirm,
+# objection) is the firm's own account's; the office's steps are checked by mujun.calc.RUN_TRANSITIONS.
+
+MUJUN_PAGE = PageAccess("亩均评价", _roles("office", "leader", "reporter", "reviewer", "enterprise"))
+# Every firm's result, the open objections and the 公示 exports: the office and the city leaders.
+MUJUN_ALL_PAGE = PageAccess("亩均评价（全部企业、公示名单与文件）", _roles("office", "leader"))
+
+
+def mujun_runs_in_scope(user: Any) -> QuerySet[Any]:
+    """The evaluation runs (versions) the user may open: every run for office and leaders; for a unit's
+    people and a firm the runs that hold a result they may read; none for the 三员."""
+    from newind.mujun.models import EvaluationRun
+
+    runs = EvaluationRun.objects.select_related("scope")
+    if MUJUN_ALL_PAGE.allows(user):
+        return runs
+    return runs.filter(pk__in=mujun_results_in_scope(user).values("run_id"))
+
+
+def mujun_run_for(user: Any, run_id: int, *, write: bool = False) -> Any:
+    """One evaluation run. Read: as `mujun_runs_in_scope` (404 when missing or out of scope, so a run's
+    existence is not told). Write (the workflow's steps): the office and the leaders reach the transition
+    table, which says who takes each step (a 403 or 409 there); everyone else is refused here."""
+    if write:
+        MUJUN_ALL_PAGE.require(user)
+    run = mujun_runs_in_scope(user).filter(pk=int(run_id)).first()
+    if run is None:
+        raise NotFound("未找到该评价，或您没有权限查看：请从亩均评价的列表中打开。")
+    return run
+
+
+def mujun_workflow_role(user: Any) -> str | None:
+    """The user's role as the 亩均 workflow's transition table names it (mujun.calc), None without one."""
+    role = role_of(user)
+    return str(role.value) if role is not None else None
+
+
+def own_mujun_result(user: Any) -> Any:
+    """An enterprise user's latest result (its firm card), None for every other user; a 404 with the
+    reason for an enterprise user whose firm has no result yet."""
+    if role_of(user) != Role.ENTERPRISE:
+        return None
+    own = mujun_results_in_scope(user).order_by("-run__year", "-run__version").first()
+    if own is None:
+        raise NotFound("本企业暂无亩均效益评价结果。")
+    return own
+
+
+def mujun_results_in_scope(user: Any) -> QuerySet[Any]:
+    """The firm results this user may read (a queryset, filtered in the database)."""
+    from newind.mujun.models import FirmResult
+
+    results = FirmResult.objects.all()
+    role = role_of(user)
+    if role in {Role.OFFICE, Role.LEADER}:
+        return results
+    if role not in SCOPED_ROLES:
+        return results.none()
+    if role == Role.ENTERPRISE:
+        profile = _profile(user)
+        return results.filter(unit_id=profile.unit_id) if profile is not None and profile.unit_id else results.none()
+    return results.filter(unit_id__in=scope_unit_ids(user) or set())
+
+
+def mujun_result_for(user: Any, result_id: int, write: bool = False) -> Any:
+    """The firm result with this id if the user may read it (write=True: the office, or the firm's own
+    account); else a 403 AppError (404 to those who could see every result)."""
+    from newind.mujun.models import FirmResult
+
+    role = role_of(user)
+    try:
+        result = mujun_results_in_scope(user).select_related("run", "unit").get(pk=int(result_id))
+    except (FirmResult.DoesNotExist, ValueError, TypeError):
+        if role in {Role.OFFICE, Role.LEADER}:
+            raise NotFound("未找到该评价结果：请从亩均评价的名单中打开企业。") from None
+        raise _forbidden("您没有权限查看该企业的评价结果：企业用户只能查看本企业。" + _CONTACT) from None
+    if write and role != Role.OFFICE and not (role == Role.ENTERPRISE and _profile(user).unit_id == result.unit_id):
+        raise _forbidden(f"您没有权限修改「{result.name}」的评价结果。{_CONTACT}")
+    return result

@@ -157,10 +157,12 @@ FLAG_HEADERS = {"统一社会信用代码": "credit_code", "credit_code": "credi
                 "标记": "flag", "flag": "flag", "原因": "flag_reason", "flag_reason": "flag_reason"}
 
 
-def flags_from_cells(cells: pd.DataFrame, year: int, *, sheet: str = "") -> pd.DataFrame:
+def flags_from_cells(cells: pd.DataFrame, year: int | None, *, sheet: str = "") -> pd.DataFrame:
     """The year's flags (columns 统一社会信用代码, 年度, 标记, 原因) as credit_code, flag, flag_reason.
 
-    标记 is one of 否决 / 保护 / 不参评; a firm has at most one flag a year; every bad cell is named."""
+    标记 is one of 否决 / 保护 / 不参评; a firm has at most one flag a year; every bad cell is named. With
+    year=None every year of the file is kept, with the columns year, row (the file's row number) and
+    code_column (the letter of the credit-code column), for `newind mujun flags import`."""
     if cells.empty:
         raise AppError("标记文件是空的：第1行应为表头（统一社会信用代码、年度、标记、原因）。")
     header = [FLAG_HEADERS.get(str(h).strip()) for h in cells.iloc[0].tolist()]
@@ -185,19 +187,24 @@ def flags_from_cells(cells: pd.DataFrame, year: int, *, sheet: str = "") -> pd.D
     for i in np.flatnonzero(text["credit_code"] == ""):
         problems.append(Problem("缺少统一社会信用代码", sheet=sheet or None, row=int(rows[i]),
                                 column=_column_letter(columns["credit_code"])))
-    this_year = (years == year).to_numpy()
-    dup = text["credit_code"].where(this_year).duplicated(keep=False) & this_year & (text["credit_code"] != "")
+    this_year = (years == year).to_numpy() if year is not None else years.notna().to_numpy()
+    pair = text["credit_code"] + "|" + years.astype(str)
+    dup = pair.where(this_year).duplicated(keep=False) & this_year & (text["credit_code"] != "")
     for i in np.flatnonzero(dup):
-        problems.append(Problem(f"{year}年「{text['credit_code'][i]}」有不止一个标记：每家企业每年只能有一个标记",
+        problems.append(Problem(f"{int(years[i])}年「{text['credit_code'][i]}」有不止一个标记：每家企业每年只能有一个标记",
                                 sheet=sheet or None, row=int(rows[i]), column=_column_letter(columns["flag"])))
     if problems:
         raise AppError(f"标记文件有 {len(problems)} 处错误，未作评价。", problems=problems)
     reason = text.get("flag_reason", pd.Series([""] * len(years)))
     out = pd.DataFrame({"credit_code": text["credit_code"], "flag": text["flag"], "flag_reason": reason})
+    if year is None:
+        out["year"] = years.astype(int)
+        out["row"] = rows
+        out["code_column"] = _column_letter(columns["credit_code"])
     return out[this_year].reset_index(drop=True)
 
 
-def flags_from_file(path: str | Path, year: int) -> pd.DataFrame:
+def flags_from_file(path: str | Path, year: int | None) -> pd.DataFrame:
     """Read a flags file (CSV/XLSX) for one year; see `flags_from_cells`."""
     from newind.imports.parsing import read_sheets, visible_sheets
 
@@ -240,6 +247,16 @@ def registry_frame(year: int, scope: str, scheme: Scheme, flags: pd.DataFrame | 
         raise AppError("企业名录（一企一档）尚未合入：请用 --frame 指定评价数据文件（CSV/XLSX，每行一家企业）。",
                        code="registry_missing")
     queries = importlib.import_module("newind.enterprises.queries")
+    if flags is None:
+        flags = stored_flags(year)  # the year's flags imported with `newind mujun flags import`
     given = None if flags is None else flags[["credit_code", "flag"]]
     frame = queries.evaluation_frame(year, scope, given)
     return apply_flags(frame, flags)
+
+
+def stored_flags(year: int) -> pd.DataFrame:
+    """The year's stored flags (mujun.models.YearFlag) as credit_code, flag, flag_reason."""
+    from newind.mujun.models import YearFlag
+
+    rows = list(YearFlag.objects.filter(year=int(year)).values_list("credit_code", "flag", "reason"))
+    return pd.DataFrame(rows, columns=["credit_code", "flag", "flag_reason"])

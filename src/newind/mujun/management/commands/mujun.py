@@ -1,9 +1,12 @@
 """`newind mujun evaluate|bench`: the 亩均 evaluation from the terminal.
 
-evaluate --year 2017 --scope 430600 [--scheme mujun-default] [--format table|json] --frame FILE [--flags FILE]
-  The input is a frame file (CSV/XLSX, one row per firm) until the enterprise registry is merged;
-  without --frame the command reads the registry and says so if it is not there. --flags takes the year's
-  否决/保护/不参评 flags (统一社会信用代码, 年度, 标记, 原因), overriding the frame's flag column.
+evaluate --year 2017 --scope 430600 [--scheme mujun-default] [--format table|json] [--frame FILE] [--flags FILE] [--save]
+  Without --frame the input is the enterprise registry and the spine's annual figures, with the year's
+  stored flags; --frame takes a frame file (CSV/XLSX, one row per firm) instead. --flags takes the year's
+  否决/保护/不参评 flags (统一社会信用代码, 年度, 标记, 原因), overriding the stored ones. --save stores the
+  evaluation as a new version (state 企业填报).
+flags import FILE
+  Store the flags of a file (统一社会信用代码, 年度, 标记, 原因): all or nothing, every bad cell named.
 bench [--firms 20000] [--repeat 3]
   Synthetic firms (示例数据): reads them back from a CSV frame file, evaluates them in memory, computes
   what it would take and builds the JSON document, printing the best time of each step; the last line
@@ -39,14 +42,31 @@ class Command(BaseCommand):
         ev.add_argument("--format", choices=["table", "json"], default="table")
         ev.add_argument("--frame", help="评价数据文件（CSV/XLSX，每行一家企业）；企业名录合入前必填")
         ev.add_argument("--flags", help="年度标记文件（统一社会信用代码、年度、标记、原因；标记为 否决/保护/不参评）")
+        ev.add_argument("--save", action="store_true",
+                        help="保存为一个新的评价版本（企业填报阶段），供页面、公示和异议流程使用")
+        flags = sub.add_parser("flags", help="年度标记（否决/保护/不参评）")
+        flags_sub = flags.add_subparsers(dest="flags_action", required=True)
+        fi = flags_sub.add_parser("import", help="导入标记文件（统一社会信用代码、年度、标记、原因），全部正确才写入")
+        fi.add_argument("file")
         bench = sub.add_parser("bench", help="合成企业评价的计算用时")
         bench.add_argument("--firms", type=int, default=20_000)
         bench.add_argument("--scheme", default="mujun-default")
         bench.add_argument("--repeat", type=int, default=3, help="重复次数，报告最快一次")
+        bench.add_argument("--database", action="store_true",
+                           help="在当前数据库中：读企业名录和年度数据、计算、写入结果（需空库或专用库；先载入合成企业）")
 
     def handle(self, *args: object, **options: object) -> None:
+        if options["action"] == "bench" and options.get("database"):
+            self._bench_database(int(str(options["firms"])), int(str(options["repeat"])))
+            return
         if options["action"] == "bench":
             self._bench(int(str(options["firms"])), str(options["scheme"]), int(str(options["repeat"])))
+            return
+        if options["action"] == "flags":
+            from newind.mujun.services import import_flags_file
+
+            batch = import_flags_file(str(options["file"]))
+            self.stdout.write(f"已导入年度标记 {batch.rows} 条（{batch.file_name}）。")
             return
         scheme = load_scheme(str(options["scheme"]), options.get("scheme_version"))  # type: ignore[arg-type]
         year, scope = int(str(options["year"])), str(options["scope"])
@@ -55,6 +75,11 @@ class Command(BaseCommand):
             frame = apply_flags(in_scope(frame_from_file(str(options["frame"]), scheme, year=year), scope), flags)
         else:
             frame = registry_frame(year, scope, scheme, flags)
+        if options.get("save"):
+            from newind.mujun.services import run_evaluation
+
+            run = run_evaluation(year, scope, scheme_code=scheme.code, scheme_version=scheme.version, frame=frame)
+            self.stderr.write(f"已保存：{run}（{run.firm_count} 家企业，状态 {run.get_state_display()}）。")
         doc = evaluation_document(frame, scheme, year=year, scope=scope)
         if options["format"] == "json":
             self.stdout.write(json.dumps(doc, ensure_ascii=False, indent=1))
@@ -103,4 +128,49 @@ class Command(BaseCommand):
                    "seconds": best, "cpu_seconds": best_cpu,
                    "seconds_compute": round(best["evaluate"] + best["what_it_would_take"], 4),
                    "seconds_read_compute_document": round(sum(best.values()), 4), "load_average": round(load, 2)}
+        self.stdout.write(json.dumps(summary, ensure_ascii=False))
+
+    def _bench_database(self, firms: int, repeat: int) -> None:
+        """Read (registry + spine), compute and write (bulk insert) one city evaluation of `firms` synthetic
+        firms in the configured database; the firms are loaded once (the registry demo, scaled)."""
+        from unittest import mock
+
+        from django.db import connection
+
+        from newind.enterprises import demo
+        from newind.enterprises.models import EnterpriseProfile
+        from newind.indicators.services import load_indicator_catalogue
+        from newind.mujun.models import EvaluationRun
+        from newind.mujun.services import run_evaluation
+        from newind.units.services import load_reference_units
+
+        have = EnterpriseProfile.objects.filter(is_synthetic=True).count()
+        if have != firms:
+            if have:
+                raise AppError(f"数据库中已有 {have} 家合成企业，与 --firms {firms} 不一致：请用专用的空数据库。")
+            t = time.perf_counter()
+            load_reference_units()
+            load_indicator_catalogue()
+            above = round(firms * 0.75)
+            with mock.patch.object(demo, "N_ABOVE", above), mock.patch.object(demo, "N_BELOW", firms - above):
+                demo.load_demo(self.stdout)
+            self.stdout.write(f"载入 {firms:,} 家合成企业及其年度数据：{time.perf_counter() - t:.1f} 秒（不计入评价用时）。")
+        runs: list[dict[str, float]] = []
+        made = []
+        for _ in range(max(repeat, 1)):
+            timings: dict[str, float] = {}
+            run = run_evaluation(2017, "430600", timings=timings)
+            made.append(run.pk)
+            runs.append(timings)
+            self.stdout.write("  读取 {read:.3f} 秒，计算 {compute:.3f} 秒，写入 {write:.3f} 秒"
+                              "（本进程 CPU {read_cpu:.3f} / {compute_cpu:.3f} / {write_cpu:.3f}）".format(**timings))
+        EvaluationRun.objects.filter(pk__in=made).delete()  # the bench leaves no evaluations behind
+        best = min(runs, key=lambda r: r["read"] + r["compute"] + r["write"])
+        wall = {k: round(best[k], 3) for k in ("read", "compute", "write")}
+        cpu = {k: round(best[f"{k}_cpu"], 3) for k in ("read", "compute", "write")}
+        with open("/proc/loadavg", encoding="ascii") as f:
+            load = f.read().split()[:3]
+        summary = {"bench": "mujun-database", "database": connection.vendor, "firms": firms,
+                   "seconds": wall, "seconds_total": round(sum(wall.values()), 3),
+                   "cpu_seconds_this_process": cpu, "loadavg": " ".join(load)}
         self.stdout.write(json.dumps(summary, ensure_ascii=False))

@@ -1,0 +1,206 @@
+"""Pages of the 亩均 evaluation: runs, the results with filters, a firm's card, the aggregates, the
+workflow steps, objections, and the 公示 list (Excel) and notice (Word)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from newind.accounts.access import (
+    MUJUN_ALL_PAGE,
+    MUJUN_PAGE,
+    mujun_result_for,
+    mujun_results_in_scope,
+    mujun_run_for,
+    mujun_runs_in_scope,
+    mujun_workflow_role,
+    own_mujun_result,
+    page_required,
+)
+from newind.core.errors import AppError
+from newind.core.xlsx import xlsx_response
+from newind.mujun import services
+from newind.mujun.calc import SIZE_LABELS, run_actions
+from newind.mujun.models import EvaluationRun, Objection
+
+PAGE_SIZE = 100
+FILTERS = ("county", "park", "klass", "industry")
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _policies() -> list[Any]:
+    from newind.mujun.policies import all_policies
+
+    return all_policies()
+
+
+def _run_for(request: HttpRequest, run_id: int, *, write: bool = False) -> EvaluationRun:
+    return mujun_run_for(request.user, run_id, write=write)  # type: ignore[no-any-return]
+
+
+@login_required
+@page_required(MUJUN_PAGE)
+def run_list(request: HttpRequest) -> HttpResponse:
+    """The evaluations; an enterprise user goes to its latest result."""
+    own = own_mujun_result(request.user)
+    if own is not None:
+        return redirect("mujun:result", result_id=own.pk)
+    return render(request, "mujun/runs.html", {"runs": mujun_runs_in_scope(request.user)[:50]})
+
+
+@login_required
+@page_required(MUJUN_PAGE)
+def run_page(request: HttpRequest, run_id: int) -> HttpResponse:
+    """A run's results with filters (county, park, class, industry), its aggregates and the scatter."""
+    run = _run_for(request, run_id)
+    results = mujun_results_in_scope(request.user).filter(run=run)
+    chosen = {f: request.GET.get(f, "").strip() for f in FILTERS}
+    for f, value in chosen.items():
+        if value:
+            results = results.filter(**({f"{f}__startswith": value} if f == "industry" else {f: value}))
+    ordered = results.order_by("-rated", "size", "rank", "credit_code")
+    options = {f: sorted(v for v in mujun_results_in_scope(request.user).filter(run=run)
+                         .values_list(f, flat=True).distinct() if v) for f in ("county", "park", "klass")}
+    points = [{"name": n, "value": [t, v], "klass": k} for n, t, v, k in results.filter(
+        rated=True, tax_per_mu__isnull=False, va_per_mu__isnull=False).values_list("name", "tax_per_mu", "va_per_mu",
+                                                                                   "klass")[:5000]]
+    role = mujun_workflow_role(request.user)
+    return render(request, "mujun/run.html", {
+        "run": run, "page": Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page")), "chosen": chosen,
+        "options": options, "size_labels": SIZE_LABELS, "aggregates": run.summary.get("aggregates", {}),
+        "class_counts": run.summary.get("class_counts", {}), "benchmarks": run.summary.get("benchmarks", {}),
+        "units": run.summary.get("units", {}), "scatter": points,
+        "actions": [a for a in run_actions(run.state, role)
+                    if a.value in {"close_filling", "verify", "start_notice", "publish"}],
+        "policies": _policies(),
+        "open_objections": Objection.objects.filter(result__run=run, decision="").select_related("result")
+        if MUJUN_ALL_PAGE.allows(request.user) else [],
+    })
+
+
+@login_required
+@page_required(MUJUN_PAGE)
+def result_page(request: HttpRequest, result_id: int) -> HttpResponse:
+    """A firm's card: items, benchmarks, points, reasons, what it would take, objections, the forms."""
+    result = mujun_result_for(request.user, result_id)
+    actions = {a.value for a in run_actions(result.run.state, mujun_workflow_role(request.user))}
+    own = own_mujun_result(request.user) is not None
+    return render(request, "mujun/result.html", {
+        "r": result, "run": result.run, "size_label": SIZE_LABELS.get(result.size, result.size),
+        "units": result.run.summary.get("units", {}).get(result.size, {}),
+        "objections": result.objections.select_related("filed_by", "decided_by"),
+        "can_adjust": "adjust" in actions, "can_decide": "decide" in actions,
+        "can_object": own and "object" in actions, "can_confirm": own and "confirm" in actions and not result.confirmed_at,
+    })
+
+
+@login_required
+@require_POST
+@page_required(MUJUN_PAGE)
+def run_step(request: HttpRequest, run_id: int) -> HttpResponse:
+    run = _run_for(request, run_id, write=True)
+    services.advance(run, request.POST.get("action", ""), user=request.user)
+    return redirect("mujun:run", run_id=run.pk)
+
+
+@login_required
+@require_POST
+@page_required(MUJUN_PAGE)
+def adjust(request: HttpRequest, result_id: int) -> HttpResponse:
+    result = mujun_result_for(request.user, result_id, write=True)
+    services.adjust_class(result, request.POST.get("klass", ""), request.POST.get("reason", ""), user=request.user)
+    return redirect("mujun:result", result_id=result.pk)
+
+
+@login_required
+@require_POST
+@page_required(MUJUN_PAGE)
+def confirm(request: HttpRequest, result_id: int) -> HttpResponse:
+    result = mujun_result_for(request.user, result_id, write=True)
+    services.confirm_result(result, user=request.user)
+    return redirect("mujun:result", result_id=result.pk)
+
+
+@login_required
+@require_POST
+@page_required(MUJUN_PAGE)
+def object_to(request: HttpRequest, result_id: int) -> HttpResponse:
+    result = mujun_result_for(request.user, result_id, write=True)
+    services.file_objection(result, request.POST.get("text", ""), user=request.user)
+    return redirect("mujun:result", result_id=result.pk)
+
+
+@login_required
+@require_POST
+@page_required(MUJUN_PAGE)
+def decide(request: HttpRequest, objection_id: int) -> HttpResponse:
+    try:
+        objection = Objection.objects.select_related("result__run").get(pk=int(objection_id))
+    except Objection.DoesNotExist:
+        raise AppError("未找到该异议。", status=404, code="not_found") from None
+    mujun_result_for(request.user, objection.result_id, write=True)
+    services.decide_objection(objection, request.POST.get("decision", ""), request.POST.get("reason", ""),
+                              user=request.user, klass=request.POST.get("klass") or None)
+    return redirect("mujun:result", result_id=objection.result_id)
+
+
+def _export_allowed(request: HttpRequest) -> None:
+    MUJUN_ALL_PAGE.require(request.user)  # the 公示 list and notice: office and leaders
+
+
+@login_required
+@page_required(MUJUN_PAGE)
+def notice_xlsx(request: HttpRequest, run_id: int) -> HttpResponse:
+    from newind.audit.services import record
+    from newind.mujun.exports import notice_workbook
+
+    _export_allowed(request)
+    run = _run_for(request, run_id)
+    record("export", user=request.user, obj=run, summary=f"导出{run}公示名单（Excel）")
+    return xlsx_response(notice_workbook(run), f"mujun-{run.year}-{run.scope_code}-v{run.version}.xlsx")
+
+
+@login_required
+@page_required(MUJUN_PAGE)
+def notice_docx(request: HttpRequest, run_id: int) -> HttpResponse:
+    from newind.audit.services import record
+    from newind.mujun.exports import notice_document
+
+    _export_allowed(request)
+    run = _run_for(request, run_id)
+    record("export", user=request.user, obj=run, summary=f"导出{run}公示文件（Word）")
+    response = HttpResponse(notice_document(run), content_type=DOCX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="mujun-notice-{run.year}-{run.scope_code}-v{run.version}.docx"'
+    return response
+
+
+@login_required
+@page_required(MUJUN_PAGE)
+def policy_xlsx(request: HttpRequest, run_id: int, code: str) -> HttpResponse:
+    """The firms a differentiated policy hits in this evaluation, with amounts, as Excel."""
+    from newind.audit.services import record
+    from newind.core.xlsx import ExportSheet, export_workbook
+    from newind.mujun.policies import load_policy, run_policy_amounts
+
+    _export_allowed(request)
+    run = _run_for(request, run_id)
+    policy = load_policy(code)
+    hits = run_policy_amounts(run, policy)
+    rows = [[i, c, n, k, y, r, b, a] for i, (c, n, k, y, r, b, a) in enumerate(
+        hits[["credit_code", "name", "klass", "years", "rate", "base", "amount"]].itertuples(index=False), start=1)]
+    sheet = ExportSheet(
+        name="差别化政策", title=f"{run.year}年度{policy.name}企业名单",
+        about=[f"评价：{run}（{run.get_state_display()}）；类别 {policy.applies_to_class} 类企业 {len(rows)} 家",
+               f"加价标准（{policy.rate_unit}）：" + "，".join(f"连续{y}年{'及以上' if y == policy.steps[-1][0] else ''} {r}"
+                                                       for y, r in policy.steps),
+               f"金额 = 加价标准 × {policy.base_indicator}（{policy.base_unit}），单位 {policy.amount_unit}；来源：{policy.source}"],
+        header=["序号", "统一社会信用代码", "企业名称", "类别", "连续年数", f"加价（{policy.rate_unit}）",
+                f"用电量（{policy.base_unit}）", f"金额（{policy.amount_unit}）"],
+        rows=rows, text_columns=frozenset({1}))
+    record("export", user=request.user, obj=run, summary=f"导出{run}{policy.name}企业名单（Excel）")
+    return xlsx_response(export_workbook([sheet]), f"mujun-policy-{policy.code}-{run.year}.xlsx")
