@@ -2,22 +2,7 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-from typing import TYPE_CHECKING, ClassVar
-
-from django.db import models
-
-if TYPE_CHECKING:
-    # Without Django type stubs mypy sees TextChoices members as tuples; describe them as what they are at
-    # run time: str enums with a Chinese `label` (as submissions.calc does).
-    class _Choices(StrEnum):
-        choices: ClassVar[list[tuple[str, str]]]
-        values: ClassVar[list[str]]
-
-        @property
-        def label(self) -> str: ...
-else:
-    _Choices = models.TextChoices
+from newind.core.choices import Choices as _Choices
 
 
 class CaseKind(_Choices):

@@ -3,21 +3,7 @@ models and its pure calc: each label is written once."""
 
 from __future__ import annotations
 
-from enum import StrEnum
-from typing import TYPE_CHECKING, ClassVar
-
-from django.db import models
-
-if TYPE_CHECKING:
-    # As in submissions/choices.py: without Django stubs mypy sees TextChoices members as tuples.
-    class _Choices(StrEnum):
-        choices: ClassVar[list[tuple[str, str]]]
-        values: ClassVar[list[str]]
-
-        @property
-        def label(self) -> str: ...
-else:
-    _Choices = models.TextChoices
+from newind.core.choices import Choices as _Choices
 
 
 class RunState(_Choices):

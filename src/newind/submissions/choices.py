@@ -2,22 +2,7 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-from typing import TYPE_CHECKING, ClassVar
-
-from django.db import models
-
-if TYPE_CHECKING:
-    # Without Django type stubs mypy sees TextChoices members as tuples; describe them as what they are at
-    # run time: str enums with a Chinese `label`.
-    class _Choices(StrEnum):
-        choices: ClassVar[list[tuple[str, str]]]
-        values: ClassVar[list[str]]
-
-        @property
-        def label(self) -> str: ...
-else:
-    _Choices = models.TextChoices
+from newind.core.choices import Choices as _Choices
 
 
 class State(_Choices):
@@ -51,7 +36,7 @@ class Discipline(_Choices):
     PENDING = "pending", "未到期"
 
 
-class WebhookStatus(models.TextChoices):
+class WebhookStatus(_Choices):
     NOT_CONFIGURED = "not_configured", "未配置推送"
     SENT = "sent", "已推送"
     FAILED = "failed", "推送失败"
