@@ -157,7 +157,7 @@ def ensure_data(progress: Callable[[str], None], enterprises: int | None = None)
     from dataclasses import replace
 
     from newind.bench.spine import SCALES, run_spine
-    from newind.core.demo import prepare_demo
+    from newind.demo.services import prepare_demo
     from newind.indicators.models import Observation
 
     spine: dict[str, Any] | None = None
