@@ -314,3 +314,60 @@ def test_a_working_day_deadline_ends_a_working_day_n_working_days_later(received
     if n > 0:
         assert is_working_day(last)
         assert add_working_days(received.date(), n + 1) == next_working_day(last)
+
+
+# --- the office's holiday file (definitions/calendar/holidays.yaml) ---------------------------------------
+
+def test_the_shipped_holiday_file_adds_no_year_it_does_not_know():
+    from newind.cases import sla
+
+    assert sla.EXTRA.years == frozenset() and sla.CALENDAR_YEARS == sla.LIBRARY_YEARS
+
+
+def test_a_year_after_the_package_is_read_from_the_office_file_with_its_调休(monkeypatch):
+    from newind.cases import sla
+
+    year = sla.LIBRARY_YEARS[1] + 1
+    # A made-up arrangement (not the real one): Jan 1 and the Monday after it off, the Saturday after made
+    # a working day. Which weekday each date is follows from the calendar itself.
+    jan1 = dt.date(year, 1, 1)
+    monday = next(jan1 + dt.timedelta(days=i) for i in range(1, 8) if (jan1 + dt.timedelta(days=i)).weekday() == 0)
+    saturday = monday + dt.timedelta(days=5)
+    extra = sla.parse_extra_years({"years": {year: {"holidays": [jan1, monday], "working_weekends": [saturday]}}})
+    assert extra.years == {year}
+    monkeypatch.setattr(sla, "EXTRA", extra)
+    monkeypatch.setattr(sla, "CALENDAR_YEARS", (sla.LIBRARY_YEARS[0], year))
+    monkeypatch.setattr(sla, "_WORKING_ORDINALS", None)
+    assert not is_working_day(jan1) and not is_working_day(monday)
+    assert is_working_day(saturday) and is_working_day(monday + dt.timedelta(days=1))
+    assert not is_working_day(saturday + dt.timedelta(days=1))  # the Sunday stays a rest day
+    # Hand count from the day before the Monday holiday: Tue, Wed, Thu, Fri, Sat (made working) = 5.
+    sunday_before = monday - dt.timedelta(days=1)
+    assert add_working_days(sunday_before, 5) == saturday
+    from newind.cases.sla import working_days_between
+
+    assert list(working_days_between([sunday_before], [saturday])) == [5]  # the vectorised path agrees
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    ({"years": {"2030": {}}}, "应是年份"),
+    ({"years": {3000: {"holidays": []}}}, "须紧接"),
+    ({"years": {2027: {"holidays": [dt.date(2028, 1, 1)]}}}, "不是 2027 年的日期"),
+    ({"years": {2027: {"working_weekends": [dt.date(2027, 1, 4)]}}}, "不是周末"),
+])
+def test_a_wrong_holiday_file_is_refused_in_chinese(data, message):
+    from newind.cases import sla
+    from newind.core.errors import AppError
+
+    if sla.LIBRARY_YEARS[1] != 2026:
+        pytest.skip("the cases are written for chinesecalendar's 2026 as its last year")
+    with pytest.raises(AppError, match=message):
+        sla.parse_extra_years(data)
+
+
+def test_a_year_the_package_already_holds_is_left_to_the_package():
+    from newind.cases import sla
+
+    extra = sla.parse_extra_years({"years": {2017: {"holidays": [dt.date(2017, 3, 1)]}}})
+    assert extra.years == frozenset() and not extra.holidays  # 2017-03-01 stays a working day
+    assert is_working_day(dt.date(2017, 3, 1))

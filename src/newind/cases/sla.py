@@ -2,8 +2,9 @@
 
 Working days come from `chinese_calendar` (the State Council's yearly holiday notices, 调休 included): a
 Saturday or Sunday made a working day counts, a holiday on a weekday does not. The library knows only the
-years it ships (`CALENDAR_YEARS`); any other year raises `CalendarRangeError` (a Chinese sentence) rather
-than guessing Monday–Friday, because a wrong deadline on a public case is worse than a refusal.
+years it ships (`LIBRARY_YEARS`); the office adds a newer year's 放假安排 in definitions/calendar/holidays.yaml
+until a package release has it. Any other year raises `CalendarRangeError` (a Chinese sentence) rather than
+guessing Monday–Friday, because a wrong deadline on a public case is worse than a refusal.
 
 How a deadline is represented — the one convention used everywhere in `cases`:
 
@@ -36,25 +37,89 @@ from newind.core.errors import AppError, Problem
 TZ = ZoneInfo("Asia/Shanghai")
 
 # The years chinese_calendar holds announced holidays for (1.11: 2004–2026).
-CALENDAR_YEARS: tuple[int, int] = (
+LIBRARY_YEARS: tuple[int, int] = (
     min(d.year for d in _calendar_data.holidays), max(d.year for d in _calendar_data.holidays))
+# The file where the office writes a year's 放假安排 the package does not hold yet (the State Council
+# publishes each year's in the autumn before; a package release follows some weeks later).
+CALENDAR_FILE = "calendar/holidays.yaml"
 
 
 class CalendarRangeError(AppError):
     """A date outside the years the working calendar knows."""
 
 
+@dataclass(frozen=True)
+class ExtraYears:
+    """Years the office added in definitions/calendar/holidays.yaml: their holidays and working weekends."""
+
+    years: frozenset[int] = frozenset()
+    holidays: frozenset[dt.date] = frozenset()
+    working_weekends: frozenset[dt.date] = frozenset()
+
+
+def parse_extra_years(data: Any, name: str = CALENDAR_FILE) -> ExtraYears:
+    """Read the office's holiday file: `{year: {holidays: [dates], working_weekends: [dates]}}`; every date
+    must lie in its year, and the years must follow the package's last year without a gap."""
+    years = (data or {}).get("years") or {}
+    if not isinstance(years, dict):
+        raise AppError(f"{name}：years 应是“年份: 放假安排”的对照表。", code="calendar_file")
+    holidays: set[dt.date] = set()
+    weekends: set[dt.date] = set()
+    for year, entry in years.items():
+        if not isinstance(year, int) or not isinstance(entry, dict):
+            raise AppError(f"{name}：「{year}」应是年份，其下写 holidays 和 working_weekends 两个日期列表。",
+                           code="calendar_file")
+        for key, into in (("holidays", holidays), ("working_weekends", weekends)):
+            for day in entry.get(key) or []:
+                if not isinstance(day, dt.date) or day.year != year:
+                    raise AppError(f"{name}：{year} 年的 {key} 中「{day}」不是 {year} 年的日期（写成 {year}-10-01）。",
+                                   code="calendar_file")
+                if key == "working_weekends" and day.weekday() < 5:
+                    raise AppError(f"{name}：{day:%Y-%m-%d} 不是周末，不能列为调休上班日。", code="calendar_file")
+                into.add(day)
+    # Years the package already holds are its own (an upgrade wins over the file); the rest must follow its
+    # last year without a gap, so the calendar has no hole a deadline could fall into.
+    added = sorted(y for y in years if y > LIBRARY_YEARS[1])
+    if added != list(range(LIBRARY_YEARS[1] + 1, LIBRARY_YEARS[1] + 1 + len(added))):
+        raise AppError(f"{name}：补充的年份须紧接 {LIBRARY_YEARS[1]} 年且连续（软件包已收录 "
+                       f"{LIBRARY_YEARS[0]}—{LIBRARY_YEARS[1]} 年），现为 {'、'.join(map(str, added))}。",
+                       code="calendar_file")
+    holidays = {d for d in holidays if d.year in added}
+    weekends = {d for d in weekends if d.year in added}
+    return ExtraYears(frozenset(added), frozenset(holidays), frozenset(weekends))
+
+
+def _load_extra_years() -> ExtraYears:
+    try:
+        from django.conf import settings
+
+        path = Path(settings.DEFINITIONS_DIR) / CALENDAR_FILE
+    except Exception:  # settings not configured (a pure use of this module): the package's years only
+        return ExtraYears()
+    if not path.exists():
+        return ExtraYears()
+    return parse_extra_years(yaml.safe_load(path.read_text(encoding="utf-8")), CALENDAR_FILE)
+
+
+EXTRA = _load_extra_years()
+# The years the working calendar covers: the package's, then the office's additions.
+CALENDAR_YEARS: tuple[int, int] = (LIBRARY_YEARS[0], max([LIBRARY_YEARS[1], *EXTRA.years]))
+
+
 def _out_of_range(day: dt.date) -> CalendarRangeError:
     first, last = CALENDAR_YEARS
     return CalendarRangeError(
         f"工作日历只收录了 {first}—{last} 年的法定节假日和调休安排，无法计算 {day.year} 年的工作日"
-        f"（{day:%Y-%m-%d}）：请升级 chinesecalendar 软件包以收录国务院公布的 {day.year} 年放假安排。",
+        f"（{day:%Y-%m-%d}）：请升级 chinesecalendar 软件包，或按国务院公布的 {day.year} 年放假安排"
+        f"在 definitions/{CALENDAR_FILE} 中补充该年。",
         code="calendar_range")
 
 
 def is_working_day(day: dt.date) -> bool:
     """A working day by the Chinese calendar with 调休 (a working Saturday counts, a holiday does not)."""
-    if not CALENDAR_YEARS[0] <= day.year <= CALENDAR_YEARS[1]:
+    if day.year in EXTRA.years:
+        return day in EXTRA.working_weekends or (day.weekday() < 5 and day not in EXTRA.holidays)
+    if not LIBRARY_YEARS[0] <= day.year <= LIBRARY_YEARS[1]:
         raise _out_of_range(day)
     try:
         return bool(chinese_calendar.is_workday(day))
@@ -391,8 +456,9 @@ def _calendar_ordinals(first: int, last: int) -> np.ndarray:
     (tested equal to `is_working_day` day by day)."""
     days = np.arange(dt.date(first, 1, 1).toordinal(), dt.date(last, 12, 31).toordinal() + 1, dtype=np.int64)
     weekday = (days + 6) % 7  # date.weekday() of an ordinal: 0001-01-01 was a Monday
-    holidays = np.fromiter((d.toordinal() for d in _calendar_data.holidays), dtype=np.int64)
-    made_working = np.fromiter((d.toordinal() for d in _calendar_data.workdays), dtype=np.int64)
+    holidays = np.fromiter((d.toordinal() for d in (*_calendar_data.holidays, *EXTRA.holidays)), dtype=np.int64)
+    made_working = np.fromiter((d.toordinal() for d in (*_calendar_data.workdays, *EXTRA.working_weekends)),
+                               dtype=np.int64)
     working = ((weekday < 5) & ~np.isin(days, holidays)) | np.isin(days, made_working)
     return days[working]
 
