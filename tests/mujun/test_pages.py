@@ -117,3 +117,16 @@ def test_the_json_api_gives_the_same_results_with_the_same_access(client, cast, 
     assert client.get(f"/api/mujun/results/{other.pk}").status_code == 403
     client.force_login(cast.auditor)
     assert client.get(f"/api/mujun/runs/{run.pk}").status_code == 403
+
+
+def test_the_aggregates_name_each_county_and_show_two_decimals(client_as, run) -> None:  # type: ignore[no-untyped-def]
+    import re
+
+    page = client_as("office").get(f"/mujun/runs/{run.pk}/").content.decode()
+    table = page[page.index('id="mujun-aggregates-county"'):]
+    table = table[:table.index("</table>")]
+    rows = {cells[0]: cells[1:] for cells in (re.findall(r"<td[^>]*>(.*?)</td>", tr)
+                                              for tr in re.findall(r"<tr>(.*?)</tr>", table, re.S)) if cells}
+    # Hand calculation: 汨罗市's one rated firm pays 100 万元 tax on 10 亩 → 10.00 万元/亩; 君山区's 40 on 20 → 2.00.
+    assert rows["汨罗市"][:2] == ["1", "10.00"] and rows["君山区"][:2] == ["1", "2.00"]
+    assert "430681" not in table  # the county by its name, not its code

@@ -53,6 +53,17 @@ def run_list(request: HttpRequest) -> HttpResponse:
     return render(request, "mujun/runs.html", {"runs": mujun_runs_in_scope(request.user)[:50]})
 
 
+def _named(aggregates: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    """The county and park aggregates with each unit's name beside its code (a reader knows 岳阳县, not
+    430621): one query for every code of the run."""
+    from newind.units.models import Unit
+
+    codes = {row.get(by) for by, rows in aggregates.items() for row in rows}
+    names = dict(Unit.objects.filter(code__in=codes).values_list("code", "name"))
+    return {by: [{**row, "name": names.get(row.get(by), row.get(by))} for row in rows]
+            for by, rows in aggregates.items()}
+
+
 @login_required
 @page_required(MUJUN_PAGE)
 def run_page(request: HttpRequest, run_id: int) -> HttpResponse:
@@ -72,7 +83,7 @@ def run_page(request: HttpRequest, run_id: int) -> HttpResponse:
     role = mujun_workflow_role(request.user)
     return render(request, "mujun/run.html", {
         "run": run, "page": Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page")), "chosen": chosen,
-        "options": options, "size_labels": SIZE_LABELS, "aggregates": run.summary.get("aggregates", {}),
+        "options": options, "size_labels": SIZE_LABELS, "aggregates": _named(run.summary.get("aggregates", {})),
         "class_counts": run.summary.get("class_counts", {}), "benchmarks": run.summary.get("benchmarks", {}),
         "units": run.summary.get("units", {}), "scatter": points,
         "actions": [a for a in run_actions(run.state, role)
