@@ -5,7 +5,7 @@
 1. Prepares the database given by NEWIND_DATABASE_URL (PostgreSQL for the figures that count): the spine
    benchmark's province-scale synthetic data (20,000 enterprises × 12 indicators × 55 periods, 13.2 million
    observations, `bench.spine`) unless they are there already, the demo's reference units, figures,
-   targets and reporting tasks (`core.demo.prepare_demo`, idempotent), and N users (`bench_load_00` …,
+   targets and reporting tasks (`newind demo --no-serve`, idempotent), and N users (`bench_load_00` …,
    office and leader in turn) with a password made for this run.
 2. Starts the production server (`newind serve`: gunicorn, its default workers and threads, DEBUG off) on a
    free port of 127.0.0.1, with NEWIND_BENCH_HELLO=1 so that /bench/hello/ (the baseline) answers.
@@ -156,8 +156,9 @@ def ensure_data(progress: Callable[[str], None], enterprises: int | None = None)
     """Province-scale spine data (unless present), then the demo's data; return what the run will use."""
     from dataclasses import replace
 
+    from django.core.management import call_command
+
     from newind.bench.spine import SCALES, run_spine
-    from newind.demo.services import prepare_demo
     from newind.indicators.models import Observation
 
     spine: dict[str, Any] | None = None
@@ -176,7 +177,8 @@ def ensure_data(progress: Callable[[str], None], enterprises: int | None = None)
             progress(text.rstrip("\n"))
 
     analyse_tables(progress)  # before the demo's forecast backtest reads the figures
-    prepare_demo(_Out())  # type: ignore[arg-type]  # only .write is used
+    # By the command's name: the demo app sits above the benchmarks (its `bench` command runs them).
+    call_command("demo", "--no-serve", stdout=_Out())
     analyse_tables(progress)
     return {"bench_observations": bench_rows, "observations": Observation.objects.count(),
             "spine": spine}
