@@ -146,22 +146,32 @@ class DomainPart:
     key_sentences: SentencesHook | None = None
 
 
-def installed_parts() -> list[DomainPart]:
-    """The `PART` of every installed app that has a `parts` module, in `order` (then app order)."""
+def app_modules(name: str, *, newind_only: bool = False) -> list[tuple[int, Any]]:
+    """(app index, module) of every installed app that has a module `name` (e.g. "parts", "demo"), in
+    INSTALLED_APPS order: how domains plug in by shipping one file (`newind_only`: the project's own apps).
+    An app without the module is skipped; an import error inside a module that exists is raised."""
     from django.apps import apps
 
     found = []
     for index, config in enumerate(apps.get_app_configs()):
-        if f"{config.name}.parts" == __name__:  # this module: the interface, not a part
+        if newind_only and not config.name.startswith("newind."):
             continue
         try:
-            module = importlib.import_module(f"{config.name}.parts")
+            found.append((index, importlib.import_module(f"{config.name}.{name}")))
         except ModuleNotFoundError as exc:
-            if exc.name == f"{config.name}.parts":
-                continue
-            raise
+            if exc.name != f"{config.name}.{name}":
+                raise
+    return found
+
+
+def installed_parts() -> list[DomainPart]:
+    """The `PART` of every installed app that has a `parts` module, in `order` (then app order)."""
+    found = []
+    for index, module in app_modules("parts"):
+        if module.__name__ == __name__:  # this module: the interface, not a part
+            continue
         part = getattr(module, "PART", None)
         if not isinstance(part, DomainPart):
-            raise TypeError(f"{config.name}.parts must define PART = DomainPart(...)")
+            raise TypeError(f"{module.__name__} must define PART = DomainPart(...)")
         found.append((part.order, index, part))
     return [part for _, _, part in sorted(found, key=lambda item: (item[0], item[1]))]

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import importlib
 from typing import TextIO
 
-from django.apps import apps
-
+from newind.core.parts import app_modules
 from newind.indicators.services import load_indicator_catalogue
 from newind.units.services import load_reference_units
 
@@ -17,15 +15,7 @@ def prepare_demo(out: TextIO) -> None:
     out.write(f"参考单位：{counts['units']} 个单位，{counts['groups']} 个对标组已就绪。\n")
     out.write(f"指标目录：{load_indicator_catalogue()} 项指标已就绪。\n")
     # Each app may ship `demo.py` with `load_demo(out)`; they run in INSTALLED_APPS order.
-    for config in apps.get_app_configs():
-        if not config.name.startswith("newind."):
-            continue
-        try:
-            module = importlib.import_module(f"{config.name}.demo")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"{config.name}.demo":
-                continue
-            raise
+    for _, module in app_modules("demo", newind_only=True):
         loader = getattr(module, "load_demo", None)
         if loader is not None:
             loader(out)
