@@ -16,16 +16,18 @@ class Role(models.TextChoices):
     REPORTER = "reporter", "单位填报员"
     REVIEWER = "reviewer", "单位审核员"
     ENTERPRISE = "enterprise", "企业用户"
+    # A city department (市直部门) handling the cases assigned to it; its unit is a department unit.
+    DEPARTMENT = "department", "市直部门用户"
 
 
 # Roles whose scope is one unit and its descendants in the admin hierarchy.
 # (Built from the values so type checkers, which see no Django stubs here, know these hold Role members.)
-SCOPED_ROLES: frozenset[Role] = frozenset(Role(v) for v in ("reporter", "reviewer", "enterprise"))
+SCOPED_ROLES: frozenset[Role] = frozenset(Role(v) for v in ("reporter", "reviewer", "enterprise", "department"))
 # Roles that manage the system itself and do not read business figures (三员分立).
 ADMIN_ROLES: frozenset[Role] = frozenset(Role(v) for v in ("sysadmin", "secadmin", "auditor"))
 # Roles that work with figures.
 BUSINESS_ROLES: frozenset[Role] = frozenset(Role(v) for v in ("office", "leader", "reporter", "reviewer",
-                                                               "enterprise"))
+                                                               "enterprise", "department"))
 # Roles whose grant or removal needs a second person, the 安全管理员, to confirm it (two-person rule): the
 # auditor reads the whole log, the security admin confirms role changes, the office reads every figure.
 CONFIRMED_ROLES: frozenset[Role] = frozenset(Role(v) for v in ("auditor", "secadmin", "office"))
