@@ -87,6 +87,9 @@ def _register_routers() -> None:
     from newind.mujun.api import router as mujun_router
 
     api.add_router("/mujun", mujun_router)
+    from newind.funding.api import router as funding_router
+
+    api.add_router("/funding", funding_router)
 
 
 _register_routers()

@@ -312,6 +312,8 @@ NEWIND_INACTIVE_DAYS = int(os.environ.get("NEWIND_INACTIVE_DAYS", 90))
 
 # The shared scoring engine (schemes in definitions/schemes/) and the 亩均 evaluation built on it.
 INSTALLED_APPS += ["newind.scoring", "newind.mujun"]
+# 向上争取: national and provincial programmes the city applies to (issue 11).
+INSTALLED_APPS += ["newind.funding"]
 
 LOGGING = {
     "version": 1,

@@ -109,6 +109,10 @@ READS = [
          {"office", "leader", "yyx_rep", "yyx_rev", "yx_rep"}),
     case("the jobs page is for the office and the security admin", "GET", "/jobs/", {"office", "secadmin"}),
     case("locked accounts are the security admin's", "GET", "/accounts/lockouts/", {"secadmin"}),
+    case("the 向上争取 list is for office, leaders and the units' people", "GET", "/funding/", BUSINESS),
+    case("the 向上争取 API is for office, leaders and the units' people", "GET", "/api/funding/items", BUSINESS),
+    case("the 向上争取 export is for office, leaders and the units' people", "GET", "/funding/export.xlsx",
+         BUSINESS),
 ]
 
 WRITES = [
@@ -133,6 +137,8 @@ WRITES = [
          {"office"}, lambda: {"year": "2017"}),
     case("云溪区's figures are saved through the API by 云溪区 and the office only", "POST_JSON",
          "/api/submissions/{yx}/values", {"office", "yx_rep"}, lambda: {"values": {"industrial_tax": "3.3"}}),
+    case("a 向上争取 item is registered by the office and the units' people, not leaders (an empty form is 200)",
+         "POST", "/funding/new/", {"office", "yyx_rep", "yyx_rev", "yx_rep"}, dict),
 ]
 
 
@@ -394,6 +400,7 @@ from django.db.models import QuerySet  # noqa: E402
 
 from newind.accounts import access  # noqa: E402
 from newind.core.errors import AppError, Forbidden, NotFound  # noqa: E402
+from newind.units.models import Unit as UnitModel  # noqa: E402
 
 WHO = (*CAST, "cli")
 OK, REFUSED, ALL = "ok", "denied", "all"
@@ -448,6 +455,10 @@ PAGE_ROWS = [
     page("ENTERPRISES_PAGE", "the enterprise registry is open to business users (each sees the firms in scope)",
          BUSINESS),
     page("ENTERPRISE_IMPORT_PAGE", "importing the enterprise registry is the office's", {"office"}, write=True),
+    page("FUNDING_PAGE", "向上争取 is for office, leaders and the units' people (each its own items)",
+         TARGET_ROLES),
+    page("FUNDING_EDIT_PAGE", "registering 向上争取 items: the office and the units' people, not leaders",
+         {"office", "yyx_rep", "yyx_rev", "yx_rep"}, write=True),
     page("IMPORT_PAGE", "importing figures is the office's", {"office", "cli"}, write=True),
     page("JOBS_PAGE", "the jobs page is for the office and the security admin", {"office", "secadmin"}),
     page("LOCKOUTS_PAGE", "locked accounts are the security admin's", {"secadmin"}),
@@ -607,6 +618,21 @@ FUNCTION_ROWS = [
             "yyx_rep": "reporter", "yyx_rev": "reviewer", "yx_rep": "reporter", "cli": "None"}),
     Row("one's own 亩均 result: only an enterprise user has one (none in this cast)", "own_mujun_result", False,
         lambda u, o: frozenset(r.credit_code for r in [access.own_mujun_result(u)] if r is not None), sees()),
+    Row("向上争取 items in scope: every item for office and leaders, a unit's own items for its people",
+        "funding_items_in_scope", False,
+        lambda u, o: _codes(access.funding_items_in_scope(u).values_list("owner_unit__code", flat=True)),
+        sees(office={YYX}, leader={YYX}, yyx_rep={YYX}, yyx_rev={YYX})),
+    Row("responsible units one may name: any for the office, one's own unit for the units' people",
+        "funding_owner_units", False,
+        lambda u, o: (lambda ids: ALL if ids is None else _codes(
+            UnitModel.objects.filter(pk__in=ids).values_list("code", flat=True)))(access.funding_owner_units(u)),
+        sees(office=ALL, yyx_rep={YYX}, yyx_rev={YYX}, yx_rep={YX})),
+    Row("岳阳县's 向上争取 item is read by office, leaders and 岳阳县; to 云溪区 (editing the id) it does not exist",
+        "funding_item_for", False, lambda u, o: access.funding_item_for(u, o.funding_item),
+        gate({"office", "leader", "yyx_rep", "yyx_rev"}), refusal=404),
+    Row("岳阳县's 向上争取 item is changed by the office and 岳阳县's people, not by leaders or 云溪区",
+        "funding_item_for", True, lambda u, o: access.funding_item_for(u, o.funding_item, write=True),
+        gate({"office", "yyx_rep", "yyx_rev"})),
     Row("the signed-in sessions: the security admin", "login_sessions_for", False,
         lambda u, o: _ok(access.login_sessions_for(u)), gate({"secadmin"})),
     Row("ending a session: the security admin", "login_sessions_for", True,
@@ -651,12 +677,18 @@ def objects(cast, task, yyx_sub, yx_sub, imported, figures) -> SimpleNamespace: 
                                      enqueued_at=timezone.now())
 
     mujun_run = run_evaluation(2017, "430600")
+    from newind.funding.models import Opportunity
+
+    funding_item = Opportunity.objects.create(
+        code="XZ2017-900", title="岳阳县技改专项", programme="湖南省技术改造专项", level="provincial",
+        owner_unit=Unit.objects.get(code=YYX), owner_person="县工信局", amount_sought=Decimal("100"))
     return SimpleNamespace(
         task=task, yyx_sub=yyx_sub, yx_sub=yx_sub, pub_sub=pub, yyx_unit=yyx_sub.unit_id, yx_unit=yx_sub.unit_id,
         yyx_target=target[YYX], office_job=office_job.name, security_job=security_job.name,
         office_run=run(office_job), security_run=run(security_job),
         zb_firm=EnterpriseProfile.objects.get(credit_code=ZB).pk,
-        zb_result=FirmResult.objects.get(run=mujun_run, credit_code=ZB).pk, run_id=mujun_run.pk)
+        zb_result=FirmResult.objects.get(run=mujun_run, credit_code=ZB).pk, run_id=mujun_run.pk,
+        funding_item=funding_item.pk)
 
 
 def _user(cast: Any, who: str) -> Any:

@@ -35,6 +35,7 @@ LAYERS: dict[str, int] = {
     "scoring": 6,
     "cases": 6,
     "enterprises": 7,
+    "funding": 7,
     "benchmark": 7,
     "forecasts": 7,
     "mujun": 9,

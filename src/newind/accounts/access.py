@@ -57,6 +57,8 @@ __all__ = [
     "DASHBOARD_PAGE",
     "ENTERPRISES_PAGE",
     "ENTERPRISE_IMPORT_PAGE",
+    "FUNDING_EDIT_PAGE",
+    "FUNDING_PAGE",
     "IMPORT_PAGE",
     "JOBS_PAGE",
     "LOCKOUTS_PAGE",
@@ -83,6 +85,9 @@ __all__ = [
     "enterprise_for",
     "enterprises_in_scope",
     "figure_history_for",
+    "funding_item_for",
+    "funding_items_in_scope",
+    "funding_owner_units",
     "filter_units_for_read",
     "is_business_user",
     "job_for",
@@ -851,3 +856,60 @@ def mujun_result_for(user: Any, result_id: int, write: bool = False) -> Any:
     if write and role != Role.OFFICE and not (role == Role.ENTERPRISE and _profile(user).unit_id == result.unit_id):
         raise _forbidden(f"您没有权限修改「{result.name}」的评价结果。{_CONTACT}")
     return result
+
+
+# --- 向上争取 items (funding) ------------------------------------------------------------------------------
+# The office and the leaders see every item; a department, county or park sees the items its unit owns
+# (responsible unit within its scope). Writing: the office, and the owner unit's own department, reporter or
+# reviewer accounts (they keep their items current); leaders read; enterprises and the 三员 see none.
+
+FUNDING_PAGE = PageAccess("向上争取", _roles("office", "leader", "department", "reporter", "reviewer"))
+# Registering a new item: the office and the units that own items.
+FUNDING_EDIT_PAGE = PageAccess("登记向上争取事项", _roles("office", "department", "reporter", "reviewer"))
+
+
+def funding_items_in_scope(user: Any) -> QuerySet[Any]:
+    """The 向上争取 items the user may read (a queryset, filtered in the database)."""
+    from newind.funding.models import Opportunity
+
+    items = Opportunity.objects.select_related("owner_unit")
+    role = role_of(user)
+    if role in {Role.OFFICE, Role.LEADER}:
+        return items
+    if role not in FUNDING_PAGE.roles:
+        return items.none()
+    return items.filter(owner_unit_id__in=scope_unit_ids(user) or set())
+
+
+def funding_owner_units(user: Any) -> set[int] | None:
+    """The units this user may name as an item's responsible unit: None = any (the office); else its scope."""
+    if role_of(user) == Role.OFFICE:
+        return None
+    if not FUNDING_EDIT_PAGE.allows(user):
+        return set()
+    return scope_unit_ids(user) or set()
+
+
+def funding_item_for(user: Any, item_id: int, *, write: bool = False) -> Any:
+    """One 向上争取 item if the user may read it: else a 404 for everyone (its existence is not told). With
+    write=True (change it): a 403 for anyone who may not change it, whether or not they could read it."""
+    from newind.funding.models import Opportunity
+
+    if write:
+        FUNDING_EDIT_PAGE.require(user)
+        item = Opportunity.objects.select_related("owner_unit").filter(pk=_int_or_none(item_id)).first()
+        owners = funding_owner_units(user)
+        if item is None or (owners is not None and item.owner_unit_id not in owners):
+            raise _forbidden(f"您没有权限修改该向上争取事项：事项由责任单位和市新型工业化办公室维护。{_CONTACT}")
+        return item
+    item = funding_items_in_scope(user).filter(pk=_int_or_none(item_id)).first()
+    if item is None:
+        raise NotFound("未找到该向上争取事项，或它不属于您单位：请从向上争取清单中打开。")
+    return item
+
+
+def _int_or_none(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
