@@ -16,7 +16,6 @@ from newind.funding import calc, queries
 from newind.funding.choices import Status
 
 NAME = "funding"
-SCREEN_ITEMS = 5
 CARD_ITEMS = 8
 
 
@@ -49,11 +48,15 @@ def overview_part(period: Any, user: Any, city_code: str) -> OverviewPart:
 
 
 def dashboard_cards(overview: Any, screen: bool) -> list[DashboardCard]:
+    """The card in the normal mode; the meeting-room screen keeps its one screen for the figures, the
+    warnings and the league charts (tests/dashboard/test_browser.py), so it has no funding card."""
+    if screen:
+        return []
     deadlines = overview.part_frame(NAME, "deadlines")
     obtained = overview.part_frame(NAME, "obtained")
     if obtained.empty:
         return []
-    limit = SCREEN_ITEMS if screen else CARD_ITEMS
+    limit = CARD_ITEMS
     rows = deadlines.to_dict("records") if not deadlines.empty else []
     as_of = obtained["as_of"].iloc[0]
     return [DashboardCard("funding/dashboard_card.html", {
