@@ -9,7 +9,6 @@ import pytest
 
 from newind.cases.sla import TZ
 
-
 PASSWORD = "Cast-Pass-2017"
 
 
