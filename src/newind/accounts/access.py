@@ -933,7 +933,7 @@ def case_role(user: Any, case: Any) -> str | None:
         return str(CaseRole.OFFICE)
     if role == Role.LEADER:
         return str(CaseRole.LEADER)
-    unit_id = _own_unit_id(user)
+    unit_id = _own_unit_id(user) if role in {Role.ENTERPRISE, Role.DEPARTMENT} else None
     if unit_id is None:
         return None
     if role == Role.ENTERPRISE and case.concerned_unit_id == unit_id:
