@@ -38,7 +38,6 @@ EXPECTED = {
 def people(cast) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     """The cast, with an 企业用户 of 岳阳县."""
     from newind.accounts.services import create_user
-
     from newind.units.models import Unit
 
     found = {name: getattr(cast, name) for name in ROLES if name not in {"enterprise", "department"}}
