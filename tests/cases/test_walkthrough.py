@@ -101,6 +101,7 @@ def test_an_appeal_from_filing_to_archive(login, people, units, clock, attachmen
     assert state() == "extension_pending" and case.close_deadline == at("2017-10-13T00:00")
     page = office.get(f"/cases/{case.pk}/").content.decode()
     assert 'id="action-approve_extension"' in page and 'id="action-reject_extension"' in page
+    assert "申请将办结时限由 2017-10-12 24:00 延至 2017-10-19 24:00：需供电公司现场勘查 — 待审批" in page
     act(office, {"action": "approve_extension", "reason": "同意"}, "2017-10-11T10:00")
     assert state() == "in_progress" and case.close_deadline == at("2017-10-20T00:00")
     assert case.original_close_deadline == at("2017-10-13T00:00") and case.extensions_approved == 1

@@ -135,13 +135,16 @@ def _detail(request: HttpRequest, case: Case, *, form: ActionForm | None = None,
             status: int = 200) -> HttpResponse:
     role = case_role(request.user, case)
     events = case.events.select_related("unit").prefetch_related("attachments")
+    names = categories()
+    extensions = [{"x": x, "new": format_deadline(x.new_deadline), "old": format_deadline(x.old_deadline)}
+                  for x in case.extension_requests.all()]
     return render(request, "cases/detail.html", {
         "case": case, "role": role, "role_label": CaseRole(role).label if role else "",
-        "categories": [categories().get(c, c) for c in case.categories.values_list("category", flat=True)],
+        "categories": [names.get(c, c) for c in case.categories.values_list("category", flat=True)],
         "co_units": list(case.co_units.all()), "events": events, "attachments": case.attachments.all(),
         "deadline": format_deadline(case.close_deadline),
         "original_deadline": format_deadline(case.original_close_deadline),
-        "extensions": case.extension_requests.all(), "notices": case.notices.all()[:50],
+        "extensions": extensions, "notices": case.notices.all()[:50],
         "reasons": unsatisfied_reasons(Case.objects.filter(pk=case.pk)),
         "form": form or ActionForm(), "error": error, **_action_choices(case, role),
     }, status=status)
