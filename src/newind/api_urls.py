@@ -90,6 +90,9 @@ def _register_routers() -> None:
     from newind.funding.api import router as funding_router
 
     api.add_router("/funding", funding_router)
+    from newind.cases.api import router as cases_router
+
+    api.add_router("/cases", cases_router)
 
 
 _register_routers()

@@ -322,3 +322,10 @@ LOGGING = {
     "loggers": {"newind": {"handlers": ["console"], "level": os.environ.get("NEWIND_LOG_LEVEL", "INFO")},
                 "huey": {"handlers": ["console"], "level": os.environ.get("NEWIND_LOG_LEVEL", "INFO")}},
 }
+
+# Cases (issue 11 §2): attachments of appeals are kept here, outside the web root, and served only through
+# newind.accounts.access.case_for; each file at most NEWIND_ATTACHMENT_MAX_BYTES (default 10 MB).
+NEWIND_ATTACHMENT_DIR = Path(os.environ.get("NEWIND_ATTACHMENT_DIR", VAR_DIR / "attachments"))
+NEWIND_ATTACHMENT_MAX_BYTES = int(os.environ.get("NEWIND_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))
+# The SLA profile (definitions/sla/) a firm's appeal runs under when nobody chooses another.
+NEWIND_APPEAL_SLA_PROFILE = os.environ.get("NEWIND_APPEAL_SLA_PROFILE", "zhongshan")

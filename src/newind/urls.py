@@ -32,5 +32,6 @@ urlpatterns = [
     path("parks/", include("newind.parks.urls")),
     path("mujun/", include("newind.mujun.urls")),
     path("funding/", include("newind.funding.urls")),
+    path("cases/", include("newind.cases.urls")),
     path("api/", api.urls),
 ]

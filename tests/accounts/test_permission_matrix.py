@@ -481,6 +481,14 @@ PAGE_ROWS = [
     page("TASK_BOARDS_PAGE", "the task boards are for office and leaders", {"office", "leader"}),
     page("USERS_PAGE", "managing users is the system admin's", {"sysadmin"}, write=True),
 ]
+# cases (issue 11 §2): this cast has no firm or department user; the cases section at the end has them.
+PAGE_ROWS += [
+    page("CASES_PAGE", "the list of every case is for office and leaders", {"office", "leader"}),
+    page("MY_APPEALS_PAGE", "我的诉求 is a firm's (none in this cast)", set()),
+    page("CASE_INBOX_PAGE", "the inbox of assigned cases is a department's (none in this cast)", set()),
+    page("CASE_FILE_PAGE", "filing an appeal: a firm for itself, the office on a firm's behalf", {"office"},
+         write=True),
+]
 
 FUNCTION_ROWS = [
     Row("published figures are for business users", "is_business_user", False,
@@ -727,13 +735,13 @@ def test_every_access_function_has_a_row_for_reading_and_writing() -> None:
     public = {name for name in access.__all__ if callable(getattr(access, name)) or
               isinstance(getattr(access, name), access.PageAccess)}
     public -= {"PageAccess", "Role", "COMMAND_LINE"} | HELPERS
-    covered = {r.function for r in ACCESS_ROWS}
+    covered = {r.function for r in ACCESS_ROWS + CASE_ROWS}
     assert sorted(public - covered) == []
     assert sorted(covered - public) == []  # (a row names a function that exists)
     for name in public:
         target = getattr(access, name)
         if callable(target) and "write" in inspect.signature(target).parameters:
-            sides = {r.write for r in ACCESS_ROWS if r.function == name}
+            sides = {r.write for r in ACCESS_ROWS + CASE_ROWS if r.function == name}
             assert sides == {False, True}, f"{name} needs a row for reading and one for writing"
 
 
@@ -745,3 +753,142 @@ def test_every_page_of_the_menu_has_its_row() -> None:
     by_page = {id(getattr(access, n)): n for n in names}
     rows = {r.function for r in PAGE_ROWS}
     assert all(by_page.get(id(e.access)) in rows for e in ENTRIES)
+
+
+# --- cases (企业诉求): firms and departments ----------------------------------------------------------------------
+# A cast with two firms' users and three departments' users (tests/cases/conftest.py `people`): 化工's appeal
+# ("mine") is led by 发改委 (fgw) with 人社局 (rsj) co-handling; 纺织's ("theirs") is led by 自然资源局 (zrzy).
+# Each row reads: "<what>" — then for each one: OK, what they see, or the refusal's status ("404" where the
+# case's existence is not told, "403" for roles that see no cases).
+
+from tests.cases.conftest import attachments_dir, clock, filed, login, people, units  # noqa: E402, F401, F811
+
+CASE_WHO = ("office", "leader", "yyx_rep", "yyx_rev", "auditor", "sysadmin", "secadmin", "firm", "other_firm",
+            "fgw", "zrzy", "rsj", "cli")
+N404, N403 = "404", "403"
+
+
+def case_gate(ok: set[str], hidden: set[str] = frozenset({"firm", "other_firm", "fgw", "zrzy", "rsj"})) -> dict[str, str]:
+    """`ok` are let through; the firms and departments not in it get a 404; everyone else a 403."""
+    return {w: OK if w in ok else N404 if w in hidden else N403 for w in CASE_WHO}
+
+
+def case_sees(**who: Any) -> dict[str, Any]:
+    return {w: frozenset(who.get(w, ())) for w in CASE_WHO}
+
+
+def _case_names(o: Any, cases: Any) -> frozenset[str]:
+    names = {o.mine.pk: "mine", o.theirs.pk: "theirs"}
+    return frozenset(names[c.pk] for c in cases)
+
+
+BOTH = {"mine", "theirs"}
+CASE_ROWS = [
+    Row("cases in scope: every case for office and leaders, a firm's own, a department's led or co-handled ones, "
+        "none for counties, the 三员 and the command line", "cases_in_scope", False,
+        lambda u, o: _case_names(o, access.cases_in_scope(u)),
+        case_sees(office=BOTH, leader=BOTH, firm={"mine"}, other_firm={"theirs"}, fgw={"mine"}, rsj={"mine"},
+                  zrzy={"theirs"})),
+    Row("化工's appeal is read by office, leaders, 化工, its lead unit and its co-handler", "case_for", False,
+        lambda u, o: access.case_for(u, o.mine.pk), case_gate({"office", "leader", "firm", "fgw", "rsj"})),
+    Row("纺织's appeal is not read by 发改委 or 化工 by editing the id (404)", "case_for", False,
+        lambda u, o: access.case_for(u, o.theirs.pk), case_gate({"office", "leader", "other_firm", "zrzy"})),
+    Row("化工's appeal is acted on by office, leaders (assign, extensions), 化工, its lead unit and co-handler; "
+        "the table then says which actions", "case_for", True,
+        lambda u, o: access.case_for(u, o.mine, write=True), case_gate({"office", "leader", "firm", "fgw", "rsj"})),
+    Row("纺织's appeal is not acted on by another firm or department by editing the id", "case_for", True,
+        lambda u, o: access.case_for(u, o.theirs.pk, write=True),
+        case_gate({"office", "leader", "other_firm", "zrzy"})),
+    Row("the role in 化工's appeal: firm, lead unit, co-handler, office, leader; none for anyone else", "case_role",
+        False, lambda u, o: str(access.case_role(u, o.mine)),
+        {**{w: "None" for w in CASE_WHO}, "office": "office", "leader": "leader", "firm": "firm", "fgw": "lead",
+         "rsj": "co_handler"}),
+    Row("the firms one may file for: every firm for the office, one's own for a firm", "case_filing_firms", False,
+        lambda u, o: frozenset(access.case_filing_firms(u).values_list("code", flat=True)) & o.firm_codes,
+        case_sees(office={"F1", "F2"}, firm={"F1"}, other_firm={"F2"})),
+    Row("filing for 化工: 化工 itself and the office; a firm naming another firm in the body is refused",
+        "case_filing_firm", True, lambda u, o: access.case_filing_firm(u, o.units.firm.code),
+        {**case_gate({"office", "firm"}, hidden=set()), "cli": N403}),
+]
+
+
+@pytest.fixture
+def case_objects(people, units, filed) -> SimpleNamespace:  # type: ignore[no-untyped-def]  # noqa: F811
+    return SimpleNamespace(mine=filed.mine, theirs=filed.theirs, units=units,
+                           firm_codes=frozenset({units.firm.code, units.other_firm.code}),
+                           codes={units.firm.code: "F1", units.other_firm.code: "F2"})
+
+
+def _case_outcome(row: Row, user: Any, o: Any) -> Any:
+    try:
+        value = row.call(user, o)
+    except AppError as error:
+        assert isinstance(error, Forbidden | NotFound), f"{row.what}: untyped refusal {error!r}"
+        return str(error.status)
+    if isinstance(value, frozenset) and value & o.firm_codes:
+        return frozenset(o.codes[v] for v in value)
+    if isinstance(value, frozenset | str):
+        return value
+    return OK
+
+
+@pytest.mark.parametrize("row", CASE_ROWS, ids=[f"{r.function}{'(write)' if r.write else ''}: {r.what}"
+                                                  for r in CASE_ROWS])
+def test_case_access_matrix(people, case_objects, row: Row) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    got = {w: _case_outcome(row, access.COMMAND_LINE if w == "cli" else getattr(people, w), case_objects)
+           for w in CASE_WHO}
+    wrong = [f"{w}: got {got[w]!r}, expected {row.expect[w]!r}" for w in CASE_WHO if got[w] != row.expect[w]]
+    assert not wrong, f"{row.what}: " + "; ".join(wrong)
+
+
+# Through the client, each row a sentence: the URL (ids in it, and in the body, edited to another's case) and
+# who gets through; the others get the status given (404 for firms and departments, 403 for the rest).
+CASE_URLS = [
+    ("化工's appeal page is open to 化工, its lead unit, its co-handler, office and leaders", "GET", "/cases/{mine}/",
+     None, {"office", "leader", "firm", "fgw", "rsj"}),
+    ("纺织's appeal page, its id typed by 化工 or 发改委, is a 404", "GET", "/cases/{theirs}/", None,
+     {"office", "leader", "other_firm", "zrzy"}),
+    ("化工's appeal in the API: the same people", "GET", "/api/cases/{mine}", None,
+     {"office", "leader", "firm", "fgw", "rsj"}),
+    ("纺织's appeal in the API, its id edited: 404 to other firms and departments", "GET", "/api/cases/{theirs}",
+     None, {"office", "leader", "other_firm", "zrzy"}),
+    ("acting on 纺织's appeal by editing the id in the page's form: only its own people reach the action (an "
+     "unknown action is then a 400)", "POST", "/cases/{theirs}/act/", {"action": "no_such_action"},
+     {"office", "leader", "other_firm", "zrzy"}),
+    ("acting on 纺织's appeal through the API with an edited id: the same", "POST_JSON",
+     "/api/cases/{theirs}/actions", {"action": "no_such_action"}, {"office", "leader", "other_firm", "zrzy"}),
+    ("filing for 纺织 in the API: 纺织 itself and the office; 化工 editing the firm in the body is refused (403)",
+     "POST_JSON", "/api/cases/", {"title": "x", "description": "y", "categories": ["other"],
+                                  "firm": "{other_firm_code}"}, {"office", "other_firm"}),
+]
+
+
+@pytest.mark.parametrize("c", CASE_URLS, ids=[c[0] for c in CASE_URLS])
+def test_case_client_matrix(login, people, case_objects, c) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    from newind.cases.models import Case as CaseModel
+
+    what, method, url, body, allowed = c
+    o = case_objects
+    ids = {"mine": o.mine.pk, "theirs": o.theirs.pk}
+    url = url.format(**ids)
+    payload = {k: (v.format(other_firm_code=o.units.other_firm.code) if isinstance(v, str) else v)
+               for k, v in (body or {}).items()}
+    wrong = []
+    for who in CASE_WHO[:-1]:
+        before = (CaseModel.objects.count(), list(CaseModel.objects.order_by("id").values_list("state", flat=True)))
+        client = login(who)
+        if method == "GET":
+            status = client.get(url).status_code
+        elif method == "POST_JSON":
+            status = client.post(url, payload, content_type="application/json").status_code
+        else:
+            status = client.post(url, payload).status_code
+        refused = status in {401, 403, 404}
+        if status >= 500 or refused == (who in allowed):
+            wrong.append(f"{who}: {status}")
+        if refused and who in {"firm", "other_firm", "fgw", "zrzy", "rsj"} and "{theirs}" in c[2] and status != 404:
+            wrong.append(f"{who}: {status}, expected 404")
+        after = (CaseModel.objects.count(), list(CaseModel.objects.order_by("id").values_list("state", flat=True)))
+        if refused and after != before:
+            wrong.append(f"{who} was refused but something was written")
+    assert not wrong, f"{what}: {', '.join(wrong)}"

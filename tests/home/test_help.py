@@ -13,7 +13,8 @@ from tests.home.test_menu import EXPECTED, ROLES, nav_links, people  # noqa: F40
 pytestmark = pytest.mark.django_db
 
 ROLE_OF = {"office": "office", "leader": "leader", "yyx_rep": "reporter", "yyx_rev": "reviewer",
-           "enterprise": "enterprise", "sysadmin": "sysadmin", "secadmin": "secadmin", "auditor": "auditor"}
+           "enterprise": "enterprise", "sysadmin": "sysadmin", "secadmin": "secadmin", "auditor": "auditor",
+           "department": "department"}
 
 
 def test_every_role_has_a_guide() -> None:

@@ -17,17 +17,20 @@ from newind.home.menu import ENTRIES, menu_labels
 
 pytestmark = pytest.mark.django_db
 
-# Every cast role (see tests/conftest.py::Cast), plus an enterprise user of 岳阳县 made below.
-ROLES = ("office", "leader", "yyx_rep", "yyx_rev", "enterprise", "sysadmin", "secadmin", "auditor")
+# Every cast role (see tests/conftest.py::Cast), plus an enterprise user of 岳阳县 and a department user made below.
+ROLES = ("office", "leader", "yyx_rep", "yyx_rev", "enterprise", "sysadmin", "secadmin", "auditor", "department")
 EXPECTED = {
-    "office": ["对标分析", "数据导入", "领导驾驶舱", "目标预警", "月度报表", "企业档案", "园区排名", "亩均评价", "后台任务"],
-    "leader": ["对标分析", "领导驾驶舱", "目标预警", "月度报表", "企业档案", "园区排名", "亩均评价"],
+    "office": ["对标分析", "数据导入", "领导驾驶舱", "目标预警", "月度报表", "企业档案", "园区排名", "亩均评价", "企业诉求",
+               "后台任务"],
+    "leader": ["对标分析", "领导驾驶舱", "目标预警", "月度报表", "企业档案", "园区排名", "亩均评价", "企业诉求"],
     "yyx_rep": ["对标分析", "目标预警", "月度报表", "企业档案", "园区排名", "亩均评价"],
     "yyx_rev": ["对标分析", "目标预警", "月度报表", "企业档案", "园区排名", "亩均评价"],
-    "enterprise": ["对标分析", "月度报表", "企业档案", "亩均评价"],
+    "enterprise": ["对标分析", "月度报表", "企业档案", "亩均评价", "我的诉求"],
     "sysadmin": ["用户与角色"],
     "secadmin": ["安全策略", "在线会话", "锁定账号", "角色变更确认", "后台任务"],
     "auditor": ["审计日志"],
+    # a city department (市直部门用户) sees the cases assigned to it and nothing else (issue 11 §2)
+    "department": ["承办事项"],
 }
 
 
@@ -35,10 +38,14 @@ EXPECTED = {
 def people(cast) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     """The cast, with an 企业用户 of 岳阳县."""
     from newind.accounts.services import create_user
+    from newind.units.models import Unit
 
-    found = {name: getattr(cast, name) for name in ROLES if name != "enterprise"}
+    found = {name: getattr(cast, name) for name in ROLES if name not in {"enterprise", "department"}}
     found["enterprise"] = create_user("ent", "enterprise", password=cast.PASSWORD, unit_code="430621",
                                       name="岳阳县某企业", must_change_password=False)
+    Unit.objects.create(code="D-GXJ", name="市工业和信息化局（测试）", kind="department", is_synthetic=True)
+    found["department"] = create_user("dept", "department", password=cast.PASSWORD, unit_code="D-GXJ",
+                                      name="市工信局经办人", must_change_password=False)
     return found
 
 

@@ -53,6 +53,9 @@ __all__ = [
     "BACKTEST_PAGE",
     "BACKTEST_RUN",
     "BENCHMARK_PAGE",
+    "CASES_PAGE",
+    "CASE_FILE_PAGE",
+    "CASE_INBOX_PAGE",
     "COMMAND_LINE",
     "DASHBOARD_PAGE",
     "ENTERPRISES_PAGE",
@@ -64,6 +67,7 @@ __all__ = [
     "LOCKOUTS_PAGE",
     "MUJUN_ALL_PAGE",
     "MUJUN_PAGE",
+    "MY_APPEALS_PAGE",
     "PARKS_PAGE",
     "RELEASE_PAGE",
     "REPORT_PAGE",
@@ -82,6 +86,11 @@ __all__ = [
     "benchmark_for",
     "can_read_unit",
     "can_write_unit",
+    "case_filing_firm",
+    "case_filing_firms",
+    "case_for",
+    "case_role",
+    "cases_in_scope",
     "enterprise_for",
     "enterprises_in_scope",
     "figure_history_for",
@@ -329,7 +338,7 @@ def _in_scope(user: Any, unit_id: int) -> bool:
 def can_read_unit(user: Any, unit_id: int, *, published: bool) -> bool:
     """May the user read this unit's figures (published ones, or also unpublished ones)?"""
     role = role_of(user)
-    if role is None or role in ADMIN_ROLES:
+    if role not in BUSINESS_ROLES:  # the 三员, no role, and a 市直部门用户 (cases only) read no figures
         return False
     if published:
         return True
@@ -913,3 +922,124 @@ def _int_or_none(value: Any) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+# --- cases: firms' appeals (企业诉求), 督办事项, 项目问题 (newind.cases) ------------------------------------------
+# Added at the end of the file to ease merging. Who sees which case (issue 11 §2):
+# - the office (市新型工业化办公室) reads and writes every case; a leader reads every case, and may write
+#   (reach the transition table, which lets a leader only assign and decide extensions — 领导批示);
+# - a firm (企业用户, its unit the enterprise) reads and writes (rates, adds material to) the cases whose
+#   concerned unit is its own firm, and files appeals for itself only;
+# - a department (市直部门用户, its unit a 市直部门) reads and writes only the cases it leads or co-handles;
+# - reporters and reviewers (counties) see no cases (their firms' appeals go to the office and departments;
+#   this can be widened to read-only later, here only); the 三员 see none (三员分立); no role: none.
+# A case outside one's scope is a 404 to a firm or department, as if it did not exist; the 三员 and others
+# get a 403 naming why. What each role may do in each state is cases.calc.TRANSITIONS (403/409 there).
+
+CASES_PAGE = PageAccess("企业诉求", _roles("office", "leader"))
+MY_APPEALS_PAGE = PageAccess("我的诉求", _roles("enterprise"))
+CASE_INBOX_PAGE = PageAccess("承办事项", _roles("department"))
+CASE_FILE_PAGE = PageAccess("提交诉求", _roles("office", "enterprise"))
+_CASE_READERS = _roles("office", "leader", "enterprise", "department")
+_CASE_NOT_FOUND = "未找到该事项，或您没有权限查看：企业只能查看本企业的诉求，承办单位只能查看交办给本单位的事项。"
+
+
+def _own_unit_id(user: Any) -> int | None:
+    profile = _profile(user)
+    return profile.unit_id if profile is not None else None
+
+
+def cases_in_scope(user: Any, kind: str | None = None) -> QuerySet[Any]:
+    """The cases the user may read (a queryset, filtered in the database), of one kind if given."""
+    from newind.cases.models import Case
+
+    cases = Case.objects.all() if kind is None else Case.objects.filter(kind=kind)
+    role = role_of(user)
+    if role in {Role.OFFICE, Role.LEADER}:
+        return cases
+    unit_id = _own_unit_id(user) if role in {Role.ENTERPRISE, Role.DEPARTMENT} else None
+    if unit_id is None:
+        return cases.none()
+    if role == Role.ENTERPRISE:
+        return cases.filter(concerned_unit_id=unit_id)
+    co_handled = Case.co_units.through.objects.filter(unit_id=unit_id).values("case_id")
+    return cases.filter(Q(lead_unit_id=unit_id) | Q(pk__in=co_handled))
+
+
+def case_for(user: Any, case: Any, *, write: bool = False) -> Any:
+    """One case (an id or a Case) if the user may read it — or, with write=True, act on it (the transition
+    table then says which actions): 404 when missing or outside a firm's or department's scope, 403 for
+    roles that see no cases."""
+    from newind.cases.models import Case
+
+    _require_signed_in(user)
+    role = role_of(user)
+    if role not in _CASE_READERS:
+        label = role.label if role else "未分配角色"
+        raise _forbidden(f"您的角色（{label}）不能查看企业诉求和督办事项：诉求由企业、承办单位和市新型工业化办公室办理。{_CONTACT}")
+    pk = case.pk if isinstance(case, Case) else case
+    try:
+        found = cases_in_scope(user).select_related("concerned_unit", "lead_unit").get(pk=int(pk))
+    except (Case.DoesNotExist, ValueError, TypeError):
+        raise NotFound(_CASE_NOT_FOUND) from None
+    return found
+
+
+def case_role(user: Any, case: Any) -> str | None:
+    """The user's role in this case (cases.choices.CaseRole value) for cases.calc.step: the firm concerned,
+    the lead unit, a co-handler, the office or a leader; None for anyone else. Call after `case_for`."""
+    from newind.cases.choices import CaseRole
+
+    role = role_of(user)
+    if role == Role.OFFICE:
+        return str(CaseRole.OFFICE)
+    if role == Role.LEADER:
+        return str(CaseRole.LEADER)
+    unit_id = _own_unit_id(user) if role in {Role.ENTERPRISE, Role.DEPARTMENT} else None
+    if unit_id is None:
+        return None
+    if role == Role.ENTERPRISE and case.concerned_unit_id == unit_id:
+        return str(CaseRole.FIRM)
+    if role == Role.DEPARTMENT:
+        if case.lead_unit_id == unit_id:
+            return str(CaseRole.LEAD)
+        if case.co_units.filter(pk=unit_id).exists():
+            return str(CaseRole.CO_HANDLER)
+    return None
+
+
+def case_filing_firms(user: Any) -> QuerySet[Any]:
+    """The firms (enterprise units) the user may file an appeal for: every firm in the registry for the
+    office (on a firm's behalf), its own firm for a firm's user, none for anyone else."""
+    from newind.units.models import Unit
+
+    firms = Unit.objects.filter(kind="enterprise")
+    role = role_of(user)
+    if role == Role.OFFICE:
+        return firms
+    if role == Role.ENTERPRISE:
+        unit_id = _own_unit_id(user)
+        return firms.filter(pk=unit_id) if unit_id is not None else firms.none()
+    return firms.none()
+
+
+def case_filing_firm(user: Any, firm: Any = None) -> Any:
+    """The firm an appeal is filed for: a firm's user files for its own firm (naming another firm is a 403);
+    the office names the firm (a unit id or code; 404 when not in the registry); others get a 403."""
+    _require_signed_in(user)
+    CASE_FILE_PAGE.require(user)
+    firms = case_filing_firms(user)
+    if role_of(user) == Role.ENTERPRISE:
+        own = firms.first()
+        if own is None:
+            raise _forbidden("您的账号尚未关联企业：请联系市新型工业化领导小组办公室。")
+        if firm not in (None, "") and str(firm) not in {str(own.pk), own.code}:
+            raise _forbidden("企业用户只能为本企业提交诉求。")
+        return own
+    if firm in (None, ""):
+        raise AppError("请选择代为提交诉求的企业（从企业名录中选择）。")
+    text = str(firm).strip()
+    found = firms.filter(Q(code=text) | Q(pk=int(text)) if text.isdigit() and len(text) < 10 else Q(code=text)).first()
+    if found is None:
+        raise NotFound(f"企业名录中没有「{text}」：请从名录中选择企业，或先由办公室导入企业名录。")
+    return found

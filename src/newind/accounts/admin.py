@@ -18,6 +18,7 @@ from django.contrib.auth.models import Group
 from django.http import HttpRequest, HttpResponse
 
 from newind.accounts.models import SCOPED_ROLES, Profile, Role, RoleChangeRequest, RoleChangeStatus
+from newind.accounts.services import unit_kind_problem
 from newind.core.errors import Forbidden
 from newind.core.redirects import safe_next_url
 
@@ -49,6 +50,9 @@ class ProfileForm(forms.ModelForm):
                 self.add_error("unit", f"角色「{Role(role).label}」必须指定所属单位。")
             if role not in SCOPED_ROLES and unit is not None:
                 self.add_error("unit", f"角色「{Role(role).label}」不限定单位：请清空所属单位。")
+            problem = unit_kind_problem(role, unit)
+            if problem:
+                self.add_error("unit", problem)
         return data
 
 

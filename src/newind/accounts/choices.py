@@ -25,12 +25,17 @@ class Role(models.TextChoices):
 SCOPED_ROLES: frozenset[Role] = frozenset(Role(v) for v in ("reporter", "reviewer", "enterprise", "department"))
 # Roles that manage the system itself and do not read business figures (三员分立).
 ADMIN_ROLES: frozenset[Role] = frozenset(Role(v) for v in ("sysadmin", "secadmin", "auditor"))
-# Roles that work with figures.
+# Roles that work with figures. (Not 市直部门用户: a department sees the cases assigned to it and nothing else,
+# issue 11 §2 — no figures, no registry, no reports; see accounts.access, 「cases」.)
 BUSINESS_ROLES: frozenset[Role] = frozenset(Role(v) for v in ("office", "leader", "reporter", "reviewer",
-                                                               "enterprise", "department"))
+                                                               "enterprise"))
 # Roles whose grant or removal needs a second person, the 安全管理员, to confirm it (two-person rule): the
 # auditor reads the whole log, the security admin confirms role changes, the office reads every figure.
 CONFIRMED_ROLES: frozenset[Role] = frozenset(Role(v) for v in ("auditor", "secadmin", "office"))
+
+
+# Roles whose unit must be of one kind: a department user's unit is a city department (市直部门).
+ROLE_UNIT_KINDS: dict[str, str] = {"department": "department"}
 
 
 class RoleChangeStatus(models.TextChoices):

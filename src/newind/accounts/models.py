@@ -10,6 +10,7 @@ from django.db import models
 from newind.accounts.choices import ADMIN_ROLES as ADMIN_ROLES
 from newind.accounts.choices import BUSINESS_ROLES as BUSINESS_ROLES
 from newind.accounts.choices import CONFIRMED_ROLES as CONFIRMED_ROLES
+from newind.accounts.choices import ROLE_UNIT_KINDS as ROLE_UNIT_KINDS
 from newind.accounts.choices import SCOPED_ROLES as SCOPED_ROLES
 from newind.accounts.choices import Role as Role
 from newind.accounts.choices import RoleChangeStatus as RoleChangeStatus

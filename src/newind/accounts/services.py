@@ -12,6 +12,7 @@ from django.utils import timezone
 from newind.accounts.crypto import decrypt_secret, encrypt_secret
 from newind.accounts.models import (
     CONFIRMED_ROLES,
+    ROLE_UNIT_KINDS,
     SCOPED_ROLES,
     Profile,
     Role,
@@ -28,7 +29,9 @@ def _unit_for(role: Role, unit_code: str | None) -> Any:
     if role in SCOPED_ROLES:
         if not unit_code:
             raise AppError(f"角色「{role.label}」必须指定所属单位：请用 --unit 填写单位代码，例如 430621。")
-        return unit_by_code(unit_code)
+        unit = unit_by_code(unit_code)
+        _check_unit_kind(role, unit)
+        return unit
     if unit_code:
         raise AppError(f"角色「{role.label}」不限定单位：请去掉 --unit，或改用填报员、审核员、企业用户角色。")
     return None
@@ -124,6 +127,24 @@ def _check_unit(role: str, unit: Any) -> None:
         raise AppError(f"角色「{Role(role).label}」必须指定所属单位：请选择单位后再保存。")
     if role not in SCOPED_ROLES and unit is not None:
         raise AppError(f"角色「{Role(role).label}」不限定单位：请清空所属单位后再保存。")
+    _check_unit_kind(role, unit)
+
+
+def unit_kind_problem(role: str, unit: Any) -> str:
+    """Why this unit cannot be the role's unit (a 市直部门用户 needs a 市直部门 unit), or "" when it can."""
+    from newind.units.choices import UnitKind
+
+    wanted = ROLE_UNIT_KINDS.get(str(role))
+    if wanted is None or unit is None or unit.kind == wanted:
+        return ""
+    return (f"角色「{Role(role).label}」的所属单位必须是{UnitKind(wanted).label}，「{unit.name}」是"
+            f"{UnitKind(unit.kind).label}：请选择一个{UnitKind(wanted).label}。")
+
+
+def _check_unit_kind(role: str, unit: Any) -> None:
+    problem = unit_kind_problem(role, unit)
+    if problem:
+        raise AppError(problem)
 
 
 @transaction.atomic

@@ -64,6 +64,9 @@ ACTION_LABELS: dict[str, str] = {
     # enterprises and parks
     "enterprises.import": "导入企业名录",
     "parks.profile": "更新园区档案",
+    # cases (企业诉求): each transition is "case.<action>", the notices "case.notice.<kind>"
+    "case.file": "受理事项",
+    "case.attachment": "上传事项附件",
 }
 
 # The family (first part of the code) of an action that is not listed above.
@@ -73,6 +76,7 @@ ACTION_FAMILIES: dict[str, str] = {
     "admin": "后台", "audit": "审计日志", "export": "导出", "observation": "数据", "observations": "数据",
     "submission": "月度报表", "target": "目标", "setting": "设置", "forecast": "预测", "import": "数据导入",
     "upload": "上传", "report": "通报", "enterprises": "企业档案", "parks": "园区",
+    "case": "事项",
 }
 
 # Object types that are not models (or whose model has no page of its own), by their stored type.
@@ -110,7 +114,7 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
                 "yearbook": "年鉴", "revised": "修订", "estimate": "预估"},
     "role": {"sysadmin": "系统管理员", "secadmin": "安全管理员", "auditor": "审计员",
              "office": "市新型工业化办公室（全市）", "leader": "市领导", "reporter": "单位填报员",
-             "reviewer": "单位审核员", "enterprise": "企业用户"},
+             "reviewer": "单位审核员", "enterprise": "企业用户", "department": "市直部门用户"},
 }
 
 

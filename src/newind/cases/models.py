@@ -183,3 +183,29 @@ class CaseNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind} {self.stage}"
+
+
+class CaseAttachment(models.Model):
+    """A file attached to a case (at filing, or with a reply): type and size checked, stored under
+    NEWIND_ATTACHMENT_DIR (outside the web root) by a random name, served only through access.case_for."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    event = models.ForeignKey(CaseEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments",
+                              verbose_name="所属动态")
+    name = models.CharField("文件名", max_length=200)
+    kind = models.CharField("文件类型", max_length=8)  # pdf, jpg, png, docx, xlsx
+    size = models.PositiveIntegerField("大小（字节）")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    stored_as = models.CharField("存储路径", max_length=200)  # relative to NEWIND_ATTACHMENT_DIR
+    uploaded_at = models.DateTimeField("上传时间")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name="上传人")
+    uploaded_by_name = models.CharField("上传人名称", max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = "事项附件"
+        verbose_name_plural = "事项附件"
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name

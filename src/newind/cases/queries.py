@@ -198,3 +198,28 @@ def overdue(*, now: dt.datetime, cases: QuerySet[Any] | None = None) -> dict[str
     related = ("lead_unit", "concerned_unit")
     return {"still_open": still_open.select_related(*related).order_by("close_deadline", "id"),
             "done_late": done_late.select_related(*related).order_by("close_deadline", "id")}
+
+
+def unsatisfied_reasons(cases: QuerySet[Any] | None = None) -> dict[str, Any]:
+    """The reasons of unsatisfied ratings and of reopened cases, kept on the timeline and counted (one GROUP BY
+    over the rating events of `cases`, default every case): a case rated twice counts twice, as it was.
+
+    Returns {"unsatisfied": n, "reopened": n, "cases_reopened": n, "by_kind": {kind: n},
+    "reasons": [{"reason", "kind", "reopened", "count"}, …] most frequent first}.
+    """
+    from newind.cases.choices import Action
+    from newind.cases.models import Case, CaseEvent
+
+    events = CaseEvent.objects.filter(kind__in=[Action.RATE_UNSATISFIED_REDO, Action.RATE_UNSATISFIED_FINAL])
+    if cases is not None:
+        events = events.filter(case_id__in=cases.order_by().values("pk"))
+    rows = list(events.order_by().values("kind", "note").annotate(count=Count("id")).order_by("-count", "note"))
+    kinds = {str(Action.RATE_UNSATISFIED_REDO): "subjective", str(Action.RATE_UNSATISFIED_FINAL): "objective"}
+    reasons = [{"reason": r["note"], "kind": kinds[r["kind"]], "reopened": r["kind"] == Action.RATE_UNSATISFIED_REDO,
+                "count": r["count"]} for r in rows]
+    by_kind = {"subjective": 0, "objective": 0}
+    for r in reasons:
+        by_kind[r["kind"]] += r["count"]
+    reopened_cases = (cases if cases is not None else Case.objects.all()).filter(redo_count__gt=0).count()
+    return {"unsatisfied": sum(by_kind.values()), "reopened": by_kind["subjective"], "cases_reopened": reopened_cases,
+            "by_kind": by_kind, "reasons": reasons}

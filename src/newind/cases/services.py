@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -18,7 +19,7 @@ from django.utils import timezone
 from newind.audit.services import record
 from newind.cases.calc import TRANSITIONS, CaseFacts, rating_action, step
 from newind.cases.choices import Action, CaseKind, Channel, EventKind, ExtensionState, Rating, State
-from newind.cases.models import Case, CaseCategory, CaseEvent, ExtensionRequest
+from newind.cases.models import Case, CaseAttachment, CaseCategory, CaseEvent, ExtensionRequest
 from newind.cases.queries import categories
 from newind.cases.sla import SlaProfile, format_deadline, load_profile, to_local, working_days_to_close
 from newind.core.errors import AppError
@@ -196,3 +197,124 @@ def rate(case: Case, rating: str, *, user: Any, role: str | None, reason: str = 
 
 def _user(user: Any) -> Any:
     return user if getattr(user, "is_authenticated", False) else None
+
+
+# --- appeals: the clock, filing with attachments, attachments (issue 11 §2) ------------------------------------
+
+
+def clock() -> dt.datetime:
+    """Now, for the pages and the API (tests set it: the working-day rules depend on the day)."""
+    return timezone.now()
+
+
+# The attachment types accepted: extension → (MIME type, a check of the file's first bytes / contents).
+ATTACHMENT_TYPES: dict[str, str] = {
+    "pdf": "application/pdf", "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+_OOXML_PART = {"docx": "word/", "xlsx": "xl/"}
+
+
+def attachment_dir() -> Path:
+    from django.conf import settings
+
+    return Path(settings.NEWIND_ATTACHMENT_DIR)
+
+
+def _attachment_kind(name: str, head: bytes, data: bytes) -> str:
+    """The file's type if it is one we take and its contents agree with its name; else an AppError."""
+    import io
+    import zipfile
+
+    ext = Path(name).suffix.lower().lstrip(".")
+    if ext not in ATTACHMENT_TYPES:
+        raise AppError(f"附件「{name}」的类型不支持：只能上传 PDF、JPG/PNG 图片、Word（.docx）或 Excel（.xlsx）文件。")
+    ok = {"pdf": head.startswith(b"%PDF-"), "jpg": head.startswith(b"\xff\xd8\xff"),
+          "jpeg": head.startswith(b"\xff\xd8\xff"), "png": head.startswith(b"\x89PNG\r\n\x1a\n")}.get(ext)
+    if ext in _OOXML_PART:
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                ok = any(n.startswith(_OOXML_PART[ext]) for n in archive.namelist())
+        except zipfile.BadZipFile:
+            ok = False
+    if not ok:
+        raise AppError(f"附件「{name}」的内容与扩展名 .{ext} 不符（文件可能已损坏或被改名）：请上传原始文件。")
+    return "jpg" if ext == "jpeg" else ext
+
+
+@transaction.atomic
+def add_attachment(case: Case, upload: Any, *, user: Any, event: CaseEvent | None = None,
+                   now: dt.datetime | None = None) -> CaseAttachment:
+    """Check one uploaded file (type by name and contents, size against NEWIND_ATTACHMENT_MAX_BYTES), store it
+    under a random name outside the web root, and record it (audited). The caller has checked write access."""
+    import hashlib
+
+    from django.conf import settings
+
+    from newind.core.uploads import check_size
+
+    name = Path(str(getattr(upload, "name", "") or "附件")).name[:200]
+    limit = int(settings.NEWIND_ATTACHMENT_MAX_BYTES)
+    check_size(int(upload.size), limit, f"附件「{name}」请压缩或拆分后再上传。")
+    data = bytes(upload.read())
+    check_size(len(data), limit, f"附件「{name}」请压缩或拆分后再上传。")
+    kind = _attachment_kind(name, data[:16], data)
+    relative = Path(str(case.pk)) / f"{uuid.uuid4().hex}.{kind}"
+    target = attachment_dir() / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    attachment = CaseAttachment.objects.create(
+        case=case, event=event, name=name, kind=kind, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
+        stored_as=relative.as_posix(), uploaded_at=to_local(now or clock()), uploaded_by=_user(user),
+        uploaded_by_name=_actor_name(user))
+    record("case.attachment", user=user, obj=attachment, unit=case.lead_unit,
+           after={"case": case.code, "name": name, "kind": kind, "size": len(data), "sha256": attachment.sha256},
+           summary=f"事项 {case.code} 上传附件「{name}」（{kind}，{len(data)} 字节）。")
+    return attachment
+
+
+def attachment_path(attachment: CaseAttachment) -> Path:
+    """Where an attachment's bytes are (inside NEWIND_ATTACHMENT_DIR; the stored name is ours, not the user's)."""
+    base = attachment_dir().resolve()
+    path = (base / attachment.stored_as).resolve()
+    if base not in path.parents:
+        raise AppError("附件存储路径异常，已拒绝读取：请联系系统管理员。", status=500)
+    return path
+
+
+@transaction.atomic
+def file_appeal(*, user: Any, firm: Unit, title: str, category_codes: Sequence[str], description: str = "",
+                channel: str = Channel.PLATFORM, files: Sequence[Any] = (), profile_code: str = "",
+                now: dt.datetime | None = None) -> Case:
+    """A firm's appeal (企业诉求), filed by the firm or on its behalf, with its attachments, in one transaction.
+    The caller has decided the firm through access.case_filing_firm."""
+    from django.conf import settings
+
+    if not description.strip():
+        raise AppError("请填写诉求内容：写明遇到的问题和希望解决的事项。")
+    case = file_case(user=user, title=title, profile_code=profile_code or settings.NEWIND_APPEAL_SLA_PROFILE,
+                     received_at=now or clock(), category_codes=category_codes, kind=CaseKind.APPEAL,
+                     channel=channel, description=description.strip(), concerned_unit=firm)
+    created = case.events.get(kind=EventKind.CREATED)
+    for upload in files:
+        add_attachment(case, upload, user=user, event=created, now=now)
+    return case
+
+
+def act(case: Case, action: str, *, user: Any, role: str | None, files: Sequence[Any] = (),
+        now: dt.datetime | None = None, **fields: Any) -> Case:
+    """One action from a page or the API, with its attachments (a reply's material): `rate` for the
+    ratings, `apply_action` otherwise, at the clock's now. The caller has decided access and the role."""
+    moment = now or clock()
+    with transaction.atomic():
+        if action == "rate":
+            case = rate(case, str(fields.get("rating", "")), user=user, role=role, reason=str(fields.get("reason", "")),
+                        reason_kind=str(fields.get("reason_kind", "")), now=moment)
+        else:
+            case = apply_action(case, action, user=user, role=role, now=moment, **fields)
+        if files:
+            event = case.events.order_by("-id").first()
+            for upload in files:
+                add_attachment(case, upload, user=user, event=event, now=moment)
+    return case

@@ -12,6 +12,8 @@ from typing import Any
 from newind.accounts.access import (
     AUDIT_PAGE,
     BENCHMARK_PAGE,
+    CASE_INBOX_PAGE,
+    CASES_PAGE,
     DASHBOARD_PAGE,
     ENTERPRISES_PAGE,
     FUNDING_PAGE,
@@ -19,6 +21,7 @@ from newind.accounts.access import (
     JOBS_PAGE,
     LOCKOUTS_PAGE,
     MUJUN_PAGE,
+    MY_APPEALS_PAGE,
     PARKS_PAGE,
     ROLE_REQUESTS_PAGE,
     SECURITY_PAGE,
@@ -70,6 +73,10 @@ ENTRIES: tuple[MenuEntry, ...] = (
               "亩均效益综合评价：企业得分、排名和 A–D 类别，县市区和园区汇总，公示与异议处理，公示名单和公示文件导出。"),
     MenuEntry(FUNDING_PAGE, "/funding/",
               "向上争取国家、省级项目资金和政策：申报窗口、截止提醒、责任单位和责任人、争取与获批金额。"),
+    # cases (issue 11 §2): the office's and leaders' list, a firm's own appeals, a department's inbox
+    MenuEntry(CASES_PAGE, "/cases/", "企业诉求、督办事项的受理、交办、办理、延期、办结、回访评价与归档；不满意原因统计。"),
+    MenuEntry(MY_APPEALS_PAGE, "/cases/mine/", "提交本企业的诉求（手机可用），跟踪办理进度，办结后评价。"),
+    MenuEntry(CASE_INBOX_PAGE, "/cases/inbox/", "交办本单位牵头或协办的事项：签收、答复、申请延期、办结。"),
     MenuEntry(AUDIT_PAGE, "/audit/", "按人员、单位、操作、时间筛选，导出 Excel，校验哈希链。"),
     MenuEntry(SECURITY_PAGE, "/accounts/security/", "登录失败锁定、空闲超时、口令规则、双因素认证。"),
     MenuEntry(SESSIONS_PAGE, "/accounts/sessions/", "查看并结束登录会话。"),
