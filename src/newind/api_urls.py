@@ -87,6 +87,9 @@ def _register_routers() -> None:
     from newind.mujun.api import router as mujun_router
 
     api.add_router("/mujun", mujun_router)
+    from newind.cases.api import router as cases_router
+
+    api.add_router("/cases", cases_router)
 
 
 _register_routers()

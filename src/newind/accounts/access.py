@@ -53,6 +53,7 @@ __all__ = [
     "BACKTEST_PAGE",
     "BACKTEST_RUN",
     "BENCHMARK_PAGE",
+    "CASE_METRICS_PAGE",
     "COMMAND_LINE",
     "DASHBOARD_PAGE",
     "ENTERPRISES_PAGE",
@@ -80,6 +81,7 @@ __all__ = [
     "benchmark_for",
     "can_read_unit",
     "can_write_unit",
+    "case_metrics_scope",
     "enterprise_for",
     "enterprises_in_scope",
     "figure_history_for",
@@ -851,3 +853,35 @@ def mujun_result_for(user: Any, result_id: int, write: bool = False) -> Any:
     if write and role != Role.OFFICE and not (role == Role.ENTERPRISE and _profile(user).unit_id == result.unit_id):
         raise _forbidden(f"您没有权限修改「{result.name}」的评价结果。{_CONTACT}")
     return result
+
+
+# --- case metrics and the overdue list (cases, issue 11) ------------------------------------------------------
+# Added at the end of the file to ease merging. The metrics and the overdue list (pages, Excel, JSON) cover
+# every lead unit for the office and the leaders (and the command line: benchmarks), only its own unit for a
+# city department (Role.DEPARTMENT, its profile's unit is the department), nothing for anyone else. The
+# per-case access (cases_in_scope / case_for) is a separate function of the appeals work.
+
+CASE_METRICS_PAGE = PageAccess("事项统计与逾期", _roles("office", "leader", "department"))
+
+
+def case_metrics_scope(user: Any, unit: int | None = None) -> set[int] | None:
+    """The lead-unit ids whose cases the user's metrics and overdue list cover: None for every unit (office,
+    leaders, the command line), the own department unit for a department user, an empty set for everyone
+    else. `unit` is the lead unit asked for (a page's or the API's `unit` parameter): the answer is then that
+    unit alone, and a 403 when it lies outside the user's scope (an edited parameter opens nothing)."""
+    if _is_command_line(user):
+        scope: set[int] | None = None
+    else:
+        role = role_of(user)
+        if role in {Role.OFFICE, Role.LEADER}:
+            scope = None
+        elif role == Role.DEPARTMENT:
+            profile = _profile(user)
+            scope = {int(profile.unit_id)} if profile is not None and profile.unit_id else set()
+        else:
+            scope = set()
+    if unit is None:
+        return scope
+    if scope is not None and int(unit) not in scope:
+        raise _forbidden("您只能查看本部门牵头承办事项的统计和逾期清单：请选择本部门。")
+    return {int(unit)}

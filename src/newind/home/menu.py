@@ -12,6 +12,7 @@ from typing import Any
 from newind.accounts.access import (
     AUDIT_PAGE,
     BENCHMARK_PAGE,
+    CASE_METRICS_PAGE,
     DASHBOARD_PAGE,
     ENTERPRISES_PAGE,
     IMPORT_PAGE,
@@ -67,6 +68,8 @@ ENTRIES: tuple[MenuEntry, ...] = (
               "园区亩均税收、亩均增加值排名，技工贸总收入距百亿、千亿的差距和所需增速，主导产业集聚度。"),
     MenuEntry(MUJUN_PAGE, "/mujun/",
               "亩均效益综合评价：企业得分、排名和 A–D 类别，县市区和园区汇总，公示与异议处理，公示名单和公示文件导出。"),
+    MenuEntry(CASE_METRICS_PAGE, "/cases/metrics/",
+              "企业诉求等事项按承办单位、分类、月份的办结率、按期办结率、延期率、满意率和平均办结用时；逾期事项清单，可导出 Excel。"),
     MenuEntry(AUDIT_PAGE, "/audit/", "按人员、单位、操作、时间筛选，导出 Excel，校验哈希链。"),
     MenuEntry(SECURITY_PAGE, "/accounts/security/", "登录失败锁定、空闲超时、口令规则、双因素认证。"),
     MenuEntry(SESSIONS_PAGE, "/accounts/sessions/", "查看并结束登录会话。"),
