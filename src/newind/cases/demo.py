@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from django.db import transaction
+from django.db.models import CharField, Value
+from django.db.models.functions import Cast, Concat, LPad
 
 from newind.cases.calc import CaseFacts, step
 from newind.cases.choices import Action, CaseKind, CaseRole, Channel, EventKind, ExtensionState, Rating, State
@@ -369,9 +371,9 @@ def _bulk(scripts: list[Script], units: dict[str, Any], profile: SlaProfile) -> 
         ids = dict(Case.objects.filter(code__startswith=f"tmp-demo-{SEED}-").values_list("code", "pk"))
         for case in cases:
             case.pk = ids[case.code]
-    for case in cases:
-        case.code = f"{CODE_PREFIX[CaseKind.APPEAL]}{to_local(case.received_at).year}{case.pk:07d}"
-    Case.objects.bulk_update(cases, ["code"], batch_size=500)
+    # The code services.file_case gives (kind, year of receipt, row id), in one UPDATE (every script is of YEAR).
+    Case.objects.filter(code__startswith=f"tmp-demo-{SEED}-").update(code=Concat(
+        Value(f"{CODE_PREFIX[CaseKind.APPEAL]}{YEAR}"), LPad(Cast("id", CharField()), 7, Value("0"))))
     CaseCategory.objects.bulk_create([CaseCategory(case_id=c.pk, category=t) for s, c, _, _, _ in built
                                       for t in dict.fromkeys(s.categories)], batch_size=2000)
     through = Case.co_units.through
@@ -441,7 +443,7 @@ def load_demo(out: TextIO) -> None:
     profile = load_profile(PROFILE)
     firm_rows = list(Unit.objects.filter(kind="enterprise", is_synthetic=True).order_by("code")
                      .values_list("pk", "name"))
-    scripts = make_scripts(firm_rows, profile)
+    scripts = make_scripts(firm_rows, profile, n=N_APPEALS)
     firms = {u.pk: u for u in Unit.objects.filter(pk__in={s.firm for s in scripts[:SERVICE_CASES]})}
     for script in scripts[:SERVICE_CASES]:
         _through_services(script, units, firms, profile)

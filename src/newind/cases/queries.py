@@ -19,7 +19,7 @@ from django.db.models import Case as DbCase
 from django.db.models.functions import Cast
 
 from newind.cases.calc import CLOSED_STATES, METRIC_COLUMNS, OPEN_STATES, SATISFIED_RATINGS, metric_rates
-from newind.cases.sla import TZ, format_deadline, to_local
+from newind.cases.sla import TZ, day_of_deadline, format_deadline, to_local
 from newind.core.errors import AppError, Problem
 
 GROUPINGS = {"department": "承办单位", "category": "分类", "month": "受理月份"}
@@ -245,15 +245,16 @@ def case_filter(*, units: set[int] | None = None, year: int | None = None, kind:
     return where
 
 
-def overdue_days(deadlines: list[dt.datetime], ends: list[dt.datetime]) -> list[int | None]:
-    """Working days late for each pair: the working days after the deadline's own day up to the day of `end`
-    (closure, or the moment of the count), at once; None where the working calendar does not reach (it raises rather than guess)."""
+def overdue_days(deadlines: list[dt.datetime], end_days: list[dt.date]) -> list[int | None]:
+    """Working days late for each pair: the working days after the deadline's own day up to `end_day` (the day
+    of closure, or the day of the count), at once; None where the working calendar does not reach (it raises
+    rather than guess)."""
     from newind.cases.sla import CalendarRangeError, day_of_deadline, working_days_between
 
     if not deadlines:
         return []
     try:
-        days = working_days_between([day_of_deadline(d) for d in deadlines], [to_local(e).date() for e in ends])
+        days = working_days_between([day_of_deadline(d) for d in deadlines], end_days)
     except CalendarRangeError:
         return [None] * len(deadlines)
     return [int(d) for d in days]
@@ -304,8 +305,10 @@ def overdue_rows(which: str, *, now: dt.datetime, where: dict[str, Any] | None =
     queryset = lists[which].values(*OVERDUE_FIELDS)
     rows = list(queryset[offset:offset + limit] if limit is not None else queryset[offset:])
     moment = to_local(now)
+    # An open case is late up to the day of the count (a count "as of 24:00" is that day's, as deadlines are).
+    today = day_of_deadline(moment)
     days = overdue_days([r["close_deadline"] for r in rows],
-                        [r["closed_at"] if which == "done_late" else moment for r in rows])
+                        [to_local(r["closed_at"]).date() if which == "done_late" else today for r in rows])
     kinds, states = dict(CaseKind.choices), dict(State.choices)
     for row, late in zip(rows, days, strict=True):
         row["working_days_late"] = late
