@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -125,7 +125,7 @@ def is_working_day(day: dt.date) -> bool:
     return _library_workday(day)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _library_workday(day: dt.date) -> bool:
     # Cached: chinese_calendar validates each date against its whole table (min/max over every holiday, about
     # 0.1 ms a call), which was most of the time of deadline arithmetic over many cases (the demo's 2,000).
