@@ -36,6 +36,15 @@ def generate_cases(n: int, *, seed: int = 2017, progress: Callable[[str], None] 
     from newind.cases.sla import TZ, load_profile, working_days_to_close
     from newind.units.models import Unit
 
+    # Working days to close as services.apply_action stores them, once per (day received, day closed) pair.
+    pairs: dict[tuple[dt.date, dt.date], int] = {}
+
+    def _days_to_close(received: dt.datetime, closed: dt.datetime) -> int:
+        key = (received.date(), closed.date())
+        if key not in pairs:
+            pairs[key] = working_days_to_close(received, closed)
+        return pairs[key]
+
     rng = random.Random(seed)
     departments = [Unit.objects.get_or_create(code=f"BENCH-D{i:02d}", defaults={
         "name": f"示例部门{i:02d}", "kind": "department", "is_synthetic": True})[0] for i in range(DEPARTMENTS)]
@@ -60,7 +69,7 @@ def generate_cases(n: int, *, seed: int = 2017, progress: Callable[[str], None] 
                           unsatisfied_reason_kind=rng.choice(["subjective", "objective"]) if rating == "unsatisfied"
                           else "", redo_count=int(state == "redo" or rng.random() < 0.03),
                           extensions_approved=int(rng.random() < 0.1),
-                          working_days_to_close=working_days_to_close(received, closed) if closed else None))
+                          working_days_to_close=_days_to_close(received, closed) if closed else None))
         if len(batch) == 5000:
             Case.objects.bulk_create(batch)
             batch = []

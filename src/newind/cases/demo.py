@@ -347,6 +347,7 @@ def _in_memory(script: Script, units: dict[str, Any],
             approved = move.action == Action.APPROVE_EXTENSION
             request.state = ExtensionState.APPROVED if approved else ExtensionState.REJECTED
             request.decided_at, request.decision_note = move.at, move.reason or move.note
+            data["extension_request"] = request  # its id once saved (_bulk), as services.apply_action records
         if move.action == Action.ASSIGN:
             data["co_units"] = list(move.co)
         text = "；".join(x for x in (move.reason.strip(), move.note.strip()) if x)
@@ -388,10 +389,13 @@ def _bulk(scripts: list[Script], units: dict[str, Any], profile: SlaProfile) -> 
             request.case_id = case.pk
         events += case_events
         requests += case_requests
-    CaseEvent.objects.bulk_create(events, batch_size=2000)
     from newind.cases.models import ExtensionRequest
 
     ExtensionRequest.objects.bulk_create(requests, batch_size=2000)
+    for event in events:
+        if isinstance(event.data.get("extension_request"), ExtensionRequest):
+            event.data["extension_request"] = event.data["extension_request"].pk
+    CaseEvent.objects.bulk_create(events, batch_size=2000)
     return len(cases)
 
 
