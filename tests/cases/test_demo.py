@@ -137,3 +137,11 @@ def test_load_demo_makes_labelled_appeals_and_department_users_once(firms, monke
                for p in profiles)
     demo.load_demo(io.StringIO())
     assert Case.objects.count() == 150 and Profile.objects.filter(role="department").count() == len(profiles)
+
+
+def test_the_readme_lists_every_department_demo_account() -> None:
+    from tests.conftest import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    missing = [u for u, _, pw in demo.DEPARTMENT_USERS if f"| {u} | {pw} | 市直部门用户" not in readme]
+    assert missing == []
