@@ -104,6 +104,7 @@ def test_the_department_metrics_page_shows_the_hand_counted_figures(client, cast
     assert "75.0%" in html and "66.7%" in html and "<td>—</td>" in html
     # The reasons: 办理时间过长 twice (c3, c6), 诉求超出政策规定范围 once.
     assert [(r["reason"], r["count"]) for r in response.context["reasons"]] == [("办理时间过长", 2), ("诉求超出政策规定范围", 1)]
+    assert response.context["counts"] == {"still_open": 2, "done_late": 1}  # c4 and c6; c2
 
 
 def test_the_category_and_month_pages(client, cast, cases) -> None:  # type: ignore[no-untyped-def]
@@ -111,6 +112,8 @@ def test_the_category_and_month_pages(client, cast, cases) -> None:  # type: ign
     rows = {r["key"]: r for r in client.get(f"/cases/metrics/?by=category&{Q}").context["rows"]}
     # 融资: c1, c2, c4; 用地: c1, c3; 审批服务: c6 (c5 is 2018).
     assert {k: r["total"] for k, r in rows.items()} == {"融资": 3, "用地": 2, "审批服务": 1}
+    # The overdue counts are of cases, not of tags (c4 counts once though 融资 and no other tag).
+    assert client.get(f"/cases/metrics/?by=category&{Q}").context["counts"] == {"still_open": 2, "done_late": 1}
     assert rows["用地"]["closed_on_time"] == 2 and rows["用地"]["on_time_rate"] == 100.0
     months = {r["key"]: r for r in client.get(f"/cases/metrics/?by=month&{Q}").context["rows"]}
     assert {k: r["total"] for k, r in months.items()} == {"2017-09": 1, "2017-10": 4}
