@@ -106,9 +106,8 @@ def measure(*, runs: int = 3) -> dict[str, Any]:
     from newind.cases.models import Case, CaseCategory
     from newind.cases.queries import case_filter, metrics, overdue_counts, overdue_rows
     from newind.cases.sla import TZ
-    from newind.units.models import Unit
-
     from newind.core.bulk import refresh_planner_statistics
+    from newind.units.models import Unit
 
     # As after any bulk load: the planner's statistics (and PostgreSQL's visibility map) of the fresh rows.
     refresh_planner_statistics(Case)
