@@ -18,14 +18,18 @@ from django.db.models import Avg, Count, F, IntegerField, Max, Min, Q, QuerySet,
 from django.db.models import Case as DbCase
 from django.db.models.functions import Cast
 
-from newind.cases.calc import CLOSED_STATES, METRIC_COLUMNS, OPEN_STATES, SATISFIED_RATINGS, metric_rates
+from newind.cases.calc import (
+    CLOSED_STATES,
+    METRIC_COLUMNS,
+    OPEN_STATES,
+    REASON_COLUMNS,
+    SATISFIED_RATINGS,
+    metric_rates,
+)
 from newind.cases.sla import TZ, day_of_deadline, format_deadline, to_local
 from newind.core.errors import AppError, Problem
 
 GROUPINGS = {"department": "承办单位", "category": "分类", "month": "受理月份"}
-# Counted beside METRIC_COLUMNS by the SQL path (`metrics`): unsatisfied ratings for a subjective reason
-# (each sent the case back), for an objective one, and the cases reopened at least once.
-REASON_COLUMNS = ["unsatisfied_subjective", "unsatisfied_objective", "reopened"]
 REASON_LABELS = {"unsatisfied_subjective": "不满意·主观原因（次）", "unsatisfied_objective": "不满意·客观原因（次）",
                  "reopened": "退回重办（件）"}
 
@@ -56,7 +60,7 @@ def categories(path: Path | None = None) -> dict[str, str]:
 
 
 _FIELDS = ["id", "state", "received_at", "closed_at", "close_deadline", "extensions_approved", "rating",
-           "lead_unit_id"]
+           "lead_unit_id", "redo_count", "unsatisfied_reason_kind"]
 _DATETIMES = ("received_at", "closed_at", "close_deadline")
 
 
