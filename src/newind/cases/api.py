@@ -46,7 +46,7 @@ def metrics_api(request: HttpRequest, by: str = Query("department"), year: int |
 def overdue_api(request: HttpRequest, list: str = Query("still_open"), page: int = Query(1),  # noqa: A002
                 year: int | None = Query(None), kind: str | None = Query(None), unit: int | None = Query(None),
                 at: str | None = Query(None)) -> dict[str, Any]:
-    filters = _filters(request, list=list, page=page, year=year, kind=kind, unit=unit, at=at)
+    filters = _filters(request, list=list, page=page, year=year, kind=kind, unit=unit, at=at)  # (page clamped there)
     counts = overdue_counts(now=filters.now, where=filters.where)
     rows = overdue_rows(filters.list, now=filters.now, where=filters.where, offset=(filters.page - 1) * PAGE_SIZE,
                         limit=PAGE_SIZE)

@@ -54,14 +54,20 @@ class Filters:
         return "，".join(parts)
 
 
+MAX_ID = 2**31 - 1  # ids and page numbers beyond what the databases' integers hold are refused, not a 500
+
+
 def _int(data: Mapping[str, Any], name: str, label: str) -> int | None:
     text = str(data.get(name) or "").strip()
     if not text:
         return None
     try:
-        return int(text)
+        value = int(text)
     except ValueError:
         raise AppError(f"参数「{name}」（{label}）应为整数，收到「{text[:20]}」。") from None
+    if not -MAX_ID <= value <= MAX_ID:
+        raise AppError(f"参数「{name}」（{label}）超出范围，收到「{text[:20]}」。")
+    return value
 
 
 def read_filters(user: Any, data: Mapping[str, Any]) -> Filters:
@@ -74,7 +80,7 @@ def read_filters(user: Any, data: Mapping[str, Any]) -> Filters:
         raise AppError(f"参数「list」不能是「{chosen_list}」：请选择 still_open（逾期未办结）或 done_late（逾期办结）。")
     year = _int(data, "year", "年度")
     unit = _int(data, "unit", "牵头承办单位")
-    page = max(1, _int(data, "page", "页码") or 1)
+    page = min(max(1, _int(data, "page", "页码") or 1), MAX_ID // 100)
     kind = str(data.get("kind") or "").strip() or None
     at_text = str(data.get("at") or "").strip()
     at: dt.date | None = None
@@ -83,6 +89,8 @@ def read_filters(user: Any, data: Mapping[str, Any]) -> Filters:
             at = dt.date.fromisoformat(at_text)
         except ValueError:
             raise AppError(f"参数「at」（统计日期）应为日期，如 2017-12-31，收到「{at_text[:20]}」。") from None
+        if not 2000 <= at.year <= 2100:
+            raise AppError(f"参数「at」（统计日期）应在 2000—2100 年之间，收到「{at_text[:20]}」。")
     # "As of a day": the end of that day (24:00, stored as 00:00 of the next); else the clock.
     now = dt.datetime.combine(at + dt.timedelta(days=1), dt.time(), tzinfo=TZ) if at else to_local(timezone.now())
     units = case_metrics_scope(user, unit)
