@@ -100,10 +100,11 @@ INSTALLED_APPS = [
     "newind.forecasts",
     "newind.targets",
     "newind.submissions",
-    "newind.cases",
     # parks before enterprises: the demo loads each app's demo in this order, and firms sit in parks
     "newind.parks",
     "newind.enterprises",
+    # cases after enterprises: its demo files appeals from the demo firms (the order of the demo loaders)
+    "newind.cases",
     "newind.accounts",
     "newind.audit",
     "newind.reports",

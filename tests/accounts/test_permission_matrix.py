@@ -115,6 +115,18 @@ READS = [
          BUSINESS),
 ]
 
+# Case metrics and the overdue list (issue 11): office and leaders of this cast (the department role, not in
+# the cast, is in test_a_department_user_reads_only_its_own_units_case_figures below).
+READS += [
+    case("the case metrics page is for office and leaders", "GET", "/cases/metrics/", {"office", "leader"}),
+    case("the overdue list is for office and leaders", "GET", "/cases/overdue/", {"office", "leader"}),
+    case("the case metrics export is for office and leaders", "GET", "/cases/metrics.xlsx", {"office", "leader"}),
+    case("the overdue list export is for office and leaders", "GET", "/cases/overdue.xlsx", {"office", "leader"}),
+    case("the case metrics API is for office and leaders", "GET", "/api/cases/metrics/?by=category&year=2017",
+         {"office", "leader"}),
+    case("the overdue list API is for office and leaders", "GET", "/api/cases/overdue/", {"office", "leader"}),
+]
+
 WRITES = [
     case("only the office imports figures (a file naming 岳阳县)", "POST", "/imports/", {"office"}, _csv_upload),
     case("only the office issues a reporting task", "POST", "/submissions/tasks/new/", {"office"},
@@ -488,6 +500,8 @@ PAGE_ROWS += [
     page("CASE_INBOX_PAGE", "the inbox of assigned cases is a department's (none in this cast)", set()),
     page("CASE_FILE_PAGE", "filing an appeal: a firm for itself, the office on a firm's behalf", {"office"},
          write=True),
+    page("CASE_METRICS_PAGE", "the case metrics and the overdue list: office, leaders (and departments, each its own)",
+         {"office", "leader"}),
 ]
 
 FUNCTION_ROWS = [
@@ -649,6 +663,16 @@ FUNCTION_ROWS = [
         lambda u, o: _ok(access.role_change_requests_for(u)), gate({"secadmin"})),
     Row("confirming or rejecting a role change: the security admin", "role_change_requests_for", True,
         lambda u, o: _ok(access.role_change_requests_for(u, write=True)), gate({"secadmin"})),
+]
+
+FUNCTION_ROWS += [
+    Row("the case metrics cover every lead unit for office, leaders and the command line, none for the others",
+        "case_metrics_scope", False,
+        lambda u, o: (lambda s: ALL if s is None else frozenset(s))(access.case_metrics_scope(u)),
+        sees(office=ALL, leader=ALL, cli=ALL)),
+    Row("asking the case metrics for one unit (a `unit` parameter): that unit for office, leaders and the command "
+        "line, refused to the others", "case_metrics_scope", False,
+        lambda u, o: _ok(access.case_metrics_scope(u, o.yyx_unit)), gate({"office", "leader", "cli"})),
 ]
 
 ACCESS_ROWS = PAGE_ROWS + FUNCTION_ROWS
@@ -892,3 +916,67 @@ def test_case_client_matrix(login, people, case_objects, c) -> None:  # type: ig
         if refused and after != before:
             wrong.append(f"{who} was refused but something was written")
     assert not wrong, f"{what}: {', '.join(wrong)}"
+
+
+# --- the department role (市直部门用户) on the case metrics and the overdue list -----------------------------
+# Read each row as a sentence: "<what>" is open (True) or refused (False) to 发改委's department user. The rows
+# use cases led by 发改委 and by 自然资源局; `unit=other` is 自然资源局 (an edited parameter).
+
+DEPARTMENT_READS = [
+    ("the case metrics page, its own unit's rows", "/cases/metrics/", True),
+    ("the overdue list, its own unit's cases", "/cases/overdue/", True),
+    ("the metrics export", "/cases/metrics.xlsx", True),
+    ("the overdue export", "/cases/overdue.xlsx", True),
+    ("the metrics API", "/api/cases/metrics/?by=month", True),
+    ("the overdue API", "/api/cases/overdue/", True),
+    ("the metrics page asked for another department (unit=other)", "/cases/metrics/?unit={other}", False),
+    ("the overdue list asked for another department", "/cases/overdue/?unit={other}", False),
+    ("the metrics export asked for another department", "/cases/metrics.xlsx?unit={other}", False),
+    ("the overdue export asked for another department", "/cases/overdue.xlsx?unit={other}", False),
+    ("the metrics API asked for another department", "/api/cases/metrics/?unit={other}", False),
+    ("the overdue API asked for another department", "/api/cases/overdue/?unit={other}", False),
+    ("the import page (the office's)", "/imports/", False),
+    ("the audit log", "/audit/", False),
+]
+
+
+@pytest.fixture
+def department_user(cast):  # type: ignore[no-untyped-def]
+    """发改委's department user, one case led by 发改委 and one by 自然资源局 (both overdue, still open)."""
+    import datetime as dt
+
+    from newind.accounts.services import create_user
+    from newind.cases.models import Case
+    from newind.cases.sla import TZ
+    from newind.units.models import Unit
+
+    fgw = Unit.objects.create(code="D-FGW", name="市发展和改革委员会", kind="department")
+    zrzy = Unit.objects.create(code="D-ZRZY", name="市自然资源和规划局", kind="department")
+    for code, lead in (("SQ-FGW", fgw), ("SQ-ZRZY", zrzy)):
+        moment = dt.datetime(2017, 10, 9, 9, tzinfo=TZ)
+        Case.objects.create(code=code, title="示例", lead_unit=lead, sla_profile="zhongshan", received_at=moment,
+                            close_deadline=moment + dt.timedelta(days=8), original_close_deadline=moment,
+                            state="in_progress")
+    user = create_user("bm_fgw", "department", password="Dept-Pass-2017", unit_code="D-FGW", name="发改委经办人",
+                       must_change_password=False)
+    return SimpleNamespace(user=user, fgw=fgw, zrzy=zrzy)
+
+
+@pytest.mark.parametrize("what,url,allowed", DEPARTMENT_READS, ids=[w for w, _, _ in DEPARTMENT_READS])
+def test_a_department_user_reads_only_its_own_units_case_figures(client, department_user, what, url,  # type: ignore[no-untyped-def]
+                                                                 allowed) -> None:
+    client.force_login(department_user.user)
+    response = client.get(url.format(other=department_user.zrzy.pk), follow=True)
+    assert (response.status_code not in DENIED) == allowed and response.status_code < 500, f"{what}: {response.status_code}"
+    if allowed and url.startswith("/cases/overdue/"):
+        assert [r["code"] for r in response.context["rows"]] == ["SQ-FGW"], what
+    if allowed and url.startswith("/api/cases/overdue/"):
+        assert [i["code"] for i in response.json()["items"]] == ["SQ-FGW"], what
+
+
+def test_the_department_scope_is_its_own_unit(department_user) -> None:  # type: ignore[no-untyped-def]
+    assert access.case_metrics_scope(department_user.user) == {department_user.fgw.pk}
+    assert access.case_metrics_scope(department_user.user, department_user.fgw.pk) == {department_user.fgw.pk}
+    with pytest.raises(Forbidden):
+        access.case_metrics_scope(department_user.user, department_user.zrzy.pk)
+    assert access.CASE_METRICS_PAGE.allows(department_user.user)

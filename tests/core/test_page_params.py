@@ -31,6 +31,9 @@ PAGES = [
     ("office", "/submissions/", ["page"]),
     ("auditor", "/audit/", ["page", "person", "unit", "action", "from", "to"]),
     ("auditor", "/audit/export.xlsx", ["from", "to"]),
+    ("office", "/cases/metrics/", ["by", "year", "kind", "unit", "at"]),
+    ("office", "/cases/overdue/", ["list", "page", "year", "unit", "at"]),
+    ("office", "/cases/overdue.xlsx", ["year", "unit", "at"]),
 ]
 
 

@@ -56,6 +56,7 @@ __all__ = [
     "CASES_PAGE",
     "CASE_FILE_PAGE",
     "CASE_INBOX_PAGE",
+    "CASE_METRICS_PAGE",
     "COMMAND_LINE",
     "DASHBOARD_PAGE",
     "ENTERPRISES_PAGE",
@@ -91,6 +92,7 @@ __all__ = [
     "case_for",
     "case_role",
     "cases_in_scope",
+    "case_metrics_scope",
     "enterprise_for",
     "enterprises_in_scope",
     "figure_history_for",
@@ -1043,3 +1045,33 @@ def case_filing_firm(user: Any, firm: Any = None) -> Any:
     if found is None:
         raise NotFound(f"企业名录中没有「{text}」：请从名录中选择企业，或先由办公室导入企业名录。")
     return found
+# --- case metrics and the overdue list (cases, issue 11) ------------------------------------------------------
+# Added at the end of the file to ease merging. The metrics and the overdue list (pages, Excel, JSON) cover
+# every lead unit for the office and the leaders (and the command line: benchmarks), only its own unit for a
+# city department (Role.DEPARTMENT, its profile's unit is the department), nothing for anyone else. The
+# per-case access (cases_in_scope / case_for) is a separate function of the appeals work.
+
+CASE_METRICS_PAGE = PageAccess("事项统计与逾期", _roles("office", "leader", "department"))
+
+
+def case_metrics_scope(user: Any, unit: int | None = None) -> set[int] | None:
+    """The lead-unit ids whose cases the user's metrics and overdue list cover: None for every unit (office,
+    leaders, the command line), the own department unit for a department user, an empty set for everyone
+    else. `unit` is the lead unit asked for (a page's or the API's `unit` parameter): the answer is then that
+    unit alone, and a 403 when it lies outside the user's scope (an edited parameter opens nothing)."""
+    if _is_command_line(user):
+        scope: set[int] | None = None
+    else:
+        role = role_of(user)
+        if role in {Role.OFFICE, Role.LEADER}:
+            scope = None
+        elif role == Role.DEPARTMENT:
+            profile = _profile(user)
+            scope = {int(profile.unit_id)} if profile is not None and profile.unit_id else set()
+        else:
+            scope = set()
+    if unit is None:
+        return scope
+    if scope is not None and int(unit) not in scope:
+        raise _forbidden("您只能查看本部门牵头承办事项的统计和逾期清单：请选择本部门。")
+    return {int(unit)}

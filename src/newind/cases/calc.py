@@ -193,7 +193,7 @@ def case_metrics(cases: pd.DataFrame, by: Sequence[str], now: dt.datetime) -> pd
     up to the day of closure; overdue = closed after the deadline (done late) or still open past it.
     """
     if cases.empty:
-        return pd.DataFrame(columns=[*by, *METRIC_COLUMNS])
+        return pd.DataFrame(columns=[*by, *METRIC_COLUMNS, *REASON_COLUMNS])
     frame = cases.copy()
     now_ts = pd.Timestamp(to_local(now))
     closed = frame["state"].isin([str(s) for s in CLOSED_STATES])
@@ -213,14 +213,27 @@ def case_metrics(cases: pd.DataFrame, by: Sequence[str], now: dt.datetime) -> pd
         days[closed.to_numpy()] = working_days_between_ordinals(_local_ordinals(received[closed]),
                                                                 _local_ordinals(closed_at[closed]))
     frame["days_to_close"] = days
+    # The unsatisfied ratings by reason and the reopened cases (REASON_COLUMNS), as queries.metrics counts them.
+    redo = pd.to_numeric(frame.get("redo_count", pd.Series(0, index=frame.index)), errors="coerce").fillna(0)
+    kind = frame.get("unsatisfied_reason_kind", pd.Series("", index=frame.index)).fillna("").astype(str)
+    frame["unsatisfied_subjective"] = redo.astype(int)
+    frame["unsatisfied_objective"] = (frame["rating"].eq(str(Rating.UNSATISFIED)) & kind.eq("objective")).astype(int)
+    frame["reopened"] = (redo > 0).astype(int)
     grouped = frame.groupby(list(by), dropna=False, sort=True)
-    out = grouped[METRIC_COUNTS].sum()
+    out = grouped[METRIC_COUNTS + REASON_COLUMNS].sum()
     out["avg_working_days_to_close"] = grouped["days_to_close"].mean()
-    return metric_rates(out.reset_index(), by)
+    out = out.reset_index()
+    rates = metric_rates(out, by)
+    for column in REASON_COLUMNS:
+        rates[column] = out[column].astype(int).to_numpy()
+    return rates
 
 
 METRIC_COUNTS = ["total", "closed", "closed_on_time", "extended", "rated", "satisfied", "overdue_done_late",
                  "overdue_still_open"]
+# Counted beside METRIC_COLUMNS: unsatisfied ratings for a subjective reason (each sent the case back once:
+# the sum of redo_count), for an objective one (final, kept on the case), and the cases reopened at least once.
+REASON_COLUMNS = ["unsatisfied_subjective", "unsatisfied_objective", "reopened"]
 
 
 def metric_rates(counts: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:

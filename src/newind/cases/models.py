@@ -81,6 +81,11 @@ class Case(models.Model):
             models.Index(fields=["state", "close_deadline"], name="case_state_deadline"),
             models.Index(fields=["lead_unit", "received_at"], name="case_lead_received"),
             models.Index(fields=["kind", "received_at"], name="case_kind_received"),
+            # Covering the metrics per department (every column the GROUP BY reads): SQLite scans this index
+            # instead of the wide rows (100,000 cases: 0.54 → 0.30 s of CPU, docs/performance.md).
+            models.Index(fields=["lead_unit", "state", "close_deadline", "closed_at", "extensions_approved", "rating",
+                                 "working_days_to_close", "redo_count", "unsatisfied_reason_kind", "received_at",
+                                 "kind"], name="case_metrics_cover"),
         ]
 
     def __str__(self) -> str:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -121,6 +122,13 @@ def is_working_day(day: dt.date) -> bool:
         return day in EXTRA.working_weekends or (day.weekday() < 5 and day not in EXTRA.holidays)
     if not LIBRARY_YEARS[0] <= day.year <= LIBRARY_YEARS[1]:
         raise _out_of_range(day)
+    return _library_workday(day)
+
+
+@cache
+def _library_workday(day: dt.date) -> bool:
+    # Cached: chinese_calendar validates each date against its whole table (min/max over every holiday, about
+    # 0.1 ms a call), which was most of the time of deadline arithmetic over many cases (the demo's 2,000).
     try:
         return bool(chinese_calendar.is_workday(day))
     except NotImplementedError:

@@ -12,4 +12,8 @@ urlpatterns = [
     path("<int:case_id>/", views.case_detail, name="detail"),
     path("<int:case_id>/act/", views.case_act, name="act"),
     path("<int:case_id>/attachments/<int:attachment_id>/", views.attachment_download, name="attachment"),
+    path("metrics/", views.metrics_page, name="metrics"),
+    path("metrics.xlsx", views.metrics_xlsx, name="metrics_xlsx"),
+    path("overdue/", views.overdue_page, name="overdue"),
+    path("overdue.xlsx", views.overdue_xlsx, name="overdue_xlsx"),
 ]

@@ -1,6 +1,8 @@
 """`newind bench spine --scale city|province [--keep] [--factor F]`: the scale benchmark of the data spine.
 `newind bench load [--users 50 --seconds 60 --think 1 | --profile]`: signed-in users on the production
 server against a hello view (newind.bench.load; it needs NEWIND_DATABASE_URL and keeps its data).
+`newind bench cases [--cases 100000] [--runs 3] [--keep]`: the case engine at scale (newind.bench.cases): the
+overdue list's first page and the metrics per department, category and month (goal ≤ 1 s each).
 
 The database is NEWIND_DATABASE_URL when set (it must hold no observations yet), otherwise a temporary
 SQLite file that is deleted afterwards unless --keep. The command migrates the target database itself
@@ -30,8 +32,8 @@ class Command(BaseCommand):
             "测量批量写入速度、单月汇总/同比/排名重算用时和峰值内存；最后一行输出 JSON。")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("target", choices=["spine", "load"],
-                            help="基准测试对象：spine（数据主干）或 load（生产服务器并发访问）")
+        parser.add_argument("target", choices=["spine", "load", "cases"],
+                            help="基准测试对象：spine（数据主干）、load（生产服务器并发访问）或 cases（事项办理统计与逾期清单）")
         parser.add_argument("--scale", choices=sorted(SCALES), default="city", help="规模：city 或 province")
         parser.add_argument("--keep", action="store_true", help="保留生成的数据（临时 SQLite 文件不删除）")
         parser.add_argument("--enterprises", type=int, help="覆盖企业数（用于小规模试跑）")
@@ -46,6 +48,9 @@ class Command(BaseCommand):
                             help="沿用 NEWIND_DATABASE_URL 中以 --keep 保留的基准数据，只重新测量单月重算")
         parser.add_argument("--factor", type=int, default=1,
                             help="spine：把企业数和市州数乘以该倍数（2、5 用于外推单节点的上限，见 docs/scaling.md）")
+        cases = parser.add_argument_group("cases（事项办理）")
+        cases.add_argument("--cases", type=int, default=100_000, help="合成事项数，默认 100,000")
+        cases.add_argument("--runs", type=int, default=3, help="每项测量重复次数，默认 3")
         load = parser.add_argument_group("load（并发访问）")
         load.add_argument("--users", type=int, default=50, help="同时在线的登录用户数，默认 50")
         load.add_argument("--seconds", type=float, default=60.0, help="测量时长（秒），默认 60")
@@ -61,6 +66,9 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         if options["target"] == "load":
             self._load(options)
+            return
+        if options["target"] == "cases":
+            self._cases(options)
             return
         scale = SCALES[str(options["scale"])]
         overrides = {k: options[k] for k in ("enterprises", "indicators", "years") if options.get(k)}
@@ -128,6 +136,39 @@ class Command(BaseCommand):
                           f"{'全部达标' if summary['goals_met'] else '有页面未达标'}。负载（1/5/15 分钟）：测前 "
                           f"{summary['loadavg_before']}，测后 {summary['loadavg_after']}。")
         self.stdout.write(load.summary_line(summary))
+
+    def _cases(self, options: dict[str, Any]) -> None:
+        """`newind bench cases`: NEWIND_DATABASE_URL (its BENCH cases are deleted afterwards unless --keep) or a
+        temporary SQLite file."""
+        from newind.bench.cases import delete_bench_cases, generate_cases, measure, summary_line
+
+        n = int(options["cases"])
+        if n < 1:
+            raise AppError("--cases 须是正整数。")
+        temp_path = None if os.environ.get("NEWIND_DATABASE_URL") else self._use_temporary_sqlite()
+        call_command("migrate", verbosity=0, interactive=False)
+        self.stdout.write(f"数据库：{connections['default'].vendor} {connections['default'].settings_dict.get('NAME')}；"
+                          f"写入 {n:,} 件合成事项（示例数据）……")
+        written = generate_cases(n, progress=self.stdout.write)
+        self.stdout.write(f"写入用时 {written['load_s']} 秒；测量（每项 {options['runs']} 次）……")
+        figures = {**measure(runs=int(options["runs"])), "load_s": written["load_s"]}
+        for key, value in figures.items():
+            if key.endswith("_s") and isinstance(value, list):
+                self.stdout.write(f"  {key}: {', '.join(f'{v:.3f}' for v in value)} 秒")
+        self.stdout.write(f"目标：逾期清单首页和按承办单位统计各 ≤ {figures['goal_s']} 秒；"
+                          f"{'达标' if figures['goal_met'] else '未达标'}。负载（1/5/15 分钟）：测前 "
+                          f"{figures['loadavg_before']}，测后 {figures['loadavg_after']}。")
+        if not options["keep"]:
+            if temp_path is None:
+                self.stdout.write(f"已删除基准测试事项 {delete_bench_cases():,} 行；保留请加 --keep。")
+            else:
+                connections["default"].close()
+                for suffix in ("", "-wal", "-shm"):
+                    Path(f"{temp_path}{suffix}").unlink(missing_ok=True)
+                self.stdout.write("已删除临时数据库文件；保留请加 --keep。")
+        elif temp_path is not None:
+            self.stdout.write(f"数据保留在 {temp_path}")
+        self.stdout.write(summary_line(figures))
 
     def _use_temporary_sqlite(self) -> str:
         """Point the default connection at a fresh temporary SQLite file (nothing has connected yet)."""
