@@ -312,6 +312,8 @@ NEWIND_INACTIVE_DAYS = int(os.environ.get("NEWIND_INACTIVE_DAYS", 90))
 
 # The shared scoring engine (schemes in definitions/schemes/) and the 亩均 evaluation built on it.
 INSTALLED_APPS += ["newind.scoring", "newind.mujun"]
+# pairing (包联) after enterprises, mujun and accounts: its demo pairs the demo firms with officials.
+INSTALLED_APPS += ["newind.pairing"]
 
 LOGGING = {
     "version": 1,
