@@ -194,6 +194,10 @@ def check_rows(rows: SheetRows, lookups: Lookups, defaults: dict[str, int]) -> t
     frame = pd.DataFrame(records, columns=["sheet", "row", "official", "official_unit", "phone", "user_id", "firm_id",
                                            "credit_code", "start_date", "end_date", "visits_per_month",
                                            "calls_per_month", "quota"])
+    for name in ("user_id", "quota", "firm_id"):
+        # Whole numbers or None (not float NaN): NaN is not equal to itself, None is.
+        frame[name] = pd.Series([None if v is None or pd.isna(v) else int(v) for v in frame[name]],
+                                index=frame.index, dtype=object)
     return frame, problems
 
 
