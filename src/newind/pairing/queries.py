@@ -202,9 +202,10 @@ def month_gaps(pairings: QuerySet[Pairing], year: int, month: int, *, with_unpai
     gaps = calc.pairing_gaps(rows)
     officials = calc.official_gaps(gaps)
     firms = calc.firm_gaps(rows)
-    people = pd.DataFrame(list(Official.objects.filter(pk__in=officials["official_id"].tolist())
-                               .values_list("id", "name", "unit_name", "phone")),
-                          columns=["official_id", "name", "unit_name", "phone"])
+    officials, firms = _ids(officials, "official_id"), _ids(firms, "firm_id")
+    people = _ids(pd.DataFrame(list(Official.objects.filter(pk__in=officials["official_id"].tolist())
+                                    .values_list("id", "name", "unit_name", "phone")),
+                               columns=["official_id", "name", "unit_name", "phone"]), "official_id")
     officials = officials.merge(people, on="official_id", how="left").sort_values(["name", "official_id"])
     if with_unpaired:
         first, last = calc.month_bounds(year, month)
@@ -213,14 +214,20 @@ def month_gaps(pairings: QuerySet[Pairing], year: int, month: int, *, with_unpai
         unpaired_ids = sorted(set(sources) - covered)
     else:
         sources, unpaired_ids = {}, []
-    names = pd.DataFrame(list(Unit.objects.filter(pk__in=[*firms["firm_id"].tolist(), *unpaired_ids])
-                              .values_list("id", "name", "credit_code")), columns=["firm_id", "firm_name", "credit_code"])
+    names = _ids(pd.DataFrame(list(Unit.objects.filter(pk__in=[*firms["firm_id"].tolist(), *unpaired_ids])
+                                   .values_list("id", "name", "credit_code")),
+                              columns=["firm_id", "firm_name", "credit_code"]), "firm_id")
     firms = firms.merge(names, on="firm_id", how="left").sort_values(["firm_name", "firm_id"])
-    unpaired = pd.DataFrame({"firm_id": unpaired_ids}).merge(names, on="firm_id", how="left")
+    unpaired = _ids(pd.DataFrame({"firm_id": unpaired_ids}), "firm_id").merge(names, on="firm_id", how="left")
     unpaired["sources"] = [
         "、".join(KeySource(s).label for s in sources.get(i, [])) for i in unpaired["firm_id"]]
     unpaired = unpaired.sort_values(["firm_name", "firm_id"]).reset_index(drop=True)
     return MonthGaps(year, month, rows, gaps, officials.reset_index(drop=True), firms.reset_index(drop=True), unpaired)
+
+
+def _ids(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    """The id column as integers even when the frame is empty (an empty frame's columns are objects)."""
+    return frame.astype({column: "int64"})
 
 
 def gap_detail(gaps: MonthGaps) -> list[dict[str, Any]]:
