@@ -142,3 +142,22 @@ def test_the_upload_page_previews_then_writes_on_confirm(client_as, cast, import
     bad[0][5] = "123"
     refused = client.post("/pairing/import/", {"file": SimpleUploadedFile("坏.xlsx", xlsx_bytes(bad))})
     assert refused.status_code == 400 and "第2行第F列" in refused.content.decode()
+
+
+def test_the_office_marks_a_key_firm_by_hand_and_the_quota_counts_it(cast, imported, capsys) -> None:  # type: ignore[no-untyped-def]
+    from newind.pairing.queries import key_firm_sources
+
+    call_command("pairing", "key-firm", MR, "--reason", "重大项目配套企业")
+    assert "已标记重点企业" in capsys.readouterr().out
+    mr = KeyFirmFlag.objects.get()
+    assert mr.reason == "重大项目配套企业" and key_firm_sources()[mr.firm_id] == ["manual"]
+    assert AuditEntry.objects.filter(action="pairing.key_firm_flag").exists()
+    header = [*HEADER, "包联上限"]
+    rows = [[*LI, NAMES[c], c, "2017-01-01", "1"] for c in (MR, JS)]  # JS is 规下 and unmarked: not counted
+    prepare_pairing_import(xlsx_bytes(rows, header), "名单.xlsx", None, today=TODAY)
+    with pytest.raises(AppError) as refused:
+        prepare_pairing_import(xlsx_bytes([*rows, [*LI, NAMES[ZB], ZB, "2017-01-01", "1"]], header), "名单.xlsx",
+                               None, today=TODAY)
+    assert [(p.row, "达到上限1家" in p.message) for p in refused.value.problems] == [(4, True)]
+    call_command("pairing", "key-firm", MR, "--off")
+    assert not KeyFirmFlag.objects.exists()
