@@ -179,14 +179,30 @@ class MonthGaps:
                 "key_firms_unpaired": len(self.unpaired)}
 
 
-def pairing_counts(pairings: QuerySet[Pairing], year: int, month: int, rules: Rules | None = None) -> pd.DataFrame:
-    """One query: each pairing active in the month with its visits and calls that month (calc.GAP_COLUMNS)."""
+def contact_counts(year: int, month: int, rules: Rules | None = None) -> dict[str, Any]:
+    """Annotations counting a pairing's visits and calls in the month: correlated subqueries, each an index
+    range on (pairing, date), so a pairing's other months are never read."""
+    from django.db.models import IntegerField, OuterRef, Subquery, Value
+    from django.db.models.functions import Coalesce
+
+    from newind.pairing.models import Visit
+
     rules = rules or load_rules()
     first, last = calc.month_bounds(year, month)
-    in_month = Q(visits__date__gte=first, visits__date__lte=last)
-    rows = (active_in(pairings, first, last)
-            .annotate(n_visits=Count("visits", filter=in_month & Q(visits__kind__in=rules.kinds("visits"))),
-                      n_calls=Count("visits", filter=in_month & Q(visits__kind__in=rules.kinds("calls"))))
+
+    def counted(what: str) -> Any:
+        rows = (Visit.objects.filter(pairing=OuterRef("pk"), date__gte=first, date__lte=last,
+                                     kind__in=rules.kinds(what))
+                .order_by().values("pairing").annotate(n=Count("id")).values("n"))
+        return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+
+    return {"n_visits": counted("visits"), "n_calls": counted("calls")}
+
+
+def pairing_counts(pairings: QuerySet[Pairing], year: int, month: int, rules: Rules | None = None) -> pd.DataFrame:
+    """One query: each pairing active in the month with its visits and calls that month (calc.GAP_COLUMNS)."""
+    first, last = calc.month_bounds(year, month)
+    rows = (active_in(pairings, first, last).annotate(**contact_counts(year, month, rules))
             .values_list("id", "official_id", "firm_id", "n_visits", "n_calls", "visits_per_month", "calls_per_month"))
     return pd.DataFrame(list(rows), columns=calc.GAP_COLUMNS).astype(
         {c: "int64" for c in calc.GAP_COLUMNS})

@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -58,11 +58,8 @@ def pairing_list(request: HttpRequest) -> HttpResponse:
     """The pairings the user may read, with this month's visits and calls against the cadence."""
     year, month = _month(request)
     first, last = calc.month_bounds(year, month)
-    rules = queries.load_rules()
-    in_month = Q(visits__date__gte=first, visits__date__lte=last)
     found = (queries.active_in(pairings_in_scope(request.user), first, last).select_related("official", "firm")
-             .annotate(n_visits=Count("visits", filter=in_month & Q(visits__kind__in=rules.kinds("visits"))),
-                       n_calls=Count("visits", filter=in_month & Q(visits__kind__in=rules.kinds("calls")))))
+             .annotate(**queries.contact_counts(year, month)))
     text = request.GET.get("q", "").strip()
     if text:
         found = found.filter(Q(firm__name__icontains=text) | Q(official__name__icontains=text)
