@@ -63,6 +63,8 @@ def main(n: int) -> dict[str, object]:
     timings: dict[str, float] = {}
     for label, call in (("pairing_counts", lambda: queries.pairing_counts(Pairing.objects.all(), 2017, 12)),
                         ("month_gaps", lambda: queries.month_gaps(Pairing.objects.all(), 2017, 12)),
+                        ("gaps_page_rows", lambda: queries.gap_detail(
+                            queries.month_gaps(Pairing.objects.all(), 2017, 12), 300)),
                         ("officials_for_firms_1000", lambda: queries.officials_for_firms(
                             list(Pairing.objects.values_list("firm_id", flat=True)[:1000]), on=dt.date(2017, 12, 1)))):
         best = None

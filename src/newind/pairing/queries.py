@@ -246,17 +246,16 @@ def _ids(frame: pd.DataFrame, column: str) -> pd.DataFrame:
     return frame.astype({column: "int64"})
 
 
-def gap_detail(gaps: MonthGaps) -> list[dict[str, Any]]:
-    """The pairings short of their cadence as display rows (official, firm, done / required)."""
+def gap_detail(gaps: MonthGaps, limit: int | None = None) -> list[dict[str, Any]]:
+    """The pairings short of their cadence as display rows (official, firm, done / required), in official
+    and firm name order; `limit` rows at most (the database sorts and cuts)."""
     if gaps.gaps.empty:
         return []
-    found = {p.pk: p for p in Pairing.objects.filter(pk__in=gaps.gaps["pairing_id"].tolist())
-             .select_related("official", "firm")}
-    out = []
-    for rec in gaps.gaps.to_dict("records"):
-        p = found[int(rec["pairing_id"])]
-        out.append({"pairing": p, "official": p.official, "firm": p.firm, **rec})
-    return sorted(out, key=lambda r: (r["official"].name, r["firm"].name))
+    by_id = {int(r["pairing_id"]): r for r in gaps.gaps.to_dict("records")}
+    found = (Pairing.objects.filter(pk__in=list(by_id)).select_related("official", "firm")
+             .order_by("official__name", "firm__name", "id"))
+    return [{"pairing": p, "official": p.official, "firm": p.firm, **by_id[p.pk]}
+            for p in (found[:limit] if limit else found)]
 
 
 def official_load(officials: QuerySet[Official], day: dt.date) -> dict[int, int]:

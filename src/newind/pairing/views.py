@@ -137,7 +137,7 @@ def gaps_page(request: HttpRequest) -> HttpResponse:
     gaps = queries.month_gaps(pairings_in_scope(request.user), year, month)
     return render(request, "pairing/gaps.html", {
         "gaps": gaps, "month": f"{year}-{month:02d}", "counts": gaps.counts,
-        "detail": queries.gap_detail(gaps)[:300], "officials": gaps.officials.head(300).to_dict("records"),
+        "detail": queries.gap_detail(gaps, 300), "officials": gaps.officials.head(300).to_dict("records"),
         "firms": gaps.firms.head(300).to_dict("records"), "unpaired": gaps.unpaired.head(300).to_dict("records"),
     })
 
