@@ -94,5 +94,9 @@ def _register_routers() -> None:
 
     api.add_router("/cases", cases_router)
 
+    from newind.pairing.api import router as pairing_router
+
+    api.add_router("/pairing", pairing_router)
+
 
 _register_routers()

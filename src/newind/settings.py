@@ -315,6 +315,8 @@ NEWIND_INACTIVE_DAYS = int(os.environ.get("NEWIND_INACTIVE_DAYS", 90))
 INSTALLED_APPS += ["newind.scoring", "newind.mujun"]
 # 向上争取: national and provincial programmes the city applies to (issue 11).
 INSTALLED_APPS += ["newind.funding"]
+# pairing (包联) after enterprises, mujun and accounts: its demo pairs the demo firms with officials.
+INSTALLED_APPS += ["newind.pairing"]
 
 LOGGING = {
     "version": 1,

@@ -33,5 +33,6 @@ urlpatterns = [
     path("mujun/", include("newind.mujun.urls")),
     path("funding/", include("newind.funding.urls")),
     path("cases/", include("newind.cases.urls")),
+    path("pairing/", include("newind.pairing.urls")),
     path("api/", api.urls),
 ]

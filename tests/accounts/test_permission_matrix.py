@@ -125,6 +125,13 @@ READS += [
     case("the case metrics API is for office and leaders", "GET", "/api/cases/metrics/?by=category&year=2017",
          {"office", "leader"}),
     case("the overdue list API is for office and leaders", "GET", "/api/cases/overdue/", {"office", "leader"}),
+    # pairing (包联): the list shows each user the pairings in scope (none for most); gaps and import are narrower
+    case("the pairing list is open to business users (each sees the pairings in scope)", "GET", "/pairing/", BUSINESS),
+    case("the pairing gaps page is for office and leaders", "GET", "/pairing/gaps/?month=2017-12", {"office", "leader"}),
+    case("the pairing gaps export is for office and leaders", "GET", "/pairing/gaps/export.xlsx?month=2017-12",
+         {"office", "leader"}),
+    case("the pairing gaps API is for office and leaders", "GET", "/api/pairing/gaps?month=2017-12", {"office", "leader"}),
+    case("importing the pairing list is the office's", "GET", "/pairing/import/", {"office"}),
 ]
 
 WRITES = [
@@ -151,6 +158,8 @@ WRITES = [
          "/api/submissions/{yx}/values", {"office", "yx_rep"}, lambda: {"values": {"industrial_tax": "3.3"}}),
     case("a 向上争取 item is registered by the office and the units' people, not leaders (an empty form is 200)",
          "POST", "/funding/new/", {"office", "yyx_rep", "yyx_rev", "yx_rep"}, dict),
+    case("only the office uploads a pairing list (a bad file is a 400 for the office)", "POST", "/pairing/import/",
+         {"office"}, _csv_upload),
 ]
 
 
@@ -673,6 +682,56 @@ FUNCTION_ROWS += [
     Row("asking the case metrics for one unit (a `unit` parameter): that unit for office, leaders and the command "
         "line, refused to the others", "case_metrics_scope", False,
         lambda u, o: _ok(access.case_metrics_scope(u, o.yyx_unit)), gate({"office", "leader", "cli"})),
+]
+
+
+
+# pairing (包联): 岳阳县填报员 is the official paired with 岳阳县's 装备 firm (made on first use by `_paired`).
+
+
+def _paired(o: Any) -> Any:
+    if not hasattr(o, "pairing"):
+        import datetime as dt
+
+        from newind.accounts.models import Profile as _Profile
+        from newind.pairing.models import Official, Pairing, Visit
+
+        user = _Profile.objects.get(user__username="yyx_rep").user
+        official = Official.objects.create(name="张三", unit_name="岳阳县工信局", phone="13907300001", user=user)
+        firm = EnterpriseProfile.objects.get(pk=o.zb_firm).unit
+        o.pairing = Pairing.objects.create(official=official, firm=firm, start_date=dt.date(2017, 1, 1))
+        o.visit = Visit.objects.create(pairing=o.pairing, official=official, firm=firm, date=dt.date(2017, 12, 1),
+                                       kind="visit", participants="张三", discussed="生产经营")
+    return o
+
+
+def _firms_of(pairings: Any) -> frozenset[str]:
+    return frozenset(pairings.values_list("firm__credit_code", flat=True))
+
+
+PAIRING_WHO = {"office", "leader", "cli", "yyx_rep"}
+PAGE_ROWS += [
+    page("PAIRINGS_PAGE", "the pairing pages are open to business users (each sees the pairings in scope)", BUSINESS),
+    page("PAIRING_GAPS_PAGE", "the month's pairing gaps are for office and leaders", {"office", "leader"}),
+    page("PAIRING_IMPORT_PAGE", "importing the pairing list is the office's (and newind pairing import)",
+         {"office", "cli"}, write=True),
+]
+FUNCTION_ROWS += [
+    Row("pairings in scope: all for office, leaders and the command line, an official's own for the official",
+        "pairings_in_scope", False, lambda u, o: _firms_of(access.pairings_in_scope(_paired(o) and u)),
+        sees(**{w: {ZB} for w in PAIRING_WHO})),
+    Row("岳阳县's firm's pairing is read by office, leaders, the command line and its official, not by others",
+        "pairing_for", False, lambda u, o: access.pairing_for(u, _paired(o).pairing.pk), gate(PAIRING_WHO)),
+    Row("visits are logged under a pairing by the office, the command line and the official, not by leaders",
+        "pairing_for", True, lambda u, o: access.pairing_for(u, _paired(o).pairing.pk, write=True),
+        gate({"office", "cli", "yyx_rep"})),
+    Row("visits in scope: those of the pairings in scope", "visits_in_scope", False,
+        lambda u, o: frozenset(access.visits_in_scope(_paired(o) and u).values_list("firm__credit_code", flat=True)),
+        sees(**{w: {ZB} for w in PAIRING_WHO})),
+    Row("a visit is read as its pairing (editing the id does not open it to 云溪区)", "visit_for", False,
+        lambda u, o: access.visit_for(u, _paired(o).visit.pk), gate(PAIRING_WHO)),
+    Row("a visit's problems become appeals by the office, the command line and the official", "visit_for", True,
+        lambda u, o: access.visit_for(u, _paired(o).visit.pk, write=True), gate({"office", "cli", "yyx_rep"})),
 ]
 
 ACCESS_ROWS = PAGE_ROWS + FUNCTION_ROWS

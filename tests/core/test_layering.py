@@ -42,6 +42,8 @@ LAYERS: dict[str, int] = {
     "parks": 8,
     "submissions": 8,
     "targets": 8,
+    # pairing (包联) files appeals through cases and reads the registry and the 亩均 results
+    "pairing": 10,
     # what composes the domains' parts
     "reports": 10,
     "dashboard": 11,

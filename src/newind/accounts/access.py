@@ -114,6 +114,14 @@ __all__ = [
     "mujun_results_in_scope",
     "own_enterprise",
     "page_required",
+    # pairing (包联) and visits
+    "PAIRINGS_PAGE",
+    "PAIRING_GAPS_PAGE",
+    "PAIRING_IMPORT_PAGE",
+    "pairing_for",
+    "pairings_in_scope",
+    "visit_for",
+    "visits_in_scope",
     "report_for",
     "reporting_discipline_for",
     "reporting_task_for",
@@ -1075,3 +1083,94 @@ def case_metrics_scope(user: Any, unit: int | None = None) -> set[int] | None:
     if scope is not None and int(unit) not in scope:
         raise _forbidden("您只能查看本部门牵头承办事项的统计和逾期清单：请选择本部门。")
     return {int(unit)}
+
+
+# --- pairing (包联) and visits ------------------------------------------------------------------------------
+# Added at the end of the file to ease merging. Office and leaders read every pairing and visit (and the
+# gaps page); an official who has a platform account reads their own pairings and logs visits for them; a
+# firm's user reads who is paired with its firm and the visits (read only); everyone else sees none. The
+# pairing list (import) and key-firm marks are the office's (and the command line's: `newind pairing`).
+
+# Officials are often department people (市直部门用户): they open their own pairings here, nothing else of it.
+PAIRINGS_PAGE = PageAccess("包联走访", BUSINESS_ROLES | _roles("department"))
+PAIRING_GAPS_PAGE = PageAccess("包联走访缺口", _roles("office", "leader"))
+PAIRING_IMPORT_PAGE = PageAccess("包联名单导入", _roles("office"), command_line=True)
+_PAIRING_REFUSED = ("您没有权限查看或记录该包联企业的走访：包联干部只能查看和记录本人包联的企业，企业用户只能查看本企业的包联干部和走访记录。"
+                    + _CONTACT)
+
+
+def pairings_in_scope(user: Any) -> QuerySet[Any]:
+    """The pairings this user may read: all for office, leaders and the command line; an official's own
+    (their platform account is on the official); a firm's user its firm's; none for the others."""
+    from newind.pairing.models import Pairing
+
+    pairings = Pairing.objects.all()
+    if _is_command_line(user):
+        return pairings
+    role = role_of(user)
+    if role in {Role.OFFICE, Role.LEADER}:
+        return pairings
+    if role is None or role in ADMIN_ROLES:
+        return pairings.none()
+    if role == Role.ENTERPRISE:
+        profile = _profile(user)
+        return pairings.filter(firm_id=profile.unit_id) if profile is not None and profile.unit_id else pairings.none()
+    return pairings.filter(official__user=user)
+
+
+def _may_log_visits(user: Any, pairing: Any) -> bool:
+    if _is_command_line(user):
+        return True
+    role = role_of(user)
+    if role == Role.OFFICE:
+        return True
+    if role is None or role in ADMIN_ROLES or role in {Role.LEADER, Role.ENTERPRISE}:
+        return False
+    return bool(pairing.official.user_id == user.pk)
+
+
+def _exists(model: Any, pk: Any) -> bool:
+    return str(pk).isdigit() and model.objects.filter(pk=int(pk)).exists()
+
+
+def pairing_for(user: Any, pairing: Any, *, write: bool = False) -> Any:
+    """One pairing. Read: as `pairings_in_scope`. Write (log a visit under it): the office, the command line,
+    and the official themself. A refusal is a 403; a pairing that does not exist is a 404."""
+    from newind.pairing.models import Pairing
+
+    _require_signed_in(user)
+    pk = pairing.pk if isinstance(pairing, Pairing) else pairing
+    try:
+        found = pairings_in_scope(user).select_related("official", "firm").get(pk=int(pk))
+    except (Pairing.DoesNotExist, ValueError, TypeError):
+        if _exists(Pairing, pk):
+            raise _forbidden(_PAIRING_REFUSED) from None
+        raise NotFound("未找到该包联关系：请从包联走访的列表中打开。") from None
+    if write and not _may_log_visits(user, found):
+        raise _forbidden("您只能查看该包联企业的走访记录，不能记录或修改：走访由包联干部本人或市新型工业化办公室记录。")
+    return found
+
+
+def visits_in_scope(user: Any) -> QuerySet[Any]:
+    """The visits this user may read: those of the pairings in `pairings_in_scope`."""
+    from newind.pairing.models import Visit
+
+    return Visit.objects.filter(pairing__in=pairings_in_scope(user))
+
+
+def visit_for(user: Any, visit: Any, *, write: bool = False) -> Any:
+    """One visit. Read: as `visits_in_scope`. Write (turn a problem found into an appeal): the office, the
+    command line and the pairing's official. A refusal is a 403; a visit that does not exist is a 404."""
+    from newind.pairing.models import Visit
+
+    _require_signed_in(user)
+    pk = visit.pk if isinstance(visit, Visit) else visit
+    try:
+        found = visits_in_scope(user).select_related("pairing", "official", "firm").get(pk=int(pk))
+    except (Visit.DoesNotExist, ValueError, TypeError):
+        if _exists(Visit, pk):
+            raise _forbidden(_PAIRING_REFUSED) from None
+        raise NotFound("未找到该走访记录：请从包联企业的页面中打开。") from None
+    if write and not _may_log_visits(user, found.pairing):
+        raise _forbidden("您只能查看该走访记录，不能转办其中的问题：由包联干部本人或市新型工业化办公室转为诉求。")
+    return found
