@@ -312,6 +312,8 @@ NEWIND_INACTIVE_DAYS = int(os.environ.get("NEWIND_INACTIVE_DAYS", 90))
 
 # The shared scoring engine (schemes in definitions/schemes/) and the 亩均 evaluation built on it.
 INSTALLED_APPS += ["newind.scoring", "newind.mujun"]
+# The policy library (惠企政策), what each firm qualifies for, and payouts (issue 11 §4).
+INSTALLED_APPS += ["newind.policies"]
 
 LOGGING = {
     "version": 1,

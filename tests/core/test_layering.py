@@ -41,6 +41,8 @@ LAYERS: dict[str, int] = {
     "parks": 8,
     "submissions": 8,
     "targets": 8,
+    # the policy library matches firms on the registry, the figures and the 亩均 classes
+    "policies": 10,
     # what composes the domains' parts
     "reports": 10,
     "dashboard": 11,
