@@ -31,5 +31,6 @@ urlpatterns = [
     path("enterprises/", include("newind.enterprises.urls")),
     path("parks/", include("newind.parks.urls")),
     path("mujun/", include("newind.mujun.urls")),
+    path("policies/", include("newind.policies.urls")),
     path("api/", api.urls),
 ]
