@@ -13,7 +13,7 @@ urlpatterns = [
     path("payouts/import/confirm/", views.payout_confirm, name="payout_confirm"),
     path("<int:policy_id>/", views.policy_page, name="detail"),
     path("<int:policy_id>/edit/", views.policy_edit, name="edit"),
-    path("<int:policy_id>/<slug:action>/", views.policy_action, name="action"),
     path("<int:policy_id>/eligible/", views.eligible_page, name="eligible"),
     path("<int:policy_id>/eligible.xlsx", views.eligible_export, name="eligible_export"),
+    path("<int:policy_id>/<slug:action>/", views.policy_action, name="action"),
 ]
