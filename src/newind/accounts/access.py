@@ -922,13 +922,16 @@ def policy_for(user: Any, policy: Any, *, write: bool = False) -> Any:
 def policy_eligible_for(user: Any, policy: Any) -> Any:
     """A policy's eligible firms (the list and its Excel export): office, leaders and the command line for
     every policy; a department user for the policies its unit executes; 403 for others."""
-    found = policy_for(user, policy)
+    refused = _forbidden("符合条件的企业名单仅限市新型工业化办公室、市领导和该政策的执行部门查看。" + _CONTACT)
     if _is_command_line(user) or role_of(user) in {Role.OFFICE, Role.LEADER}:
-        return found
+        return policy_for(user, policy)
     dept = _department_unit_id(user)
-    if dept is not None and found.department_id == dept:
-        return found
-    raise _forbidden("符合条件的企业名单仅限市新型工业化办公室、市领导和该政策的执行部门查看。" + _CONTACT)
+    if dept is None:
+        raise refused  # (before the lookup: the others learn nothing about which policies exist)
+    found = policy_for(user, policy)
+    if found.department_id != dept:
+        raise refused
+    return found
 
 
 def policy_matches_for(user: Any, firm_id: int) -> Any:
@@ -990,12 +993,16 @@ def payout_for(user: Any, payout_id: int, *, write: bool = False) -> Any:
     department user for the policies its unit executes; 403 for others."""
 
     _require_signed_in(user)
+    refused = _forbidden("兑现记录由市新型工业化办公室和政策执行部门登记、更正。" + _CONTACT)
+    writable = payout_policies_for(user)
+    if write and not writable.exists():
+        raise refused  # (before the lookup: who records no payouts learns nothing about them)
     try:
         found = payouts_in_scope(user).select_related("policy", "firm").filter(pk=int(payout_id)).first()
     except (TypeError, ValueError):
         found = None
     if found is None:
         raise NotFound("未找到该兑现记录：请从政策兑现列表中打开。")
-    if write and not payout_policies_for(user).filter(pk=found.policy_id).exists():
-        raise _forbidden("兑现记录由市新型工业化办公室和政策执行部门登记、更正。" + _CONTACT)
+    if write and not writable.filter(pk=found.policy_id).exists():
+        raise refused
     return found
