@@ -115,3 +115,16 @@ def test_the_demo_definitions_load_and_a_second_load_changes_nothing(firms) -> N
     assert Policy.objects.get(code="yy-jg-01").department.code == "D430600-GXJ"  # 市工信局 resolved to its unit
     second = services.load_definitions(user=COMMAND_LINE)
     assert second.created == [] and second.changed == [] and second.published == []
+
+
+def test_the_demo_loads_the_policies_and_pays_some_qualified_firms(firms) -> None:  # type: ignore[no-untyped-def]
+    from newind.policies.demo import load_demo
+
+    out = io.StringIO()
+    load_demo(out)
+    # 扶持非公经济十条 (规上, 营业收入 ≥ 2,000, 实缴税金 ≥ 50, not 失信): ZB (80) and SH (60) qualify, LQ (40) does not
+    paid = set(Payout.objects.filter(policy__code="yy-fgjj-01").values_list("firm__code", flat=True))
+    assert paid == {ZB, SH} and Payout.objects.filter(is_synthetic=False).count() == 0
+    assert "示例数据" in out.getvalue()
+    load_demo(io.StringIO())  # a second run adds nothing
+    assert Payout.objects.filter(policy__code="yy-fgjj-01").count() == 2
