@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 from django.apps import apps
+from django.db import connections
 from django.db.models import Count, FloatField, Q, QuerySet, Sum
 from django.db.models.functions import Cast
 
@@ -39,6 +40,16 @@ def rules_of(policy: Policy) -> calc.Rules:
 
 # --- the firm frame ----------------------------------------------------------------------------------------
 
+def _rows(qs: QuerySet[Any]) -> list[tuple[Any, ...]]:
+    """The rows of a values_list queryset straight from the cursor: the frame converts whole columns, so
+    Django's per-value converters (a third of the read on SQLite for 100,000 figures) are skipped. The
+    columns come back in the order the values_list names them (no annotation sits before a field)."""
+    sql, params = qs.query.get_compiler(using=qs.db).as_sql()
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
 REGISTRY_COLUMNS = ["unit_id", "unit__code", "credit_code", "unit__name", "county__code", "county__name",
                     "park__code", "size", "unit__industry_code", "park__park_profile__level", "founded_on",
                     "dishonest"]
@@ -53,14 +64,14 @@ def firm_frame(year: int, figure_codes: Sequence[str], *, unit_ids: Iterable[int
     ids = None if unit_ids is None else [int(i) for i in unit_ids]
     if ids is not None:
         profiles = profiles.filter(unit_id__in=ids)
-    firms = pd.DataFrame(list(profiles.values_list(*REGISTRY_COLUMNS)), columns=REGISTRY_COLUMNS).rename(columns={
+    firms = pd.DataFrame(_rows(profiles.values_list(*REGISTRY_COLUMNS)), columns=REGISTRY_COLUMNS).rename(columns={
         "unit__code": "code", "unit__name": "name", "county__code": "county", "county__name": "county_name",
         "park__code": "park", "unit__industry_code": "industry", "park__park_profile__level": "park_level"})
     firms["above_size"] = firms["size"] == ABOVE
     firms["park"] = firms["park"].fillna("")
     # A firm in a park without a park profile: in a park, level not known to the registry.
     firms["park_level"] = firms["park_level"].where(firms["park"] != "", "").fillna("")
-    firms["dishonest"] = firms["dishonest"].astype(bool)
+    firms["dishonest"] = firms["dishonest"].fillna(False).astype(bool)
     firms["founded_on"] = pd.to_datetime(firms["founded_on"], errors="coerce")
     firms["mujun_class"] = firms["unit_id"].map(mujun_classes(year, ids)).astype(object)
     firms = firms[calc.FRAME_COLUMNS].sort_values("code").reset_index(drop=True)
@@ -80,8 +91,8 @@ def year_figures(year: int, codes: Sequence[str], unit_ids: list[int] | None = N
                                     period_kind__in=["Y", "M"], period_n__in=[0, 12])
     if unit_ids is not None and len(unit_ids) <= 500:
         qs = qs.filter(unit_id__in=unit_ids)
-    rows = pd.DataFrame(list(qs.annotate(v=Cast("value", FloatField()))
-                             .values_list("unit_id", "indicator_id", "period_kind", "v")),
+    rows = pd.DataFrame(_rows(qs.annotate(v=Cast("value", FloatField()))
+                              .values_list("unit_id", "indicator_id", "period_kind", "v")),
                         columns=["unit_id", "indicator_id", "kind", "value"])
     rows = rows[((rows["kind"] == "Y") | (rows["kind"] == "M"))]
     # The annual figure wins over the December cumulative one ("Y" sorts after "M").
@@ -97,7 +108,7 @@ def mujun_classes(year: int, unit_ids: list[int] | None = None) -> dict[int, str
     qs = FirmResult.objects.filter(run__state=RunState.PUBLISHED, run__year__lte=int(year), unit__isnull=False)
     if unit_ids is not None and len(unit_ids) <= 500:
         qs = qs.filter(unit_id__in=unit_ids)
-    rows = pd.DataFrame(list(qs.exclude(klass="").values_list("unit_id", "klass", "run__year", "run__version")),
+    rows = pd.DataFrame(_rows(qs.exclude(klass="").values_list("unit_id", "klass", "run__year", "run__version")),
                         columns=["unit_id", "klass", "year", "version"])
     rows = rows.sort_values(["year", "version"]).drop_duplicates("unit_id", keep="last")
     return dict(zip(rows["unit_id"].astype(int), rows["klass"].astype(str), strict=True))
