@@ -478,13 +478,21 @@ def match_matrix(frame: pd.DataFrame, policies: Sequence[Rules], year: int, figu
     return Matrix(ids, [p.key for p in policies], out)
 
 
-def explain(frame: pd.DataFrame, criteria: Sequence[Criterion], year: int,
-            figures: Mapping[str, Figure]) -> tuple[np.ndarray, list[list[tuple[str, str]]]]:
+def explain(frame: pd.DataFrame, criteria: Sequence[Criterion], year: int, figures: Mapping[str, Figure], *,
+            cols: Columns | None = None, cache: dict[str, Judged] | None = None,
+            ) -> tuple[np.ndarray, list[list[tuple[str, str]]]]:
     """One policy over the frame's firms with every reason: (outcome code per firm, per firm the list of
-    (mark, reason) per criterion in order)."""
+    (mark, reason) per criterion in order). Several policies over one frame share `cols` and `cache` (a
+    criterion they have in common is judged once)."""
     n = len(frame)
-    cols = Columns(frame, year)
-    judged = [judge(c, frame, year, figures, cols=cols) for c in criteria]
+    cols = cols or Columns(frame, year)
+    cache = {} if cache is None else cache
+    judged = []
+    for c in criteria:
+        key = c.key() + "|" + criterion_label(c, figures)
+        if key not in cache:
+            cache[key] = judge(c, frame, year, figures, cols=cols)
+        judged.append(cache[key])
     fails = np.zeros(n, dtype=np.int16)
     unknowns = np.zeros(n, dtype=np.int16)
     for j in judged:

@@ -152,8 +152,10 @@ def matches_for_firm(unit_id: int, year: int, policies: QuerySet[Policy] | None 
     if frame.empty:
         raise NotFound("未找到该企业的档案（或已注销）：请检查统一社会信用代码。")
     out = []
+    # shared by the policies: a criterion they have in common is judged once
+    cols, cache = calc.Columns(frame, year), dict[str, calc.Judged]()
     for policy, rule in zip(chosen, rules, strict=True):
-        codes, reasons = calc.explain(frame, rule.criteria, year, figures)
+        codes, reasons = calc.explain(frame, rule.criteria, year, figures, cols=cols, cache=cache)
         outcome = calc.OUTCOME_CODES[int(codes[0])]
         out.append(PolicyMatch(policy, str(outcome.value), str(calc.delivery(rule.criteria).value), reasons[0],
                                _must_supply(reasons[0], rule.criteria, figures)))
