@@ -955,10 +955,11 @@ def policy_matches_for(user: Any, firm_id: int) -> Any:
 
 
 def own_policy_firm(user: Any) -> Any:
-    """An enterprise user's own firm for its matches page; None for every other user."""
+    """An enterprise user's own firm for its matches page; None for every other user (and for an enterprise
+    account not yet tied to a firm, which then looks a firm up like everyone else and is refused)."""
     if role_of(user) != Role.ENTERPRISE:
         return None
-    return own_enterprise(user)
+    return enterprises_in_scope(user).first()
 
 
 def payout_policies_for(user: Any) -> QuerySet[Any]:
