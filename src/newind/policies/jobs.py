@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from newind.jobs.registry import register_job
+from newind.jobs.registry import register_argument_text, register_job
+
+
+def _policy_text(value: object) -> str:
+    from newind.policies.models import Policy
+
+    title = Policy.objects.filter(pk=value).values_list("title", flat=True).first() if str(value).isdigit() else None
+    return f"政策：{title}" if title else f"政策编号：{value}"
+
+
+register_argument_text("policy_id", _policy_text)
 
 
 @register_job("policies.notify_matches", "政策发布后向包联干部推送新匹配企业")

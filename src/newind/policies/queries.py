@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from django.apps import apps
 from django.db import connections
@@ -189,12 +190,11 @@ def eligible_firms(policy: Policy, year: int, *, unit_ids: Iterable[int] | None 
     frame = firm_frame(year, calc.figures_needed(rule.criteria), unit_ids=unit_ids)
     codes, reasons = calc.explain(frame, rule.criteria, year, figures)
     order = {"qualified": 0, "unknown": 1, "close": 2, "missed": 3}
-    out = []
-    for i, row in enumerate(frame.itertuples(index=False)):  # the firms to show (qualified or close), not a hot loop
-        outcome = str(calc.OUTCOME_CODES[int(codes[i])].value)
-        if outcome in outcomes:
-            out.append(FirmMatch(int(row.unit_id), str(row.code), str(row.name), str(row.county_name or ""), outcome,
-                                 reasons[i], _must_supply(reasons[i], rule.criteria, figures)))
+    wanted = [k for k, v in calc.OUTCOME_CODES.items() if str(v.value) in outcomes]
+    shown = np.flatnonzero(np.isin(codes, wanted))  # the firms to list (chosen set-wise, then one row each)
+    rows = frame.iloc[shown][["unit_id", "code", "name", "county_name"]].to_numpy()
+    out = [FirmMatch(int(r[0]), str(r[1]), str(r[2]), str(r[3] or ""), str(calc.OUTCOME_CODES[int(codes[i])].value),
+                     reasons[i], _must_supply(reasons[i], rule.criteria, figures)) for i, r in zip(shown, rows, strict=True)]
     return sorted(out, key=lambda m: (order[m.outcome], m.code))
 
 
