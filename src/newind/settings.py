@@ -317,6 +317,8 @@ INSTALLED_APPS += ["newind.scoring", "newind.mujun"]
 INSTALLED_APPS += ["newind.funding"]
 # pairing (包联) after enterprises, mujun and accounts: its demo pairs the demo firms with officials.
 INSTALLED_APPS += ["newind.pairing"]
+# The policy library (惠企政策), what each firm qualifies for, and payouts (issue 11 §4).
+INSTALLED_APPS += ["newind.policies"]
 
 LOGGING = {
     "version": 1,

@@ -34,5 +34,6 @@ urlpatterns = [
     path("funding/", include("newind.funding.urls")),
     path("cases/", include("newind.cases.urls")),
     path("pairing/", include("newind.pairing.urls")),
+    path("policies/", include("newind.policies.urls")),
     path("api/", api.urls),
 ]

@@ -44,6 +44,8 @@ LAYERS: dict[str, int] = {
     "targets": 8,
     # pairing (包联) files appeals through cases and reads the registry and the 亩均 results
     "pairing": 10,
+    # the policy library (above pairing: it tells the paired officials) matches firms on the registry, the figures and the 亩均 classes
+    "policies": 11,
     # what composes the domains' parts
     "reports": 10,
     "dashboard": 11,

@@ -144,6 +144,18 @@ __all__ = [
     "unit_codes_in_scope",
     "units_in_scope",
     "workflow_role",
+    # policies (惠企政策), matches and payouts
+    "PAYOUTS_PAGE",
+    "POLICIES_MANAGE_PAGE",
+    "POLICIES_PAGE",
+    "own_policy_firm",
+    "payout_for",
+    "payout_policies_for",
+    "payouts_in_scope",
+    "policies_in_scope",
+    "policy_eligible_for",
+    "policy_for",
+    "policy_matches_for",
 ]
 
 _SCOPE_CACHE = "_newind_scope_unit_ids"
@@ -1173,4 +1185,149 @@ def visit_for(user: Any, visit: Any, *, write: bool = False) -> Any:
         raise NotFound("未找到该走访记录：请从包联企业的页面中打开。") from None
     if write and not _may_log_visits(user, found.pairing):
         raise _forbidden("您只能查看该走访记录，不能转办其中的问题：由包联干部本人或市新型工业化办公室转为诉求。")
+    return found
+
+
+# --- policies (惠企政策), matches and payouts (兑现) -----------------------------------------------------------
+# Added at the end of the file to ease merging. Who reads what:
+# - the office reads and writes every policy and payout; leaders read every policy, match and payout;
+# - every business user reads the published policies; a department (市直部门) user also reads the policies its
+#   unit executes (drafts and withdrawn ones too), sees their eligible firms and records their payouts;
+# - a firm sees its own matches and payouts; a county's people those of their firms (as the registry);
+# - the 三员 see none of it; the command line (newind policies …) reads and writes everything.
+
+# A department (市直部门用户) reads the published policies and the ones its unit executes.
+POLICIES_PAGE = PageAccess("惠企政策", BUSINESS_ROLES | _roles("department"), command_line=True)
+POLICIES_MANAGE_PAGE = PageAccess("政策管理", _roles("office"), command_line=True)
+PAYOUTS_PAGE = PageAccess("政策兑现", _roles("office", "leader", "department"), command_line=True)
+
+
+def _department_unit_id(user: Any) -> int | None:
+    """The unit of a department user (None for everyone else)."""
+    if role_of(user) != Role.DEPARTMENT:
+        return None
+    profile = _profile(user)
+    return profile.unit_id if profile is not None else None
+
+
+def policies_in_scope(user: Any) -> QuerySet[Any]:
+    """The policies the user may read: all for office, leaders and the command line; the published ones for
+    every other business user, plus, for a department user, those its unit executes; none otherwise."""
+    from newind.policies.models import Policy
+
+    policies = Policy.objects.all()
+    if _is_command_line(user) or role_of(user) in {Role.OFFICE, Role.LEADER}:
+        return policies
+    if not POLICIES_PAGE.allows(user):
+        return policies.none()
+    dept = _department_unit_id(user)
+    published = Q(status="published")
+    return policies.filter(published | Q(department_id=dept)) if dept else policies.filter(published)
+
+
+def policy_for(user: Any, policy: Any, *, write: bool = False) -> Any:
+    """One policy (by id, code or object). Read: as `policies_in_scope`, a 404 outside it (a draft's existence
+    is not told). Write (create, edit, publish, withdraw): the office and the command line, 403 for others."""
+    from newind.policies.models import Policy
+
+    _require_signed_in(user)
+    if write:
+        POLICIES_MANAGE_PAGE.require(user)
+    if isinstance(policy, Policy):
+        policy = policy.pk
+    scope = policies_in_scope(user)
+    found = scope.filter(code=policy).first() if isinstance(policy, str) and not policy.isdigit() else \
+        scope.filter(pk=int(policy)).first()
+    if found is None:
+        raise NotFound("未找到该政策，或该政策尚未发布：请从惠企政策列表中打开。")
+    return found
+
+
+def policy_eligible_for(user: Any, policy: Any) -> Any:
+    """A policy's eligible firms (the list and its Excel export): office, leaders and the command line for
+    every policy; a department user for the policies its unit executes; 403 for others."""
+    refused = _forbidden("符合条件的企业名单仅限市新型工业化办公室、市领导和该政策的执行部门查看。" + _CONTACT)
+    if _is_command_line(user) or role_of(user) in {Role.OFFICE, Role.LEADER}:
+        return policy_for(user, policy)
+    dept = _department_unit_id(user)
+    if dept is None:
+        raise refused  # (before the lookup: the others learn nothing about which policies exist)
+    found = policy_for(user, policy)
+    if found.department_id != dept:
+        raise refused
+    return found
+
+
+def policy_matches_for(user: Any, firm_id: int) -> Any:
+    """The firm (its registry profile, by unit id) whose policy matches the user may read: a firm only its
+    own, a county's people their firms, office, leaders and the command line every firm; else a 403
+    (404 for a missing firm, told only to those who see every firm)."""
+    from newind.enterprises.models import EnterpriseProfile
+
+    _require_signed_in(user)
+    everyone = _is_command_line(user) or role_of(user) in {Role.OFFICE, Role.LEADER}
+    profiles = EnterpriseProfile.objects.all() if everyone else enterprises_in_scope(user)
+    try:
+        found = profiles.select_related("unit", "county").filter(unit_id=int(firm_id)).first()
+    except (TypeError, ValueError):
+        found = None
+    if found is None:
+        if everyone:
+            raise NotFound("未找到该企业：请检查统一社会信用代码。")
+        raise _forbidden("您只能查看本企业（或本地企业）的政策匹配结果。" + _CONTACT)
+    return found
+
+
+def own_policy_firm(user: Any) -> Any:
+    """An enterprise user's own firm for its matches page; None for every other user (and for an enterprise
+    account not yet tied to a firm, which then looks a firm up like everyone else and is refused)."""
+    if role_of(user) != Role.ENTERPRISE:
+        return None
+    return enterprises_in_scope(user).first()
+
+
+def payout_policies_for(user: Any) -> QuerySet[Any]:
+    """The policies whose payouts the user may record (form, import): every policy for the office and the
+    command line, those its unit executes for a department user, none for anyone else."""
+    from newind.policies.models import Policy
+
+    if _is_command_line(user) or role_of(user) == Role.OFFICE:
+        return Policy.objects.all()
+    dept = _department_unit_id(user)
+    return Policy.objects.filter(department_id=dept) if dept else Policy.objects.none()
+
+
+def payouts_in_scope(user: Any) -> QuerySet[Any]:
+    """The payouts the user may read: all for office, leaders and the command line; a department's for the
+    policies its unit executes; a firm's own; a county's people their firms'; none for the 三员."""
+    from newind.policies.models import Payout
+
+    payouts = Payout.objects.all()
+    if _is_command_line(user) or role_of(user) in {Role.OFFICE, Role.LEADER}:
+        return payouts
+    dept = _department_unit_id(user)
+    if dept is not None:
+        return payouts.filter(policy__department_id=dept)
+    if role_of(user) not in SCOPED_ROLES:
+        return payouts.none()
+    return payouts.filter(firm_id__in=enterprises_in_scope(user).values("unit_id"))
+
+
+def payout_for(user: Any, payout_id: int, *, write: bool = False) -> Any:
+    """One payout. Read: as `payouts_in_scope` (404 outside it). Write (correct, delete): the office, or a
+    department user for the policies its unit executes; 403 for others."""
+
+    _require_signed_in(user)
+    refused = _forbidden("兑现记录由市新型工业化办公室和政策执行部门登记、更正。" + _CONTACT)
+    writable = payout_policies_for(user)
+    if write and not writable.exists():
+        raise refused  # (before the lookup: who records no payouts learns nothing about them)
+    try:
+        found = payouts_in_scope(user).select_related("policy", "firm").filter(pk=int(payout_id)).first()
+    except (TypeError, ValueError):
+        found = None
+    if found is None:
+        raise NotFound("未找到该兑现记录：请从政策兑现列表中打开。")
+    if write and not writable.filter(pk=found.policy_id).exists():
+        raise refused
     return found

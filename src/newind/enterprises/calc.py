@@ -5,6 +5,7 @@ located by sheet, row and column.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import unicodedata
@@ -119,12 +120,15 @@ HEADERS: dict[str, str] = {
     **dict.fromkeys(["用地面积(亩)", "用地面积", "用地面积(含租用)(亩)", "land_area"], "land_area"),
     **dict.fromkeys(["其中租用(亩)", "租用面积(亩)", "其中租用", "租用面积", "land_rented"], "land_rented"),
     **dict.fromkeys(["公用事业", "是否公用事业", "is_utility"], "is_utility"),
+    **dict.fromkeys(["成立日期", "成立时间", "注册日期", "founded_on"], "founded_on"),
+    **dict.fromkeys(["失信", "是否失信", "列入失信名单", "失信企业", "dishonest"], "dishonest"),
 }
 REQUIRED = ("credit_code", "name", "county", "size", "industry_code", "status")
 FIELD_LABELS = {
     "credit_code": "统一社会信用代码", "name": "企业名称", "short_name": "企业简称", "county": "所在县市区",
     "park": "所在园区", "size": "规模", "industry_code": "行业代码", "status": "状态",
     "land_area": "用地面积（亩）", "land_rented": "其中租用（亩）", "is_utility": "公用事业",
+    "founded_on": "成立日期", "dishonest": "列入失信名单",
 }
 SIZE_WORDS = {**dict.fromkeys(["规上", "规模以上", "above"], choices.ABOVE),
               **dict.fromkeys(["规下", "规模以下", "below"], choices.BELOW)}
@@ -209,6 +213,18 @@ def _decimal(text: str) -> Decimal | None | str:
     return value if value.is_finite() else "bad"
 
 
+def _date(text: str) -> dt.date | None | str:
+    """A founding date from a cell ('2015-03-01', '2015/3/1', '2015年3月1日', an Excel date); '' → None."""
+    if text == "":
+        return None
+    cleaned = text.split(" ")[0].replace("年", "-").replace("月", "-").replace("日", "").replace("/", "-").replace(".", "-")
+    try:
+        day = dt.date.fromisoformat("-".join(part.zfill(2) for part in cleaned.split("-")))
+    except ValueError:
+        return "bad"
+    return day if 1900 <= day.year <= 2100 else "bad"
+
+
 def check_records(recs: SheetRecords, lookups: Lookups) -> tuple[pd.DataFrame, list[Problem]]:
     """Turn text rows into registry records (codes, unit ids, choices), collecting every problem.
 
@@ -282,6 +298,15 @@ def check_records(recs: SheetRecords, lookups: Lookups) -> tuple[pd.DataFrame, l
         flag = f["is_utility"].map(lambda t: YES_WORDS.get(norm(t)))
         add(flag.isna(), "is_utility", lambda r: f"公用事业一栏「{r['is_utility']}」无法识别：请填写“是”或“否”。")
         out["is_utility"] = flag
+    if "founded_on" in f:
+        dates = f["founded_on"].map(_date)
+        add(dates.map(lambda v: v == "bad"), "founded_on",
+            lambda r: f"成立日期「{r['founded_on']}」无法识别：请写成 2015-03-01 这样的日期。")
+        out["founded_on"] = dates.where(dates != "bad", None)
+    if "dishonest" in f:
+        flag = f["dishonest"].map(lambda t: YES_WORDS.get(norm(t)))
+        add(flag.isna(), "dishonest", lambda r: f"失信一栏「{r['dishonest']}」无法识别：请填写“是”或“否”。")
+        out["dishonest"] = flag
     problems.sort(key=lambda p: (p.row or 0, len(p.column or ""), p.column or ""))
     return out, problems
 
@@ -290,7 +315,7 @@ def check_records(recs: SheetRecords, lookups: Lookups) -> tuple[pd.DataFrame, l
 
 # The fields an import compares and may change, in the order the history shows them.
 TRACKED = ("name", "short_name", "county_id", "park_id", "size", "industry_code", "status", "land_area",
-           "land_rented", "is_utility")
+           "land_rented", "is_utility", "founded_on", "dishonest")
 
 
 def _same(a: object, b: object) -> bool:

@@ -19,6 +19,7 @@ figures through `plan_observations` → `apply_observation_plan`, so a second ru
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from decimal import Decimal
 from typing import TextIO
@@ -120,11 +121,16 @@ def synthetic_firms(seed: int = SEED) -> pd.DataFrame:
     land = np.round(np.clip(land, 2, 3000), 1)
     rented_share = np.where(rng.random(n) < 0.25, rng.uniform(0.1, 1.0, n), 0.0)
     rented = np.round(land * rented_share, 1)
+    # Founding dates and the 失信 flag (the policy criteria read them) from a generator of their own, so the
+    # firms above keep the values they had before these attributes existed.
+    extra = np.random.default_rng(seed + 11)
+    founded = [dt.date(1990, 1, 1) + dt.timedelta(days=int(d)) for d in extra.integers(0, 27 * 365, n)]
+    dishonest = extra.random(n) < 0.02
     return pd.DataFrame({
         "sheet": "", "row": np.arange(2, n + 2), "credit_code": codes, "name": names, "short_name": "",
         "county_code": county, "park_code": park, "size": size, "industry_code": industry, "status": status,
         "land_area": [Decimal(str(v)) for v in land], "land_rented": [Decimal(str(v)) for v in rented],
-        "is_utility": utility,
+        "is_utility": utility, "founded_on": founded, "dishonest": dishonest,
     })
 
 
@@ -200,7 +206,8 @@ def registry_rows(registry: pd.DataFrame) -> list[dict[str, str]]:
              "所在园区": names.get(r.park_id, "") if r.park_id is not None and r.park_id == r.park_id else "",
              "规模": size_label[r.size], "行业代码": r.industry_code, "状态": status_label[r.status],
              "用地面积（亩）": str(r.land_area), "其中租用（亩）": str(r.land_rented),
-             "公用事业": "是" if r.is_utility else "否"} for r in registry.itertuples()]
+             "公用事业": "是" if r.is_utility else "否", "成立日期": str(r.founded_on),
+             "列入失信名单": "是" if r.dishonest else "否"} for r in registry.itertuples()]
 
 
 def load_demo(out: TextIO, seed: int = SEED) -> None:

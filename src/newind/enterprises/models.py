@@ -47,6 +47,10 @@ class EnterpriseProfile(models.Model):
     land_area = models.DecimalField("用地面积（含租用，亩）", max_digits=14, decimal_places=4, null=True, blank=True)
     land_rented = models.DecimalField("其中租用（亩）", max_digits=14, decimal_places=4, null=True, blank=True)
     is_utility = models.BooleanField("公用事业", default=False)
+    # Registry attributes the policy criteria read (newind.policies): the founding date (a firm's age) and
+    # whether the firm is on the 失信 (dishonest) list of the credit authority.
+    founded_on = models.DateField("成立日期", null=True, blank=True)
+    dishonest = models.BooleanField("列入失信名单", default=False)
     # Initials of the name and short name in pinyin ("yyslh …"), so a search for "yysl" finds 岳阳石化….
     pinyin_initials = models.CharField("拼音首字母", max_length=120, blank=True, db_index=True)
     is_synthetic = models.BooleanField("示例数据", default=False)

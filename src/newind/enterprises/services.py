@@ -52,7 +52,7 @@ def existing_frame(codes: list[str] | None = None) -> pd.DataFrame:
     if codes is not None:
         qs = qs.filter(credit_code__in=codes)
     cols = ["credit_code", "unit_id", "unit__name", "unit__short_name", "county_id", "park_id", "size",
-            "unit__industry_code", "status", "land_area", "land_rented", "is_utility"]
+            "unit__industry_code", "status", "land_area", "land_rented", "is_utility", "founded_on", "dishonest"]
     frame = pd.DataFrame(list(qs.values_list(*cols)), columns=cols)
     return frame.rename(columns={"unit__name": "name", "unit__short_name": "short_name",
                                  "unit__industry_code": "industry_code"})
@@ -124,7 +124,7 @@ def value_text(name: str, value: Any, labels: dict[int, str]) -> str:
         return SizeClass(value).label
     if name == "status":
         return Status(value).label
-    if name == "is_utility":
+    if name in ("is_utility", "dishonest"):
         return "是" if value else "否"
     if isinstance(value, Decimal):
         return calc_decimal_text(value)
@@ -262,6 +262,7 @@ def _create_firms(added: pd.DataFrame, batch: RegistryBatch, user: Any, now: Any
         # Int64, not float: PostgreSQL's COPY refuses "37.0" for an integer column.
         "park_id": pd.to_numeric(_col(added, "park_id", None), errors="coerce").astype("Int64"), "land_area": _col(added, "land_area", None),
         "land_rented": _col(added, "land_rented", None), "is_utility": _col(added, "is_utility", False).astype(bool),
+        "founded_on": _col(added, "founded_on", None), "dishonest": _col(added, "dishonest", False).astype(bool),
         "pinyin_initials": [pinyin_initials(n, s) for n, s in zip(names, shorts, strict=True)],
         "is_synthetic": synthetic,
     })
@@ -313,8 +314,8 @@ def _change_firms(changes: list[dict[str, Any]], batch: RegistryBatch, user: Any
             elif name == "park_id":
                 profile.park_id = int(new) if new is not None else None
                 _move(unit, PARK_HIERARCHY, profile.park_id)
-            elif name == "is_utility":
-                profile.is_utility = bool(new)
+            elif name in ("is_utility", "dishonest"):
+                setattr(profile, name, bool(new))
             else:
                 setattr(profile, name, new)
             history.append(EnterpriseChange(profile=profile, kind=ChangeKind.CHANGED, field=name,
