@@ -53,6 +53,11 @@ def test_a_file_over_the_limit_is_refused_with_both_sizes(people, filed, attachm
     assert not CaseAttachment.objects.exists()
 
 
+def _close_file(response) -> None:  # type: ignore[no-untyped-def]
+    for close in response._resource_closers:  # the streamed file's close (not the request's end)
+        close()
+
+
 def test_an_attachment_is_served_only_through_its_case(login, people, filed, attachments_dir) -> None:  # type: ignore[no-untyped-def]
     mine = add_attachment(filed.mine, upload("申请.pdf", PDF), user=people.firm)
     theirs = add_attachment(filed.theirs, upload("用地.pdf", PDF), user=people.other_firm)
@@ -64,14 +69,16 @@ def test_an_attachment_is_served_only_through_its_case(login, people, filed, att
         if status == 200:
             assert b"".join(response.streaming_content) == PDF
             assert response["Content-Type"] == "application/pdf" and response["X-Content-Type-Options"] == "nosniff"
-        response.close()
+            # (the file itself, not response.close(): that ends the "request" and closes the test's
+            # database connection on PostgreSQL)
+            _close_file(response)
     # Another case's attachment under my case's URL (an edited id) is not served.
     assert login("firm").get(f"/cases/{filed.mine.pk}/attachments/{theirs.pk}/").status_code == 404
     # Word and Excel files are downloaded, never shown inline.
     word = add_attachment(filed.mine, upload("说明.docx", docx_bytes()), user=people.firm)
     response = login("firm").get(f"/cases/{filed.mine.pk}/attachments/{word.pk}/")
     assert response["Content-Disposition"].startswith("attachment;")
-    response.close()
+    _close_file(response)
 
 
 def test_a_refused_upload_on_the_page_keeps_the_case_unchanged(login, filed, attachments_dir, clock) -> None:  # type: ignore[no-untyped-def]
