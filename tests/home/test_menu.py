@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 # Every cast role (see tests/conftest.py::Cast), plus an enterprise user of 岳阳县 made below.
 ROLES = ("office", "leader", "yyx_rep", "yyx_rev", "enterprise", "sysadmin", "secadmin", "auditor")
 EXPECTED = {
-    "office": ["对标分析", "数据导入", "领导驾驶舱", "目标预警", "月度报表", "企业档案", "园区排名", "亩均评价", "后台任务"],
+    "office": ["对标分析", "数据导入", "领导驾驶舱", "目标预警", "月度报表", "企业档案", "园区排名", "亩均评价", "亩均年度标记导入", "后台任务"],
     "leader": ["对标分析", "领导驾驶舱", "目标预警", "月度报表", "企业档案", "园区排名", "亩均评价"],
     "yyx_rep": ["对标分析", "目标预警", "月度报表", "企业档案", "园区排名", "亩均评价"],
     "yyx_rev": ["对标分析", "目标预警", "月度报表", "企业档案", "园区排名", "亩均评价"],

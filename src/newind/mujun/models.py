@@ -112,6 +112,10 @@ class FirmResult(models.Model):
     reasons = models.JSONField("说明", default=list)
     what_it_would_take = models.JSONField("升档所需", null=True, blank=True)
     confirmed_at = models.DateTimeField("企业确认时间", null=True, blank=True)
+    # 企业填报: when the firm's own account last saved its figures for this run (and who), None if not yet.
+    filed_at = models.DateTimeField("企业填报时间", null=True, blank=True)
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+", verbose_name="填报人")
 
     class Meta:
         verbose_name = "企业评价结果"
