@@ -87,7 +87,12 @@ def prepare_flags_import(data: bytes, file_name: str) -> FlagsPreview:
     if not visible:
         raise AppError("标记文件没有可见的工作表。")
     sheet = visible[0].name if kind == "xlsx" else None
-    flags = flags_from_cells(visible[0].cells, None, sheet=sheet or "")
+    try:
+        flags = flags_from_cells(visible[0].cells, None, sheet=sheet or "")
+    except AppError as error:
+        if not error.problems:
+            raise
+        raise AppError(f"标记文件有 {len(error.problems)} 处错误，未写入任何标记。", problems=error.problems) from None
     firms = pd.DataFrame(list(EnterpriseProfile.objects.filter(credit_code__in=flags["credit_code"].unique().tolist())
                               .values_list("credit_code", "unit_id", "unit__name")),
                          columns=["credit_code", "unit_id", "name"])
