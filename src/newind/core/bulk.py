@@ -125,7 +125,7 @@ def insert_frame(model: type[models.Model], frame: pd.DataFrame, *,
                  constants: Mapping[str, object] | None = None) -> int:
     """`bulk_insert` built column-wise, for wide frames of long texts; same rows, same refusals.
 
-    PostgreSQL: one `COPY … FROM STDIN (FORMAT csv)` whose text pandas' CSV writer produces from the
+    PostgreSQL: one `COPY … FROM STDIN (FORMAT csv)` whose text the csv module's writer produces from the
     columns, every field quoted (so no value is ever syntax: quotes doubled by the writer, `\\.` or a
     newline inside quotes is data), `FORCE_NULL` for the non-text columns (an empty quoted field there is
     NULL) and `FORCE_NOT_NULL` for the text ones (an empty one is ''). A text column holding a missing
@@ -149,10 +149,15 @@ def insert_frame(model: type[models.Model], frame: pd.DataFrame, *,
     if any(full[c].isna().any() for c in text):
         return bulk_insert(model, frame, constants=constants)
     import csv
+    import io
 
     quote = connection.ops.quote_name
     others = [c for c in full.columns if c not in text]
-    payload = full.to_csv(index=False, header=False, quoting=csv.QUOTE_ALL, na_rep="", lineterminator="\n")
+    buffer = io.StringIO()
+    # The csv module's writer (C) over the columns' plain values: floats as their shortest round-trip repr,
+    # None as an empty field (NULL by FORCE_NULL), every field quoted.
+    csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\n").writerows(zip(*python_columns(full), strict=True))
+    payload = buffer.getvalue()
     options = ["FORMAT csv"]
     if text:
         options.append(f"FORCE_NOT_NULL ({', '.join(quote(c) for c in text)})")
