@@ -121,6 +121,7 @@ def test_after_the_stage_the_page_is_read_only_and_a_save_is_refused(client, cas
     assert "企业填报阶段已结束，以下数据仅供查看" in page and 'id="filing-form"' not in page and "企业年报" in page
     response = client.post(f"/mujun/results/{mr.pk}/filing/", {"land_area": "10", "tax_paid": "120", "power_use": "50"})
     assert response.status_code == 409 and "不能执行「企业填报」" in response.content.decode()
+    assert client.post(f"/mujun/results/{mr.pk}/filing/", {"land_area": "十亩"}).status_code == 409  # the stage first
     assert _versions(MR, "tax_paid") == [(1, Decimal("100"), "official", True)]
 
 

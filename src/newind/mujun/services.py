@@ -476,11 +476,11 @@ def file_figures(result: FirmResult, data: Any, *, user: Any) -> tuple[int, dict
     )
 
     fields = filing_fields(result)
-    values, errors = check_filing(fields, data)
-    if errors:
-        return 0, errors
     with transaction.atomic():
         _require(result.run, RunAction.FILE, user)  # the run still at 企业填报, the firm's own account
+        values, errors = check_filing(fields, data)
+        if errors:
+            return 0, errors
         inds = {i.code: i for i in Indicator.objects.filter(code__in=[f.code for f in fields])}
         changed = [f for f in fields if values[f.code] is not None and values[f.code] != f.value]
         source = f"企业填报（{result.name}，{result.run.year}年亩均效益评价）"[:200]
