@@ -20,8 +20,8 @@ pytestmark = pytest.mark.django_db
 # Every cast role (see tests/conftest.py::Cast), plus an enterprise user of 岳阳县 and a department user made below.
 ROLES = ("office", "leader", "yyx_rep", "yyx_rev", "enterprise", "sysadmin", "secadmin", "auditor", "department")
 EXPECTED = {
-    "office": ["对标分析", "数据导入", "领导驾驶舱", "目标预警", "月度报表", "企业档案", "园区排名", "亩均评价", "向上争取",
-               "企业诉求", "事项统计与逾期", "包联走访", "包联走访缺口", "惠企政策", "政策兑现", "后台任务"],
+    "office": ["对标分析", "数据导入", "领导驾驶舱", "目标预警", "月度报表", "企业档案", "园区排名", "亩均评价", "亩均年度标记导入",
+               "向上争取", "企业诉求", "事项统计与逾期", "包联走访", "包联走访缺口", "惠企政策", "政策兑现", "后台任务"],
     "leader": ["对标分析", "领导驾驶舱", "目标预警", "月度报表", "企业档案", "园区排名", "亩均评价", "向上争取", "企业诉求",
                "事项统计与逾期", "包联走访", "包联走访缺口", "惠企政策", "政策兑现"],
     "yyx_rep": ["对标分析", "目标预警", "月度报表", "企业档案", "园区排名", "亩均评价", "向上争取", "包联走访", "惠企政策"],

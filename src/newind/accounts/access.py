@@ -112,6 +112,8 @@ __all__ = [
     "mujun_workflow_role",
     "own_mujun_result",
     "mujun_results_in_scope",
+    "MUJUN_FLAGS_PAGE",
+    "mujun_filing_for",
     "own_enterprise",
     "page_required",
     # pairing (包联) and visits
@@ -1331,3 +1333,21 @@ def payout_for(user: Any, payout_id: int, *, write: bool = False) -> Any:
     if write and not writable.filter(pk=found.policy_id).exists():
         raise refused
     return found
+
+
+# --- 亩均: 企业填报 and the year's flags (mujun) ---------------------------------------------------------------
+# Added at the end of the file to ease merging. A firm's filing page is read by whoever may read its result;
+# only the firm's own account saves it (the stage, 企业填报, is checked by mujun.services). The flags upload
+# (否决/保护/不参评) is the office's.
+
+MUJUN_FLAGS_PAGE = PageAccess("亩均年度标记导入", _roles("office"))
+
+
+def mujun_filing_for(user: Any, result_id: int, *, write: bool = False) -> Any:
+    """The firm result whose 企业填报 page this is. Read: as `mujun_result_for` (office and leaders every
+    firm, a unit's people their firms, a firm its own). Write (saving the figures): the firm's own account
+    only, never the office (it corrects figures through their history pages); else a 403 naming why."""
+    result = mujun_result_for(user, result_id)
+    if write and not (role_of(user) == Role.ENTERPRISE and _profile(user).unit_id == result.unit_id):
+        raise _forbidden(f"「{result.name}」的企业填报只能由该企业本单位账号提交。{_CONTACT}")
+    return result

@@ -21,6 +21,7 @@ from newind.accounts.access import (
     IMPORT_PAGE,
     JOBS_PAGE,
     LOCKOUTS_PAGE,
+    MUJUN_FLAGS_PAGE,
     MUJUN_PAGE,
     MY_APPEALS_PAGE,
     PAIRING_GAPS_PAGE,
@@ -76,6 +77,8 @@ ENTRIES: tuple[MenuEntry, ...] = (
               "园区亩均税收、亩均增加值排名，技工贸总收入距百亿、千亿的差距和所需增速，主导产业集聚度。"),
     MenuEntry(MUJUN_PAGE, "/mujun/",
               "亩均效益综合评价：企业得分、排名和 A–D 类别，县市区和园区汇总，公示与异议处理，公示名单和公示文件导出。"),
+    MenuEntry(MUJUN_FLAGS_PAGE, "/mujun/flags/",
+              "导入亩均评价的年度标记（否决、保护、不参评）：先预览，逐条列出问题所在的行和列，全部正确才写入。"),
     MenuEntry(FUNDING_PAGE, "/funding/",
               "向上争取国家、省级项目资金和政策：申报窗口、截止提醒、责任单位和责任人、争取与获批金额。"),
     # cases (issue 11 §2): the office's and leaders' list, a firm's own appeals, a department's inbox

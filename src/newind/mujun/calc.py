@@ -206,6 +206,7 @@ RUN_TRANSITIONS: dict[tuple[RunState, RunAction], tuple[RunState, frozenset[str]
     (RunState.CONFIRMING, RunAction.CONFIRM): (RunState.CONFIRMING, frozenset({"enterprise"})),
     (RunState.NOTICE, RunAction.OBJECT): (RunState.NOTICE, frozenset({"enterprise"})),
     (RunState.NOTICE, RunAction.DECIDE): (RunState.NOTICE, frozenset({"office"})),
+    (RunState.FILLING, RunAction.FILE): (RunState.FILLING, frozenset({"enterprise"})),
 }
 RUN_NEEDS_REASON = frozenset({RunAction.ADJUST, RunAction.OBJECT, RunAction.DECIDE})
 
@@ -277,7 +278,8 @@ def _json_text(values: pd.Series) -> pd.Series:
 
 def _json_number(values: np.ndarray, decimals: int) -> pd.Series:
     rounded = np.round(values.astype(float), decimals)
-    text = rounded.astype(str).astype(object)
+    # repr of each float (the shortest round-trip text, as numpy's astype(str) gives), at C speed.
+    text = np.array(list(map(repr, rounded.tolist())), dtype=object)
     text[np.isnan(rounded)] = "null"
     return pd.Series(text, dtype=object)
 

@@ -23,6 +23,7 @@ class RunAction(_Choices):
     CONFIRM = "confirm", "企业确认"
     OBJECT = "object", "提出异议"
     DECIDE = "decide", "处理异议"
+    FILE = "file", "企业填报"
 
 
 class ObjectionDecision(_Choices):

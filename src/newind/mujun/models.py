@@ -90,9 +90,12 @@ class EvaluationRun(models.Model):
 class FirmResult(models.Model):
     """One firm's result in a run; rated firms have a rank, not-rated ones (T or missing data) a reason."""
 
-    run = models.ForeignKey(EvaluationRun, on_delete=models.CASCADE, related_name="results", verbose_name="评价")
+    # No single-column indexes on run and unit: the two composite indexes below lead with them (each index
+    # costs the 20,000-row write of a province's evaluation).
+    run = models.ForeignKey(EvaluationRun, on_delete=models.CASCADE, related_name="results", verbose_name="评价",
+                            db_index=False)
     unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                             verbose_name="企业")
+                             verbose_name="企业", db_index=False)
     credit_code = models.CharField("统一社会信用代码", max_length=18)
     name = models.CharField("企业名称", max_length=200)
     size = models.CharField("规模", max_length=8)
@@ -112,6 +115,11 @@ class FirmResult(models.Model):
     reasons = models.JSONField("说明", default=list)
     what_it_would_take = models.JSONField("升档所需", null=True, blank=True)
     confirmed_at = models.DateTimeField("企业确认时间", null=True, blank=True)
+    # 企业填报: when the firm's own account last saved its figures for this run (and who), None if not yet.
+    filed_at = models.DateTimeField("企业填报时间", null=True, blank=True)
+    # (No index: never looked up by filer, and each index costs the 20,000-row write.)
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+", verbose_name="填报人", db_index=False)
 
     class Meta:
         verbose_name = "企业评价结果"

@@ -16,4 +16,7 @@ urlpatterns = [
     path("results/<int:result_id>/confirm/", views.confirm, name="confirm"),
     path("results/<int:result_id>/object/", views.object_to, name="object"),
     path("objections/<int:objection_id>/decide/", views.decide, name="decide"),
+    path("results/<int:result_id>/filing/", views.filing_page, name="filing"),
+    path("flags/", views.flags_upload, name="flags"),
+    path("flags/confirm/", views.flags_confirm, name="flags_confirm"),
 ]

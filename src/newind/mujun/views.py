@@ -9,11 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from newind.accounts.access import (
     MUJUN_ALL_PAGE,
+    MUJUN_FLAGS_PAGE,
     MUJUN_PAGE,
+    mujun_filing_for,
     mujun_result_for,
     mujun_results_in_scope,
     mujun_run_for,
@@ -50,7 +52,8 @@ def run_list(request: HttpRequest) -> HttpResponse:
     own = own_mujun_result(request.user)
     if own is not None:
         return redirect("mujun:result", result_id=own.pk)
-    return render(request, "mujun/runs.html", {"runs": mujun_runs_in_scope(request.user)[:50]})
+    return render(request, "mujun/runs.html", {"runs": mujun_runs_in_scope(request.user)[:50],
+                                               "can_flags": MUJUN_FLAGS_PAGE.allows(request.user)})
 
 
 def _named(aggregates: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
@@ -74,6 +77,12 @@ def run_page(request: HttpRequest, run_id: int) -> HttpResponse:
     for f, value in chosen.items():
         if value:
             results = results.filter(**({f"{f}__startswith": value} if f == "industry" else {f: value}))
+    chosen["filed"] = request.GET.get("filed", "").strip()
+    if chosen["filed"] in {"yes", "no"}:  # 企业填报: who has filed (the office follows up on the others)
+        results = results.filter(filed_at__isnull=chosen["filed"] == "no")
+    in_run = mujun_results_in_scope(request.user).filter(run=run)
+    filed = in_run.filter(filed_at__isnull=False).count()
+    filing = {"filed": filed, "not_filed": in_run.count() - filed}
     ordered = results.order_by("-rated", "size", "rank", "credit_code")
     options = {f: sorted(v for v in mujun_results_in_scope(request.user).filter(run=run)
                          .values_list(f, flat=True).distinct() if v) for f in ("county", "park", "klass")}
@@ -88,7 +97,7 @@ def run_page(request: HttpRequest, run_id: int) -> HttpResponse:
         "units": run.summary.get("units", {}), "scatter": points,
         "actions": [a for a in run_actions(run.state, role)
                     if a.value in {"close_filling", "verify", "start_notice", "publish"}],
-        "policies": _policies(),
+        "policies": _policies(), "filing": filing, "can_flags": MUJUN_FLAGS_PAGE.allows(request.user),
         "open_objections": Objection.objects.filter(result__run=run, decision="").select_related("result")
         if MUJUN_ALL_PAGE.allows(request.user) else [],
     })
@@ -107,6 +116,7 @@ def result_page(request: HttpRequest, result_id: int) -> HttpResponse:
         "objections": result.objections.select_related("filed_by", "decided_by"),
         "can_adjust": "adjust" in actions, "can_decide": "decide" in actions,
         "can_object": own and "object" in actions, "can_confirm": own and "confirm" in actions and not result.confirmed_at,
+        "can_file": own and "file" in actions,
     })
 
 
@@ -215,3 +225,100 @@ def policy_xlsx(request: HttpRequest, run_id: int, code: str) -> HttpResponse:
         rows=rows, text_columns=frozenset({1}))
     record("export", user=request.user, obj=run, summary=f"导出{run}{policy.name}企业名单（Excel）")
     return xlsx_response(export_workbook([sheet]), f"mujun-policy-{policy.code}-{run.year}.xlsx")
+
+
+# --- 企业填报 -----------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@page_required(MUJUN_PAGE)
+def filing_page(request: HttpRequest, result_id: int) -> HttpResponse:
+    """The inputs the evaluation uses for the firm's year, pre-filled with the figures the platform holds
+    (unit and source each). The firm's own account corrects or completes them while the run is at 企业填报;
+    afterwards, and for everyone else, the page is read-only."""
+    result = mujun_filing_for(request.user, result_id, write=request.method == "POST")
+    fields = services.filing_fields(result)
+    own = own_mujun_result(request.user) is not None
+    editable = own and "file" in {a.value for a in run_actions(result.run.state, mujun_workflow_role(request.user))}
+    errors: dict[str, str] = {}
+    submitted: dict[str, str] = {}
+    saved = request.GET.get("saved") == "1"
+    if request.method == "POST":
+        submitted = {f.code: request.POST.get(f.code, "") for f in fields}
+        written, errors = services.file_figures(result, request.POST, user=request.user)
+        if not errors:
+            return redirect(f"{request.path}?saved=1")
+    rows = [{"f": f, "text": submitted.get(f.code, "" if f.value is None else f"{f.value.normalize():f}"),
+             "error": errors.get(f.code, "")} for f in fields]
+    return render(request, "mujun/filing.html", {
+        "r": result, "run": result.run, "rows": rows, "editable": editable, "errors": errors, "saved": saved,
+        "size_label": SIZE_LABELS.get(result.size, result.size),
+    }, status=400 if errors else 200)
+
+
+# --- the year's flags (否决/保护/不参评): upload → preview → apply -------------------------------------------
+
+FLAGS_SESSION_KEY = "mujun_flag_uploads"
+
+
+def _flags_page(request: HttpRequest, form: Any, error: AppError | None = None) -> HttpResponse:
+    from django.conf import settings
+
+    from newind.mujun.models import FlagBatch
+
+    return render(request, "mujun/flags_upload.html", {
+        "form": form, "error": error, "batches": FlagBatch.objects.select_related("created_by").order_by("-id")[:20],
+        "max_mb": settings.NEWIND_IMPORT_MAX_BYTES // (1024 * 1024),
+    }, status=error.status if error else 200)
+
+
+@login_required
+@page_required(MUJUN_FLAGS_PAGE)
+@require_http_methods(["GET", "POST"])
+def flags_upload(request: HttpRequest) -> HttpResponse:
+    """GET: the form. POST: keep the file, check it and show the preview (writes nothing)."""
+    from newind.imports import parsing
+    from newind.imports.services import store_upload
+    from newind.mujun.forms import FlagsConfirmForm, FlagsUploadForm
+
+    if request.method != "POST":
+        return _flags_page(request, FlagsUploadForm())
+    form = FlagsUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _flags_page(request, form)
+    upload = form.cleaned_data["file"]
+    try:
+        data = parsing.read_upload(upload)
+        preview = services.prepare_flags_import(data, upload.name)
+    except AppError as error:
+        return _flags_page(request, form, error)
+    digest = store_upload(data)
+    kept = request.session.get(FLAGS_SESSION_KEY, [])
+    request.session[FLAGS_SESSION_KEY] = [d for d in kept if d != digest][-9:] + [digest]
+    confirm = FlagsConfirmForm(initial={"sha256": digest, "file_name": preview.file_name,
+                                        "plan": preview.fingerprint()})
+    shown = preview.flags.sort_values(["change", "year", "credit_code"]).head(200)
+    return render(request, "mujun/flags_preview.html", {
+        "preview": preview, "confirm": confirm, "rows": shown.to_dict("records"),
+    })
+
+
+@login_required
+@page_required(MUJUN_FLAGS_PAGE)
+@require_POST
+def flags_confirm(request: HttpRequest) -> HttpResponse:
+    """Write a previewed flags file: re-read the kept upload, check and compare it again, write it in one
+    transaction (nothing when the file or the stored flags changed since the preview)."""
+    from newind.imports.services import load_upload
+    from newind.mujun.forms import FlagsConfirmForm
+
+    form = FlagsConfirmForm(request.POST)
+    if not form.is_valid():
+        raise AppError("确认导入的请求无效：请重新上传文件。")
+    digest = form.cleaned_data["sha256"]
+    if digest not in request.session.get(FLAGS_SESSION_KEY, []):
+        raise AppError("只能确认本人刚刚上传并预览过的文件：请重新上传文件。", status=403, code="forbidden")
+    preview = services.prepare_flags_import(load_upload(digest), form.cleaned_data["file_name"])
+    batch = services.apply_flags_import(preview, user=request.user, expected=form.cleaned_data["plan"])
+    return render(request, "mujun/flags_done.html", {"preview": preview, "batch": batch})
