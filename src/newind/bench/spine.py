@@ -242,7 +242,8 @@ def direct_admin_sums(period: Period) -> pd.DataFrame:
 
 DUCKDB_TABLES = Tables(observation="obs", unit="unit", link="link", hierarchy="hier", indicator="ind",
                        member="member", group="grp", derived="derived", real="DOUBLE")
-DUCKDB_DERIVED = ("CREATE TABLE derived (indicator_id BIGINT, unit_id BIGINT, year INTEGER, period_kind VARCHAR, "
+# An id as the Django table has (the recompute deletes the rows that changed by id), from a sequence.
+DUCKDB_DERIVED = ("CREATE TABLE derived (id BIGINT DEFAULT nextval('derived_id'), indicator_id BIGINT, unit_id BIGINT, year INTEGER, period_kind VARCHAR, "
                   "period_n INTEGER, kind VARCHAR, scope VARCHAR, value DOUBLE, last_year_value DOUBLE, "
                   "rank INTEGER, reported INTEGER, tied BOOLEAN, is_synthetic BOOLEAN, computed_at TIMESTAMP)")
 
@@ -296,6 +297,7 @@ def duckdb_copy(period: Period, indicator_ids: list[int]) -> object:
         db.register(f"src_{name}", frame)
         db.execute(f"CREATE TABLE {name} AS SELECT * FROM src_{name}")
         db.unregister(f"src_{name}")
+    db.execute("CREATE SEQUENCE derived_id")
     db.execute(DUCKDB_DERIVED)
     return db
 
