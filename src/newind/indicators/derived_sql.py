@@ -53,6 +53,9 @@ class Tables:
     group: str
     derived: str
     real: str  # the float type's name
+    # PostgreSQL: ANALYZE each temporary table once filled. Autovacuum never sees temporary tables, and
+    # without statistics the planner took the growth's and ranks' joins for a dozen rows (nested loops).
+    analyze: bool = False
 
     @classmethod
     def django(cls) -> Tables:
@@ -60,7 +63,8 @@ class Tables:
         names = [q(m._meta.db_table) for m in (Observation, Unit, UnitLink, Hierarchy, Indicator,
                                                 PeerGroupMember, PeerGroup, DerivedFigure)]
         real = "double precision" if connection.vendor == "postgresql" else "REAL"
-        return cls(names[0], names[1], names[2], names[3], names[4], names[5], names[6], names[7], real)
+        return cls(names[0], names[1], names[2], names[3], names[4], names[5], names[6], names[7], real,
+                   analyze=connection.vendor == "postgresql")
 
 
 def _in(values: Sequence[object]) -> tuple[str, list[object]]:
@@ -132,6 +136,8 @@ def statements(period: Period, t: Tables, *, hierarchies: Sequence[str], leaf_ki
 
     def add(phase: str, sql: str, params: list[object]) -> None:
         out.append((phase, sql, params))
+        if t.analyze and sql.startswith("CREATE TEMP TABLE "):
+            out.append((phase, f"ANALYZE {sql.split()[3]}", []))
 
     # 1. Leaf figures summed to their direct parent, both hierarchies and both years in one pass. First the
     # leaves' parents (`nd_lp`, one row per leaf and hierarchy, indexed by the leaf): each of the period's
@@ -211,12 +217,14 @@ def statements(period: Period, t: Tables, *, hierarchies: Sequence[str], leaf_ki
         # Roll-ups.
         f" SELECT indicator_id, unit_id, %s AS kind, scope, value, {none_real} AS last_year_value,"
         f" {none_int} AS rank, reported, 1 = 0 AS tied, syn = 1 AS is_synthetic FROM nd_rollup WHERE year = %s"
-        # Growth: a self-join of each unit's figure on the year.
-        f" UNION ALL SELECT c.indicator_id, c.unit_id, %s, %s, (c.value / b.value - 1.0) * 100.0, b.value,"
+        # Growth: each unit's figure and its base side by side in one GROUP BY (one pass, no self-join).
+        f" UNION ALL SELECT c.indicator_id, c.unit_id, %s, %s, (c.cur / c.base - 1.0) * 100.0, c.base,"
         f" {none_int}, {none_int}, 1 = 0, c.syn = 1"
-        f" FROM nd_fig c JOIN nd_fig b ON b.indicator_id = c.indicator_id AND b.unit_id = c.unit_id"
-        f" AND b.year = %s JOIN {ind} i ON i.id = c.indicator_id JOIN {unit} e ON e.id = c.unit_id"
-        f" WHERE c.year = %s AND b.value > 0 AND c.value IS NOT NULL AND i.value_kind IN {growth_in} {leaf_growth}"
+        f" FROM (SELECT indicator_id, unit_id, MAX(CASE WHEN year = %s THEN value END) AS cur,"
+        f"  MAX(CASE WHEN year = %s THEN value END) AS base, MAX(CASE WHEN year = %s THEN syn END) AS syn"
+        f"  FROM nd_fig GROUP BY indicator_id, unit_id) AS c"
+        f" JOIN {ind} i ON i.id = c.indicator_id JOIN {unit} e ON e.id = c.unit_id"
+        f" WHERE c.base > 0 AND c.cur IS NOT NULL AND i.value_kind IN {growth_in} {leaf_growth}"
         # Ranks: RANK() gives competition ranks (并列 share the best); the direction flips the order. A group
         # ranks only when at least max(its minimum, MIN_REPORTING) members have a figure (`ranking_applies`).
         f" UNION ALL SELECT indicator_id, unit_id, %s, scope, value, {none_real},"
@@ -232,7 +240,7 @@ def statements(period: Period, t: Tables, *, hierarchies: Sequence[str], leaf_ki
         f"  WHERE f.year = %s AND f.value IS NOT NULL) AS r"
         f") AS n",
         [str(DerivedKind.ROLLUP), period.year,
-         str(DerivedKind.GROWTH), "nominal", period.year - 1, period.year,
+         str(DerivedKind.GROWTH), "nominal", period.year, period.year - 1, period.year,
          *growth_params, *([] if include_leaves else leaf_params),
          str(DerivedKind.RANK), "lower", MIN_REPORTING, MIN_REPORTING, MIN_REPORTING, MIN_REPORTING, period.year])
     fixed = [period.year, period.kind.value, period.n]
@@ -240,14 +248,17 @@ def statements(period: Period, t: Tables, *, hierarchies: Sequence[str], leaf_ki
         f"CREATE TEMP TABLE nd_old AS SELECT id, indicator_id, unit_id, kind, scope, value, last_year_value, rank, "
         f"reported, tied, is_synthetic FROM {derived} WHERE year = %s AND period_kind = %s AND period_n = %s", fixed)
 
-    def same(column: str) -> str:
-        return f"(o.{column} = n.{column} OR (o.{column} IS NULL AND n.{column} IS NULL))"
+    def same(column: str, tolerance: bool = False) -> str:
+        # Sums of floats may differ in the last bits between runs (PostgreSQL's parallel aggregation adds
+        # partial sums in any order): within 1e-12 of the stored figure is the same figure.
+        near = f" OR ABS(o.{column} - n.{column}) <= 1e-12 * ABS(o.{column})" if tolerance else ""
+        return f"(o.{column} = n.{column}{near} OR (o.{column} IS NULL AND n.{column} IS NULL))"
 
     add("store",
         "CREATE TEMP TABLE nd_same AS SELECT o.id AS old_id, n.nid AS nid FROM nd_new n JOIN nd_old o "
         "ON o.indicator_id = n.indicator_id AND o.unit_id = n.unit_id AND o.kind = n.kind AND o.scope = n.scope "
         "AND o.tied = n.tied AND o.is_synthetic = n.is_synthetic AND "
-        + " AND ".join(same(c) for c in ("value", "last_year_value", "rank", "reported")), [])
+        + " AND ".join([same("value", True), same("last_year_value", True), same("rank"), same("reported")]), [])
     add("store", f"DELETE FROM {derived} WHERE id IN (SELECT id FROM nd_old EXCEPT SELECT old_id FROM nd_same)", [])
     cols = ("indicator_id, unit_id, year, period_kind, period_n, kind, scope, value, last_year_value, rank, "
             "reported, tied, is_synthetic, computed_at")
