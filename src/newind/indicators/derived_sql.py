@@ -151,7 +151,7 @@ def statements(period: Period, t: Tables, *, hierarchies: Sequence[str], leaf_ki
     add("read",
         f"CREATE TEMP TABLE nd_parent AS "
         f"SELECT lp.hid AS hid, o.indicator_id AS indicator_id, lp.parent_id AS unit_id, o.year AS year, "
-        f"SUM(CAST(o.value AS {real})) AS value, COUNT(*) AS reported, "
+        f"CAST(SUM(o.value) AS {real}) AS value, COUNT(*) AS reported, "
         f"MAX(CASE WHEN o.is_synthetic THEN 1 ELSE 0 END) AS syn "
         # CROSS JOIN keeps SQLite's order (the period's index range first, then the leaf's parents probed by
         # key); PostgreSQL and DuckDB plan it as the inner join it is.
