@@ -243,7 +243,7 @@ def statements(period: Period, t: Tables, *, hierarchies: Sequence[str], leaf_ki
          str(DerivedKind.GROWTH), "nominal", period.year, period.year - 1, period.year,
          *growth_params, *([] if include_leaves else leaf_params),
          str(DerivedKind.RANK), "lower", MIN_REPORTING, MIN_REPORTING, MIN_REPORTING, MIN_REPORTING, period.year])
-    fixed = [period.year, period.kind.value, period.n]
+    fixed: list[object] = [period.year, period.kind.value, period.n]
     add("store",
         f"CREATE TEMP TABLE nd_old AS SELECT id, indicator_id, unit_id, kind, scope, value, last_year_value, rank, "
         f"reported, tied, is_synthetic FROM {derived} WHERE year = %s AND period_kind = %s AND period_n = %s", fixed)
