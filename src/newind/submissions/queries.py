@@ -180,8 +180,9 @@ def board_rows(task: ReportingTask, today: dt.date) -> list[dict[str, Any]]:
 
 def board_fingerprint(task: ReportingTask) -> tuple[Any, ...]:
     """What the board shows changes with: the task's submissions (count, latest change) and reminders."""
-    found = task.submissions.aggregate(n=Count("id"), changed=Max("updated_at"), reminded=Max("reminders__id"))
-    return (found["n"], str(found["changed"]), found["reminded"])
+    found = task.submissions.aggregate(n=Count("id"), changed=Max("updated_at"), first=Max("first_submitted_at"),
+                                       reminded=Max("reminders__id"))
+    return (found["n"], str(found["changed"]), str(found["first"]), found["reminded"])
 
 
 def board_summary(rows: list[dict[str, Any]]) -> dict[str, int]:
