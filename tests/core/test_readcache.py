@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from decimal import Decimal
@@ -159,3 +160,28 @@ def test_a_stamp_read_once_serves_several_look_ups(reference_data, django_assert
         assert readcache.memoised("options", "g", compute, stamp) == 1
         assert readcache.memoised("page", "g", compute, stamp) == 2
         assert readcache.memoised("options", "g", compute, stamp) == 1
+
+
+def test_a_rendered_fragment_is_kept_and_gets_each_requests_csrf_token(reference_data, office_user, monkeypatch):
+    from django.middleware.csrf import _unmask_cipher_token
+    from django.test import RequestFactory
+
+    rendered: list[dict] = []
+
+    def render(template_name: str, context: dict) -> str:
+        rendered.append(context)
+        return f"<form>{context['csrf_token']}</form><p>{context['n']}</p>"
+
+    monkeypatch.setattr(readcache, "render_to_string", render)
+    first, second = RequestFactory().get("/"), RequestFactory().get("/")
+    a = readcache.fragment(first, "page", "2017-03", "any.html", lambda: {"n": 1})
+    b = readcache.fragment(second, "page", "2017-03", "any.html", lambda: {"n": 2})
+    # Rendered once; each response carries its own request's token in place of the kept placeholder.
+    assert len(rendered) == 1 and rendered[0]["csrf_token"] == readcache.CSRF_SLOT
+    token_a, token_b = (re.fullmatch(r"<form>(\w+)</form><p>1</p>", str(x)).group(1) for x in (a, b))  # type: ignore[union-attr]
+    # (Django masks the token afresh for each use: unmasked, each is its own request's secret.)
+    assert _unmask_cipher_token(token_a) == first.META["CSRF_COOKIE"] != second.META["CSRF_COOKIE"]
+    assert _unmask_cipher_token(token_b) == second.META["CSRF_COOKIE"]
+    # Any audited write changes the stamp: the next visit renders afresh.
+    record("update", user=office_user, object_type="unit", object_id="430621", summary="改名")
+    assert readcache.fragment(second, "page", "2017-03", "any.html", lambda: {"n": 3}).endswith("<p>3</p>")

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from newind.indicators.derived import compute_period, derived_frame, recompute_period
-from newind.indicators.models import Indicator
+from newind.indicators.models import DerivedFigure, Indicator
 from newind.indicators.periods import Period
 from newind.indicators.services import apply_observation_plan, candidate_frame, plan_observations
 from newind.units.models import Unit
@@ -91,3 +91,35 @@ def test_growth_from_a_negative_or_zero_base_is_not_stored(tiny):  # noqa: F811
 def test_an_empty_period_stores_nothing(tiny):  # noqa: F811
     result = recompute_period(Period.month(2017, 5))
     assert result.rows == 0 and derived_frame(Period.month(2017, 5)).empty
+
+
+def _ids() -> dict[tuple, int]:
+    rows = DerivedFigure.objects.filter(year=PERIOD.year, period_kind=PERIOD.kind.value, period_n=PERIOD.n)
+    return {(r.indicator.code, r.unit.code, r.kind, r.scope): r.id for r in rows.select_related("indicator", "unit")}
+
+
+def test_a_recompute_rewrites_only_the_rows_that_changed(tiny):  # noqa: F811
+    recompute_period(PERIOD)
+    first = _ids()
+    # Nothing changed: nothing is written (every row keeps its id).
+    again = recompute_period(PERIOD)
+    assert _ids() == first and again.rows == len(first)
+    # E2 (under K1, in no park) revised from 20 to 22 for 2017.
+    rows = [{"indicator_id": Indicator.objects.get(code="lvl").id, "unit_id": tiny["E2"].id, "year": 2017,
+             "period_kind": "M", "period_n": 6, "value": Decimal("22"), "measure_unit": "亿元",
+             "price_basis": "current", "release": "official", "source": "测试", "original": "",
+             "is_synthetic": False}]
+    apply_observation_plan(plan_observations(candidate_frame(rows)), None)
+    recompute_period(PERIOD)
+    _same(_stored(), _computed())
+    after = _ids()
+    assert set(after) == set(first)
+    frame = derived_frame(PERIOD).set_index(["indicator_code", "unit_code", "kind", "scope"])
+    # By hand: K1 = E1 10 + E2 22 = 32, the city and the province 32 + 5 = 37; K1's growth 32 against 28.
+    assert frame.loc[("lvl", "K1", "rollup", "admin"), "value"] == 32.0
+    assert frame.loc[("lvl", "P", "rollup", "admin"), "value"] == 37.0
+    assert frame.loc[("lvl", "K1", "growth", "nominal"), "value"] == pytest.approx((32 / 28 - 1) * 100)
+    changed = {key for key in first if after[key] != first[key]}
+    # The rows under E2 were written again; the park's (E1 + E3) and the rate's were left alone.
+    assert ("lvl", "K1", "rollup", "admin") in changed and ("lvl", "P", "growth", "nominal") in changed
+    assert not {key for key in changed if key[1] == "Q" or key[0] == "rate"}

@@ -8,6 +8,8 @@ from urllib.parse import urlencode
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from newind.accounts.access import benchmark_for
 from newind.audit.services import record
@@ -47,9 +49,14 @@ def benchmark_page(request: HttpRequest) -> HttpResponse:
     except AppError as error:
         # Wrong choices are shown above the form so the user can correct them in place.
         context["error"] = error
-        return render(request, "benchmark/page.html", context, status=error.status if error.status != 404 else 200)
+        body = render_to_string("benchmark/_body.html", context)
+        return render(request, "benchmark/page.html", {"body": mark_safe(body), "result": None},  # noqa: S308
+                      status=error.status if error.status != 404 else 200)
     context["export_query"] = urlencode(params)
-    return render(request, "benchmark/page.html", context)
+    # The rendered body too (the ranking tables are most of a cached visit's time): per choices and stamp.
+    body = readcache.fragment(request, "benchmark", (tuple(sorted(params.items())), tuple(notices)),
+                              "benchmark/_body.html", lambda: context, stamp)
+    return render(request, "benchmark/page.html", {"body": body, "result": context["result"]})
 
 
 def _benchmark(params: dict[str, str]) -> BenchmarkResult:

@@ -36,6 +36,9 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import connection
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 
 T = TypeVar("T")
 MAX_ENTRIES = 128
@@ -104,6 +107,26 @@ def memoised(name: str, key: Hashable, compute: Callable[[], T], stamp: tuple[An
                 _key_locks.pop(old, None)
             _key_locks.pop(full, None)
     return value
+
+
+# What a kept fragment holds in place of the CSRF token: each response gets its own (see `fragment`).
+CSRF_SLOT = "newindcsrfslot"
+
+
+def fragment(request: Any, name: str, key: Hashable, template_name: str, context: Callable[[], dict[str, Any]],
+             stamp: tuple[Any, ...] | None = None) -> SafeString:
+    """A rendered template kept like `memoised` (per process, data stamp and `key`): for the part of a page
+    that is the same for every user it admits, so that a later visit pays neither the context nor the
+    template. `key` must hold everything the template reads besides the data (period, mode, choices). The
+    template gets no request or user; a `{% csrf_token %}` in it is kept as CSRF_SLOT and replaced by this
+    request's token on the way out (Django masks the token per response anyway)."""
+    def render() -> str:
+        return render_to_string(template_name, {**context(), "csrf_token": CSRF_SLOT})
+
+    html = memoised(f"fragment:{name}", key, render, stamp)
+    if CSRF_SLOT in html:
+        html = html.replace(CSRF_SLOT, get_token(request))
+    return mark_safe(html)  # noqa: S308 (rendered by the template engine, which escaped it)
 
 
 def _fresh(full: tuple[Hashable, ...]) -> Any:

@@ -57,16 +57,19 @@ def _figures(period_text: str | None) -> dict[str, Any]:
 @page_required(DASHBOARD_PAGE)
 def dashboard(request: HttpRequest) -> HttpResponse:
     period_text = request.GET.get("period") or None
-    figures = readcache.memoised("dashboard", period_text, lambda: _figures(period_text))
     screen = request.GET.get("mode") == "screen"
-    # Each installed domain's cards (the targets' warning list, …), in the parts' order.
-    part_cards = [card for part in installed_parts() if part.dashboard_cards is not None
-                  for card in part.dashboard_cards(figures["overview"], screen)]
-    context = {
-        **figures,
-        "part_cards": part_cards,
-        "counties_label": office().peer_groups.counties.label,
-        "screen": screen,
-        "today": timezone.localdate(),  # the download form's default 成文日期
-    }
-    return render(request, "dashboard/dashboard.html", context)
+    today = timezone.localdate()  # the download form's default 成文日期
+    stamp = readcache.data_stamp()
+    figures = readcache.memoised("dashboard", period_text, lambda: _figures(period_text), stamp)
+
+    def body_context() -> dict[str, Any]:
+        # Each installed domain's cards (the targets' warning list, …), in the parts' order.
+        part_cards = [card for part in installed_parts() if part.dashboard_cards is not None
+                      for card in part.dashboard_cards(figures["overview"], screen)]
+        return {**figures, "part_cards": part_cards, "counties_label": office().peer_groups.counties.label,
+                "screen": screen, "today": today}
+
+    # The body is the same for every user the page admits (the office and the leaders see every unit).
+    body = readcache.fragment(request, "dashboard", (period_text, screen, today), "dashboard/_body.html",
+                              body_context, stamp)
+    return render(request, "dashboard/dashboard.html", {"body": body, "period": figures["period"]})

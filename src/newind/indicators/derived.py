@@ -29,7 +29,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from django.db import transaction
-from django.db.models import Count
 from django.utils import timezone
 
 from newind.core.bulk import bulk_insert
@@ -256,7 +255,8 @@ def compute_period(period: Period, *, hierarchies: Sequence[str] = HIERARCHIES,
 def recompute_period(period: Period, *, hierarchies: Sequence[str] = HIERARCHIES,
                      leaf_kinds: Sequence[str] = LEAF_KINDS, indicator_codes: Sequence[str] | None = None,
                      include_leaves: bool = INCLUDE_LEAVES) -> StoredResult:
-    """Recompute and store every derived figure of one period inside the database (its rows are replaced).
+    """Recompute and store every derived figure of one period inside the database (only the rows that
+    changed are deleted and inserted again; see `derived_sql`).
 
     The roll-ups, growth and ranks run as SQL (`derived_sql`), so no leaf row is read into Python and no
     derived row is written from it. `include_leaves` True also stores each leaf's (enterprise's) own growth
@@ -267,12 +267,10 @@ def recompute_period(period: Period, *, hierarchies: Sequence[str] = HIERARCHIES
     indicators = Indicator.objects.all()
     if indicator_codes is not None:
         indicators = indicators.filter(code__in=list(indicator_codes))
-    timings = recompute_period_sql(period, hierarchies=hierarchies, leaf_kinds=leaf_kinds,
-                                   indicator_ids=list(indicators.values_list("id", flat=True)),
-                                   include_leaves=include_leaves, computed_at=timezone.now())
-    counts = dict(DerivedFigure.objects.filter(year=period.year, period_kind=period.kind.value, period_n=period.n)
-                  .values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
-    return StoredResult(period, {str(k): int(v) for k, v in counts.items()}, timings)
+    timings, counts = recompute_period_sql(period, hierarchies=hierarchies, leaf_kinds=leaf_kinds,
+                                           indicator_ids=list(indicators.values_list("id", flat=True)),
+                                           include_leaves=include_leaves, computed_at=timezone.now())
+    return StoredResult(period, counts, timings)
 
 
 @transaction.atomic

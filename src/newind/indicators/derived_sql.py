@@ -34,7 +34,7 @@ from newind.indicators.models import DerivedFigure, DerivedKind, Indicator, Obse
 from newind.indicators.periods import Period
 from newind.units.models import Hierarchy, PeerGroup, PeerGroupMember, Unit, UnitLink
 
-TEMP_TABLES = ("nd_parent", "nd_up", "nd_rollup", "nd_fig", "nd_member")
+TEMP_TABLES = ("nd_lp", "nd_parent", "nd_up", "nd_rollup", "nd_fig", "nd_member", "nd_new", "nd_old", "nd_same")
 # A tree deeper than this is a cycle in the links (the frame path refuses it the same way).
 MAX_DEPTH = 32
 
@@ -53,6 +53,9 @@ class Tables:
     group: str
     derived: str
     real: str  # the float type's name
+    # PostgreSQL: ANALYZE each temporary table once filled. Autovacuum never sees temporary tables, and
+    # without statistics the planner took the growth's and ranks' joins for a dozen rows (nested loops).
+    analyze: bool = False
 
     @classmethod
     def django(cls) -> Tables:
@@ -60,7 +63,8 @@ class Tables:
         names = [q(m._meta.db_table) for m in (Observation, Unit, UnitLink, Hierarchy, Indicator,
                                                 PeerGroupMember, PeerGroup, DerivedFigure)]
         real = "double precision" if connection.vendor == "postgresql" else "REAL"
-        return cls(names[0], names[1], names[2], names[3], names[4], names[5], names[6], names[7], real)
+        return cls(names[0], names[1], names[2], names[3], names[4], names[5], names[6], names[7], real,
+                   analyze=connection.vendor == "postgresql")
 
 
 def _in(values: Sequence[object]) -> tuple[str, list[object]]:
@@ -72,27 +76,33 @@ def _in(values: Sequence[object]) -> tuple[str, list[object]]:
 
 def recompute_period_sql(period: Period, *, hierarchies: Sequence[str], leaf_kinds: Sequence[str],
                          indicator_ids: Sequence[int], include_leaves: bool,
-                         computed_at: object) -> dict[str, float]:
-    """Replace the period's DerivedFigure rows with those computed in SQL; return timings in seconds.
+                         computed_at: object) -> tuple[dict[str, float], dict[str, int]]:
+    """Bring the period's DerivedFigure rows to those computed in SQL; return timings in seconds and the
+    period's rows by kind.
 
     `include_leaves` False keeps the cache to the units above the leaves (no growth or sibling rank of each
     enterprise; see docs/decisions.md). Runs inside the caller's transaction.
     """
+    counts: dict[str, int] = {}
     with connection.cursor() as cur:
         def run(sql: str, params: list[object]) -> list[tuple]:
             cur.execute(sql, params)
             return cur.fetchall() if sql.lstrip().upper().startswith("SELECT") else []
 
-        return run_statements(run, statements(period, Tables.django(), hierarchies=hierarchies,
-                                              leaf_kinds=leaf_kinds, indicator_ids=indicator_ids,
-                                              include_leaves=include_leaves, computed_at=computed_at))
+        timings = run_statements(run, statements(period, Tables.django(), hierarchies=hierarchies,
+                                                 leaf_kinds=leaf_kinds, indicator_ids=indicator_ids,
+                                                 include_leaves=include_leaves, computed_at=computed_at),
+                                 counts)
+    return timings, counts
 
 
-Statement = tuple[str, str, list[object]]  # (phase: "read" | "store" | "check", sql with %s, params)
+Statement = tuple[str, str, list[object]]  # (phase: "read" | "store" | "check" | "counts", sql with %s, params)
 
 
-def run_statements(run: Callable[[str, list[object]], list[tuple]], steps: list[Statement]) -> dict[str, float]:
-    """Execute the statements in order with `run(sql, params)`; time them by phase; refuse a cycle."""
+def run_statements(run: Callable[[str, list[object]], list[tuple]], steps: list[Statement],
+                   counts: dict[str, int] | None = None) -> dict[str, float]:
+    """Execute the statements in order with `run(sql, params)`; time them by phase; refuse a cycle. The
+    rows of the "counts" statement (the period's rows by kind) go into `counts` when given."""
     timings: dict[str, float] = {"read": 0.0, "store": 0.0}
     for phase, sql, params in steps:
         started = time.perf_counter()
@@ -101,6 +111,8 @@ def run_statements(run: Callable[[str, list[object]], list[tuple]], steps: list[
             from newind.core.errors import AppError
 
             raise AppError("层级关系中存在循环（某单位成了自己的上级）：请检查单位的上级设置。")
+        if phase == "counts" and counts is not None:
+            counts.update({str(kind): int(n) for kind, n in rows})
         timings["store" if phase == "store" else "read"] += time.perf_counter() - started
     return timings
 
@@ -124,21 +136,30 @@ def statements(period: Period, t: Tables, *, hierarchies: Sequence[str], leaf_ki
 
     def add(phase: str, sql: str, params: list[object]) -> None:
         out.append((phase, sql, params))
+        if t.analyze and sql.startswith("CREATE TEMP TABLE "):
+            out.append((phase, f"ANALYZE {sql.split()[3]}", []))
 
-    # 1. Leaf figures summed to their direct parent, both hierarchies and both years in one pass.
+    # 1. Leaf figures summed to their direct parent, both hierarchies and both years in one pass. First the
+    # leaves' parents (`nd_lp`, one row per leaf and hierarchy, indexed by the leaf): each of the period's
+    # half a million leaf figures then costs one probe of that small index, where joining the links, units
+    # and hierarchies cost three or four probes of the real tables on SQLite (no hash joins).
+    add("read",
+        f"CREATE TEMP TABLE nd_lp AS SELECT l.child_id AS child_id, l.hierarchy_id AS hid, l.parent_id AS parent_id "
+        f"FROM {link} l JOIN {unit} e ON e.id = l.child_id JOIN {hier} h ON h.id = l.hierarchy_id "
+        f"WHERE e.kind IN {leaf_in} AND h.code IN {hier_in}", [*leaf_params, *hier_params])
+    add("read", "CREATE INDEX nd_lp_child ON nd_lp (child_id, hid, parent_id)", [])
     add("read",
         f"CREATE TEMP TABLE nd_parent AS "
-        f"SELECT l.hierarchy_id AS hid, o.indicator_id AS indicator_id, l.parent_id AS unit_id, o.year AS year, "
-        f"SUM(CAST(o.value AS {real})) AS value, COUNT(*) AS reported, "
+        f"SELECT lp.hid AS hid, o.indicator_id AS indicator_id, lp.parent_id AS unit_id, o.year AS year, "
+        f"CAST(SUM(o.value) AS {real}) AS value, COUNT(*) AS reported, "
         f"MAX(CASE WHEN o.is_synthetic THEN 1 ELSE 0 END) AS syn "
-        # CROSS JOIN keeps SQLite's order (the period's index range first, then the small tables probed by
+        # CROSS JOIN keeps SQLite's order (the period's index range first, then the leaf's parents probed by
         # key); PostgreSQL and DuckDB plan it as the inner join it is.
-        f"FROM {obs} o CROSS JOIN {link} l CROSS JOIN {unit} e CROSS JOIN {hier} h CROSS JOIN {ind} i "
-        f"WHERE l.child_id = o.unit_id AND e.id = o.unit_id AND h.id = l.hierarchy_id AND i.id = o.indicator_id "
-        f"AND {period_where} AND o.indicator_id IN {ind_in} AND e.kind IN {leaf_in} AND h.code IN {hier_in} "
-        f"AND i.additive = %s AND i.value_kind IN {summable_in} "
-        f"GROUP BY l.hierarchy_id, o.indicator_id, l.parent_id, o.year",
-        [*period_params, *ind_params, *leaf_params, *hier_params, True, *summable_params])
+        f"FROM {obs} o CROSS JOIN nd_lp lp "
+        f"WHERE lp.child_id = o.unit_id AND {period_where} AND o.indicator_id IN ("
+        f"SELECT id FROM {ind} WHERE id IN {ind_in} AND additive = %s AND value_kind IN {summable_in}) "
+        f"GROUP BY lp.hid, o.indicator_id, lp.parent_id, o.year",
+        [*period_params, *ind_params, True, *summable_params])
     # 2. The upper tree: each parent of a leaf and all its ancestors (itself at depth 0).
     add("read",
         f"CREATE TEMP TABLE nd_up AS "
@@ -183,42 +204,68 @@ def statements(period: Period, t: Tables, *, hierarchies: Sequence[str], leaf_ki
         f"FROM {link} l JOIN {hier} h ON h.id = l.hierarchy_id JOIN {unit} c ON c.id = l.child_id "
         f"WHERE h.code IN {hier_in} {sibling_filter}",
         [MIN_REPORTING, *hier_params, *([] if include_leaves else leaf_params)])
-    add("store", f"DELETE FROM {derived} WHERE year = %s AND period_kind = %s AND period_n = %s",
-                [period.year, period.kind.value, period.n])
+    # 5. The period's rows as they should be (`nd_new`), compared with those stored (`nd_old`): only the
+    # difference is written. A row whose figures did not change keeps its id and `computed_at` (when its
+    # figure was last computed to be what it is), so a recompute that changes nothing writes nothing; on
+    # PostgreSQL a delete + insert of every row left the period's index full of dead tuples that the next
+    # recompute's read walked again (docs/performance.md). The key (indicator, unit, kind, scope) is unique
+    # in `nd_new`: one parent per hierarchy (`one_parent_per_hierarchy`), a unit once per peer group.
+    none_real, none_int = f"CAST(NULL AS {real})", "CAST(NULL AS INTEGER)"
+    leaf_growth = "" if include_leaves else f"AND e.kind NOT IN {leaf_in} "
+    add("read",
+        f"CREATE TEMP TABLE nd_new AS SELECT ROW_NUMBER() OVER () AS nid, n.* FROM ("
+        # Roll-ups.
+        f" SELECT indicator_id, unit_id, %s AS kind, scope, value, {none_real} AS last_year_value,"
+        f" {none_int} AS rank, reported, 1 = 0 AS tied, syn = 1 AS is_synthetic FROM nd_rollup WHERE year = %s"
+        # Growth: each unit's figure and its base side by side in one GROUP BY (one pass, no self-join).
+        f" UNION ALL SELECT c.indicator_id, c.unit_id, %s, %s, (c.cur / c.base - 1.0) * 100.0, c.base,"
+        f" {none_int}, {none_int}, 1 = 0, c.syn = 1"
+        f" FROM (SELECT indicator_id, unit_id, MAX(CASE WHEN year = %s THEN value END) AS cur,"
+        f"  MAX(CASE WHEN year = %s THEN value END) AS base, MAX(CASE WHEN year = %s THEN syn END) AS syn"
+        f"  FROM nd_fig GROUP BY indicator_id, unit_id) AS c"
+        f" JOIN {ind} i ON i.id = c.indicator_id JOIN {unit} e ON e.id = c.unit_id"
+        f" WHERE c.base > 0 AND c.cur IS NOT NULL AND i.value_kind IN {growth_in} {leaf_growth}"
+        # Ranks: RANK() gives competition ranks (并列 share the best); the direction flips the order. A group
+        # ranks only when at least max(its minimum, MIN_REPORTING) members have a figure (`ranking_applies`).
+        f" UNION ALL SELECT indicator_id, unit_id, %s, scope, value, {none_real},"
+        f" CASE WHEN ranked THEN rnk END, reported,"
+        f" ranked AND COUNT(*) OVER (PARTITION BY indicator_id, scope, gid, gkind, rnk) > 1, syn = 1 FROM ("
+        f"  SELECT f.indicator_id, f.unit_id, f.value, f.syn, m.scope, m.gid, m.gkind,"
+        f"  RANK() OVER (PARTITION BY f.indicator_id, m.scope, m.gid, m.gkind"
+        f"   ORDER BY CASE WHEN i.direction = %s THEN f.value ELSE -f.value END) AS rnk,"
+        f"  COUNT(*) OVER (PARTITION BY f.indicator_id, m.scope, m.gid, m.gkind) AS reported,"
+        f"  COUNT(*) OVER (PARTITION BY f.indicator_id, m.scope, m.gid, m.gkind)"
+        f"   >= CASE WHEN COALESCE(m.minimum, %s) > %s THEN COALESCE(m.minimum, %s) ELSE %s END AS ranked"
+        f"  FROM nd_fig f JOIN nd_member m ON m.unit_id = f.unit_id JOIN {ind} i ON i.id = f.indicator_id"
+        f"  WHERE f.year = %s AND f.value IS NOT NULL) AS r"
+        f") AS n",
+        [str(DerivedKind.ROLLUP), period.year,
+         str(DerivedKind.GROWTH), "nominal", period.year, period.year - 1, period.year,
+         *growth_params, *([] if include_leaves else leaf_params),
+         str(DerivedKind.RANK), "lower", MIN_REPORTING, MIN_REPORTING, MIN_REPORTING, MIN_REPORTING, period.year])
+    fixed: list[object] = [period.year, period.kind.value, period.n]
+    add("store",
+        f"CREATE TEMP TABLE nd_old AS SELECT id, indicator_id, unit_id, kind, scope, value, last_year_value, rank, "
+        f"reported, tied, is_synthetic FROM {derived} WHERE year = %s AND period_kind = %s AND period_n = %s", fixed)
+
+    def same(column: str, tolerance: bool = False) -> str:
+        # Sums of floats may differ in the last bits between runs (PostgreSQL's parallel aggregation adds
+        # partial sums in any order): within 1e-12 of the stored figure is the same figure.
+        near = f" OR ABS(o.{column} - n.{column}) <= 1e-12 * ABS(o.{column})" if tolerance else ""
+        return f"(o.{column} = n.{column}{near} OR (o.{column} IS NULL AND n.{column} IS NULL))"
+
+    add("store",
+        "CREATE TEMP TABLE nd_same AS SELECT o.id AS old_id, n.nid AS nid FROM nd_new n JOIN nd_old o "
+        "ON o.indicator_id = n.indicator_id AND o.unit_id = n.unit_id AND o.kind = n.kind AND o.scope = n.scope "
+        "AND o.tied = n.tied AND o.is_synthetic = n.is_synthetic AND "
+        + " AND ".join([same("value", True), same("last_year_value", True), same("rank"), same("reported")]), [])
+    add("store", f"DELETE FROM {derived} WHERE id IN (SELECT id FROM nd_old EXCEPT SELECT old_id FROM nd_same)", [])
     cols = ("indicator_id, unit_id, year, period_kind, period_n, kind, scope, value, last_year_value, rank, "
             "reported, tied, is_synthetic, computed_at")
-    fixed = [period.year, period.kind.value, period.n]
     add("store",
         f"INSERT INTO {derived} ({cols}) "
-        f"SELECT indicator_id, unit_id, %s, %s, %s, %s, scope, value, NULL, NULL, reported, 1 = 0, syn = 1, %s "
-        f"FROM nd_rollup WHERE year = %s",
-        [*fixed, str(DerivedKind.ROLLUP), computed_at, period.year])
-    leaf_growth = "" if include_leaves else f"AND e.kind NOT IN {leaf_in} "
-    add("store",
-        f"INSERT INTO {derived} ({cols}) "
-        f"SELECT c.indicator_id, c.unit_id, %s, %s, %s, %s, %s, (c.value / b.value - 1.0) * 100.0, b.value, "
-        f"NULL, NULL, 1 = 0, c.syn = 1, %s "
-        f"FROM nd_fig c JOIN nd_fig b ON b.indicator_id = c.indicator_id AND b.unit_id = c.unit_id "
-        f"AND b.year = %s JOIN {ind} i ON i.id = c.indicator_id JOIN {unit} e ON e.id = c.unit_id "
-        f"WHERE c.year = %s AND b.value > 0 AND c.value IS NOT NULL AND i.value_kind IN {growth_in} {leaf_growth}",
-        [*fixed, str(DerivedKind.GROWTH), "nominal", computed_at, period.year - 1, period.year,
-         *growth_params, *([] if include_leaves else leaf_params)])
-    # Ranks: RANK() gives competition ranks (并列 share the best); the direction flips the order. A group
-    # ranks only when at least max(its minimum, MIN_REPORTING) members have a figure (`ranking_applies`).
-    add("store",
-        f"INSERT INTO {derived} ({cols}) "
-        f"SELECT indicator_id, unit_id, %s, %s, %s, %s, scope, value, NULL, "
-        f"CASE WHEN ranked THEN rnk END, reported, "
-        f"ranked AND COUNT(*) OVER (PARTITION BY indicator_id, scope, gid, gkind, rnk) > 1, syn = 1, %s FROM ("
-        f" SELECT f.indicator_id, f.unit_id, f.value, f.syn, m.scope, m.gid, m.gkind,"
-        f" RANK() OVER (PARTITION BY f.indicator_id, m.scope, m.gid, m.gkind"
-        f"  ORDER BY CASE WHEN i.direction = %s THEN f.value ELSE -f.value END) AS rnk,"
-        f" COUNT(*) OVER (PARTITION BY f.indicator_id, m.scope, m.gid, m.gkind) AS reported,"
-        f" COUNT(*) OVER (PARTITION BY f.indicator_id, m.scope, m.gid, m.gkind)"
-        f"  >= CASE WHEN COALESCE(m.minimum, %s) > %s THEN COALESCE(m.minimum, %s) ELSE %s END AS ranked"
-        f" FROM nd_fig f JOIN nd_member m ON m.unit_id = f.unit_id JOIN {ind} i ON i.id = f.indicator_id"
-        f" WHERE f.year = %s AND f.value IS NOT NULL) AS r",
-        [*fixed, str(DerivedKind.RANK), computed_at, "lower", MIN_REPORTING, MIN_REPORTING, MIN_REPORTING,
-         MIN_REPORTING, period.year])
+        f"SELECT indicator_id, unit_id, %s, %s, %s, kind, scope, value, last_year_value, rank, reported, tied, "
+        f"is_synthetic, %s FROM nd_new WHERE nid NOT IN (SELECT nid FROM nd_same)", [*fixed, computed_at])
+    add("counts", "SELECT kind, COUNT(*) FROM nd_new GROUP BY kind", [])
     out += [("store", f"DROP TABLE IF EXISTS {name}", []) for name in TEMP_TABLES]
     return out

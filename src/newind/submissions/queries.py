@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 from django.conf import settings
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from newind.core.errors import AppError, not_found
@@ -175,6 +176,13 @@ def board_rows(task: ReportingTask, today: dt.date) -> list[dict[str, Any]]:
             "needs_reminder": State(sub.state) in EDITABLE_STATES,
         })
     return rows
+
+
+def board_fingerprint(task: ReportingTask) -> tuple[Any, ...]:
+    """What the board shows changes with: the task's submissions (count, latest change) and reminders."""
+    found = task.submissions.aggregate(n=Count("id"), changed=Max("updated_at"), first=Max("first_submitted_at"),
+                                       reminded=Max("reminders__id"))
+    return (found["n"], str(found["changed"]), str(found["first"]), found["reminded"])
 
 
 def board_summary(rows: list[dict[str, Any]]) -> dict[str, int]:

@@ -31,6 +31,7 @@ from newind.accounts.access import (
 )
 from newind.accounts.throttle import throttled
 from newind.audit.services import record
+from newind.core import readcache
 from newind.core.errors import AppError
 from newind.core.xlsx import ExportSheet, export_workbook, xlsx_response
 from newind.imports.parsing import read_upload
@@ -83,12 +84,18 @@ def issue(request: HttpRequest) -> HttpResponse:
 def board(request: HttpRequest, task_id: int) -> HttpResponse:
     """The live board of one task: who submitted, who is late, who was sent back."""
     task = reporting_task_for(request.user, task_id)
-    rows = queries.board_rows(task, _today())
-    return render(request, "submissions/board.html", {
-        "task": task, "rows": rows, "summary": queries.board_summary(rows), "today": _today(),
-        "states": State, "publish_form": PublishForm(), "can_publish": RELEASE_PAGE.allows(request.user),
-        "webhook": bool(settings.NEWIND_WEBHOOK_URL),
-    })
+    today, can_publish, webhook = _today(), RELEASE_PAGE.allows(request.user), bool(settings.NEWIND_WEBHOOK_URL)
+
+    def body_context() -> dict[str, Any]:
+        rows = queries.board_rows(task, today)
+        return {"task": task, "rows": rows, "summary": queries.board_summary(rows), "today": today,
+                "states": State, "publish_form": PublishForm(), "can_publish": can_publish, "webhook": webhook}
+
+    # Every write to a task's submissions and reminders is audited (the data stamp), and the task's own
+    # fingerprint (count, latest change, latest reminder) is part of the key besides.
+    key = (task.pk, today, can_publish, webhook, queries.board_fingerprint(task))
+    body = readcache.fragment(request, "submissions.board", key, "submissions/_board_body.html", body_context)
+    return render(request, "submissions/board.html", {"task": task, "body": body})
 
 
 @login_required

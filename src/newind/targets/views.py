@@ -95,25 +95,36 @@ def _selection(request: HttpRequest) -> tuple[Period | None, list[str] | None, s
 def progress_page(request: HttpRequest) -> HttpResponse:
     """目标进度与预警: the warning list (with changes since last month), per unit, per indicator, all targets."""
     period, unit_codes, unit_code, indicator_code, indicator_codes, preview = _selection(request)
+    can_manage = _is_office(request)
     context: dict[str, Any] = {"period": period, "unit_code": unit_code, "indicator_code": indicator_code,
-                               "rule_sets": rule_sets(), "preview": preview, "can_manage": _is_office(request)}
+                               "preview": preview, "can_manage": can_manage, "query": request.GET.urlencode()}
+    stamp = readcache.data_stamp()
+    choices = (tuple(unit_codes) if unit_codes is not None else None, unit_code, indicator_code, preview,
+               can_manage, context["query"])
     if period is None:
-        return render(request, "targets/progress.html", {**context, "empty": True})
+        body = readcache.fragment(request, "targets.empty", choices, "targets/_progress_body.html",
+                                  lambda: {**context, "empty": True}, stamp)
+        return render(request, "targets/progress.html", {**context, "body": body})
     rules = rule_set(preview) if preview else queries.rule_set_for_year(period.year)
     key = (period.key, tuple(unit_codes) if unit_codes is not None else None,
            tuple(indicator_codes) if indicator_codes is not None else None, rules.code)
     # The same for everyone with the same scope and choices: computed once per process and data stamp.
-    context.update(readcache.memoised("targets.progress", key,
-                                      lambda: _progress(period, unit_codes, indicator_codes, rules)))
-    months = list(range(2, 13))
-    visible_units = Unit.objects.filter(targets__year=period.year).distinct().order_by("sort_order", "code")
-    if unit_codes is not None and not unit_code:
-        visible_units = visible_units.filter(code__in=unit_codes)
-    context.update({
-        "rules": rules, "periods": [Period.month(period.year, n) for n in months], "units": visible_units,
-        "indicators": Indicator.objects.filter(targets__year=period.year).distinct(),
-    })
-    return render(request, "targets/progress.html", context)
+    figures = readcache.memoised("targets.progress", key,
+                                 lambda: _progress(period, unit_codes, indicator_codes, rules), stamp)
+
+    def body_context() -> dict[str, Any]:
+        visible_units = Unit.objects.filter(targets__year=period.year).distinct().order_by("sort_order", "code")
+        if unit_codes is not None and not unit_code:
+            visible_units = visible_units.filter(code__in=unit_codes)
+        return {**context, **figures, "rules": rules, "rule_sets": rule_sets(),
+                "periods": [Period.month(period.year, n) for n in range(2, 13)], "units": list(visible_units),
+                "indicators": list(Indicator.objects.filter(targets__year=period.year).distinct())}
+
+    # And the rendered page below its title (the table of every target is most of a cached visit).
+    body = readcache.fragment(request, "targets.progress", (key, *choices), "targets/_progress_body.html",
+                              body_context, stamp)
+    return render(request, "targets/progress.html",
+                  {**context, "body": body, "synthetic": figures["synthetic"]})
 
 
 def _progress(period: Period, unit_codes: list[str] | None, indicator_codes: list[str] | None,

@@ -62,6 +62,8 @@ class Command(BaseCommand):
         load.add_argument("--profile", action="store_true",
                           help="不压测：在本进程内逐页打开一次，给出 SQL 条数和用时（加 --profiler 输出 pyinstrument 剖析）")
         load.add_argument("--profiler", action="store_true", help="与 --profile 一起用：输出 pyinstrument 剖析")
+        load.add_argument("--repeat", type=int, default=3,
+                          help="与 --profile 一起用：每页打开几次（第一次计算，其余取中位数），默认 3")
 
     def handle(self, *args: object, **options: object) -> None:
         if options["target"] == "load":
@@ -121,7 +123,8 @@ class Command(BaseCommand):
         if options["profile"]:
             load.ensure_data(self.stdout.write, enterprises=options.get("enterprises"))
             user = load.ensure_users(1, load.new_password())[0]
-            result = load.profile_pages(user, load.page_paths(), with_profiler=bool(options["profiler"]),
+            result = load.profile_pages(user, load.page_paths(), repeat=max(2, options["repeat"]),
+                                        with_profiler=bool(options["profiler"]),
                                         progress=self.stdout.write)
             self.stdout.write(load.summary_line({"bench": "load-profile", "loadavg": load.loadavg(), "pages": result}))
             return
