@@ -152,3 +152,55 @@ def test_a_failed_push_is_kept_on_the_notice(office_user, units, settings, monke
     notice = CaseNotice.objects.get()
     assert (notice.webhook_status, notice.webhook_error) == ("failed", "HTTP 502")
     assert notice.recipient == "市新型工业化办公室（待交办）" and "其中推送失败 1 条" in run.summary
+
+
+# --- a stage already met gets no reminder (definitions/sla/*.yaml `done_by`) -------------------------------
+
+
+@pytest.mark.parametrize(("events", "expected"), [
+    ((), [("reminder", "stage_reply", 0)]),
+    # 签收 meets the contact stage only: the stage reply is still owed.
+    ((("accept", "lead"),), [("reminder", "stage_reply", 0)]),
+    # A co-handler's reply is not the lead unit's stage reply.
+    ((("accept", "lead"), ("reply", "co_handler")), [("reminder", "stage_reply", 0)]),
+    # The lead unit's progress reply meets both the contact and the stage reply: nothing is reminded on 10-10.
+    ((("accept", "lead"), ("reply", "lead")), []),
+])
+def test_a_stage_met_on_the_timeline_is_not_reminded(events, expected):
+    assert _due("2017-10-10T08:30", events=events) == expected
+
+
+def test_a_met_contact_is_not_reminded_but_the_close_still_is():
+    assert _due("2017-09-29T10:30", events=[("accept", "lead")]) == []
+    # The closing stage is met only by closure: a reply does not silence its reminder, 催办 or escalation.
+    assert _due("2017-10-12T08:30", events=[("reply", "lead")]) == [("reminder", "close", 0)]
+    assert _due("2017-10-14T00:00", events=[("reply", "lead")]) == [("chase", "close", 0), ("escalation", "close", 1)]
+
+
+def test_every_preset_names_what_meets_its_stages():
+    """Read as sentences: zhongshan's contact is met by the lead unit's 签收 or reply, its stage reply by the lead
+    unit's reply (a co-handler's reply does not count); zaozhuang's start and plan likewise; quanzhou's
+    co-handler stage by a co-handler's reply (the lead unit's does not count); xuchang's assignment by 交办
+    (the office's); closing stages only by closure."""
+    met = {code: {s.code: s.done_by for s in load_profile(code).stages}
+           for code in ("zhongshan", "zaozhuang", "quanzhou", "xuchang")}
+    assert met["zhongshan"] == {"contact": ("accept:lead", "reply:lead"), "stage_reply": ("reply:lead",), "close": ()}
+    assert met["zaozhuang"] == {"start": ("accept:lead", "reply:lead"), "plan": ("reply:lead",), "close": (),
+                                "multi_department": ()}
+    assert met["quanzhou"] == {"co_handler": ("reply:co_handler",), "lead": ()}
+    assert met["xuchang"] == {"assign": ("assign",), "close": (), "complex": ()}
+    co = next(s for s in load_profile("quanzhou").stages if s.code == "co_handler")
+    assert co.met_by([("reply", "co_handler")]) and not co.met_by([("reply", "lead")])
+
+
+def test_a_done_by_that_names_no_action_is_refused_in_chinese():
+    from newind.cases.sla import parse_profile
+    from newind.core.errors import AppError
+
+    raw = {"code": "x", "name": "测试", "stages": [
+        {"code": "contact", "name": "联系企业", "limit": {"working_hours": 1}, "done_by": ["telephone"]},
+        {"code": "close", "name": "办结", "limit": {"working_days": 5}}], "close_stage": "close",
+        "escalation": [{"after_working_days": 1, "to": "office"}]}
+    with pytest.raises(AppError) as error:
+        parse_profile(raw, "x.yaml")
+    assert "done_by 中「telephone」不是事项的操作" in error.value.full_text()

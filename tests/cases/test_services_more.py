@@ -110,3 +110,16 @@ def test_a_co_handler_stage_reminds_the_co_handlers(office_user, units):
     # co_handler: 3 WD → 10-10 24:00; reminded at 08:30 of 10-10.
     made = produce_notices(at("2017-10-10T08:30"))
     assert [(n.kind, n.stage, n.recipient) for n in made] == [("reminder", "co_handler", "协办单位")]
+
+
+def test_the_co_handlers_reply_meets_their_stage_and_ends_its_reminders(office_user, units):
+    """Through the job: once the co-handler has replied on the timeline, 10-10's co-handler reminder is not made."""
+    from newind.cases.models import CaseEvent
+
+    case = file_case(user=office_user, title="跨部门办理用工备案", profile_code="quanzhou",
+                     received_at=at("2017-09-29T10:00"), category_codes=["labour"])
+    apply_action(case, Action.ASSIGN, user=office_user, role=R.OFFICE, now=at("2017-09-29T11:00"),
+                 lead_unit=units.rsj, co_units=[units.fgw])
+    CaseEvent.objects.create(case=case, at=at("2017-10-09T15:00"), kind=Action.REPLY, role=R.CO_HANDLER,
+                             note="协办意见：同意备案")
+    assert produce_notices(at("2017-10-10T08:30")) == []

@@ -10,7 +10,7 @@ touches the database, so every rule is tested with tables and hypothesis.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -269,10 +269,13 @@ class NoticeDue:
 
 def notices_due(*, state: str, stage_deadlines: dict[str, dt.datetime], close_deadline: dt.datetime,
                 profile: SlaProfile, now: dt.datetime, multi_department: bool = False, complex_case: bool = False,
-                closed_at: dt.datetime | None = None, rating: str = "") -> list[NoticeDue]:
+                closed_at: dt.datetime | None = None, rating: str = "",
+                events: Iterable[tuple[str, str]] = ()) -> list[NoticeDue]:
     """Every notice due for one case by `now`: a reminder before each stage deadline still ahead; for the
     closing deadline a 催办 the working day after it passes and each rung of the escalation ladder once the
     case is that many working days late; a call-back task the working day after closure until it is rated.
+    A stage already met (one of its `done_by` entries among the case's timeline `events`, (action, role in the
+    case) pairs) gets no reminder: the contact made, the stage reply given, the co-handler's answer in.
 
     The closing stage is the variant that applies (multi-department, complex), and its deadline is the
     case's `close_deadline` (moved only by an approved extension); variants that do not apply are skipped.
@@ -281,6 +284,7 @@ def notices_due(*, state: str, stage_deadlines: dict[str, dt.datetime], close_de
     from newind.cases.sla import callback_due
 
     now = to_local(now)
+    done = list(events)
     out: list[NoticeDue] = []
     if State(state) == State.CLOSED and closed_at is not None and not rating:
         due = callback_due(closed_at, profile.office_day)
@@ -296,7 +300,7 @@ def notices_due(*, state: str, stage_deadlines: dict[str, dt.datetime], close_de
         if stage.code == profile.close_stage and closing.code != profile.close_stage:
             continue
         deadline = close_deadline if stage.code == closing.code else stage_deadlines.get(stage.code)
-        if deadline is None:
+        if deadline is None or (stage.code != closing.code and stage.met_by(done)):
             continue
         deadline = to_local(deadline)
         remind = profile.reminder_at(stage, deadline)

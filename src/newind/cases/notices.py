@@ -19,7 +19,7 @@ from django.db.models import Count, Q
 from newind.audit.services import record
 from newind.cases.calc import OPEN_STATES, NoticeDue, notices_due
 from newind.cases.choices import NoticeKind, State, WebhookStatus
-from newind.cases.models import Case, CaseNotice
+from newind.cases.models import Case, CaseEvent, CaseNotice
 from newind.cases.sla import EscalateTo, SlaProfile, format_deadline, load_profile, to_local
 from newind.core.webhook import post_text
 
@@ -57,17 +57,34 @@ def _candidates(now: dt.datetime) -> Any:
             .select_related("lead_unit").annotate(co_count=Count("co_units")).order_by("id"))
 
 
+def _timeline_entries(case_ids: list[int], profiles: set[str]) -> dict[int, list[tuple[str, str]]]:
+    """case id → the distinct (action, role) entries of its timeline that can meet a stage of the cases'
+    profiles (one query)."""
+    actions = sorted({d.split(":")[0] for code in profiles for s in load_profile(code).stages for d in s.done_by})
+    out: dict[int, list[tuple[str, str]]] = {}
+    if not case_ids or not actions:
+        return out
+    rows = (CaseEvent.objects.filter(case_id__in=case_ids, kind__in=actions).order_by()
+            .values_list("case_id", "kind", "role").distinct())
+    for case_id, kind, role in rows:
+        out.setdefault(case_id, []).append((kind, role))
+    return out
+
+
 def produce_notices(now: dt.datetime) -> list[CaseNotice]:
     """Record (audited) and push every notice due by `now` that is not recorded yet; returns the new ones."""
     moment = to_local(now)
     profiles: dict[str, SlaProfile] = {}
     made: list[CaseNotice] = []
-    for case in _candidates(moment):
+    candidates = list(_candidates(moment))
+    met = _timeline_entries([c.pk for c in candidates], {c.sla_profile for c in candidates})
+    for case in candidates:
         profile = profiles.get(case.sla_profile) or profiles.setdefault(case.sla_profile, load_profile(case.sla_profile))
         stage_deadlines = {k: dt.datetime.fromisoformat(v) for k, v in (case.deadlines or {}).items()}
         due_list = notices_due(state=case.state, stage_deadlines=stage_deadlines, close_deadline=case.close_deadline,
                                profile=profile, now=moment, multi_department=case.co_count > 0,
-                               complex_case=case.is_complex, closed_at=case.closed_at, rating=case.rating)
+                               complex_case=case.is_complex, closed_at=case.closed_at, rating=case.rating,
+                               events=met.get(case.pk, ()))
         for due in due_list:
             notice = _record(case, due, profile, moment)
             if notice is not None:

@@ -33,6 +33,7 @@ import numpy as np
 import yaml
 from chinese_calendar import constants as _calendar_data
 
+from newind.cases.choices import Action
 from newind.core.errors import AppError, Problem
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -355,6 +356,14 @@ class Stage:
     who: str = Who.LEAD
     # A stage with a condition replaces the profile's closing stage for cases that meet it.
     condition: str | None = None
+    # The timeline entries that meet the stage ("action" or "action:role in the case", e.g. "reply:co_handler"):
+    # once one is on the case's timeline the stage's reminder is no longer sent. Empty: met only by closure.
+    done_by: tuple[str, ...] = ()
+
+    def met_by(self, events: Iterable[tuple[str, str]]) -> bool:
+        """Is the stage met by one of the case's (action, role) timeline entries?"""
+        wanted = set(self.done_by)
+        return any(action in wanted or f"{action}:{role}" in wanted for action, role in events)
 
 
 @dataclass(frozen=True)
@@ -545,6 +554,9 @@ def _limit(raw: Any, where: str, problems: list[Problem]) -> Limit | None:
     return Limit(working_minutes=round(value * 60))
 
 
+_ACTION_CODES = frozenset(Action.values)
+
+
 def parse_profile(raw: Any, source: str = "") -> SlaProfile:
     """Check one profile read from YAML and build it; an AppError lists every problem found."""
     problems: list[Problem] = []
@@ -585,8 +597,15 @@ def parse_profile(raw: Any, source: str = "") -> SlaProfile:
         condition = item.get("condition")
         if condition is not None and condition not in Condition.ALL:
             problems.append(Problem(f"环节「{item['name']}」的 condition 须为 {'、'.join(Condition.ALL)} 之一。"))
+        done_by = item.get("done_by") or []
+        if not isinstance(done_by, list | tuple) or not all(isinstance(d, str) for d in done_by):
+            problems.append(Problem(f"环节「{item['name']}」的 done_by 须为操作代码的列表（如 [accept, reply]）。"))
+            done_by = []
+        bad = [d for d in done_by if d.split(":")[0] not in _ACTION_CODES]
+        if bad:
+            problems.append(Problem(f"环节「{item['name']}」的 done_by 中「{'、'.join(bad)}」不是事项的操作。"))
         if limit:
-            stages.append(Stage(str(item["code"]), str(item["name"]), limit, who, condition))
+            stages.append(Stage(str(item["code"]), str(item["name"]), limit, who, condition, tuple(done_by)))
     codes = [s.code for s in stages]
     if len(set(codes)) != len(codes):
         problems.append(Problem("环节代码重复。"))

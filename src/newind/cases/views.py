@@ -51,6 +51,7 @@ from newind.cases.queries import (
     metrics,
     overdue_counts,
     overdue_rows,
+    unsatisfied_reason_counts,
     unsatisfied_reasons,
 )
 from newind.cases.sla import format_deadline
@@ -239,7 +240,7 @@ def metrics_page(request: HttpRequest) -> HttpResponse:
         row["cells"] = [(row[c], kind) for c, kind in METRIC_TABLE]
     return render(request, "cases/metrics.html", {
         "f": filters, "rows": rows, "columns": [(c, LABELS[c], kind) for c, kind in METRIC_TABLE],
-        "key_label": KEY_LABEL[filters.by], "reasons": unsatisfied_reasons(filters.where),
+        "key_label": KEY_LABEL[filters.by], "reasons": unsatisfied_reason_counts(filters.where),
         "counts": _overdue_totals(filters, rows), **_choices(request)})
 
 
