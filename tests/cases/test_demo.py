@@ -135,8 +135,21 @@ def test_load_demo_makes_labelled_appeals_and_department_users_once(firms, monke
     assert len(demo.DEPARTMENT_USERS) == len(demo.DEPARTMENTS) >= 10
     assert all(p.user.check_password(dict((u, pw) for u, _, pw in demo.DEPARTMENT_USERS)[p.user.username])
                for p in profiles)
+    # One firm account, for the firm with the most appeals (ties: the lowest unit id), seeing its own cases.
+    from django.db.models import Count
+
+    from newind.accounts.access import cases_in_scope
+
+    firm_user = Profile.objects.get(role="enterprise", user__username=demo.FIRM_USER[0])
+    counts = dict(cases.values_list("concerned_unit").annotate(n=Count("id")).values_list("concerned_unit", "n"))
+    most = max(counts.values())
+    assert firm_user.unit_id == min(unit for unit, n in counts.items() if n == most)
+    assert firm_user.user.check_password(demo.FIRM_USER[1])
+    assert cases_in_scope(firm_user.user).count() == most
+    assert "企业账号 qiye" in out.getvalue()
     demo.load_demo(io.StringIO())
     assert Case.objects.count() == 150 and Profile.objects.filter(role="department").count() == len(profiles)
+    assert Profile.objects.filter(role="enterprise").count() == 1
 
 
 def test_the_readme_lists_every_department_demo_account() -> None:
@@ -145,3 +158,4 @@ def test_the_readme_lists_every_department_demo_account() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     missing = [u for u, _, pw in demo.DEPARTMENT_USERS if f"| {u} | {pw} | 市直部门用户" not in readme]
     assert missing == []
+    assert f"| {demo.FIRM_USER[0]} | {demo.FIRM_USER[1]} | 企业用户" in readme

@@ -431,6 +431,32 @@ def ensure_department_users() -> int:
     return created
 
 
+FIRM_USER = ("qiye", "Demo-2017-firm")
+
+
+def ensure_firm_user() -> str | None:
+    """One 企业用户 for the demo firm with the most appeals (files, follows and rates its own appeals at
+    /cases/mine/); returns the firm's name when the account was created, None otherwise."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count
+
+    from newind.accounts.services import create_user
+    from newind.cases.models import Case
+    from newind.units.models import Unit
+
+    username, password = FIRM_USER
+    if get_user_model().objects.filter(username=username).exists():
+        return None
+    top = (Case.objects.filter(is_synthetic=True, concerned_unit__isnull=False).values("concerned_unit")
+           .annotate(n=Count("id")).order_by("-n", "concerned_unit").first())
+    if top is None:
+        return None
+    firm = Unit.objects.get(pk=top["concerned_unit"])
+    create_user(username, "enterprise", password=password, unit_code=firm.code, name=f"{firm.name}（企业用户）",
+                must_change_password=False)
+    return str(firm.name)
+
+
 @transaction.atomic
 def load_demo(out: TextIO) -> None:
     """The departments, their users and the 2017 appeals (idempotent: a second run adds nothing)."""
@@ -443,6 +469,7 @@ def load_demo(out: TextIO) -> None:
     users = ensure_department_users()
     if Case.objects.filter(is_synthetic=True, kind=CaseKind.APPEAL).exists():
         out.write(f"企业诉求（{DEMO_MARK}）：已存在 {Case.objects.filter(is_synthetic=True).count()} 件，跳过。\n")
+        ensure_firm_user()
         return
     profile = load_profile(PROFILE)
     firm_rows = list(Unit.objects.filter(kind="enterprise", is_synthetic=True).order_by("code")
@@ -457,3 +484,6 @@ def load_demo(out: TextIO) -> None:
            after={"service_cases": SERVICE_CASES, "bulk_cases": bulk, "seed": SEED})
     out.write(f"企业诉求（{DEMO_MARK}）：{SERVICE_CASES + bulk} 件（2017年），{len(units)} 个承办部门，"
               f"新建部门账号 {users} 个（用户名 bm_…，密码 Demo-2017-…，见 README），用时 {time.perf_counter() - started:.1f} 秒。\n")
+    firm = ensure_firm_user()
+    if firm:
+        out.write(f"企业诉求（{DEMO_MARK}）：企业账号 {FIRM_USER[0]}（{firm}）可提交和评价本企业诉求。\n")
