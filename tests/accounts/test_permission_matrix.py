@@ -1,80 +1,5 @@
 """The permission matrix: every cast member × every kind of page, API, export and import, read and write.
 
-# policies (issue 11 §4): the library is open to business users, payouts to office and leaders.
-READS += [
-    case("the policy library is open to business users", "GET", "/policies/", BUSINESS),
-    case("the payouts and their totals are for office and leaders (and departments)", "GET", "/policies/payouts/",
-         {"office", "leader"}),
-    case("creating a policy is the office's", "GET", "/policies/new/", {"office"}),
-]
-
-# --- policies (惠企政策), matches and payouts: objects made on first use (a published and a draft policy
-# of 市工信局, a payout to 岳阳县's 装备 firm) so the shared fixture stays as it is.
-
-
-def _pol(o: Any) -> Any:
-    if not hasattr(o, "pol"):
-        from datetime import date
-        from decimal import Decimal
-
-        from newind.policies.models import Payout, Policy
-        from newind.units.models import Unit
-
-        gxj = Unit.objects.get(code="D430600-GXJ")
-        pub = Policy.objects.create(code="m-pub", title="发布的政策", issuer="市政府", level="municipal",
-                                    category="finance", status="published", department=gxj)
-        draft = Policy.objects.create(code="m-draft", title="草稿政策", issuer="市政府", level="municipal",
-                                      category="finance", department=gxj)
-        firm = EnterpriseProfile.objects.get(credit_code=ZB).unit_id
-        payout = Payout.objects.create(policy=pub, firm_id=firm, amount=Decimal("10"), paid_on=date(2018, 3, 1))
-        o.pol = SimpleNamespace(pub=pub.pk, draft=draft.pk, payout=payout.pk, firm=firm)
-    return o.pol
-
-
-POLICY_SCOPE = {"m-pub", "m-draft"}
-PAGE_ROWS += [
-    page("POLICIES_PAGE", "the policy library is open to business users and the command line", BUSINESS | {"cli"}),
-    page("POLICIES_MANAGE_PAGE", "managing policies is the office's (and newind policies load)", {"office", "cli"},
-         write=True),
-    page("PAYOUTS_PAGE", "payouts are for office, leaders, departments and the command line", {"office", "leader", "cli"}),
-]
-FUNCTION_ROWS += [
-    Row("policies in scope: all for office, leaders and the command line, the published ones for the others",
-        "policies_in_scope", False,
-        lambda u, o: frozenset(access.policies_in_scope(u).filter(pk__in=[_pol(o).pub, _pol(o).draft])
-                               .values_list("code", flat=True)),
-        sees(office=POLICY_SCOPE, leader=POLICY_SCOPE, cli=POLICY_SCOPE,
-             **{w: {"m-pub"} for w in ("yyx_rep", "yyx_rev", "yx_rep")})),
-    Row("a published policy is read by business users; to the 三员 it does not exist (404)", "policy_for", False,
-        lambda u, o: access.policy_for(u, _pol(o).pub), gate(BUSINESS | {"cli"}), refusal=404),
-    Row("a draft is read by office, leaders (and its department); to the others it does not exist (404)",
-        "policy_for", False, lambda u, o: access.policy_for(u, _pol(o).draft), gate({"office", "leader", "cli"}),
-        refusal=404),
-    Row("a policy is created, edited, published and withdrawn by the office only", "policy_for", True,
-        lambda u, o: access.policy_for(u, _pol(o).draft, write=True), gate({"office", "cli"})),
-    Row("a policy's eligible firms: office, leaders (and its executing department)", "policy_eligible_for", False,
-        lambda u, o: access.policy_eligible_for(u, _pol(o).pub), gate({"office", "leader", "cli"})),
-    Row("岳阳县's firm's matches: office, leaders, 岳阳县's people (and the firm itself), not 云溪区",
-        "policy_matches_for", False, lambda u, o: access.policy_matches_for(u, _pol(o).firm),
-        gate({"office", "leader", "cli", "yyx_rep", "yyx_rev"})),
-    Row("one's own firm for its matches: only an enterprise user has one (none in this cast)", "own_policy_firm",
-        False, lambda u, o: frozenset(p.credit_code for p in [access.own_policy_firm(u)] if p is not None), sees()),
-    Row("the policies whose payouts one records: every one for the office (and a department its own)",
-        "payout_policies_for", False,
-        lambda u, o: frozenset(access.payout_policies_for(u).filter(pk__in=[_pol(o).pub, _pol(o).draft])
-                               .values_list("code", flat=True)), sees(office=POLICY_SCOPE, cli=POLICY_SCOPE)),
-    Row("payouts in scope: all for office and leaders, a county's firms' for its people", "payouts_in_scope", False,
-        lambda u, o: (lambda pid: frozenset("payout" for p in access.payouts_in_scope(u) if p.pk == pid))(
-            _pol(o).payout),
-        sees(**{w: {"payout"} for w in ("office", "leader", "cli", "yyx_rep", "yyx_rev")})),
-    Row("a payout to 岳阳县's firm is read by office, leaders and 岳阳县; to the others it does not exist",
-        "payout_for", False, lambda u, o: access.payout_for(u, _pol(o).payout),
-        gate({"office", "leader", "cli", "yyx_rep", "yyx_rev"}), refusal=404),
-    Row("a payout is corrected by the office (and the policy's department) only", "payout_for", True,
-        lambda u, o: access.payout_for(u, _pol(o).payout, write=True), gate({"office", "cli"})),
-]
-
-
 Read each row as a sentence: "<what> is open to <roles>; everyone else is refused (403, or 401 for the API)".
 `ALLOWED` means the request was let through the access check (the page rendered, the file came back, or a
 write was accepted or refused for a business reason such as a 409 state conflict) — never 401/403.
@@ -207,6 +132,14 @@ READS += [
          {"office", "leader"}),
     case("the pairing gaps API is for office and leaders", "GET", "/api/pairing/gaps?month=2017-12", {"office", "leader"}),
     case("importing the pairing list is the office's", "GET", "/pairing/import/", {"office"}),
+]
+
+# policies (issue 11 §4): the library is open to business users, payouts to office and leaders.
+READS += [
+    case("the policy library is open to business users", "GET", "/policies/", BUSINESS),
+    case("the payouts and their totals are for office and leaders (and departments)", "GET", "/policies/payouts/",
+         {"office", "leader"}),
+    case("creating a policy is the office's", "GET", "/policies/new/", {"office"}),
 ]
 
 WRITES = [
@@ -815,6 +748,73 @@ FUNCTION_ROWS += [
     Row("a visit's problems become appeals by the office, the command line and the official", "visit_for", True,
         lambda u, o: access.visit_for(u, _paired(o).visit.pk, write=True), gate({"office", "cli", "yyx_rep"})),
 ]
+
+# --- policies (惠企政策), matches and payouts: objects made on first use (a published and a draft policy
+# of 市工信局, a payout to 岳阳县's 装备 firm) so the shared fixture stays as it is.
+
+
+def _pol(o: Any) -> Any:
+    if not hasattr(o, "pol"):
+        from datetime import date
+        from decimal import Decimal
+
+        from newind.policies.models import Payout, Policy
+        from newind.units.models import Unit
+
+        gxj = Unit.objects.get(code="D430600-GXJ")
+        pub = Policy.objects.create(code="m-pub", title="发布的政策", issuer="市政府", level="municipal",
+                                    category="finance", status="published", department=gxj)
+        draft = Policy.objects.create(code="m-draft", title="草稿政策", issuer="市政府", level="municipal",
+                                      category="finance", department=gxj)
+        firm = EnterpriseProfile.objects.get(credit_code=ZB).unit_id
+        payout = Payout.objects.create(policy=pub, firm_id=firm, amount=Decimal("10"), paid_on=date(2018, 3, 1))
+        o.pol = SimpleNamespace(pub=pub.pk, draft=draft.pk, payout=payout.pk, firm=firm)
+    return o.pol
+
+
+POLICY_SCOPE = {"m-pub", "m-draft"}
+PAGE_ROWS += [
+    page("POLICIES_PAGE", "the policy library is open to business users and the command line", BUSINESS | {"cli"}),
+    page("POLICIES_MANAGE_PAGE", "managing policies is the office's (and newind policies load)", {"office", "cli"},
+         write=True),
+    page("PAYOUTS_PAGE", "payouts are for office, leaders, departments and the command line", {"office", "leader", "cli"}),
+]
+FUNCTION_ROWS += [
+    Row("policies in scope: all for office, leaders and the command line, the published ones for the others",
+        "policies_in_scope", False,
+        lambda u, o: frozenset(access.policies_in_scope(u).filter(pk__in=[_pol(o).pub, _pol(o).draft])
+                               .values_list("code", flat=True)),
+        sees(office=POLICY_SCOPE, leader=POLICY_SCOPE, cli=POLICY_SCOPE,
+             **{w: {"m-pub"} for w in ("yyx_rep", "yyx_rev", "yx_rep")})),
+    Row("a published policy is read by business users; to the 三员 it does not exist (404)", "policy_for", False,
+        lambda u, o: access.policy_for(u, _pol(o).pub), gate(BUSINESS | {"cli"}), refusal=404),
+    Row("a draft is read by office, leaders (and its department); to the others it does not exist (404)",
+        "policy_for", False, lambda u, o: access.policy_for(u, _pol(o).draft), gate({"office", "leader", "cli"}),
+        refusal=404),
+    Row("a policy is created, edited, published and withdrawn by the office only", "policy_for", True,
+        lambda u, o: access.policy_for(u, _pol(o).draft, write=True), gate({"office", "cli"})),
+    Row("a policy's eligible firms: office, leaders (and its executing department)", "policy_eligible_for", False,
+        lambda u, o: access.policy_eligible_for(u, _pol(o).pub), gate({"office", "leader", "cli"})),
+    Row("岳阳县's firm's matches: office, leaders, 岳阳县's people (and the firm itself), not 云溪区",
+        "policy_matches_for", False, lambda u, o: access.policy_matches_for(u, _pol(o).firm),
+        gate({"office", "leader", "cli", "yyx_rep", "yyx_rev"})),
+    Row("one's own firm for its matches: only an enterprise user has one (none in this cast)", "own_policy_firm",
+        False, lambda u, o: frozenset(p.credit_code for p in [access.own_policy_firm(u)] if p is not None), sees()),
+    Row("the policies whose payouts one records: every one for the office (and a department its own)",
+        "payout_policies_for", False,
+        lambda u, o: frozenset(access.payout_policies_for(u).filter(pk__in=[_pol(o).pub, _pol(o).draft])
+                               .values_list("code", flat=True)), sees(office=POLICY_SCOPE, cli=POLICY_SCOPE)),
+    Row("payouts in scope: all for office and leaders, a county's firms' for its people", "payouts_in_scope", False,
+        lambda u, o: (lambda pid: frozenset("payout" for p in access.payouts_in_scope(u) if p.pk == pid))(
+            _pol(o).payout),
+        sees(**{w: {"payout"} for w in ("office", "leader", "cli", "yyx_rep", "yyx_rev")})),
+    Row("a payout to 岳阳县's firm is read by office, leaders and 岳阳县; to the others it does not exist",
+        "payout_for", False, lambda u, o: access.payout_for(u, _pol(o).payout),
+        gate({"office", "leader", "cli", "yyx_rep", "yyx_rev"}), refusal=404),
+    Row("a payout is corrected by the office (and the policy's department) only", "payout_for", True,
+        lambda u, o: access.payout_for(u, _pol(o).payout, write=True), gate({"office", "cli"})),
+]
+
 
 ACCESS_ROWS = PAGE_ROWS + FUNCTION_ROWS
 # Helpers of the module itself, tested in tests/accounts/test_access.py; no view or service calls them

@@ -67,7 +67,28 @@ def fuzz_data(cast) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     from newind.mujun.synthetic import synthetic_frame
 
     evaluation = run_evaluation(2017, "430600", frame=synthetic_frame(50))
+    # A 向上争取 item, an appeal and a pairing for the /api/funding/, /api/cases/ and /api/pairing/ paths.
+    import datetime as dt
+    from decimal import Decimal
+
+    from newind.cases.services import file_case
+    from newind.cases.sla import TZ
+    from newind.funding.models import Opportunity
+    from newind.pairing.models import Official, Pairing
+    from newind.units.models import Unit
+
+    yyx = Unit.objects.get(code="430621")
+    item = Opportunity.objects.create(code="XZ2017-001", title="技改专项", programme="湖南省技术改造专项",
+                                      level="provincial", owner_unit=yyx, owner_person="县工信局",
+                                      amount_sought=Decimal("100"))
+    firm = Unit.objects.create(code="F-FUZZ", name="模糊测试企业", kind="enterprise", is_synthetic=True)
+    case = file_case(user=cast.office, title="用电增容", profile_code="zhongshan",
+                     received_at=dt.datetime(2017, 9, 29, 10, tzinfo=TZ), category_codes=["utilities"],
+                     concerned_unit=firm)
+    official = Official.objects.create(name="张建国", unit_name="市工信局", phone="0730-0000000")
+    pairing = Pairing.objects.create(official=official, firm=firm, start_date=dt.date(2017, 1, 1))
     return {"submission_id": own.pk, "run_id": evaluation.pk, "result_id": evaluation.results.first().pk,
+            "item_id": item.pk, "case_id": case.pk, "pairing_id": pairing.pk,
             "unit": "430621", "group": "yueyang-counties-zones",
             "indicator": "industrial_va_above_size", "period": "2017-03", "from": 2016, "to": 2017,
             "limit": 5, "rules": "default"}

@@ -23,9 +23,14 @@ def sessions(demo_figures, cast) -> dict[str, str]:  # type: ignore[no-untyped-d
     from newind.targets.demo import load_demo
 
     load_demo(io.StringIO())
-    users = {name: getattr(cast, name) for name in ROLES if name != "enterprise"}
+    from newind.units.models import Unit
+
+    users = {name: getattr(cast, name) for name in ROLES if name not in {"enterprise", "department"}}
     users["enterprise"] = create_user("ent", "enterprise", password=cast.PASSWORD, unit_code="430621",
                                       name="岳阳县某企业", must_change_password=False)
+    Unit.objects.create(code="D-GXJ", name="市工业和信息化局（测试）", kind="department", is_synthetic=True)
+    users["department"] = create_user("dept", "department", password=cast.PASSWORD, unit_code="D-GXJ",
+                                      name="市工信局经办人", must_change_password=False)
     return {name: session_cookie(Client(), user) for name, user in users.items()}
 
 

@@ -38,12 +38,12 @@ def test_the_reasons_read_as_the_office_writes_them() -> None:
     assert reasons[0] == [("✓", "规上企业 ✓"), ("✓", "营业收入 2,300万元 ≥ 2,000万元 ✓"),
                           ("✓", "研发投入占比 4% ≥ 3% ✓"), ("✓", "未列入失信名单 ✓")]
     # B: 27.6 / 2300 = 0.012 → 1.2%, the one criterion it misses
-    assert reasons[1][2] == ("✗", "研发投入占比 1.2% < 3% ✗")
-    assert [m for m, _ in reasons[1]] == ["✓", "✓", "✗", "✓"]
+    assert reasons[1][2] == ("×", "研发投入占比 1.2% < 3% ×")
+    assert [m for m, _ in reasons[1]] == ["✓", "✓", "×", "✓"]
     # C: no 研发 figure: "?" with the reason, not a miss
     assert reasons[2][2] == ("?", "缺少2017年研发经费支出数据 ?")
-    assert reasons[3] == [("✗", "规下企业 ✗"), ("✗", "营业收入 1,800万元 < 2,000万元 ✗"),
-                          ("✗", "研发投入占比 0.56% < 3% ✗"), ("✗", "列入失信名单 ✗")]  # 10/1800 = 0.5556%
+    assert reasons[3] == [("×", "规下企业 ×"), ("×", "营业收入 1,800万元 < 2,000万元 ×"),
+                          ("×", "研发投入占比 0.56% < 3% ×"), ("×", "列入失信名单 ×")]  # 10/1800 = 0.5556%
     assert [calc.OUTCOME_CODES[int(o)] for o in outcomes] == ["qualified", "close", "unknown", "missed"]
 
 
@@ -67,8 +67,8 @@ def test_attributes_in_sets_ages_and_classes() -> None:
     assert reasons[0] == [("✓", "行业代码 3411 属于 34、35 ✓"), ("✓", "所在园区级别 国家级 属于 国家级、省级 ✓"),
                           ("✓", "成立年限 3年 ≤ 5年 ✓"), ("✓", "亩均评价类别 A类 属于 A类、B类 ✓")]
     # B: 2000-06-30 → 2017-12-31 is 6,393 days, / 365.25 = 17.50 → 17.5年; outside every park
-    assert reasons[1] == [("✗", "行业代码 1331 不属于 34、35 ✗"), ("✗", "不在园区，要求国家级、省级园区 ✗"),
-                          ("✗", "成立年限 17.5年 > 5年 ✗"), ("✓", "亩均评价类别 B类 属于 A类、B类 ✓")]
+    assert reasons[1] == [("×", "行业代码 1331 不属于 34、35 ×"), ("×", "不在园区，要求国家级、省级园区 ×"),
+                          ("×", "成立年限 17.5年 > 5年 ×"), ("✓", "亩均评价类别 B类 属于 A类、B类 ✓")]
     assert reasons[2][2] == ("?", "缺少成立日期 ?") and reasons[2][3] == ("?", "缺少亩均评价结果 ?")
     assert reasons[3][0] == ("?", "缺少行业代码信息 ?")
 

@@ -41,8 +41,8 @@ def test_a_firm_that_misses_by_one_criterion_with_the_reason(policies) -> None: 
     rd = next(p for p in body["missed"] if p["code"] == "t-rd")
     assert rd["outcome"] == "close"
     # 27.6 ÷ 2,300 = 1.2%
-    assert [c["mark"] for c in rd["criteria"]] == ["✓", "✓", "✗", "✓"]
-    assert rd["criteria"][2]["reason"] == "研发投入占比 1.2% < 3% ✗"
+    assert [c["mark"] for c in rd["criteria"]] == ["✓", "✓", "×", "✓"]
+    assert rd["criteria"][2]["reason"] == "研发投入占比 1.2% < 3% ×"
 
 
 def test_missing_data_is_a_question_mark_never_a_miss(policies) -> None:  # type: ignore[no-untyped-def]
@@ -65,7 +65,7 @@ def test_eligible_lists_the_qualified_and_the_close_firms(policies) -> None:  # 
 def test_the_table_format_speaks_chinese(policies) -> None:  # type: ignore[no-untyped-def]
     out = StringIO()
     call_command("policies", "match", "--firm", SH, "--year", "2017", stdout=out)
-    assert "不符合的政策" in out.getvalue() and "研发投入占比 1.2% < 3% ✗" in out.getvalue()
+    assert "不符合的政策" in out.getvalue() and "研发投入占比 1.2% < 3% ×" in out.getvalue()
 
 
 def test_the_december_cumulative_figure_stands_in_for_the_annual_one(firms) -> None:  # type: ignore[no-untyped-def]

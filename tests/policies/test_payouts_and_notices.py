@@ -68,10 +68,10 @@ def test_a_payout_file_is_all_or_nothing_with_sheet_row_and_column(policies, fir
 
 
 def test_without_pairings_the_firms_own_users_are_told(policies, people, settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """newind.pairing is not installed on this branch: the officials of a firm fall back to its own users."""
+    """A firm no one is paired with (here: every firm): its own users are told of its new matches."""
     from django.apps import apps
 
-    assert not apps.is_installed("newind.pairing")
+    assert apps.is_installed("newind.pairing")
     officials = queries.officials_for_firms([people["zb"].profile.unit_id])
     assert officials == {people["zb"].profile.unit_id: [queries.Official(people["zb"].pk, "firm_zb")]}
     pushed: list[str] = []
@@ -85,6 +85,24 @@ def test_without_pairings_the_firms_own_users_are_told(policies, people, setting
     assert AuditEntry.objects.filter(action="policy.match_notice").count() == 1
     # a second run (a retry) tells no one twice
     assert services.notify_matches(policies["rd"].pk, 2017) == [] and len(pushed) == 1
+
+
+def test_a_paired_firm_tells_its_paired_official_not_its_own_users(policies, people, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """With a pairing, the official is told (by name; the push names the firm), the firm's own user is not; a
+    platform without the pairing app falls back to the firm's users."""
+    import datetime as dt
+
+    from newind.pairing.models import Official, Pairing
+
+    zb = people["zb"].profile.unit_id
+    official = Official.objects.create(name="张建国", unit_name="市工信局", phone="0730-0000000", user=people["gxj"])
+    Pairing.objects.create(official=official, firm_id=zb, start_date=dt.date(2017, 1, 1))
+    told = queries.officials_for_firms([zb])
+    assert [(o.user_id, o.name) for o in told[zb]] == [(people["gxj"].pk, "张建国")]
+    made = services.notify_matches(policies["rd"].pk, 2017)
+    assert [(n.firm.code, n.recipient_name) for n in made] == [(ZB, "张建国")]
+    monkeypatch.setattr(queries.apps, "is_installed", lambda name: name != "newind.pairing")
+    assert queries.officials_for_firms([zb]) == {zb: [queries.Official(people["zb"].pk, "firm_zb")]}
 
 
 def test_the_job_is_registered_and_summarises_in_chinese(policies, people) -> None:  # type: ignore[no-untyped-def]

@@ -18,11 +18,12 @@ def _names() -> list[str]:
 
 
 def test_the_parts_are_found_from_the_installed_apps_in_their_order():
-    assert _names() == ["targets", "forecasts"]
+    # targets (order 10), forecasts, then 向上争取's dashboard card (order 60)
+    assert _names() == ["targets", "forecasts", "funding"]
     with modify_settings(INSTALLED_APPS={"append": PLUGIN}):
-        assert _names() == ["targets", "forecasts", "plugin"]
+        assert _names() == ["targets", "forecasts", "plugin", "funding"]
     with modify_settings(INSTALLED_APPS={"remove": "newind.forecasts"}):
-        assert _names() == ["targets"]
+        assert _names() == ["targets", "funding"]
 
 
 def test_a_parts_module_without_a_part_is_refused(monkeypatch):

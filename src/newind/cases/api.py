@@ -67,7 +67,7 @@ def _detail(request: HttpRequest, case: Case) -> dict[str, Any]:
 
 @router.get("/", summary="可查看的事项（企业：本企业；承办单位：交办本单位的；办公室、市领导：全部）")
 def list_cases(request: HttpRequest, state: str | None = Query(None), kind: str | None = Query(None),
-               limit: int = Query(200, le=1000)) -> list[dict[str, Any]]:
+               limit: int = Query(200, ge=1, le=1000)) -> list[dict[str, Any]]:
     _signed_in(request)
     cases = cases_in_scope(request.user).select_related("concerned_unit", "lead_unit").order_by("-received_at", "-id")
     if state:

@@ -40,3 +40,8 @@ def read_upload(upload: Any, *, hint: str = DEFAULT_HINT) -> bytes:
     """The bytes of an uploaded file (a Django UploadedFile), its size checked before reading it."""
     check_upload_size(upload.size, hint=hint)
     return bytes(upload.read())
+
+
+def upload_limit_mb() -> int:
+    """The upload size limit in MB, for the upload pages' "最大 N MB" (the check itself is `read_upload`)."""
+    return upload_limit() // (1024 * 1024)

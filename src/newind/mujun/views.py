@@ -25,6 +25,7 @@ from newind.accounts.access import (
     page_required,
 )
 from newind.core.errors import AppError
+from newind.core.uploads import upload_limit_mb
 from newind.core.xlsx import xlsx_response
 from newind.mujun import services
 from newind.mujun.calc import SIZE_LABELS, run_actions
@@ -263,13 +264,12 @@ FLAGS_SESSION_KEY = "mujun_flag_uploads"
 
 
 def _flags_page(request: HttpRequest, form: Any, error: AppError | None = None) -> HttpResponse:
-    from django.conf import settings
 
     from newind.mujun.models import FlagBatch
 
     return render(request, "mujun/flags_upload.html", {
         "form": form, "error": error, "batches": FlagBatch.objects.select_related("created_by").order_by("-id")[:20],
-        "max_mb": settings.NEWIND_IMPORT_MAX_BYTES // (1024 * 1024),
+        "max_mb": upload_limit_mb(),
     }, status=error.status if error else 200)
 
 

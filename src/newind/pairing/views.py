@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -26,6 +25,7 @@ from newind.accounts.access import (
 from newind.accounts.throttle import throttled
 from newind.audit.services import record
 from newind.core.errors import AppError, Forbidden
+from newind.core.uploads import upload_limit_mb
 from newind.core.xlsx import xlsx_response
 from newind.imports import parsing
 from newind.imports.services import load_upload, store_upload
@@ -155,7 +155,7 @@ def gaps_xlsx(request: HttpRequest) -> HttpResponse:
 def _upload_page(request: HttpRequest, form: UploadForm, error: AppError | None = None) -> HttpResponse:
     return render(request, "pairing/upload.html", {
         "form": form, "error": error, "batches": PairingBatch.objects.select_related("created_by")[:20],
-        "max_mb": settings.NEWIND_IMPORT_MAX_BYTES // (1024 * 1024), "rules": queries.load_rules(),
+        "max_mb": upload_limit_mb(), "rules": queries.load_rules(),
     }, status=error.status if error else 200)
 
 

@@ -9,7 +9,7 @@ A policy's criteria are a short list, each one of:
 - `{field: rd_spending, op: ratio, of: sales_revenue, value: 3, label: 研发投入占比}`   a ÷ b ≥ value %
 - `{op: supply, label: 高新技术企业证书}`                 something the platform does not hold: the firm supplies it
 
-Operators may also be written ≥ >= ≤ <= ÷. Each criterion over a firm is ✓ (PASS), ✗ (FAIL) or ? (UNKNOWN:
+Operators may also be written ≥ >= ≤ <= ÷. Each criterion over a firm is ✓ (PASS), × (FAIL) or ? (UNKNOWN:
 the data is missing, never a miss), with a reason string such as "营业收入 2,300万元 ≥ 2,000万元 ✓".
 
 The firm frame (built by policies.queries.firm_frame, one row per firm) has the columns of FRAME_COLUMNS
@@ -39,7 +39,7 @@ from newind.policies.choices import (
 )
 
 PASS, FAIL, UNKNOWN = np.int8(1), np.int8(0), np.int8(-1)
-MARK = {1: "✓", 0: "✗", -1: "?"}
+MARK = {1: "✓", 0: "×", -1: "?"}
 FRAME_COLUMNS = ["unit_id", "code", "credit_code", "name", "county", "county_name", "park", "above_size",
                  "industry", "park_level", "founded_on", "dishonest", "mujun_class"]
 
@@ -267,7 +267,7 @@ def _nums(values: pd.Series, decimals: int = 2) -> pd.Series:
 
 @dataclass
 class Judged:
-    status: np.ndarray  # int8: 1 ✓, 0 ✗, -1 ?
+    status: np.ndarray  # int8: 1 ✓, 0 ×, -1 ?
     reason: pd.Series | None  # one string per firm (None when not asked for)
 
 
@@ -364,7 +364,7 @@ def judge(c: Criterion, frame: pd.DataFrame, year: int, figures: Mapping[str, Fi
         shown = label + " " + _nums(values, decimals) + unit
         t = num(threshold, decimals) + unit
         good, bad = ("≥", "<") if c.op == "ge" else ("≤", ">")
-        return Judged(status, _join(status, shown + f" {good} {t} ✓", shown + f" {bad} {t} ✗", missing, index))
+        return Judged(status, _join(status, shown + f" {good} {t} ✓", shown + f" {bad} {t} ×", missing, index))
     if c.op == "ratio":
         of = str(c.of)
         a, b = cols.number(c.field), cols.number(of)
@@ -382,7 +382,7 @@ def judge(c: Criterion, frame: pd.DataFrame, year: int, figures: Mapping[str, Fi
         lacking = np.select([np.isnan(av) & np.isnan(bv), np.isnan(av), np.isnan(bv)],
                             [f"缺少{year}年{na}、{nb}数据 ?", f"缺少{year}年{na}数据 ?", f"缺少{year}年{nb}数据 ?"],
                             default=f"{year}年{nb}为0，无法计算{label} ?")
-        return Judged(status, _join(status, shown + f" ≥ {t} ✓", shown + f" < {t} ✗",
+        return Judged(status, _join(status, shown + f" ≥ {t} ✓", shown + f" < {t} ×",
                                     pd.Series(lacking, index=index), index))
     attr = ATTRIBUTES[c.field]
     if c.op in ("is", "not"):
@@ -391,7 +391,7 @@ def judge(c: Criterion, frame: pd.DataFrame, year: int, figures: Mapping[str, Fi
         if not reasons:
             return Judged(status, None)
         shown = pd.Series(np.where(flag, attr.true_text, attr.false_text), index=index, dtype=object)
-        return Judged(status, _join(status, shown + " ✓", shown + " ✗", f"缺少{attr.label}信息 ?", index))
+        return Judged(status, _join(status, shown + " ✓", shown + " ×", f"缺少{attr.label}信息 ?", index))
     # in: codes match by prefix (行业代码 34 covers 3411), choices and counties exactly
     values = list(c.value or [])  # type: ignore[arg-type]
     text = cols.text(c.field)
@@ -416,9 +416,9 @@ def judge(c: Criterion, frame: pd.DataFrame, year: int, figures: Mapping[str, Fi
     else:
         shown = text
     passed = attr.label + " " + shown + f" 属于 {wanted} ✓"
-    failed = attr.label + " " + shown + f" 不属于 {wanted} ✗"
+    failed = attr.label + " " + shown + f" 不属于 {wanted} ×"
     if c.field == "park_level":
-        failed = pd.Series(np.where(text == "", f"不在园区，要求{wanted}园区 ✗", failed), index=index, dtype=object)
+        failed = pd.Series(np.where(text == "", f"不在园区，要求{wanted}园区 ×", failed), index=index, dtype=object)
     missing = "缺少亩均评价结果 ?" if c.field == "mujun_class" else f"缺少{attr.label}信息 ?"
     return Judged(status, _join(status, passed, failed, missing, index))
 
@@ -438,7 +438,7 @@ OUTCOME_CODES = {3: Outcome.QUALIFIED, 2: Outcome.UNKNOWN, 1: Outcome.CLOSE, 0: 
 
 
 def outcome_codes(fails: np.ndarray, unknowns: np.ndarray) -> np.ndarray:
-    """Per firm: 3 符合 (all ✓), 2 待补充 (no ✗, some ?), 1 差一项 (exactly one ✗), 0 不符合 (two or more ✗)."""
+    """Per firm: 3 符合 (all ✓), 2 待补充 (no ×, some ?), 1 差一项 (exactly one ×), 0 不符合 (two or more ×)."""
     return np.where(fails == 0, np.where(unknowns == 0, 3, 2), np.where(fails == 1, 1, 0)).astype(np.int8)
 
 

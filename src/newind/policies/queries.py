@@ -183,7 +183,7 @@ class FirmMatch:
 def eligible_firms(policy: Policy, year: int, *, unit_ids: Iterable[int] | None = None,
                    outcomes: Sequence[str] = ("qualified", "unknown", "close")) -> list[FirmMatch]:
     """The firms (all registered, or those given) against one policy: those with an outcome in `outcomes`
-    (default: qualified and close — only '?' or exactly one ✗), qualified first, with every reason."""
+    (default: qualified and close — only '?' or exactly one ×), qualified first, with every reason."""
     figures = figure_catalogue()
     rule = rules_of(policy)
     frame = firm_frame(year, calc.figures_needed(rule.criteria), unit_ids=unit_ids)
@@ -215,14 +215,17 @@ class Official:
 
 
 def officials_for_firms(firm_unit_ids: Sequence[int]) -> dict[int, list[Official]]:
-    """firm unit id → the officials paired with it (newind.pairing, when installed), else the firm's own
-    users (a platform installed without the pairing app)."""
+    """firm unit id → who is told of the firm's new matches: its paired officials (newind.pairing, today's
+    pairings) and, for a firm no one is paired with, the firm's own users (also a platform installed without
+    the pairing app). Two queries for all the firms."""
     ids = [int(i) for i in firm_unit_ids]
+    paired: dict[int, list[Official]] = {}
     if apps.is_installed("newind.pairing"):
         from newind.pairing import queries as pairing
 
-        return {int(k): [_official(v) for v in vs] for k, vs in pairing.officials_for_firms(ids).items()}
-    return firm_users(ids)
+        paired = {int(k): [_official(v) for v in vs] for k, vs in pairing.officials_for_firms(ids).items() if vs}
+    unpaired = [i for i in ids if i not in paired]
+    return {**paired, **firm_users(unpaired)} if unpaired else paired
 
 
 def _official(item: Any) -> Official:
