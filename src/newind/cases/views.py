@@ -269,23 +269,23 @@ def overdue_page(request: HttpRequest) -> HttpResponse:
         "tabs": [(k, label, counts[k]) for k, label in LISTS.items()], **_choices(request)})
 
 
+def _export(request: HttpRequest, build: Any, what: str, stem: str) -> HttpResponse:
+    """One audited Excel download of the metrics or the overdue list, under the user's filters."""
+    filters = read_filters(request.user, request.GET)
+    data = build(filters)
+    record("export", user=request.user, summary=f"导出{what}（Excel）：{filters.about}",
+           after={"units": sorted(filters.units) if filters.units is not None else "all", "year": filters.year,
+                  "kind": filters.kind})
+    return xlsx_response(data, f"{stem}-{filters.year or 'all'}.xlsx")
+
+
 @login_required
 @page_required(CASE_METRICS_PAGE)
 def metrics_xlsx(request: HttpRequest) -> HttpResponse:
-    filters = read_filters(request.user, request.GET)
-    data = metrics_workbook(filters)
-    record("export", user=request.user, summary=f"导出事项办理统计（Excel）：{filters.about}",
-           after={"units": sorted(filters.units) if filters.units is not None else "all", "year": filters.year,
-                  "kind": filters.kind})
-    return xlsx_response(data, f"case-metrics-{filters.year or 'all'}.xlsx")
+    return _export(request, metrics_workbook, "事项办理统计", "case-metrics")
 
 
 @login_required
 @page_required(CASE_METRICS_PAGE)
 def overdue_xlsx(request: HttpRequest) -> HttpResponse:
-    filters = read_filters(request.user, request.GET)
-    data = overdue_workbook(filters)
-    record("export", user=request.user, summary=f"导出逾期事项清单（Excel）：{filters.about}",
-           after={"units": sorted(filters.units) if filters.units is not None else "all", "year": filters.year,
-                  "kind": filters.kind})
-    return xlsx_response(data, f"case-overdue-{filters.year or 'all'}.xlsx")
+    return _export(request, overdue_workbook, "逾期事项清单", "case-overdue")
