@@ -325,6 +325,8 @@ INSTALLED_APPS += ["newind.funding"]
 INSTALLED_APPS += ["newind.pairing"]
 # The policy library (惠企政策), what each firm qualifies for, and payouts (issue 11 §4).
 INSTALLED_APPS += ["newind.policies"]
+# Major projects (重大项目): registry, monthly progress, problems, lights, 赛马 and campaigns (issue 12).
+INSTALLED_APPS += ["newind.projects"]
 
 LOGGING = {
     "version": 1,

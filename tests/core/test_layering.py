@@ -39,6 +39,9 @@ LAYERS: dict[str, int] = {
     "benchmark": 7,
     "forecasts": 7,
     "mujun": 9,
+    # projects read the registries and park thresholds, report through submissions, score on the engine and
+    # hand problems to the case engine
+    "projects": 9,
     "parks": 8,
     "submissions": 8,
     "targets": 8,

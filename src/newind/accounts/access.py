@@ -1351,3 +1351,55 @@ def mujun_filing_for(user: Any, result_id: int, *, write: bool = False) -> Any:
     if write and not (role_of(user) == Role.ENTERPRISE and _profile(user).unit_id == result.unit_id):
         raise _forbidden(f"「{result.name}」的企业填报只能由该企业本单位账号提交。{_CONTACT}")
     return result
+
+
+# --- major projects (projects) --------------------------------------------------------------------------------
+# Added at the end of the file to ease merging. The office and leaders read every project; a county's (or
+# park's) reporters and reviewers the projects located in their unit; a department the projects it is the
+# responsible unit of. Writing the registry (import, stage dates, stoppages, the 弄虚作假 flag) is the office's;
+# a county's reporters record their projects' stages (with evidence); monthly progress goes through the
+# submission (submission_for), not through here.
+
+PROJECTS_PAGE = PageAccess("重大项目", _roles("office", "leader", "reporter", "reviewer", "department"))
+PROJECT_IMPORT_PAGE = PageAccess("项目导入", _roles("office"), command_line=True)
+PROJECT_LEAGUE_PAGE = PageAccess("项目赛马", _roles("office", "leader", "reporter", "reviewer"), command_line=True)
+
+
+def projects_in_scope(user: Any) -> QuerySet[Any]:
+    """The projects this user may open (a queryset, filtered in the database)."""
+    from newind.projects.models import Project
+
+    projects = Project.objects.all()
+    role = role_of(user)
+    if _is_command_line(user) or role in {Role.OFFICE, Role.LEADER}:
+        return projects
+    if role == Role.DEPARTMENT:
+        unit_id = _own_unit_id(user)
+        return projects.filter(responsible_unit_id=unit_id) if unit_id else projects.none()
+    if role in {Role.REPORTER, Role.REVIEWER}:
+        scope = scope_unit_ids(user) or set()
+        return projects.filter(Q(county_id__in=scope) | Q(park_id__in=scope))
+    return projects.none()
+
+
+def project_for(user: Any, project_id: int, *, write: bool = False) -> Any:
+    """The project with this id if the user may read (or, with write=True, change) it; else a 403 AppError
+    (404 when there is no such project, told only to those who could see every project)."""
+    from newind.projects.models import Project
+
+    role = role_of(user)
+    if role is None or role in ADMIN_ROLES:
+        label = role.label if role else "未分配角色"
+        raise _forbidden(f"您的角色（{label}）不能查看项目：请使用业务账号访问。")
+    try:
+        project = projects_in_scope(user).select_related("county", "park", "responsible_unit").get(
+            pk=int(project_id))
+    except (Project.DoesNotExist, ValueError, TypeError):
+        if role in {Role.OFFICE, Role.LEADER}:
+            raise NotFound("未找到该项目：请检查链接，或在重大项目列表中按名称、编号搜索。") from None
+        raise _forbidden("您没有权限查看该项目：县市区、园区用户只能查看本地项目，市直部门只能查看本单位负责的项目。"
+                         + _CONTACT) from None
+    if write and not (role == Role.OFFICE or (role == Role.REPORTER and _in_scope(user, project.county_id))):
+        raise _forbidden(f"您没有权限修改「{project.name}」：项目档案由市新型工业化办公室维护，"
+                         f"县市区填报员可登记本地项目的阶段进展。{_CONTACT}")
+    return project
