@@ -5,3 +5,11 @@ class ProjectsConfig(AppConfig):
     name = "newind.projects"
     label = "projects"
     verbose_name = "重大项目"
+
+    def ready(self) -> None:
+        from newind.projects.lights import warning_rows
+        from newind.targets.queries import register_warning_source
+
+        # The project lights (开工、入库纳统、投资序时、停滞、停工) join the targets' warning list, the report's
+        # 目标预警 section and the dashboard's warning card, with their change since last month.
+        register_warning_source("projects", warning_rows)

@@ -43,10 +43,9 @@ def overview_part(period: Any, user: Any, city_code: str) -> OverviewPart:
     progress = target_progress(period)
     if progress.empty:
         progress = _empty(PROGRESS_COLUMNS)
-        listed = _empty([*PROGRESS_COLUMNS, *WARNING_EXTRA])
-    else:
-        # Reuse this period's progress (no second computation).
-        listed = warning_list(period, current=progress).reset_index(drop=True)
+    # Reuse this period's progress (no second computation); without targets the list still carries the
+    # other sources' lights (registered by higher apps: the projects' lights).
+    listed = warning_list(period, current=progress).reset_index(drop=True)
     # Every column the sections and cards read is there, even where the list leaves one out.
     listed = listed.reindex(columns=list(dict.fromkeys([*listed.columns, *PROGRESS_COLUMNS, *WARNING_EXTRA])))
     lit = listed["light"].isin(["red", "yellow"])
@@ -92,9 +91,9 @@ def report_sections(overview: Any, note: Callable[[str], str]) -> list[Section]:
     """目标预警: the red and yellow lights by unit, what changed since last month, and their table."""
     heading = "目标预警"
     progress = overview.part_frame(NAME, "progress")
-    if progress.empty:
-        return [Section(heading, [f"{overview.period.year}年尚未下达年度目标，本期无预警。"])]
     warnings = overview.part_frame(NAME, "warnings")
+    if progress.empty and warnings.empty and overview.part_frame(NAME, "turned_green").empty:
+        return [Section(heading, [f"{overview.period.year}年尚未下达年度目标，本期无预警。"])]
     if warnings.empty:
         return [Section(heading, [f"{overview.period.label}，各项年度目标均按序时推进，无红灯、黄灯。"])]
     paragraphs = []
@@ -135,6 +134,13 @@ def warning_items(warnings: pd.DataFrame) -> list[dict[str, Any]]:
     """The red and yellow lights, most severe first, with the responsible unit and what changed."""
     items = []
     for r in warnings.itertuples():
+        if getattr(r, "target_type", "") == "project":  # another source's light (a project): its reason says it
+            items.append({"light": r.light, "light_label": LIGHT_LABELS.get(str(r.light), ""), "unit": r.unit_name,
+                          "indicator": r.indicator_name, "kind": r.target_kind_label, "vs_target": r.light_reason,
+                          "completion": "—", "schedule": "—", "gap": "—",
+                          "responsible": r.responsible_unit_name or r.unit_name,
+                          "change": getattr(r, "change", "") or "", "reason": ""})
+            continue
         items.append({
             "light": r.light, "light_label": LIGHT_LABELS.get(str(r.light), ""),
             "unit": r.unit_name, "indicator": r.indicator_name, "kind": r.target_kind_label,
@@ -153,7 +159,7 @@ def dashboard_cards(overview: Any, screen: bool) -> list[DashboardCard]:
     shown = warnings[:SCREEN_WARNINGS] if screen else warnings
     green = overview.part_frame(NAME, "turned_green")
     return [DashboardCard("targets/dashboard_warnings.html", {
-        "has_targets": not overview.part_frame(NAME, "progress").empty,
+        "has_targets": not overview.part_frame(NAME, "progress").empty or bool(warnings),
         "year": overview.period.year,
         "warnings": shown,
         "more_warnings": len(warnings) - len(shown),

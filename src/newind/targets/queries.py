@@ -3,6 +3,7 @@ changed since the previous period (`warning_list`), and the decomposition check.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -268,7 +269,10 @@ def warning_list(period: Period, *, unit_codes: list[str] | None = None,
     prev = None
     if prev_period is not None and not now.empty:
         prev = target_progress(prev_period, unit_codes=unit_codes, indicator_codes=indicator_codes, rules=rules)
-    return warnings_from(now, prev)
+    listed = warnings_from(now, prev)
+    if indicator_codes is not None or not _WARNING_SOURCES:
+        return listed  # a choice of indicators is a choice of targets: the other sources stay out
+    return _with_sources(listed, period, prev_period, unit_codes)
 
 
 def warnings_from(now: pd.DataFrame, previous: pd.DataFrame | None) -> pd.DataFrame:
@@ -283,6 +287,59 @@ def warnings_from(now: pd.DataFrame, previous: pd.DataFrame | None) -> pd.DataFr
     out["_sev"] = out["light"].map(calc.LIGHT_SEVERITY)
     out = out.sort_values(["_sev", "gap_pts"], ascending=[True, False], na_position="last")
     return out.drop(columns="_sev").reset_index(drop=True)[[*PROGRESS_COLUMNS, *WARNING_EXTRA]]
+
+
+# --- other warning sources -----------------------------------------------------------------------------
+# A higher app (projects: its lights) adds its own red and yellow lights to the warning list without targets
+# importing it: it registers a source in its AppConfig.ready. A source takes (period, unit_codes) and returns
+# rows with the list's columns (PROGRESS_COLUMNS; missing ones are left empty), `target_id` a key stable from
+# one month to the next (e.g. "project:12:start"), so the change since last month (新亮红灯, 转绿 …) compares
+# the same light. A source may return an empty frame (nothing lit, or a period it does not cover).
+
+WarningSource = Callable[[Period, list[str] | None], pd.DataFrame]
+_WARNING_SOURCES: dict[str, WarningSource] = {}
+
+
+def register_warning_source(name: str, source: WarningSource) -> None:
+    """Add (or replace) a named source of warning rows (see above)."""
+    _WARNING_SOURCES[name] = source
+
+
+def warning_sources() -> dict[str, WarningSource]:
+    return dict(_WARNING_SOURCES)
+
+
+def _source_frame(period: Period | None, unit_codes: list[str] | None) -> pd.DataFrame:
+    if period is None:
+        return pd.DataFrame(columns=PROGRESS_COLUMNS)
+    frames = [f for f in (src(period, unit_codes) for src in _WARNING_SOURCES.values()) if not f.empty]
+    if not frames:
+        return pd.DataFrame(columns=PROGRESS_COLUMNS)
+    return pd.concat(frames, ignore_index=True).reindex(columns=PROGRESS_COLUMNS)
+
+
+def _with_sources(listed: pd.DataFrame, period: Period, prev_period: Period | None,
+                  unit_codes: list[str] | None) -> pd.DataFrame:
+    """The targets' list followed by the sources' lights with their change since the previous period, all
+    ordered by severity (red first), then by gap."""
+    now = _source_frame(period, unit_codes)
+    # Last month's lights of the sources (a source's light that went out shows as 转绿). Only within the
+    # year, as the targets' own list (1—2月 has no previous period).
+    prev = _source_frame(prev_period, unit_codes) if prev_period is not None else None
+    if prev is not None and not prev.empty:
+        gone = prev[~prev["target_id"].isin(now["target_id"]) & prev["light"].isin(["red", "yellow"])].copy()
+        if not gone.empty:
+            gone["light"], gone["light_label"] = "green", calc.LIGHT_LABELS["green"]
+            gone["light_reason"] = "本月已不再亮灯"
+            gone["period_label"] = period.label
+            now = pd.concat([now, gone], ignore_index=True)
+    if now.empty:
+        return listed
+    extra = warnings_from(now, prev)
+    merged = pd.concat([listed, extra], ignore_index=True) if not listed.empty else extra
+    merged["_sev"] = merged["light"].map(calc.LIGHT_SEVERITY)
+    merged = merged.sort_values(["_sev", "gap_pts"], ascending=[True, False], na_position="last", kind="stable")
+    return merged.drop(columns="_sev").reset_index(drop=True)
 
 
 # --- decomposition ------------------------------------------------------------------------------------

@@ -132,7 +132,7 @@ def _progress(period: Period, unit_codes: list[str] | None, indicator_codes: lis
     """The page's figures: progress and lights now, the warning list, and their summaries."""
     now = queries.target_progress(period, unit_codes=unit_codes, indicator_codes=indicator_codes, rules=rules)
     warnings = queries.warning_list(period, unit_codes=unit_codes, indicator_codes=indicator_codes, rules=rules,
-                                    current=now) if not now.empty else now
+                                    current=now)
     counts = now["light"].value_counts().to_dict() if not now.empty else {}
     return {
         "warnings": _rows(warnings) if not warnings.empty else [], "rows": _rows(now),
