@@ -35,5 +35,7 @@ urlpatterns = [
     path("cases/", include("newind.cases.urls")),
     path("pairing/", include("newind.pairing.urls")),
     path("policies/", include("newind.policies.urls")),
+    # w-progress: the monthly project progress (岳新工办统2表); the lead keeps this line when merging.
+    path("projects/progress/", include("newind.projects.progress_urls")),
     path("api/", api.urls),
 ]

@@ -30,6 +30,7 @@ from newind.submissions.calc import (
     rule_names,
 )
 from newind.submissions.models import ReportingTask, Submission, SubmissionValue
+from newind.submissions.providers import provider_for
 from newind.units.models import Unit
 
 
@@ -54,7 +55,12 @@ def report_definition_codes(directory: Path | None = None) -> list[str]:
 
 
 def validate_report_definition(d: dict[str, Any]) -> list[str]:
-    """The problems of a report definition: unknown indicators, bad ranges, unsafe or unknown check rules."""
+    """The problems of a report definition: unknown indicators, bad ranges, unsafe or unknown check rules.
+    A form with its own rows (a registered row provider, providers.py) is checked by its provider."""
+    provider = provider_for(str(d.get("code", "")))
+    if provider is not None:
+        problems = [f"缺少字段 {f}" for f in ("code", "name", "form_number") if not d.get(f)]
+        return problems + provider.validate_definition(d)
     problems = [f"缺少字段 {f}" for f in ("code", "name", "form_number", "indicator_sets") if not d.get(f)]
     known = set(Indicator.objects.values_list("code", flat=True))
     sets: dict[str, list[str]] = d.get("indicator_sets") or {}

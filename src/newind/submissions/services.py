@@ -43,6 +43,7 @@ from newind.indicators.services import (
 from newind.submissions import queries
 from newind.submissions.calc import (
     EDITABLE_STATES,
+    NEEDS_REASON,
     Action,
     CheckResult,
     ReminderKind,
@@ -61,6 +62,7 @@ from newind.submissions.models import (
     SubmissionValue,
     WebhookStatus,
 )
+from newind.submissions.providers import provider_for
 from newind.submissions.xlsx import CODE_COL, SHEET, parse_template
 from newind.units.models import Unit
 
@@ -123,8 +125,13 @@ def issue_task(user: Any, *, period: Period, unit_ids: list[int], form_code: str
     units = list(Unit.objects.filter(pk__in=unit_ids).order_by("sort_order", "code"))
     if len(units) != len(set(unit_ids)):
         raise AppError("所选填报单位中有不存在的单位：请重新选择。")
+    provider = provider_for(form_code)
+    if provider is not None:  # a form with its own rows says which periods and units it takes
+        refused = provider.check_issue(period, units)
+        if refused:
+            raise AppError("；".join(refused))
     sets = definition.get("indicator_sets") or {}
-    without = [u.name for u in units if u.kind not in sets]
+    without = [] if provider is not None else [u.name for u in units if u.kind not in sets]
     if without:
         raise AppError(f"报表「{definition['name']}」没有为这些单位的类型规定指标：{'、'.join(without)}；"
                        "请在 definitions/reporting 中补充该类单位的指标集，或不向它们下达。")
@@ -234,6 +241,31 @@ def _log_event(submission: Submission, user: Any, action: Action, from_state: st
            summary=summary)
 
 
+def _refuse_provider_form(submission: Submission) -> None:
+    """The indicator form's Excel and correction do not apply to a form with its own rows (its page has them)."""
+    provider = provider_for(submission.task.form_code)
+    if provider is not None:
+        raise AppError(f"「{submission.task.title}」是{provider.label}报表，请在其填报页面下载模板、上传或更正。")
+
+
+def record_step(submission: Submission, user: Any, action: Action, *, reason: str = "",
+                detail: dict[str, Any] | None = None, request: Any = None) -> State:
+    """A row provider's own write on a report (e.g. the office's correction of published rows): checks access
+    and the transition table (state × action × role), records the event and its audit entry, and returns
+    the state the report is in afterwards. Call it inside the provider's transaction."""
+    if action in (Action.PUBLISH, Action.CORRECT):
+        require_publisher(user)
+    to_state = _check_editable(submission, user, action)
+    if action in NEEDS_REASON and not reason.strip():
+        raise AppError(f"「{action.label}」必须填写原因。")
+    from_state = submission.state
+    if to_state != from_state:
+        submission.state = to_state
+        submission.save(update_fields=["state", "updated_at"])
+    _log_event(submission, user, action, from_state, to_state, reason=reason.strip(), detail=detail, request=request)
+    return to_state
+
+
 @transaction.atomic
 def save_values(submission: Submission, user: Any, inputs: dict[str, ValueInput], *, submit: bool = False,
                 filled_by_name: str | None = None, request: Any = None, source: str = "form") -> Submission:
@@ -292,6 +324,10 @@ def submit_submission(submission: Submission, user: Any, *, request: Any = None)
     """Submit a draft (or a report sent back) for review after checking it is complete."""
     submission = Submission.objects.select_for_update(of=("self",)).select_related("task", "unit").get(pk=submission.pk)
     to_state = _check_editable(submission, user, Action.SUBMIT)
+    provider = provider_for(submission.task.form_code)
+    if provider is not None:
+        provider.check_submit(submission, user)  # its rows' checks (raises AppError)
+        return _mark_submitted(submission, user, to_state, request)
     specs = queries.field_specs(submission.task, submission.unit)
     values, explanations = queries.stored_values(submission)
     result = check_values(specs, values, explanations, queries.last_year_values(submission.task, submission.unit),
@@ -299,6 +335,10 @@ def submit_submission(submission: Submission, user: Any, *, request: Any = None)
                           require_complete=True)
     if not result.ok:
         raise SubmissionInvalid.from_result(result, {s.code: s.name for s in specs})
+    return _mark_submitted(submission, user, to_state, request)
+
+
+def _mark_submitted(submission: Submission, user: Any, to_state: State, request: Any) -> Submission:
     now = timezone.now()
     from_state = submission.state
     submission.state = to_state
@@ -373,6 +413,15 @@ def publish_submission(submission: Submission, user: Any, *, release: str = "fla
     to_state = _check_editable(submission, user, Action.PUBLISH)
     if release not in PUBLISH_RELEASES:
         raise AppError("发布类型只能是「快报」或「正式」。")
+    provider = provider_for(submission.task.form_code)
+    if provider is not None:  # its rows become the published figures in its own app
+        detail = provider.publish(submission, user, request=request)
+        from_state = submission.state
+        submission.state, submission.release, submission.published_at = to_state, release, timezone.now()
+        submission.save()
+        _log_event(submission, user, Action.PUBLISH, from_state, to_state, detail={"release": release, **detail},
+                   request=request)
+        return submission
     plan = plan_observations(_candidates(submission, release))
     batch = make_batch(f"报表：{submission.unit.name} {submission.task.period.label}", _digest(submission, release),
                        user, "submission", plan, [f"报表发布（{Release(release).label}）"])
@@ -445,6 +494,7 @@ def correct_published(submission: Submission, user: Any, inputs: dict[str, Value
         pk=submission.pk)
     require_publisher(user)
     _check_editable(submission, user, Action.CORRECT)
+    _refuse_provider_form(submission)
     if seen is not None:
         if not seen:
             raise AppError("更正请求缺少页面显示时的数据版本，未保存：请刷新报表页面后在页面上填写更正。")
@@ -492,6 +542,7 @@ def export_template(submission: Submission, user: Any, *, request: Any = None) -
     from newind.submissions.xlsx import TemplateContext, build_template
 
     submission_for(user, submission)
+    _refuse_provider_form(submission)
     task, unit = submission.task, submission.unit
     values, explanations = queries.stored_values(submission)
     ctx = TemplateContext(
@@ -511,6 +562,7 @@ def export_template(submission: Submission, user: Any, *, request: Any = None) -
 def upload_excel(submission: Submission, user: Any, data: bytes, file_name: str, *, request: Any = None) -> Submission:
     """Read a filled template back: same checks as the form, the right unit and period, all or nothing."""
     _check_editable(submission, user)
+    _refuse_provider_form(submission)
     with upload_slot():  # the file's cells stay in memory until the values are checked
         kind, sheets = read_sheets(data, file_name)
         if kind != "xlsx":

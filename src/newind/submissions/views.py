@@ -39,6 +39,7 @@ from newind.submissions import queries, services
 from newind.submissions.calc import Action, State, allowed_actions, yoy_change_text
 from newind.submissions.forms import IssueTaskForm, PublishForm, ReviewForm, UploadForm
 from newind.submissions.models import Submission
+from newind.submissions.providers import provider_for
 
 
 def _today() -> dt.date:
@@ -200,6 +201,9 @@ def _render_submission(request: HttpRequest, submission: Submission, *, posted: 
 def submission_page(request: HttpRequest, submission_id: int) -> HttpResponse:
     """A unit's report: the fill form (GET shows it; POST saves or submits), review and publish controls."""
     submission = submission_for(request.user, submission_id, write=request.method == "POST")
+    provider = provider_for(submission.task.form_code)
+    if provider is not None:  # a form with its own rows (e.g. the projects' progress) has its own page
+        return redirect(provider.page_url(submission))
     if request.method != "POST":
         return _render_submission(request, submission)
     specs = queries.field_specs(submission.task, submission.unit)
@@ -282,6 +286,9 @@ def correct(request: HttpRequest, submission_id: int) -> HttpResponse:
 def template_xlsx(request: HttpRequest, submission_id: int) -> HttpResponse:
     """Download the unit's Excel template for this task."""
     submission = submission_for(request.user, submission_id)
+    provider = provider_for(submission.task.form_code)
+    if provider is not None:
+        return redirect(provider.page_url(submission))
     name, data = services.export_template(submission, request.user, request=request)
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f"attachment; filename=\"{name}\""
