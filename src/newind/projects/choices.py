@@ -21,7 +21,7 @@ class Stage(_Choices):
 
 
 # The stages in order; a stage's position decides "at or past" (a project at 投产 has also started).
-STAGE_ORDER: tuple[str, ...] = tuple(s.value for s in Stage)
+STAGE_ORDER: tuple[str, ...] = tuple(str(s.value) for s in Stage)
 
 
 def stage_index(code: str) -> int:
