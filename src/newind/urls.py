@@ -35,5 +35,7 @@ urlpatterns = [
     path("cases/", include("newind.cases.urls")),
     path("pairing/", include("newind.pairing.urls")),
     path("policies/", include("newind.policies.urls")),
+    # projects: the portfolio figures and the county 赛马 (w-league)
+    path("projects/", include("newind.projects.league_urls")),
     path("api/", api.urls),
 ]

@@ -223,3 +223,21 @@ def portfolio(period: Period | str) -> dict[str, Any]:
     this): {"period", "units": [{"code", "name", "signed_count", "signed_amount", "started_rate_pct",
     "investment_completion_pct", "completed_production_rate_pct", "bands", "quota_met", "veto", …}], …}."""
     return compute(period).as_dict()
+
+
+def latest_period() -> Period | None:
+    """The latest month with current progress (the pages' default period), or None when there is none."""
+    row = (ProjectProgress.objects.filter(is_current=True).order_by("-year", "-month")
+           .values_list("year", "month").first())
+    return Period.month(int(row[0]), int(row[1])) if row else None
+
+
+def period_or_latest(text: str | None) -> Period:
+    """The period asked for (a page's or the API's `period`), else the latest month with progress."""
+    if text:
+        return parse_period(text)
+    latest = latest_period()
+    if latest is None:
+        raise AppError("还没有已发布的项目月度进度，请在地址中指定期别，例如 ?period=2017-06。", status=404,
+                       code="not_found")
+    return latest
