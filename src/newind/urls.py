@@ -37,5 +37,7 @@ urlpatterns = [
     path("policies/", include("newind.policies.urls")),
     # w-progress: the monthly project progress (岳新工办统2表); the lead keeps this line when merging.
     path("projects/progress/", include("newind.projects.progress_urls")),
+    # projects: the portfolio figures and the county 赛马 (w-league)
+    path("projects/", include("newind.projects.league_urls")),
     path("api/", api.urls),
 ]

@@ -113,7 +113,7 @@ def evaluation_document(frame: pd.DataFrame, scheme: Scheme, *, year: int, scope
         "benchmarks": benchmarks,
         "units": {g.code: {i.code: i.unit for i in g.items} for g in scheme.groups},
         "rated_among": ev.rated_among,
-        "cutoffs": {g: {c: int(k) if scheme.classes.by == "rank_percentile" else k for c, k in cut.items()}
+        "cutoffs": {g: {c: int(k) if scheme.class_rules.by == "rank_percentile" else k for c, k in cut.items()}
                     for g, cut in ev.cutoffs.items()},
         "firms": out_firms,
         "not_rated": not_rated,
@@ -147,7 +147,7 @@ def unit_aggregates(ev: Evaluation, frame: pd.DataFrame, by: str) -> list[dict[s
     with np.errstate(divide="ignore", invalid="ignore"):
         sums["tax_per_mu"] = np.where(sums["land"] > 0, sums["tax"] / sums["land"], np.nan)
         sums["va_per_mu"] = np.where(sums["va_land"] > 0, sums["va"] / sums["va_land"], np.nan)
-    codes = [*ev.scheme.classes.codes, ev.scheme.flags.not_rated_class]
+    codes = [*ev.scheme.class_rules.codes, ev.scheme.flags.not_rated_class]
     counts = pd.crosstab(data["unit"], data["class"]).reindex(index=sums.index, columns=codes, fill_value=0)
     has = sums["tax_per_mu"].notna()
     sums["rank"] = sums["tax_per_mu"].rank(method="min", ascending=False) if has.sum() >= 2 else np.nan
@@ -373,7 +373,7 @@ def evaluation_summary(ev: Evaluation, frame: pd.DataFrame, *, year: int, scope:
         "benchmarks": {g: {code: _num(v) for code, v in bms.items()} for g, bms in ev.benchmarks.items()},
         "units": {g.code: {i.code: i.unit for i in g.items} for g in scheme.groups},
         "rated_among": ev.rated_among,
-        "cutoffs": {g: {c: int(k) if scheme.classes.by == "rank_percentile" else k for c, k in cut.items()}
+        "cutoffs": {g: {c: int(k) if scheme.class_rules.by == "rank_percentile" else k for c, k in cut.items()}
                     for g, cut in ev.cutoffs.items()},
         "class_counts": class_counts(ev),
         "aggregates": {by: unit_aggregates(ev, frame, by) for by in ("county", "park")},

@@ -275,7 +275,7 @@ def advance(run: EvaluationRun, action: str, *, user: Any, today: dt.date | None
 def adjust_class(result: FirmResult, klass: str, reason: str, *, user: Any) -> FirmResult:
     """手动调档: set the firm's class with a reason (audited); the initial class stays as computed."""
     scheme = load_scheme(result.run.scheme_code, result.run.scheme_version)
-    codes = [*scheme.classes.codes, scheme.flags.not_rated_class]
+    codes = [*scheme.class_rules.codes, scheme.flags.not_rated_class]
     if klass not in codes:
         raise AppError(f"类别「{klass}」无效：应为 {'、'.join(codes)} 之一。")
     why = _reason(reason, "手动调档")

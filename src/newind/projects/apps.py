@@ -19,3 +19,8 @@ class ProjectsConfig(AppConfig):
         from newind.submissions.providers import register
 
         register(FORM_CODE, ProjectProgressRows())
+        # The portfolio figures in the spine follow every published month of progress (projects.spine).
+        from newind.projects.signals import progress_published
+        from newind.projects.spine import on_progress_published
+
+        progress_published.connect(on_progress_published, dispatch_uid="projects.spine.portfolio")

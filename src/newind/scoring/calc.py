@@ -230,7 +230,7 @@ def item_points(item: Item, values: np.ndarray, basis: np.ndarray, benchmark: fl
 
 def _classes_by_rank(scheme: Scheme, rank: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Class index (0 = best) by rank percentile, and the cut-off rank that decided it."""
-    levels = scheme.classes.levels
+    levels = scheme.class_rules.levels
     idx = np.full(rank.shape, len(levels) - 1)
     decided = np.full(rank.shape, np.nan)
     for j in range(len(levels) - 2, -1, -1):  # worst to best, so the best matching class wins
@@ -242,7 +242,7 @@ def _classes_by_rank(scheme: Scheme, rank: np.ndarray, n: np.ndarray) -> tuple[n
 
 
 def _classes_by_score(scheme: Scheme, total: np.ndarray) -> np.ndarray:
-    levels = scheme.classes.levels
+    levels = scheme.class_rules.levels
     idx = np.full(total.shape, len(levels) - 1)
     for j in range(len(levels) - 2, -1, -1):
         idx = np.where(total >= levels[j].min_total, j, idx)  # type: ignore[operator]
@@ -362,18 +362,23 @@ def _adjustments(frame: pd.DataFrame, adjustments: list[Any], cap: float | None)
 
 def _cutoffs(scheme: Scheme, rated_among: dict[str, int]) -> dict[str, dict[str, float]]:
     out: dict[str, dict[str, float]] = {}
+    if scheme.classes is None:  # a unit scheme (赛马) ranks only
+        return out
     for code, n in rated_among.items():
-        if scheme.classes.by == "rank_percentile":
-            out[code] = {lv.code: float(class_cutoff(lv.top_share, n)) for lv in scheme.classes.levels[:-1]}  # type: ignore[arg-type]
+        if scheme.class_rules.by == "rank_percentile":
+            out[code] = {lv.code: float(class_cutoff(lv.top_share, n)) for lv in scheme.class_rules.levels[:-1]}  # type: ignore[arg-type]
         else:
-            out[code] = {lv.code: float(lv.min_total) for lv in scheme.classes.levels[:-1]}  # type: ignore[arg-type]
+            out[code] = {lv.code: float(lv.min_total) for lv in scheme.class_rules.levels[:-1]}  # type: ignore[arg-type]
     return out
 
 
 def _rank_and_class(firms: pd.DataFrame, frame: pd.DataFrame, scheme: Scheme, rated: np.ndarray
                     ) -> pd.DataFrame:
-    """Rank within each group, class by rank or score, then apply veto and protection; explain each step."""
-    codes = np.array(scheme.classes.codes, dtype=object)
+    """Rank within each group, class by rank or score, then apply veto and protection; explain each step.
+    A scheme without classes (kind unit, e.g. the county 赛马) gets the rank and its sentence only."""
+    if scheme.classes is None:
+        return _rank_only(firms, scheme, rated)
+    codes = np.array(scheme.class_rules.codes, dtype=object)
     group_labels = {g.code: g.label for g in scheme.groups}
     n_all = len(firms)
     out = {
@@ -389,7 +394,7 @@ def _rank_and_class(firms: pd.DataFrame, frame: pd.DataFrame, scheme: Scheme, ra
     rank = competition_rank(r["total"], r["group"]).to_numpy()
     n = r["rated_among"].to_numpy()
     tied = r.groupby(["group", "total"])["total"].transform("size").to_numpy()
-    if scheme.classes.by == "rank_percentile":
+    if scheme.class_rules.by == "rank_percentile":
         idx, decided = _classes_by_rank(scheme, rank, n)
     else:
         idx = _classes_by_score(scheme, r["total"].to_numpy())
@@ -402,7 +407,7 @@ def _rank_and_class(firms: pd.DataFrame, frame: pd.DataFrame, scheme: Scheme, ra
     why = flag_reason.map(lambda s: f"（{s}）" if s else "").to_numpy()
     if scheme.flags.protect is not None:
         rule = scheme.flags.protect
-        floor = scheme.classes.codes.index(rule.worst_class)  # type: ignore[arg-type]
+        floor = scheme.class_rules.codes.index(rule.worst_class)  # type: ignore[arg-type]
         hit = flag == rule.value
         lifted = hit & (final > floor)
         final = np.where(hit, np.minimum(final, floor), final)
@@ -412,7 +417,7 @@ def _rank_and_class(firms: pd.DataFrame, frame: pd.DataFrame, scheme: Scheme, ra
                                f"：最低评为{rule.worst_class}类，按排名已不低于{rule.worst_class}类，不作调整", reason_flag)
     if scheme.flags.veto is not None:
         rule = scheme.flags.veto
-        ceiling = scheme.classes.codes.index(rule.best_class)  # type: ignore[arg-type]
+        ceiling = scheme.class_rules.codes.index(rule.best_class)  # type: ignore[arg-type]
         hit = flag == rule.value
         lowered = hit & (final < ceiling)
         final = np.where(hit, np.maximum(final, ceiling), final)
@@ -432,21 +437,43 @@ def _rank_and_class(firms: pd.DataFrame, frame: pd.DataFrame, scheme: Scheme, ra
     head = ("总分 " + _fmt(r["total"].to_numpy(), scheme.rank_decimals) + " 分，在 " + n_text + " 家" + glabel +
             "参评企业中排第 " + _ints(rank) + " 名")
     head = np.where(tied > 1, head + "（" + _ints(tied) + " 家并列）", head)
-    cls_label = np.array([lv.label for lv in scheme.classes.levels], dtype=object)[idx]
-    if scheme.classes.by == "rank_percentile":
-        share_text = np.array([f"{lv.top_share:.2f}" if lv.top_share else "—" for lv in scheme.classes.levels],
+    cls_label = np.array([lv.label for lv in scheme.class_rules.levels], dtype=object)[idx]
+    if scheme.class_rules.by == "rank_percentile":
+        share_text = np.array([f"{lv.top_share:.2f}" if lv.top_share else "—" for lv in scheme.class_rules.levels],
                               dtype=object)[idx]
         inside = ("，不超过" + by_rank + "类线（前 round(" + share_text + "×" + n_text + ") = " +
                   _ints(np.nan_to_num(decided)) + " 名）")
-        last_prev = scheme.classes.levels[-2]
+        last_prev = scheme.class_rules.levels[-2]
         k_prev = class_cutoff(last_prev.top_share, n)  # type: ignore[arg-type]
         beyond = "，在" + last_prev.code + "类线（前 " + _ints(k_prev) + " 名）之外"
         tail = np.where(idx == len(codes) - 1, beyond, inside)
     else:
-        mins = np.array([f"{lv.min_total:g}" if lv.min_total is not None else "—" for lv in scheme.classes.levels],
+        mins = np.array([f"{lv.min_total:g}" if lv.min_total is not None else "—" for lv in scheme.class_rules.levels],
                         dtype=object)[idx]
         tail = np.where(idx == len(codes) - 1, "，低于各类分数线", "，达到" + by_rank + "类分数线 " + mins + " 分")
     out["reason_rank"][rated] = head + tail + " → 按排名为" + by_rank + "类（" + cls_label + "）"
+    return _assign(firms, out)
+
+
+def _rank_only(firms: pd.DataFrame, scheme: Scheme, rated: np.ndarray) -> pd.DataFrame:
+    """Competition rank within each group of the rated rows, and the reason sentence; no class columns
+    are filled (they stay None so the frame has the same columns as a classed evaluation)."""
+    n_all = len(firms)
+    out = {
+        "rank": np.full(n_all, np.nan), "tied_with": np.full(n_all, np.nan),
+        "class_by_rank": np.full(n_all, None, dtype=object), "class_initial": np.full(n_all, None, dtype=object),
+        "reason_rank": np.full(n_all, "", dtype=object), "reason_flag": np.full(n_all, "", dtype=object),
+    }
+    if rated.any():
+        r = firms.loc[rated]
+        rank = competition_rank(r["total"], r["group"]).to_numpy()
+        tied = r.groupby(["group", "total"])["total"].transform("size").to_numpy()
+        glabel = r["group"].map({g.code: g.label for g in scheme.groups}).to_numpy(dtype=object)
+        head = ("总分 " + _fmt(r["total"].to_numpy(), scheme.rank_decimals) + " 分，在 " +
+                _ints(r["rated_among"].to_numpy()) + " 个" + glabel + "参评单位中排第 " + _ints(rank) + " 名")
+        out["rank"][rated] = rank
+        out["tied_with"][rated] = tied - 1
+        out["reason_rank"][rated] = np.where(tied > 1, head + "（" + _ints(tied) + " 个并列）", head)
     return _assign(firms, out)
 
 
@@ -458,6 +485,6 @@ def _assign(firms: pd.DataFrame, columns: dict[str, np.ndarray]) -> pd.DataFrame
 
 def class_counts(ev: Evaluation, column: str = "class_initial") -> dict[str, int]:
     """Firms per class (T included; not-rated-for-missing-data firms have no class)."""
-    codes = [*ev.scheme.classes.codes, ev.scheme.flags.not_rated_class]
+    codes = [*ev.scheme.class_rules.codes, ev.scheme.flags.not_rated_class]
     counts = ev.firms[column].value_counts()
     return {c: int(counts.get(c, 0)) for c in codes}

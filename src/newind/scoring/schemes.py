@@ -223,7 +223,9 @@ class Scheme(_Strict):
     version: int = Field(ge=1)
     name: str
     source: str  # where the rules come from (a document, a practice), shown with every result
-    kind: Literal["enterprise"] = "enterprise"
+    # enterprise: firms (亩均), classed; unit: units such as counties in a 赛马 league table, ranked by
+    # total only, so `classes` is optional for them (an enterprise scheme must have classes).
+    kind: Literal["enterprise", "unit"] = "enterprise"
     group_column: str = "size"
     # Totals are rounded half-up to this many decimals (as published) before ranking, so firms shown with
     # the same total share a rank.
@@ -232,7 +234,7 @@ class Scheme(_Strict):
     groups: list[Group] = Field(min_length=1)
     # Names of group values the scheme does not score (e.g. below: 规下 in a 规上-only scheme), for reasons.
     other_groups: dict[str, str] = Field(default_factory=dict)
-    classes: Classes
+    classes: Classes | None = None
     flags: Flags = Field(default_factory=Flags)
     sha256: str = ""  # of the YAML text, filled by the loader: results name the exact scheme they used
 
@@ -251,7 +253,11 @@ class Scheme(_Strict):
                 missing = [c for c in item.inputs if c not in self.inputs]
                 if missing:
                     raise ValueError(f"项目 {item.code} 的输入 {missing} 未在 inputs 中定义")
-        codes = self.classes.codes
+        if self.classes is None and self.kind == "enterprise":
+            raise ValueError("企业评价方案（kind: enterprise）需要 classes（分类规则）")
+        codes = self.classes.codes if self.classes is not None else []
+        if self.classes is None and (self.flags.veto or self.flags.protect):
+            raise ValueError("否决、保护标记调整类别，须与 classes 一起使用")
         for rule in (self.flags.veto, self.flags.protect):
             for cls_code in (rule.best_class, rule.worst_class) if rule else ():
                 if cls_code is not None and cls_code not in codes:
@@ -270,6 +276,13 @@ class Scheme(_Strict):
     @property
     def label(self) -> str:
         return f"{self.name}（{self.code} 第{self.version}版）"
+
+    @property
+    def class_rules(self) -> Classes:
+        """The classes of a scheme that has them (every enterprise scheme); AppError for a unit scheme."""
+        if self.classes is None:
+            raise AppError(f"评价方案「{self.name}」只排名次，不分类别。")
+        return self.classes
 
 
 # --- loading --------------------------------------------------------------------------------------------

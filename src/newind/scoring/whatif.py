@@ -34,7 +34,7 @@ UNIT_DECIMALS = 2  # the answer is rounded up to 0.01 of the input's unit (0.01 
 def _target_totals(ev: Evaluation, target_idx: np.ndarray, groups: np.ndarray) -> np.ndarray:
     """T*: the total a firm must publish to enter class index target_idx in its group."""
     scheme = ev.scheme
-    levels = scheme.classes.levels
+    levels = scheme.class_rules.levels
     out = np.full(target_idx.shape, np.nan)
     rated = ev.firms[ev.firms["status"] == RATED]
     for group, totals in rated.groupby("group")["total"]:
@@ -44,7 +44,7 @@ def _target_totals(ev: Evaluation, target_idx: np.ndarray, groups: np.ndarray) -
             hit = in_group & (target_idx == j)
             if not hit.any():
                 continue
-            if scheme.classes.by == "score_thresholds":
+            if scheme.class_rules.by == "score_thresholds":
                 out[hit] = level.min_total
             else:
                 k = int(ev.cutoffs[str(group)][level.code])
@@ -56,7 +56,7 @@ def increase_to_next_class(ev: Evaluation, input_code: str = "tax_paid") -> pd.D
     """Per rated firm: the next class up, the smallest increase of `input_code` that reaches it, a note."""
     scheme = ev.scheme
     firms = ev.firms
-    codes = scheme.classes.codes
+    codes = scheme.class_rules.codes
     rated = (firms["status"] == RATED).to_numpy()
     out = pd.DataFrame(index=firms.index)
     out["next_class"] = None
