@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from newind.core.errors import AppError
+from newind.submissions import providers
 from newind.submissions.calc import evaluate_rule
 from newind.submissions.queries import (
     read_report_definition,
@@ -27,7 +28,11 @@ def test_every_report_definition_is_valid(reference_data):
     for code in codes:
         definition = read_report_definition(code)
         assert definition["code"] == code  # the file name is the code
-        assert definition["indicator_sets"]["county"] and definition["indicator_sets"]["zone"]
+        if "indicator_sets" in definition:  # a form of figures: each kind of unit has its indicators
+            assert definition["indicator_sets"]["county"] and definition["indicator_sets"]["zone"]
+        else:  # a form of rows (e.g. monthly-projects): an app provides the rows, for these kinds of unit
+            assert providers.provider_for(code) is not None, code
+            assert {"county", "zone"} <= set(definition["unit_kinds"])
 
 
 def test_a_broken_definition_lists_every_problem(reference_data, tmp_path: Path):

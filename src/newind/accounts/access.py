@@ -49,6 +49,7 @@ if TYPE_CHECKING:  # (imported lazily at run time: the domains depend on account
     from newind.targets.models import Target
 
 __all__ = [
+    "PROJECT_LEAGUE_PAGE",
     "AUDIT_PAGE",
     "BACKTEST_PAGE",
     "BACKTEST_RUN",
