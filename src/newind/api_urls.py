@@ -97,7 +97,7 @@ def _register_routers() -> None:
     from newind.pairing.api import router as pairing_router
 
     api.add_router("/pairing", pairing_router)
-    # projects: the portfolio figures and the county 赛马 (w-league)
+    # projects: the portfolio figures and the county 赛马
     from newind.projects.league_api import router as projects_league_router
 
     api.add_router("/projects", projects_league_router)

@@ -35,9 +35,9 @@ urlpatterns = [
     path("cases/", include("newind.cases.urls")),
     path("pairing/", include("newind.pairing.urls")),
     path("policies/", include("newind.policies.urls")),
-    # w-progress: the monthly project progress (岳新工办统2表); the lead keeps this line when merging.
+    # projects: the monthly project progress (岳新工办统2表), before the other /projects/ pages
     path("projects/progress/", include("newind.projects.progress_urls")),
-    # projects: the portfolio figures and the county 赛马 (w-league)
+    # projects: the portfolio figures and the county 赛马
     path("projects/", include("newind.projects.league_urls")),
     path("api/", api.urls),
 ]

@@ -32,7 +32,6 @@ from newind.accounts.access import project_for, require_publisher, submission_fo
 from newind.audit.services import record
 from newind.core.errors import AppError, Conflict, Problem
 from newind.core.office import office
-from newind.imports.parsing import hidden_parts, read_sheets, upload_slot
 from newind.indicators.periods import Period, PeriodKind
 from newind.projects import progress_xlsx
 from newind.projects.calc import (
@@ -488,29 +487,17 @@ def upload_excel(submission: Submission, user: Any, data: bytes, file_name: str,
     like the form; all or nothing, each problem naming sheet, row and column."""
     _require_form(submission)
     _editable(submission, user)
-    sheet_name = progress_xlsx.SHEET
-    with upload_slot():
-        kind, sheets = read_sheets(data, file_name)
-        if kind != "xlsx":
-            raise AppError("项目进度只接受从平台下载的 Excel 模板（.xlsx）：请下载本单位本期模板填写后上传。")
-        sheet = next((s for s in sheets if s.name == sheet_name), None)
-        if sheet is None:
-            raise AppError(f"工作簿中没有名为「{sheet_name}」的工作表：请使用从平台下载的项目进度填报模板。")
-        if sheet.has_hidden:
-            raise AppError(f"上传的文件「{file_name}」中有隐藏的内容（{'；'.join(hidden_parts([sheet]))}），未写入任何数据："
-                           "请在 Excel 中取消隐藏，核对后重新上传。")
-        cells = sheet.cells.where(sheet.cells.notna(), None).values.tolist()
-        del sheets
+    cells = submission_services.template_cells(data, file_name, progress_xlsx.SHEET, what="项目进度")
     parsed = progress_xlsx.parse_template(cells)
     problems = list(parsed.problems)
     task, unit = submission.task, submission.unit
     if parsed.unit_code is not None and parsed.unit_code != unit.code:
         problems.append(Problem(f"文件填写的单位代码为 {parsed.unit_code}，与本报表的填报单位 {unit.code}（{unit.name}）不符："
-                                "只能上传本单位的报表。", sheet=sheet_name, row=parsed.unit_code_row, column="E"))
+                                "只能上传本单位的报表。", sheet=progress_xlsx.SHEET, row=parsed.unit_code_row, column="E"))
     if parsed.period_key is not None and parsed.period_key != task.period.key:
         problems.append(Problem(f"文件的报告期为「{parsed.period_key}」，与本任务的报告期 {task.period.key}"
                                 f"（{task.period.label}）不符：请下载本期模板重新填写。",
-                                sheet=sheet_name, row=parsed.period_key_row, column="E"))
+                                sheet=progress_xlsx.SHEET, row=parsed.period_key_row, column="E"))
     by_code = {p.code: p for p in unit_projects(submission)}
     seen: dict[str, int] = {}
     inputs: dict[int, RowInput] = {}
@@ -518,17 +505,17 @@ def upload_excel(submission: Submission, user: Any, data: bytes, file_name: str,
         project = by_code.get(row.code)
         if project is None:
             problems.append(Problem(f"项目编号「{row.code}」不在本单位本期的填报项目中：请勿增加项目或修改项目编号"
-                                    "（新项目请联系市新型工业化办公室建档）。", sheet=sheet_name, row=row.row,
+                                    "（新项目请联系市新型工业化办公室建档）。", sheet=progress_xlsx.SHEET, row=row.row,
                                     column=row.code_column))
             continue
         if row.code in seen:
             problems.append(Problem(f"项目「{_label(project)}」重复出现（另见第{seen[row.code]}行）：每个项目只填一行。",
-                                    sheet=sheet_name, row=row.row, column=row.code_column))
+                                    sheet=progress_xlsx.SHEET, row=row.row, column=row.code_column))
             continue
         seen[row.code] = row.row
         inputs[project.pk] = RowInput(
             values={k: v for k, v in row.cells.items() if k in FIELDS},
-            where={k: Problem("", sheet=sheet_name, row=row.row, column=row.columns[k]) for k in row.cells})
+            where={k: Problem("", sheet=progress_xlsx.SHEET, row=row.row, column=row.columns[k]) for k in row.cells})
     if problems:
         raise AppError(f"上传的文件「{file_name}」有 {len(problems)} 处问题，未写入任何数据：请修改后重新上传。",
                        problems=problems)
@@ -540,7 +527,7 @@ def upload_excel(submission: Submission, user: Any, data: bytes, file_name: str,
     except ProgressInvalid as error:
         error.message = f"上传的文件「{file_name}」未通过校验，未写入任何数据：请按提示修改后重新上传。"
         for p in error.problems:
-            p.sheet = p.sheet or sheet_name
+            p.sheet = p.sheet or progress_xlsx.SHEET
         raise
 
 

@@ -14,13 +14,13 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from newind.core.errors import Problem
-from newind.core.xlsx import column_letter, put_cell, unsafe_text, workbook_bytes
+from newind.core.xlsx import column_letter, put_cell, workbook_bytes
 from newind.projects.calc import PROGRESS_FIELDS, PROGRESS_TEXT_FIELDS
 
+# The identity cells and their reading are the monthly report's (the same labels, one reader).
+from newind.submissions.xlsx import LABEL_FILLED_BY, LABEL_PERIOD_KEY, LABEL_UNIT_CODE, right_of, text_of
+
 SHEET = "项目进度"
-LABEL_UNIT_CODE = "单位代码："
-LABEL_PERIOD_KEY = "报告期代码："
-LABEL_FILLED_BY = "填表人："
 CODE_HEADER = "项目编号"
 # The columns in order: (header, key); key None for columns shown only (never read back).
 COLUMNS: list[tuple[str, str | None]] = [
@@ -152,22 +152,6 @@ class ParsedTemplate:
     problems: list[Problem] = field(default_factory=list)
 
 
-def text_of(value: object) -> str:
-    """A cell as text: '' for empty, 12.0 → '12', the apostrophe safe_cell wrote undone."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return unsafe_text(str(value).strip())
-
-
-def _right_of(cells: list[object], label: str) -> str | None:
-    for i, cell in enumerate(cells):
-        if text_of(cell) == label:
-            return next((text_of(c) for c in cells[i + 1:] if text_of(c)), "")
-    return None
-
-
 def parse_template(rows: list[list[object]]) -> ParsedTemplate:
     """Read the identity cells, the header (by name) and one row per project code from a sheet's cells."""
     parsed = ParsedTemplate()
@@ -175,7 +159,7 @@ def parse_template(rows: list[list[object]]) -> ParsedTemplate:
     for index, cells in enumerate(rows, start=1):
         if columns is None:
             for label_text, attr in ((LABEL_UNIT_CODE, "unit_code"), (LABEL_PERIOD_KEY, "period_key")):
-                found = _right_of(cells, label_text)
+                found = right_of(cells, label_text)
                 if found is not None and getattr(parsed, attr) is None:
                     setattr(parsed, attr, found)
                     setattr(parsed, f"{attr}_row", index)
@@ -187,7 +171,7 @@ def parse_template(rows: list[list[object]]) -> ParsedTemplate:
                     parsed.problems.append(Problem(f"表头缺少「{'」「'.join(missing)}」列：请使用从平台下载的填报模板，"
                                                    "不要删除或改名表头。", sheet=SHEET, row=index))
             continue
-        filled_by = _right_of(cells, LABEL_FILLED_BY)
+        filled_by = right_of(cells, LABEL_FILLED_BY)
         if filled_by is not None:
             parsed.filled_by = filled_by
             break

@@ -30,7 +30,7 @@ from newind.audit.services import record
 from newind.core.errors import AppError, Conflict, Problem
 from newind.core.office import office
 from newind.core.webhook import post_text
-from newind.imports.parsing import Sheet, hidden_parts, read_sheets, upload_slot
+from newind.imports.parsing import hidden_parts, read_sheets, upload_slot
 from newind.indicators.models import MAX_FIGURE, Indicator, Release
 from newind.indicators.periods import Period
 from newind.indicators.services import (
@@ -563,31 +563,33 @@ def upload_excel(submission: Submission, user: Any, data: bytes, file_name: str,
     """Read a filled template back: same checks as the form, the right unit and period, all or nothing."""
     _check_editable(submission, user)
     _refuse_provider_form(submission)
-    with upload_slot():  # the file's cells stay in memory until the values are checked
-        kind, sheets = read_sheets(data, file_name)
-        if kind != "xlsx":
-            raise AppError("报表只接受从平台下载的 Excel 模板（.xlsx）：请下载本单位本期模板填写后上传。")
-        sheet = next((s for s in sheets if s.name == SHEET), None)
-        if sheet is None:
-            raise AppError(f"工作簿中没有名为「{SHEET}」的工作表：请使用从平台下载的填报模板。")
-        _refuse_hidden(sheet, file_name)
-        cells = sheet.cells.where(sheet.cells.notna(), None).values.tolist()
-        del sheets
+    cells = template_cells(data, file_name, SHEET, kept_hidden_columns=(CODE_COL,))
     return _upload_cells(submission, user, cells, file_name, request)
 
 
-def _refuse_hidden(sheet: Sheet, file_name: str) -> None:
-    """Only the 「月报」 sheet is read, so other hidden sheets (WPS adds some of its own) do not matter; but a
-    hidden row or column in it could carry a figure the reporter and the reviewer never saw: refuse it.
+def template_cells(data: bytes, file_name: str, sheet_name: str, *, what: str = "报表",
+                   kept_hidden_columns: tuple[int, ...] = ()) -> list[list[object]]:
+    """The cells (row 1 first) of the named sheet of an uploaded template, for every form of the workflow (the
+    monthly report here, a row provider's form such as the projects' progress).
 
-    The template's own code column (B) is hidden on purpose: it holds indicator codes, each matched against
-    the template's rows and refused when unknown, never a figure (those are read from columns F and G only).
+    Only that sheet is read, so other hidden sheets (WPS adds some of its own) do not matter; but a hidden row
+    or column in it could carry a figure the reporter and the reviewer never saw: refuse it. A template may
+    hide columns of its own on purpose (`kept_hidden_columns`, 1-based): the monthly report's code column
+    (B) holds indicator codes, each matched against the template's rows and refused when unknown, never a
+    figure (those are read from columns F and G only).
     """
-    others = replace(sheet, hidden_columns=[c for c in sheet.hidden_columns if c != CODE_COL])
-    if not others.has_hidden:
-        return
-    raise AppError(f"上传的文件「{file_name}」中有隐藏的内容（{'；'.join(hidden_parts([others]))}），未写入任何数据："
-                   "报表不接受隐藏的行、列或工作表，以免报上看不到的数字。请在 Excel 中取消隐藏，核对后重新上传。")
+    with upload_slot():  # the file's cells stay in memory until the values are checked
+        kind, sheets = read_sheets(data, file_name)
+        if kind != "xlsx":
+            raise AppError(f"{what}只接受从平台下载的 Excel 模板（.xlsx）：请下载本单位本期模板填写后上传。")
+        sheet = next((s for s in sheets if s.name == sheet_name), None)
+        if sheet is None:
+            raise AppError(f"工作簿中没有名为「{sheet_name}」的工作表：请使用从平台下载的{what}填报模板。")
+        others = replace(sheet, hidden_columns=[c for c in sheet.hidden_columns if c not in kept_hidden_columns])
+        if others.has_hidden:
+            raise AppError(f"上传的文件「{file_name}」中有隐藏的内容（{'；'.join(hidden_parts([others]))}），未写入任何数据："
+                           "报表不接受隐藏的行、列或工作表，以免报上看不到的数字。请在 Excel 中取消隐藏，核对后重新上传。")
+        return sheet.cells.where(sheet.cells.notna(), None).values.tolist()  # type: ignore[no-any-return]
 
 
 def _upload_cells(submission: Submission, user: Any, cells: list[list[Any]], file_name: str,

@@ -156,7 +156,9 @@ class ParsedTemplate:
     problems: list[Problem] = field(default_factory=list)
 
 
-def _text(value: object) -> str:
+def text_of(value: object) -> str:
+    """A cell as text: '' for empty, 12.0 → '12', the apostrophe safe_cell wrote undone (shared with the
+    projects' progress template, which has the same identity cells)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -166,14 +168,14 @@ def _text(value: object) -> str:
     return unsafe_text(text)
 
 
-def _right_of(cells: list[object], label: str) -> str | None:
+def right_of(cells: list[object], label: str) -> str | None:
     """The first non-empty cell to the right of a cell holding `label` ("" when the next filled cell is
     another label, e.g. 「审核人：」 after an empty 填表人), or None without the label."""
     for i, cell in enumerate(cells):
-        if _text(cell) == label:
+        if text_of(cell) == label:
             for other in cells[i + 1:]:
-                if _text(other):
-                    return "" if _text(other) in _LABELS else _text(other)
+                if text_of(other):
+                    return "" if text_of(other) in _LABELS else text_of(other)
             return ""
     return None
 
@@ -184,25 +186,25 @@ def parse_template(rows: list[list[object]]) -> ParsedTemplate:
     header_row: int | None = None
     for index, cells in enumerate(rows, start=1):
         if header_row is None:
-            unit_code = _right_of(cells, LABEL_UNIT_CODE)
+            unit_code = right_of(cells, LABEL_UNIT_CODE)
             if unit_code is not None and parsed.unit_code is None:
                 parsed.unit_code, parsed.unit_code_row = unit_code, index
-            period_key = _right_of(cells, LABEL_PERIOD_KEY)
+            period_key = right_of(cells, LABEL_PERIOD_KEY)
             if period_key is not None and parsed.period_key is None:
                 parsed.period_key, parsed.period_key_row = period_key, index
-            if len(cells) >= CODE_COL and _text(cells[CODE_COL - 1]) == HEADERS[CODE_COL - 1]:
+            if len(cells) >= CODE_COL and text_of(cells[CODE_COL - 1]) == HEADERS[CODE_COL - 1]:
                 header_row = index
             continue
-        filled_by = _right_of(cells, LABEL_FILLED_BY)
+        filled_by = right_of(cells, LABEL_FILLED_BY)
         if filled_by is not None:
             parsed.filled_by = filled_by
-            parsed.reviewer = _right_of(cells, LABEL_REVIEWER) or ""
+            parsed.reviewer = right_of(cells, LABEL_REVIEWER) or ""
             break
-        code = _text(cells[CODE_COL - 1]) if len(cells) >= CODE_COL else ""
+        code = text_of(cells[CODE_COL - 1]) if len(cells) >= CODE_COL else ""
         if not code:
             continue
         value = cells[VALUE_COL - 1] if len(cells) >= VALUE_COL else None
-        explanation = _text(cells[EXPLAIN_COL - 1]) if len(cells) >= EXPLAIN_COL else ""
+        explanation = text_of(cells[EXPLAIN_COL - 1]) if len(cells) >= EXPLAIN_COL else ""
         parsed.rows.append(UploadedRow(index, code, value, explanation))
     if parsed.unit_code is None:
         parsed.problems.append(Problem(f"找不到「{LABEL_UNIT_CODE}」：请使用从平台下载的本单位填报模板。", sheet=SHEET))
