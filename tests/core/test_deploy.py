@@ -102,7 +102,13 @@ def test_newind_serve_runs_gunicorn_with_workers_static_files_and_no_debug(tmp_p
                 assert server.poll() is None and time.monotonic() < deadline, server.communicate(timeout=5)[0]
                 time.sleep(0.5)
         assert (status, body, headers["Server"]) == (200, b"ok", "gunicorn")
-        workers = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()
+        # The first worker may answer /healthz while the master is still forking the second (a busy machine
+        # showed one): wait for both, within the same deadline, then count them.
+        while True:
+            workers = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()
+            if len(workers) >= 2 or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
         assert len(workers) == 2  # the gunicorn master (this process) and two workers
         # Static files come from whitenoise inside the app, with the security headers, the font included.
         status, headers, body = _get(base + "/static/core/site.css")
