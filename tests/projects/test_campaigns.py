@@ -143,7 +143,7 @@ def test_the_summary_uses_the_targets_when_there_is_no_goal(campaign) -> None:  
 
 @pytest.mark.parametrize(("actual", "target", "pct"), [
     (38, 40, 95.0), (0, 3, 0.0), (1, 3, 33.3), (2, 3, 66.7), (7, 6, 116.7), (5, 0, None), (5, None, None),
-    (Decimal("760000"), Decimal("800000"), 95.0),
+    (Decimal("760000"), Decimal("800000"), 95.0), (50000, 800000, 6.3), (1, 8, 12.5), (1, 16, 6.3),
 ])
 def test_completion_pct(actual, target, pct) -> None:  # type: ignore[no-untyped-def]
     assert calc.completion_pct(actual, target) == pct
@@ -230,3 +230,30 @@ def test_who_may_open_the_campaigns(client, cast, campaign, who, status) -> None
     client.force_login(getattr(cast, who))
     assert client.get("/projects/campaigns/").status_code == status
     assert client.get("/projects/campaigns/test-2017/").status_code == status
+
+
+# --- the command line -----------------------------------------------------------------------------------------
+
+
+def test_the_command_loads_and_shows_a_campaign(reference_data, capsys) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from django.core.management import call_command
+
+    call_command("campaigns", "load")
+    out = capsys.readouterr().out
+    assert "已加载专项活动「2017年产业招商月」（zhaoshang-2017，2017-06-15—2017-07-15），13 个县市区目标【示例数据】。" in out
+    yyx = Unit.objects.get(code="430621")
+    _project(yyx, "Y1", 60000, 50000, started=D(2017, 6, 20), signed=D(2017, 6, 20))
+    call_command("campaigns", "show", "zhaoshang-2017", "--as-of", "2017-08-01")
+    out = capsys.readouterr().out
+    # 1 of 40 new starts = 2.5 %; 50,000万元 = 5.00亿元 of 80亿元 = 6.25 % → 6.3 % (half away from zero);
+    # 岳阳县: 1 of 4 = 25.0 %, 0 of 2, 50,000 of 70,000 = 71.43 → 71.4 %
+    assert "2017年产业招商月期间全市新开工项目1个，完成目标40个的2.5%；" in out
+    assert "签约金额5.00亿元，完成目标80.00亿元的6.3%。" in out
+    assert "岳阳县\t4\t1\t25.0%\t2\t0\t0.0%\t70,000.00\t50,000.00\t71.4%" in out
+    call_command("campaigns", "show", "zhaoshang-2017", "--as-of", "2017-06-30", "--format", "json")
+    data = json.loads(capsys.readouterr().out)
+    assert data["summary"] is None and data["progress"]["total"]["actual_new_starts"] == 1
+    with pytest.raises(AppError, match="没有代码为「nope」的专项活动"):
+        call_command("campaigns", "show", "nope")

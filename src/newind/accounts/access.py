@@ -1369,8 +1369,9 @@ PROJECT_LEAGUE_PAGE = PageAccess("项目赛马", _roles("office", "leader", "rep
 # Handing a project's problem over to a department (a project_problem case) is the office's; the department
 # then answers on the case pages (cases_in_scope / case_for, unchanged: a county sees no cases there).
 PROJECT_PROBLEM_PAGE = PageAccess("项目问题交办", _roles("office"))
-# The campaigns (专项活动): every county's targets and progress, open to the office, leaders and the units' people.
-PROJECT_CAMPAIGNS_PAGE = PageAccess("专项活动", _roles("office", "leader", "reporter", "reviewer"))
+# The campaigns (专项活动): every county's targets and progress, open to the office, leaders and the units' people
+# (and `newind campaigns show`; loading the definition, `newind campaigns load`, is PROJECT_IMPORT_PAGE's).
+PROJECT_CAMPAIGNS_PAGE = PageAccess("专项活动", _roles("office", "leader", "reporter", "reviewer"), command_line=True)
 
 
 def projects_in_scope(user: Any) -> QuerySet[Any]:

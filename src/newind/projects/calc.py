@@ -15,6 +15,7 @@ import pandas as pd
 from newind.core.errors import AppError
 from newind.core.numbers import fmt_number
 from newind.projects.choices import STAGE_ORDER, Stage, stage_index
+from newind.scoring.calc import round_half_up
 from newind.targets.calc import RuleSet, calendar_schedule_pct, lights_frame
 
 # --- lights ---------------------------------------------------------------------------------------------
@@ -688,10 +689,10 @@ WAN_PER_YI = 10000  # 1亿元 = 10,000万元
 
 
 def completion_pct(actual: Any, target: Any) -> float | None:
-    """actual ÷ target × 100 to one decimal; None without a positive target."""
+    """actual ÷ target × 100 to one decimal, half away from zero (6.25 → 6.3); None without a positive target."""
     if target is None or float(target) <= 0:
         return None
-    return round(float(actual or 0) / float(target) * 100, 1)
+    return float(round_half_up(float(actual or 0) / float(target) * 100, 1))
 
 
 def campaign_window(starts_on: dt.date, ends_on: dt.date, as_of: dt.date | None) -> tuple[dt.date, dt.date] | None:
