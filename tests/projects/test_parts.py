@@ -324,3 +324,23 @@ def test_the_dashboard_says_when_there_are_no_projects(figures, client_as):  # t
 
 def test_a_county_reporter_does_not_see_the_dashboard(june, client_as):  # type: ignore[no-untyped-def]
     assert client_as("yyx_rep").get("/dashboard/?period=2017-06").status_code == 403
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_league_chart_is_drawn_in_the_browser(june, client, cast, live_server, browser_page):  # type: ignore[no-untyped-def]
+    from tests.browser_helpers import open_as, session_cookie
+
+    session = session_cookie(client, cast.leader)  # all database work before the browser starts
+    page = browser_page
+    errors = open_as(page, live_server, session)
+    page.goto(live_server.url + "/dashboard/?period=2017-06")
+    # dashboard.js draws the part's chart with the same bar option as the counties' growth chart.
+    page.wait_for_selector("#chart-projects-league canvas")
+    page.wait_for_selector("#chart-counties canvas")
+    box = page.locator("#chart-projects-league canvas").first.bounding_box()
+    assert box is not None and box["width"] > 200 and box["height"] > 200
+    assert "投资完成率 71.3%" in page.locator("#projects-card").inner_text()
+    page.locator("#projects-league-card").screenshot(path="/tmp/dashboard-projects-league.png")
+    page.locator("#projects-card").screenshot(path="/tmp/dashboard-projects-card.png")
+    assert not errors, errors
