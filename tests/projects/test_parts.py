@@ -32,6 +32,7 @@ import io
 import re
 from decimal import Decimal
 
+import pandas as pd
 import pytest
 from docx import Document
 from openpyxl import load_workbook
@@ -344,3 +345,22 @@ def test_the_league_chart_is_drawn_in_the_browser(june, client, cast, live_serve
     page.locator("#projects-league-card").screenshot(path="/tmp/dashboard-projects-league.png")
     page.locator("#projects-card").screenshot(path="/tmp/dashboard-projects-card.png")
     assert not errors, errors
+
+
+@pytest.mark.parametrize("period", [Period.month(2016, 2), Period.month(2017, 2), Period.month(2017, 12),
+                                    Period.quarter(2017, 2), Period.annual(2017)])
+def test_other_periods_build_the_section_from_their_own_month(june, period):  # type: ignore[no-untyped-def]
+    """Before the first signing, at the year's end, and for a quarter or a year (its last month)."""
+    from newind.core.parts import Section
+    from newind.reports.queries import Overview
+
+    part = parts.overview_part(period, None, "430600")
+    overview = Overview(period=period, city_code="430600", city_name="岳阳市", key=pd.DataFrame(),
+                        counties=pd.DataFrame(), parks=pd.DataFrame(), trend=pd.DataFrame(), parts={"projects": part})
+    [section] = parts.report_sections(overview, lambda extra: extra)
+    assert isinstance(section, Section) and section.heading == "重大项目" and section.paragraphs
+    summary = part.frames["summary"].iloc[0]
+    last_month = {"M": period.n, "Q": 3 * period.n, "Y": 12}[period.kind.value]
+    assert summary["month_label"] == calc.report_month_label(period.year, last_month)
+    if period == Period.quarter(2017, 2):  # 1—6月: the June figures above
+        assert (summary["signed_count"], summary["red_count"], summary["problem_count"]) == (13, 2, 2)
