@@ -364,3 +364,11 @@ def test_other_periods_build_the_section_from_their_own_month(june, period):  # 
     assert summary["month_label"] == calc.report_month_label(period.year, last_month)
     if period == Period.quarter(2017, 2):  # 1—6月: the June figures above
         assert (summary["signed_count"], summary["red_count"], summary["problem_count"]) == (13, 2, 2)
+
+
+def test_a_long_red_list_names_the_first_ten_and_points_to_the_table():  # type: ignore[no-untyped-def]
+    red = pd.DataFrame({"name": [f"项目{i}" for i in range(12)], "county_name": "岳阳县", "leader_name": "",
+                        "responsible_unit_name": ""})
+    text = parts._red_sentence(red, "2017年1—6月")
+    assert text.startswith("截至2017年1—6月末，亮红灯的重大项目12个：项目0（岳阳县，联点市领导未明确，责任单位未明确）；")
+    assert "项目9（" in text and "项目10" not in text and text.endswith("等，全部12个见下表。")

@@ -26,6 +26,7 @@ from newind.projects.portfolio import SOURCE, compute, unit_rows
 NAME = "projects"
 HEADING = "重大项目"
 EMPTY_TEXT = "本月暂无重大项目数据。"
+SENTENCE_ITEMS = 10  # red projects named in the sentence; the table lists them all
 EVENT_COLUMNS = ["event", "event_label", "stages", "code", "name", "county_name", "total_investment",
                  "signed_amount", "actual_on", "is_synthetic"]
 INVESTMENT_COLUMNS = ["code", "name", "project_count", "plan", "ytd_planned", "investment_completion_pct",
@@ -129,8 +130,9 @@ def _red_sentence(red: pd.DataFrame, period_label: str) -> str:
     if red.empty:
         return f"截至{period_label}末，没有亮红灯的重大项目。"
     items = "；".join(f"{r.name}（{r.county_name}，联点市领导{r.leader_name or '未明确'}，"
-                     f"责任单位{r.responsible_unit_name or '未明确'}）" for r in red.itertuples())
-    return f"截至{period_label}末，亮红灯的重大项目{len(red)}个：{items}。"
+                     f"责任单位{r.responsible_unit_name or '未明确'}）" for r in red.head(SENTENCE_ITEMS).itertuples())
+    more = f"等，全部{len(red)}个见下表" if len(red) > SENTENCE_ITEMS else ""
+    return f"截至{period_label}末，亮红灯的重大项目{len(red)}个：{items}{more}。"
 
 
 def _problems_sentence(problems: pd.DataFrame, as_of_text: str) -> str:
