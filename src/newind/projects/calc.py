@@ -767,3 +767,60 @@ def campaign_sentences(name: str, rows: list[dict[str, Any]], goals: dict[str, f
             text += "，全部县市区均完成目标"
         sentences.append(text + "。")
     return sentences
+
+
+# --- the monthly report's section (projects.report, projects.parts) ----------------------------------------
+#
+# The report's period is cumulative (1–N月), but "this month's" signed, started and completed projects are
+# the events of the calendar month N itself: stage rows whose actual date falls in it. 1—2月 is reported
+# once, so its month is 1 January to the end of February (a January event is never left out).
+
+# The stages whose actual date makes a project one of the month's events, and the list it joins:
+# 竣工 and 投产 are one list (竣工投产), a project that did both in the month counted once.
+EVENT_OF_STAGE: dict[str, str] = {Stage.SIGNED: "signed", Stage.STARTED: "started",
+                                  Stage.COMPLETED: "completed", Stage.PRODUCING: "completed"}
+EVENT_LABELS: dict[str, str] = {"signed": "签约", "started": "开工", "completed": "竣工投产"}
+
+
+def report_month(year: int, n: int) -> tuple[dt.date, dt.date]:
+    """The first and last day of report month n of `year` (n = 2 covers January and February)."""
+    first = dt.date(year, 1 if n <= FIRST_MONTH else n, 1)
+    last = (dt.date(year + (n == 12), n % 12 + 1, 1) - dt.timedelta(days=1))
+    return first, last
+
+
+def report_month_label(year: int, n: int) -> str:
+    """'2017年3月'; '2017年1—2月' for the first report of a year."""
+    return f"{year}年1—2月" if n <= FIRST_MONTH else f"{year}年{n}月"
+
+
+def month_events(stage_rows: pd.DataFrame) -> pd.DataFrame:
+    """The month's events, one row per project and list (签约, 开工, 竣工投产), from its stage rows.
+
+    `stage_rows`: project_id, stage and actual_on (the rows dated in the month) plus the project's columns.
+    Returns those columns with `event`, `event_label`, `stages` (the stage labels, 「、」-joined in stage
+    order) and `actual_on` (the latest date of the event's stages: the day the project got furthest)."""
+    columns = [*stage_rows.columns.drop("stage"), "event", "event_label", "stages"]
+    rows = stage_rows[stage_rows["stage"].isin(list(EVENT_OF_STAGE))]
+    if rows.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    labels = dict(Stage.choices)
+    rows = rows.assign(event=rows["stage"].map(EVENT_OF_STAGE), order=rows["stage"].map(stage_index),
+                       label=rows["stage"].map(labels)).sort_values(["project_id", "order"])
+    keep = [c for c in stage_rows.columns if c not in {"stage", "actual_on", "project_id"}]
+    grouped = rows.groupby(["event", "project_id"], sort=False)
+    out = grouped[keep].first()
+    out["actual_on"] = grouped["actual_on"].max()
+    out["stages"] = grouped["label"].agg("、".join)
+    out = out.reset_index()
+    out["event_label"] = out["event"].map(EVENT_LABELS)
+    out["event_order"] = out["event"].map(list(EVENT_LABELS).index)
+    return out.sort_values(["event_order", "actual_on", "project_id"])[columns].reset_index(drop=True)
+
+
+def rank_change_text(change: Any) -> str:
+    """进位/退位 of a league row: '进2位', '退1位', '持平', or '—' without a previous rank."""
+    if change is None or pd.isna(change):
+        return "—"
+    change = int(change)
+    return f"进{change}位" if change > 0 else f"退{-change}位" if change < 0 else "持平"
