@@ -24,7 +24,7 @@ from newind.cases import services as case_services
 from newind.cases.calc import CLOSED_STATES, OPEN_STATES
 from newind.cases.choices import Action, CaseKind, CaseRole, Channel, State
 from newind.cases.queries import overdue_days
-from newind.cases.sla import SlaProfile, end_of_day, format_deadline, load_profile, to_local
+from newind.cases.sla import SlaProfile, day_of_deadline, end_of_day, format_deadline, load_profile, to_local
 from newind.core.errors import AppError
 from newind.indicators.periods import Period, PeriodKind
 from newind.projects import calc
@@ -130,13 +130,17 @@ OVERDUE_FIELDS = ("project_id", "project__code", "project__name", "project__coun
                   "case__lead_unit__name", "case__close_deadline", "case__is_synthetic")
 
 
-def overdue_problems(period_or_date: Period | str | dt.date) -> list[dict[str, Any]]:
-    """Every project's problem overdue and still open at the end of the day (or of the period's last day):
-    received by then, its closing deadline (moved only by an approved extension) passed, and open then (not
-    closed, or closed only after that day). Project, county, department and working days overdue, the
-    longest overdue first; one query, the working days counted at once."""
-    day = _as_of(period_or_date)
-    moment = end_of_day(day)
+def overdue_problems(period_or_date: Period | str | dt.date | dt.datetime) -> list[dict[str, Any]]:
+    """Every project's problem overdue and still open at the end of the day (or of the period's last day, or
+    at a given moment, e.g. now for the running month): received by then, its closing deadline (moved only
+    by an approved extension) passed, and open then (not closed, or closed only after that moment). Project,
+    county, department and working days overdue, the longest overdue first; one query, the working days
+    counted at once. The report of a past month counts what was overdue at that month's end, not today."""
+    if isinstance(period_or_date, dt.datetime):
+        moment, day = period_or_date, day_of_deadline(period_or_date)
+    else:
+        day = _as_of(period_or_date)
+        moment = end_of_day(day)
     links = (ProjectProblem.objects.filter(case__kind=CaseKind.PROJECT_PROBLEM, case__received_at__lt=moment,
                                            case__close_deadline__lt=moment)
              .filter(Q(case__state__in=_OPEN) | Q(case__state__in=_CLOSED, case__closed_at__gt=moment))

@@ -10,16 +10,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from django.db.models import Q
 from django.utils import timezone
 
-from newind.cases.calc import CLOSED_STATES
-from newind.cases.choices import CaseKind, State
-from newind.cases.models import Case
-from newind.cases.queries import overdue_days
-from newind.cases.sla import day_of_deadline, end_of_day, format_deadline, to_local
+from newind.cases.sla import day_of_deadline, end_of_day, to_local
 from newind.indicators.periods import Period
-from newind.projects import calc
+from newind.projects import calc, problems
 from newind.projects.lights import as_period as month_of
 from newind.projects.models import ProjectStage
 
@@ -28,7 +23,7 @@ EVENT_FIELDS = {"project_id": "project_id", "stage": "stage", "actual_on": "actu
                 "project__county__name": "county_name", "project__total_investment": "total_investment",
                 "project__contract_amount": "contract_amount", "project__is_synthetic": "is_synthetic"}
 PROBLEM_COLUMNS = ["case_id", "case_code", "title", "project_code", "project_name", "county_name", "lead_unit_name",
-                   "state", "state_label", "close_deadline", "deadline_text", "working_days_late", "is_synthetic"]
+                   "state_label", "deadline_text", "working_days_late", "is_synthetic"]
 PROBLEMS_SOURCE = "重大项目问题交办（事项办理记录）"
 
 
@@ -61,29 +56,11 @@ def as_of_text(moment: dt.datetime) -> str:
 
 
 def overdue_problems(moment: dt.datetime) -> pd.DataFrame:
-    """The project problems (project_problem cases linked by ProjectProblem) still open at `moment` and past
-    their closing deadline (`Case.close_deadline`, moved only by an approved extension), the longest overdue
-    first, with the working days late up to `moment`'s day (PROBLEM_COLUMNS).
-
-    "Open at the moment" holds for a case received by then and not closed by then: its state is open now,
-    or it was closed after the moment (the report of a past month counts what was overdue at that month's
-    end, not what is overdue today)."""
-    closed = [str(s) for s in CLOSED_STATES]
-    rows = (Case.objects.filter(kind=CaseKind.PROJECT_PROBLEM, project_link__isnull=False,
-                                received_at__lte=moment, close_deadline__lt=moment)
-            .filter(~Q(state__in=closed) | Q(closed_at__gt=moment))
-            .order_by("close_deadline", "id")
-            .values_list("id", "code", "title", "project_link__project__code", "project_link__project__name",
-                         "project_link__project__county__name", "lead_unit__name", "state", "close_deadline",
-                         "is_synthetic"))
-    columns = ["case_id", "case_code", "title", "project_code", "project_name", "county_name", "lead_unit_name",
-               "state", "close_deadline", "is_synthetic"]
-    frame = pd.DataFrame.from_records(list(rows), columns=columns)
-    if frame.empty:
+    """The project problems overdue and still open at `moment` (projects.problems.overdue_problems, the one
+    rule), as the report's frame (PROBLEM_COLUMNS), the longest overdue first."""
+    rows = problems.overdue_problems(moment)
+    if not rows:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in PROBLEM_COLUMNS})
-    deadlines = list(frame["close_deadline"])
-    frame["working_days_late"] = overdue_days(deadlines, [day_of_deadline(moment)] * len(frame))
-    frame["deadline_text"] = [format_deadline(d) for d in deadlines]  # a few dozen cases, not projects
-    frame["state_label"] = frame["state"].map(dict(State.choices))
-    frame["lead_unit_name"] = frame["lead_unit_name"].fillna("（未交办）")
+    frame = pd.DataFrame.from_records(rows).rename(columns={
+        "county": "county_name", "department": "lead_unit_name", "working_days_overdue": "working_days_late"})
     return frame[PROBLEM_COLUMNS]
