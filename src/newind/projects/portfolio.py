@@ -79,7 +79,7 @@ def previous_period(period: Period) -> Period:
 
 def _fetch(sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     """Plain rows of one query through the driver: numbers cast to double precision and dates to ISO text in
-    the SQL, so no per-value converter runs in Python (Django's per-row converters were most of the time of
+    numbers, so no per-value converter runs in Python (Django's per-row converters were most of the time of
     these reads at 5,000 projects; `newind bench projects`)."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -93,6 +93,15 @@ def _table(model: Any) -> str:
 def _float(column: str) -> str:
     # DOUBLE PRECISION is float8 on PostgreSQL and REAL affinity on SQLite ("DOUB").
     return f"CAST({column} AS DOUBLE PRECISION)"
+
+
+def _date_sql(column: str) -> str:
+    """A date column as the driver returns it fastest, NULL staying NULL: days since 1970-01-01 on
+    PostgreSQL (an integer), the stored ISO text on SQLite (an expression has no declared type, so no
+    converter runs; MIN of ISO text is the earliest date). The one database-specific part of these reads."""
+    if connection.vendor == "postgresql":
+        return f"({column} - DATE '1970-01-01')"
+    return column
 
 
 def read_projects() -> pd.DataFrame:
@@ -112,34 +121,26 @@ def read_projects() -> pd.DataFrame:
 
 
 def _dates(values: pd.Series) -> pd.Series:
+    """Day numbers or ISO texts (see _date_sql) → datetime64, NaT for NULL."""
+    if pd.api.types.is_numeric_dtype(values.dtype):
+        return pd.to_datetime(values, unit="D")
     return pd.to_datetime(values, format="%Y-%m-%d")
 
 
 def read_stages() -> pd.DataFrame:
     """One row per project with a stage row: actual_<stage> per stage, planned_started, planned_producing
-    (one plain read of the stage rows, pivoted in pandas; a project has one row per stage). Only the rows
-    with an actual date or a planned date that is read (开工, 投产): a project without any is all NaT either
-    way (`calc.project_figures` reindexes by project)."""
-    rows = _fetch(f"SELECT project_id, stage, CAST(planned_on AS TEXT), CAST(actual_on AS TEXT) "
-                  f"FROM {_table(ProjectStage)} WHERE actual_on IS NOT NULL OR stage IN (%s, %s)",
-                  [str(Stage.STARTED), str(Stage.PRODUCING)])
-    long = pd.DataFrame.from_records(rows, columns=["project_id", "stage", "planned_on", "actual_on"])
-    if long.empty:
-        return pd.DataFrame(columns=["project_id", *(f"actual_{s}" for s in STAGE_ORDER), "planned_started",
-                                     "planned_producing"])
-    long["planned_on"] = _dates(long["planned_on"])
-    long["actual_on"] = _dates(long["actual_on"])
-    grouped = long.groupby(["project_id", "stage"])[["planned_on", "actual_on"]].min()
-    actual = grouped["actual_on"].unstack("stage")
-    planned = grouped["planned_on"].unstack("stage")
-    ids = actual.index
-    frame = pd.DataFrame({f"actual_{s}": actual[s] if s in actual.columns else pd.Series(pd.NaT, index=ids)
-                          for s in STAGE_ORDER}, index=ids)
-    for column, stage in (("planned_started", Stage.STARTED), ("planned_producing", Stage.PRODUCING)):
-        frame[column] = planned[stage] if stage in planned.columns else pd.Series(pd.NaT, index=ids)
-    frame = frame.astype("datetime64[ns]")
-    frame.index.name = "project_id"
-    return frame.reset_index()
+    (conditional aggregation in SQL, one row per project; dates as _date_sql gives them)."""
+    columns = {f"actual_{s}": ("actual_on", s) for s in STAGE_ORDER}
+    columns["planned_started"] = ("planned_on", str(Stage.STARTED))
+    columns["planned_producing"] = ("planned_on", str(Stage.PRODUCING))
+    # The stage codes are the app's own constants (choices.Stage), not input: written into the SQL as literals.
+    select = ", ".join(f"MIN(CASE WHEN stage = '{stage}' THEN {_date_sql(field)} END)"
+                       for field, stage in columns.values())
+    rows = _fetch(f"SELECT project_id, {select} FROM {_table(ProjectStage)} GROUP BY project_id")
+    frame = pd.DataFrame.from_records(rows, columns=["project_id", *columns])
+    for c in columns:
+        frame[c] = _dates(frame[c])
+    return frame
 
 
 def read_latest_progress(year: int, last_month: int) -> pd.DataFrame:
