@@ -16,7 +16,7 @@ from newind.core.errors import AppError
 from newind.indicators.calc import MIN_REPORTING
 from newind.indicators.periods import Period
 from newind.projects import calc
-from newind.projects.portfolio import Portfolio, as_period, compute, previous_period
+from newind.projects.portfolio import Portfolio, as_period, compute, previous_period, read_registry
 from newind.scoring.calc import Evaluation, evaluate
 from newind.scoring.schemes import Scheme, load_scheme
 
@@ -50,10 +50,11 @@ def league_table(period: Period | str, scheme_code: str = DEFAULT_SCHEME) -> dic
     "bonus", "total", "rank", "rank_change", …}], "narrative": [...]}, units in rank order."""
     period = as_period(period)
     scheme = unit_scheme(scheme_code)
-    now = compute(period)
+    registry = read_registry()  # the projects and stage dates, read once for both periods
+    now = compute(period, registry)
     ev, rank = _ranks(now, scheme)
     before = previous_period(period)
-    _, prev_rank = _ranks(compute(before), scheme)
+    _, prev_rank = _ranks(compute(before, registry), scheme)
     has_previous = bool(prev_rank.notna().any())
     change = calc.rank_changes(rank, prev_rank) if has_previous else pd.Series(np.nan, index=rank.index)
     group = scheme.groups[0]

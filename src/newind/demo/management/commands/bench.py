@@ -3,6 +3,8 @@
 server against a hello view (newind.bench.load; it needs NEWIND_DATABASE_URL and keeps its data).
 `newind bench cases [--cases 100000] [--runs 3] [--keep]`: the case engine at scale (newind.bench.cases): the
 overdue list's first page and the metrics per department, category and month (goal ≤ 1 s each).
+`newind bench projects [--projects 5000] [--months 60] [--runs 3] [--period 2017-06] [--keep]`: the major
+projects at scale (newind.bench.projects): the month's portfolio figures and county league table (goal ≤ 1 s).
 
 The database is NEWIND_DATABASE_URL when set (it must hold no observations yet), otherwise a temporary
 SQLite file that is deleted afterwards unless --keep. The command migrates the target database itself
@@ -32,8 +34,9 @@ class Command(BaseCommand):
             "测量批量写入速度、单月汇总/同比/排名重算用时和峰值内存；最后一行输出 JSON。")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("target", choices=["spine", "load", "cases"],
-                            help="基准测试对象：spine（数据主干）、load（生产服务器并发访问）或 cases（事项办理统计与逾期清单）")
+        parser.add_argument("target", choices=["spine", "load", "cases", "projects"],
+                            help="基准测试对象：spine（数据主干）、load（生产服务器并发访问）、cases（事项办理统计与逾期清单）"
+                                 "或 projects（重大项目组合指标与赛马）")
         parser.add_argument("--scale", choices=sorted(SCALES), default="city", help="规模：city 或 province")
         parser.add_argument("--keep", action="store_true", help="保留生成的数据（临时 SQLite 文件不删除）")
         parser.add_argument("--enterprises", type=int, help="覆盖企业数（用于小规模试跑）")
@@ -50,7 +53,11 @@ class Command(BaseCommand):
                             help="spine：把企业数和市州数乘以该倍数（2、5 用于外推单节点的上限，见 docs/scaling.md）")
         cases = parser.add_argument_group("cases（事项办理）")
         cases.add_argument("--cases", type=int, default=100_000, help="合成事项数，默认 100,000")
-        cases.add_argument("--runs", type=int, default=3, help="每项测量重复次数，默认 3")
+        cases.add_argument("--runs", type=int, default=3, help="每项测量重复次数，默认 3（cases、projects）")
+        projects = parser.add_argument_group("projects（重大项目）")
+        projects.add_argument("--projects", type=int, default=5_000, help="合成项目数，默认 5,000")
+        projects.add_argument("--months", type=int, default=60, help="月度进度覆盖的月数（截至2017年12月），默认 60")
+        projects.add_argument("--period", default="2017-06", help="测量的期别（1—N月），默认 2017-06")
         load = parser.add_argument_group("load（并发访问）")
         load.add_argument("--users", type=int, default=50, help="同时在线的登录用户数，默认 50")
         load.add_argument("--seconds", type=float, default=60.0, help="测量时长（秒），默认 60")
@@ -71,6 +78,9 @@ class Command(BaseCommand):
             return
         if options["target"] == "cases":
             self._cases(options)
+            return
+        if options["target"] == "projects":
+            self._projects(options)
             return
         scale = SCALES[str(options["scale"])]
         overrides = {k: options[k] for k in ("enterprises", "indicators", "years") if options.get(k)}
@@ -164,6 +174,45 @@ class Command(BaseCommand):
         if not options["keep"]:
             if temp_path is None:
                 self.stdout.write(f"已删除基准测试事项 {delete_bench_cases():,} 行；保留请加 --keep。")
+            else:
+                connections["default"].close()
+                for suffix in ("", "-wal", "-shm"):
+                    Path(f"{temp_path}{suffix}").unlink(missing_ok=True)
+                self.stdout.write("已删除临时数据库文件；保留请加 --keep。")
+        elif temp_path is not None:
+            self.stdout.write(f"数据保留在 {temp_path}")
+        self.stdout.write(summary_line(figures))
+
+    def _projects(self, options: dict[str, Any]) -> None:
+        """`newind bench projects`: NEWIND_DATABASE_URL (its BENCH projects are deleted afterwards unless --keep)
+        or a temporary SQLite file."""
+        from newind.bench.projects import delete_bench_projects, generate_projects, measure, summary_line
+        from newind.units.models import Unit
+        from newind.units.services import load_reference_units
+
+        n, months = int(options["projects"]), int(options["months"])
+        if n < 1 or not 1 <= months <= 120:
+            raise AppError("--projects 须是正整数，--months 须在 1 至 120 之间。")
+        temp_path = None if os.environ.get("NEWIND_DATABASE_URL") else self._use_temporary_sqlite()
+        call_command("migrate", verbosity=0, interactive=False)
+        if not Unit.objects.filter(kind="park").exists():
+            load_reference_units()
+        self.stdout.write(f"数据库：{connections['default'].vendor} {connections['default'].settings_dict.get('NAME')}；"
+                          f"写入 {n:,} 个合成项目（示例数据）× {months} 个月的月度进度……")
+        written = generate_projects(n, months)
+        self.stdout.write(f"生成用时 {written['generate_s']} 秒，写入用时 {written['write_s']} 秒 "
+                          f"{written['written']}；测量 {options['period']}（每项 {options['runs']} 次）……")
+        figures = {**measure(runs=int(options["runs"]), period=str(options["period"])),
+                   "generate_s": written["generate_s"], "write_s": written["write_s"]}
+        for key in ("portfolio_s", "league_s", "lights_s"):
+            self.stdout.write(f"  {key}: {', '.join(f'{v:.3f}' for v in figures[key])} 秒"
+                              f"（中位数 {figures[key.replace('_s', '_median_s')]:.3f}，最大 "
+                              f"{figures[key.replace('_s', '_max_s')]:.3f}）")
+        self.stdout.write(f"目标：组合指标和县市区赛马各 ≤ {figures['goal_s']} 秒；{'达标' if figures['goal_met'] else '未达标'}。"
+                          f"负载（1/5/15 分钟）：测前 {figures['loadavg_before']}，测后 {figures['loadavg_after']}。")
+        if not options["keep"]:
+            if temp_path is None:
+                self.stdout.write(f"已删除基准测试项目数据 {delete_bench_projects():,} 行；保留请加 --keep。")
             else:
                 connections["default"].close()
                 for suffix in ("", "-wal", "-shm"):
