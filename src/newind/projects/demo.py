@@ -159,9 +159,10 @@ def save(data: Synthetic, *, source: str, published_at: dt.datetime) -> dict[str
 def _problems(out: TextIO) -> int:
     """File and assign a few project problems on the case engine; returns how many were filed."""
     from newind.cases import services
-    from newind.cases.choices import Action, CaseKind, CaseRole
+    from newind.cases.choices import Action, CaseRole
     from newind.cases.sla import TZ
     from newind.projects.models import Project, ProjectProblem
+    from newind.projects.problems import hand_over
     from newind.units.models import Unit
 
     if ProjectProblem.objects.filter(project__code__startswith=CODE_PREFIX).exists():
@@ -176,14 +177,10 @@ def _problems(out: TextIO) -> int:
                     .order_by("-is_stopped", "code")[:len(PROBLEMS)])
     for k, (project, (title, category)) in enumerate(zip(projects, PROBLEMS, strict=False)):
         received = dt.datetime(YEAR, 11, 6 + k, 9, 30, tzinfo=TZ)
-        case = services.file_case(
-            user=None, title=f"{project.name}：{title}", profile_code="zhongshan", received_at=received,
-            category_codes=[category], kind=CaseKind.PROJECT_PROBLEM, concerned_name=project.name,
-            description=f"{project.name}（{project.code}）{title}。（{MARK}）", is_synthetic=True)
-        ProjectProblem.objects.create(project=project, case=case)
         lead = units.get(PROBLEM_DEPARTMENTS[category], fallback)
-        services.apply_action(case, Action.ASSIGN, user=None, role=CaseRole.OFFICE,
-                              now=received + dt.timedelta(hours=1), lead_unit=lead, co_units=[])
+        case = hand_over(project, title=f"{project.name}：{title}", department=lead, category_codes=[category],
+                         description=f"{project.name}（{project.code}）{title}。（{MARK}）", user=None,
+                         now=received).case
         if k % 2 == 0:  # half accepted by the department and in hand
             services.apply_action(case, Action.ACCEPT, user=None, role=CaseRole.LEAD,
                                   now=received + dt.timedelta(hours=3), unit=lead)
@@ -191,26 +188,14 @@ def _problems(out: TextIO) -> int:
 
 
 def ensure_campaign() -> bool:
-    """The 2017 产业招商月 with a synthetic target per county (new starts, production, amount signed);
-    returns whether it was created."""
-    from newind.projects.models import Campaign, CampaignTarget
-    from newind.units.models import Unit
+    """The campaigns of definitions/projects/campaigns.yaml (the 2017 产业招商月, its county targets 示例数据),
+    once; returns whether they were loaded."""
+    from newind.projects.campaigns import load_campaigns
+    from newind.projects.models import Campaign
 
-    campaign, created = Campaign.objects.get_or_create(code=CAMPAIGN_CODE, defaults={
-        "name": "2017年产业招商月", "starts_on": dt.date(2017, 6, 15), "ends_on": dt.date(2017, 7, 15),
-        "goal_note": f"全市新开工项目40个、签约金额80亿元（{MARK}）", "is_synthetic": True})
-    if not created:
+    if Campaign.objects.filter(code=CAMPAIGN_CODE).exists():
         return False
-    counties, _, _ = places()
-    units = Unit.objects.in_bulk(counties)
-    # 40 starts and 80亿 (800,000万元) shared out over the counties, the larger shares to the first ones.
-    weights = [len(counties) - j + 3 for j in range(len(counties))]
-    total = sum(weights)
-    CampaignTarget.objects.bulk_create([CampaignTarget(
-        campaign=campaign, unit=units[u], new_starts=max(1, round(40 * w / total)),
-        new_production=max(1, round(20 * w / total)),
-        signed_amount=Decimal(round(800_000 * w / total, -2)), annual_task_share_pct=Decimal("40.00"))
-        for u, w in zip(counties, weights, strict=True)])
+    load_campaigns()
     return True
 
 
