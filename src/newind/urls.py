@@ -39,5 +39,7 @@ urlpatterns = [
     path("projects/progress/", include("newind.projects.progress_urls")),
     # projects: the portfolio figures and the county 赛马
     path("projects/", include("newind.projects.league_urls")),
+    # projects: the registry (list, a project's page, the workbook import)
+    path("projects/", include("newind.projects.urls")),
     path("api/", api.urls),
 ]
