@@ -19,6 +19,7 @@ from newind.accounts.access import (
 )
 from newind.accounts.throttle import throttled
 from newind.core.errors import AppError, Forbidden
+from newind.core.uploads import upload_limit_mb
 from newind.projects import registry_queries as queries
 from newind.projects.forms import ProjectConfirmForm, ProjectUploadForm
 from newind.projects.lights import lights_block
@@ -65,7 +66,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _upload_page(request: HttpRequest, form: ProjectUploadForm, error: AppError | None = None) -> HttpResponse:
     return render(request, "projects/import.html", {
         "form": form, "error": error, "batches": ProjectImportBatch.objects.select_related("created_by")[:20],
-        "max_mb": settings.NEWIND_IMPORT_MAX_BYTES // (1024 * 1024), "max_rows": settings.NEWIND_IMPORT_MAX_ROWS,
+        "max_mb": upload_limit_mb(), "max_rows": settings.NEWIND_IMPORT_MAX_ROWS,
     }, status=error.status if error else 200)
 
 
