@@ -145,3 +145,21 @@ def test_the_upload_is_the_offices_and_a_confirm_needs_ones_own_preview(cast, cl
     forged = {"sha256": "0" * 64, "plan": "0" * 64, "file_name": "x.xlsx"}
     assert client_as("office").post("/projects/import/confirm/", forged).status_code == 403
     assert not Project.objects.exists()
+
+
+def test_a_department_sees_the_projects_it_is_responsible_for(registry, client) -> None:  # type: ignore[no-untyped-def]
+    from newind.accounts.services import create_user
+    from newind.units.models import Unit
+
+    Unit.objects.create(code="D-FGW", name="市发展和改革委员会", kind="department")
+    gxj = create_user("bm_gxj", "department", password="Dept-Pass-2017", unit_code="D430600-GXJ", name="工信局经办人",
+                      must_change_password=False)
+    fgw = create_user("bm_fgw", "department", password="Dept-Pass-2017", unit_code="D-FGW", name="发改委经办人",
+                      must_change_password=False)
+    # Both projects name 市工信局 as their responsible unit (registry_helpers): 工信局 sees both, 发改委 none.
+    client.force_login(gxj)
+    assert _codes(client.get("/projects/list/").content.decode()) == ["XM002", "XM001"]
+    assert client.get(f"/projects/{registry['XM001'].pk}/").status_code == 200
+    client.force_login(fgw)
+    assert _codes(client.get("/projects/list/").content.decode()) == []
+    assert client.get(f"/projects/{registry['XM001'].pk}/").status_code == 403
