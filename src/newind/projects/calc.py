@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from openpyxl.utils import get_column_letter
 
 from newind.core.errors import AppError, Problem
 from newind.core.numbers import fmt_number
@@ -800,8 +801,6 @@ class RegistrySheet:
 
 def registry_sheet(cells: pd.DataFrame, sheet: str, search_rows: int = 10) -> RegistrySheet | None:
     """Find the header (a row naming 项目名称 and 项目编号 or 所在县市区); None when the sheet has none."""
-    from openpyxl.utils import get_column_letter
-
     for i in range(min(search_rows, len(cells))):
         found: dict[str, int] = {}
         for j, value in enumerate(cells.iloc[i].tolist()):
@@ -887,12 +886,10 @@ def check_registry_rows(recs: RegistrySheet,
     """Turn a sheet's text rows into project records (unit ids, codes, Decimals, dates), collecting every
     problem with its sheet, row and column. Each record has sheet, row, the fields present and `plans`
     ({year: 万元}) when the sheet has annual plans."""
-    problems: list[Any] = list(recs.problems)
+    problems: list[Problem] = list(recs.problems)
     where = recs.sheet or None
     records: list[dict[str, Any]] = []
-    present = set(recs.frame.columns) - {"row"}
-    counties = "、".join(lookups.county_names[:12])
-    parks = "、".join(lookups.park_names[:6])
+    present = [c for c in recs.frame.columns if c != "row"]
     for raw in recs.frame.to_dict("records"):
         row = int(raw["row"])
         rec: dict[str, Any] = {"sheet": recs.sheet, "row": row, "columns": recs.columns}
@@ -902,95 +899,106 @@ def check_registry_rows(recs: RegistrySheet,
 
         for name in present:
             text = str(raw[name])
-            if name == "code":
-                if len(text) > 40:
-                    bad(name, f"项目编号「{text}」超过40个字符：请核对。")
-                rec["code"] = text.upper()
-            elif name == "name":
-                if not text:
-                    bad(name, "没有填写项目名称：请填写项目全称。")
-                rec["name"] = text
-            elif name in TEXT_LIMITS:
-                if len(text) > TEXT_LIMITS.get(name, 50):
-                    bad(name, f"「{REGISTRY_FIELDS[name]}」超过{TEXT_LIMITS.get(name, 50)}个字：请精简。")
-                rec[name] = text
-            elif name == "county":
-                found = lookups.counties.get(registry_norm(text))
-                if not text:
-                    bad(name, "没有填写所在县市区：请填写县市区名称或行政区划代码，如 岳阳县 或 430621。")
-                elif found is None:
-                    bad(name, f"未找到县市区「{text}」：请填写县市区（或功能区）的名称、简称或代码（如{counties}）。")
-                rec["county_id"] = found
-            elif name == "park":
-                found = lookups.parks.get(registry_norm(text)) if text else None
-                if text and found is None:
-                    bad(name, f"未找到园区「{text}」：请填写平台中园区的名称、简称或代码（如{parks}），不在园区的项目留空。")
-                rec["park_id"] = found
-            elif name == "responsible_unit":
-                found = lookups.units.get(registry_norm(text)) if text else None
-                if text and found is None:
-                    bad(name, f"未找到责任单位「{text}」：请填写平台中市直部门、县市区或园区的名称或简称。")
-                rec["responsible_unit_id"] = found
-            elif name == "industry_code":
-                problem = industry_code_problem(text) if text else None
-                if problem:
-                    bad(name, problem)
-                rec["industry_code"] = normalise_industry_code(text) if text else ""
-            elif name in ("is_industrial", "has_task_force"):
-                flag = _YES.get(registry_norm(text))
-                if flag is None:
-                    bad(name, f"「{REGISTRY_FIELDS[name]}」一栏「{text}」无法识别：请填写“是”或“否”。")
-                rec[name] = bool(flag) if name == "has_task_force" or text else True
-            elif name in AMOUNT_FIELDS:
-                value = parse_amount(text)
-                unit = "亩" if name == "land_area" else "万元"
-                if value == "bad":
-                    bad(name, f"「{REGISTRY_FIELDS[name]}」的「{text}」不是有效的数：请填写不小于0的数字，单位为{unit}。")
-                    value = None
-                elif name == "total_investment" and (value is None or value == 0):
-                    bad(name, "没有填写总投资：请填写大于0的金额，单位为万元。")
-                rec[name] = value
-            elif name == "investor_flags":
-                codes, unknown = _codes_of(text, InvestorFlag)
-                if unknown:
-                    bad(name, f"投资方类型「{'、'.join(unknown)}」无法识别：可填 世界500强、中国500强、民营500强、央企、外资、"
-                              "省外资金，多个之间用顿号（、）分开。")
-                rec[name] = codes
-            elif name == "lists":
-                codes, unknown = _codes_of(text, ProjectList)
-                if unknown:
-                    bad(name, f"所属清单「{'、'.join(unknown)}」无法识别：可填 省“五个100”、市重大项目、产业项目，"
-                              "多个之间用顿号（、）分开。")
-                rec[name] = codes
-            elif name == "stage":
-                code = _stage_code(text) if text else None
-                if text and code is None:
-                    bad(name, f"当前阶段「{text}」无法识别：请填写 {'、'.join(label for _, label in Stage.choices)} 之一。")
-                if code is not None:
-                    rec["stage"] = code
-            elif name.startswith(("planned:", "actual:")):
-                day = parse_day(text)
-                if day == "bad":
-                    bad(name, f"「{registry_field_label(name)}」的「{text}」不是日期：请写成 2017-04-01 这样的日期。")
-                    day = None
-                rec[name] = day
-            elif name.startswith("plan:") or name == "plan":
-                value = parse_amount(text)
-                if value == "bad":
-                    bad(name, f"「{registry_field_label(name)}」的「{text}」不是有效的金额：请填写不小于0的数字，单位为万元。")
-                    value = None
-                year = name.partition(":")[2]
-                if name == "plan" and value is not None:
-                    year_text = str(raw.get("plan_year", ""))
-                    year = year_text if re.fullmatch(r"(19|20)\d\d", year_text) else ""
-                    if not year:
-                        bad("plan_year", f"计划年度「{year_text}」不是年份：请填写4位年份，如 2017。")
-                if value is not None and year:
-                    rec.setdefault("plans", {})[int(year)] = value
+            if name in ("county", "park", "responsible_unit"):
+                _read_unit(rec, name, text, lookups, bad)
+            elif name in AMOUNT_FIELDS or name.startswith(("planned:", "actual:", "plan:")) or name == "plan":
+                _read_number(rec, name, text, str(raw.get("plan_year", "")), bad)
+            elif name != "plan_year":
+                _read_text(rec, name, text, bad)
         _row_consistency(rec, bad)
         records.append(rec)
     problems.sort(key=lambda p: (p.row or 0, len(p.column or ""), p.column or ""))
     return records, problems
+
+
+def _read_unit(rec: dict[str, Any], name: str, text: str, lookups: RegistryLookups, bad: Any) -> None:
+    """所在县市区 (required), 所在园区 and 责任单位: a unit's name, short name or code → its id."""
+    if name == "county":
+        found = lookups.counties.get(registry_norm(text))
+        if not text:
+            bad(name, "没有填写所在县市区：请填写县市区名称或行政区划代码，如 岳阳县 或 430621。")
+        elif found is None:
+            known = "、".join(lookups.county_names[:12])
+            bad(name, f"未找到县市区「{text}」：请填写县市区（或功能区）的名称、简称或代码（如{known}）。")
+    elif name == "park":
+        found = lookups.parks.get(registry_norm(text)) if text else None
+        if text and found is None:
+            known = "、".join(lookups.park_names[:6])
+            bad(name, f"未找到园区「{text}」：请填写平台中园区的名称、简称或代码（如{known}），不在园区的项目留空。")
+    else:
+        found = lookups.units.get(registry_norm(text)) if text else None
+        if text and found is None:
+            bad(name, f"未找到责任单位「{text}」：请填写平台中市直部门、县市区或园区的名称或简称。")
+    rec[f"{name}_id"] = found
+
+
+def _read_number(rec: dict[str, Any], name: str, text: str, plan_year: str, bad: Any) -> None:
+    """Amounts (万元; 用地面积 in 亩), stage dates and annual plans."""
+    if name.startswith(("planned:", "actual:")):
+        day = parse_day(text)
+        if day == "bad":
+            bad(name, f"「{registry_field_label(name)}」的「{text}」不是日期：请写成 2017-04-01 这样的日期。")
+            day = None
+        rec[name] = day
+        return
+    value = parse_amount(text)
+    label = REGISTRY_FIELDS.get(name) or registry_field_label(name)
+    if value == "bad":
+        unit = "亩" if name == "land_area" else "万元"
+        bad(name, f"「{label}」的「{text}」不是有效的数：请填写不小于0的数字，单位为{unit}。")
+        value = None
+    elif name == "total_investment" and (value is None or value == 0):
+        bad(name, "没有填写总投资：请填写大于0的金额，单位为万元。")
+    if name in AMOUNT_FIELDS:
+        rec[name] = value
+        return
+    year = name.partition(":")[2]
+    if name == "plan" and value is not None:
+        year = plan_year if re.fullmatch(r"(19|20)\d\d", plan_year) else ""
+        if not year:
+            bad("plan_year", f"计划年度「{plan_year}」不是年份：请填写4位年份，如 2017。")
+    if value is not None and year:
+        rec.setdefault("plans", {})[int(year)] = value
+
+
+def _read_text(rec: dict[str, Any], name: str, text: str, bad: Any) -> None:
+    """Codes, names, texts, yes/no flags, the investor types and lists (、-separated) and the stage."""
+    if name == "code":
+        if len(text) > 40:
+            bad(name, f"项目编号「{text}」超过40个字符：请核对。")
+        rec["code"] = text.upper()
+    elif name == "name":
+        if not text:
+            bad(name, "没有填写项目名称：请填写项目全称。")
+        rec["name"] = text
+    elif name in TEXT_LIMITS:
+        if len(text) > TEXT_LIMITS[name]:
+            bad(name, f"「{REGISTRY_FIELDS[name]}」超过{TEXT_LIMITS[name]}个字：请精简。")
+        rec[name] = text
+    elif name == "industry_code":
+        problem = industry_code_problem(text) if text else None
+        if problem:
+            bad(name, problem)
+        rec["industry_code"] = normalise_industry_code(text) if text else ""
+    elif name in ("is_industrial", "has_task_force"):
+        flag = _YES.get(registry_norm(text))
+        if flag is None:
+            bad(name, f"「{REGISTRY_FIELDS[name]}」一栏「{text}」无法识别：请填写“是”或“否”。")
+        # A blank 产业项目 cell keeps the default (an industrial project); a blank 工作专班 is 无.
+        rec[name] = bool(flag) if name == "has_task_force" or text else True
+    elif name in ("investor_flags", "lists"):
+        codes, unknown = _codes_of(text, InvestorFlag if name == "investor_flags" else ProjectList)
+        if unknown:
+            allowed = ("世界500强、中国500强、民营500强、央企、外资、省外资金" if name == "investor_flags"
+                       else "省“五个100”、市重大项目、产业项目")
+            bad(name, f"{REGISTRY_FIELDS[name]}「{'、'.join(unknown)}」无法识别：可填 {allowed}，多个之间用顿号（、）分开。")
+        rec[name] = codes
+    elif name == "stage":
+        code = _stage_code(text) if text else None
+        if text and code is None:
+            bad(name, f"当前阶段「{text}」无法识别：请填写 {'、'.join(label for _, label in Stage.choices)} 之一。")
+        if code is not None:
+            rec["stage"] = code
 
 
 def _row_consistency(rec: dict[str, Any], bad: Any) -> None:
