@@ -37,6 +37,9 @@ urlpatterns = [
     path("policies/", include("newind.policies.urls")),
     # projects: the monthly project progress (岳新工办统2表), before the other /projects/ pages
     path("projects/progress/", include("newind.projects.progress_urls")),
+    # projects: problems handed to departments (/projects/<pk>/problems/new/) and the campaigns (专项活动)
+    path("projects/", include("newind.projects.problems_urls")),
+    path("projects/", include("newind.projects.campaigns_urls")),
     # projects: the portfolio figures and the county 赛马
     path("projects/", include("newind.projects.league_urls")),
     # projects: the registry (list, a project's page, the workbook import)

@@ -498,6 +498,10 @@ PAGE_ROWS = [
     page("MUJUN_FLAGS_PAGE", "importing the 亩均 year flags (否决/保护/不参评) is the office's", {"office"}, write=True),
     page("PROJECT_LEAGUE_PAGE", "the project portfolio and the county 赛马 are for office, leaders and the units' people "
          "(and newind projects portfolio|league)", TARGET_ROLES | {"cli"}),
+    page("PROJECT_PROBLEM_PAGE", "handing a project's problem over to a department is the office's", {"office"},
+         write=True),
+    page("PROJECT_CAMPAIGNS_PAGE", "the campaigns (专项活动) are for office, leaders and the units' people "
+         "(and newind campaigns show)", TARGET_ROLES | {"cli"}),
     page("PARKS_PAGE", "the park league table is for office, leaders and the units' people", TARGET_ROLES),
     page("RELEASE_PAGE", "publishing and correcting reports is the office's", {"office"}, write=True),
     page("REPORT_PAGE", "the monthly report is for office and leaders (and newind report)",

@@ -14,7 +14,7 @@ from newind.core.errors import AppError
 
 def test_every_shipped_profile_loads_with_a_full_escalation_ladder():
     codes = profile_codes()
-    assert codes == ["quanzhou", "xuchang", "zaozhuang", "zhongshan"]
+    assert codes == ["project_problem", "quanzhou", "xuchang", "zaozhuang", "zhongshan"]
     for code in codes:
         profile = load_profile(code)
         assert profile.code == code and profile.name and profile.description
@@ -33,6 +33,7 @@ def test_the_presets_carry_the_limits_from_practice():
                                    "multi_department": "25个工作日"}
     assert limits("quanzhou") == {"co_handler": "3个工作日", "lead": "7个工作日"}
     assert limits("xuchang") == {"assign": "3个工作日", "close": "15个工作日", "complex": "30个工作日"}
+    assert limits("project_problem") == {"accept": "2个工作日", "close": "10个工作日", "multi_department": "20个工作日"}
     assert load_profile("quanzhou").stage("co_handler").who == "co_handler"
 
 

@@ -18,12 +18,12 @@ def _names() -> list[str]:
 
 
 def test_the_parts_are_found_from_the_installed_apps_in_their_order():
-    # targets (order 10), forecasts, then 向上争取's dashboard card (order 60)
-    assert _names() == ["targets", "forecasts", "funding"]
+    # targets (order 10), forecasts, 重大项目 (order 40), then 向上争取's dashboard card (order 60)
+    assert _names() == ["targets", "forecasts", "projects", "funding"]
     with modify_settings(INSTALLED_APPS={"append": PLUGIN}):
-        assert _names() == ["targets", "forecasts", "plugin", "funding"]
+        assert _names() == ["targets", "forecasts", "plugin", "projects", "funding"]
     with modify_settings(INSTALLED_APPS={"remove": "newind.forecasts"}):
-        assert _names() == ["targets", "funding"]
+        assert _names() == ["targets", "projects", "funding"]
 
 
 def test_a_parts_module_without_a_part_is_refused(monkeypatch):
@@ -49,14 +49,17 @@ def test_a_new_domain_adds_its_section_row_columns_and_card(demo_figures, client
     assert key.at["industrial_va_above_size", "mu_grade"] == "A"
     assert key["mu_grade"].isna().sum() == len(key) - 1
     assert "亩均评价（测试）" in overview.sources and overview.is_synthetic
-    # Its section comes after the targets' and the forecasts', numbered by the report, tables too.
+    # Its section comes after the targets' and the forecasts' (and before the projects', order 40), numbered
+    # by the report, tables too.
     assert [s.heading for s in content.sections] == [
         "一、主要指标完成情况", "二、县市区及功能区赛马排名", "三、园区发展情况", "四、目标预警", "五、年底预测",
-        "六、亩均效益评价"]
+        "六、亩均效益评价", "七、重大项目"]
     titles = [t.title for t in content.tables]
     assert titles[-1] == f"表{len(titles)}  亩均效益评价（2017年1—3月）"
     assert [t.title.split("  ")[0] for t in content.tables] == [f"表{i}" for i in range(1, len(titles) + 1)]
-    assert content.sections[-1].paragraphs == ["本期评价2个单位。"]
+    assert content.sections[-2].paragraphs == ["本期评价2个单位。"]
+    # Without projects on file the 重大项目 section says so, with no table.
+    assert content.sections[-1].paragraphs == ["本月暂无重大项目数据。"] and not content.sections[-1].tables
     assert "亩均评价已覆盖2个单位。" in content.sections[0].paragraphs
     # Its card on the dashboard, beside the targets' warning card.
     assert 'id="plugin-card"' in page and "已评价 2 个单位" in page and 'id="warnings"' in page
@@ -73,7 +76,7 @@ def test_without_the_targets_app_the_report_and_the_dashboard_have_no_warnings(d
     overview = monthly_overview(PERIOD)
     content = build_content(overview, with_charts=False)
     assert [s.heading for s in content.sections] == [
-        "一、主要指标完成情况", "二、县市区及功能区赛马排名", "三、园区发展情况", "四、年底预测"]
+        "一、主要指标完成情况", "二、县市区及功能区赛马排名", "三、园区发展情况", "四、年底预测", "五、重大项目"]
     assert overview.warnings.empty and "targets" not in overview.parts
     # The rows still have the columns the tables show, empty: no light, no completion.
     assert overview.key["light"].isna().all() and overview.counties["completion_pct"].isna().all()

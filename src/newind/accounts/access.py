@@ -50,6 +50,8 @@ if TYPE_CHECKING:  # (imported lazily at run time: the domains depend on account
 
 __all__ = [
     "PROJECT_LEAGUE_PAGE",
+    "PROJECT_PROBLEM_PAGE",
+    "PROJECT_CAMPAIGNS_PAGE",
     "AUDIT_PAGE",
     "BACKTEST_PAGE",
     "BACKTEST_RUN",
@@ -1369,6 +1371,12 @@ def mujun_filing_for(user: Any, result_id: int, *, write: bool = False) -> Any:
 PROJECTS_PAGE = PageAccess("重大项目", _roles("office", "leader", "reporter", "reviewer", "department"))
 PROJECT_IMPORT_PAGE = PageAccess("项目导入", _roles("office"), command_line=True)
 PROJECT_LEAGUE_PAGE = PageAccess("项目赛马", _roles("office", "leader", "reporter", "reviewer"), command_line=True)
+# Handing a project's problem over to a department (a project_problem case) is the office's; the department
+# then answers on the case pages (cases_in_scope / case_for, unchanged: a county sees no cases there).
+PROJECT_PROBLEM_PAGE = PageAccess("项目问题交办", _roles("office"))
+# The campaigns (专项活动): every county's targets and progress, open to the office, leaders and the units' people
+# (and `newind campaigns show`; loading the definition, `newind campaigns load`, is PROJECT_IMPORT_PAGE's).
+PROJECT_CAMPAIGNS_PAGE = PageAccess("专项活动", _roles("office", "leader", "reporter", "reviewer"), command_line=True)
 
 
 def projects_in_scope(user: Any) -> QuerySet[Any]:

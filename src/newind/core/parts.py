@@ -28,6 +28,9 @@ The hooks, each optional:
 - `key_sentences(overview) -> list[str]`: sentences after the key figures in the report's first section.
 - `dashboard_cards(overview, screen) -> list[DashboardCard]`: cards in the dashboard's grid, each a
   template of the app with its context; `screen` is the meeting-room mode (less room).
+  A card draws a bar chart as the dashboard's own are drawn (static/dashboard/dashboard.js): an element
+  with an id and `data-part-chart="<json id>"`, beside `{{ series|json_script:"<json id>" }}` holding
+  {names, values, unit, reference (optional)} (the projects' 赛马 chart, templates/projects/).
 
 The building blocks of the report (Column, Table, Chart, Section) live here too, so a domain builds its
 section without importing the reports app (reports sit above every domain: tests/core/test_layering.py).

@@ -29,6 +29,7 @@ from newind.accounts.access import (
     PARKS_PAGE,
     PAYOUTS_PAGE,
     POLICIES_PAGE,
+    PROJECT_CAMPAIGNS_PAGE,
     PROJECT_LEAGUE_PAGE,
     PROJECTS_PAGE,
     ROLE_REQUESTS_PAGE,
@@ -102,6 +103,8 @@ ENTRIES: tuple[MenuEntry, ...] = (
     # projects (issue 12 §5): the county 赛马 league and, linked from it, the portfolio figures
     MenuEntry(PROJECT_LEAGUE_PAGE, "/projects/league/",
               "县市区重大项目赛马：各项得分、逾期未开工和弄虚作假扣分、500强加分、名次和进退位；县市区和园区组合指标。"),
+    MenuEntry(PROJECT_CAMPAIGNS_PAGE, "/projects/campaigns/",
+              "产业招商月等专项活动：各县市区新开工、新投产和签约金额的目标与实时完成情况，活动结束后的总结。"),
     MenuEntry(AUDIT_PAGE, "/audit/", "按人员、单位、操作、时间筛选，导出 Excel，校验哈希链。"),
     MenuEntry(SECURITY_PAGE, "/accounts/security/", "登录失败锁定、空闲超时、口令规则、双因素认证。"),
     MenuEntry(SESSIONS_PAGE, "/accounts/sessions/", "查看并结束登录会话。"),

@@ -20,6 +20,7 @@ from newind.core.numbers import fmt_number
 from newind.enterprises.calc import industry_code_problem, normalise_industry_code
 from newind.parks.calc import ThresholdCheck, check_entry
 from newind.projects.choices import STAGE_ORDER, InvestorFlag, ProjectList, Stage, stage_index
+from newind.scoring.calc import round_half_up
 from newind.targets.calc import RuleSet, calendar_schedule_pct, lights_frame
 
 # --- lights ---------------------------------------------------------------------------------------------
@@ -1123,3 +1124,156 @@ def project_entry_checks(level: str | None, land_area: Decimal | float | None, t
 
     return check_entry(level, num(land_area), {"investment": num(total_investment), "tax": num(expected_tax),
                                                "output": num(expected_output)}, thresholds)
+
+# --- campaigns ------------------------------------------------------------------------------------------
+#
+# A campaign (专项活动, e.g. 产业招商月) counts, per county, the projects that reached 开工 or 投产 (that stage's
+# own actual date) and the amount signed (签约 actual date; the contract amount, else the total investment, as
+# the portfolio counts it) within starts_on..min(ends_on, as_of), against the county's targets. 完成率 is
+# actual ÷ target × 100, one decimal; no target (0 or blank) is no rate ("—"), and such a measure is neither
+# met nor missed. A measure is met when actual ≥ target.
+
+CAMPAIGN_MEASURES: tuple[tuple[str, str, str], ...] = (
+    ("new_starts", "新开工项目", "个"),
+    ("new_production", "新投产项目", "个"),
+    ("signed_amount", "签约金额", "万元"),
+)
+WAN_PER_YI = 10000  # 1亿元 = 10,000万元
+
+
+def completion_pct(actual: Any, target: Any) -> float | None:
+    """actual ÷ target × 100 to one decimal, half away from zero (6.25 → 6.3); None without a positive target."""
+    if target is None or float(target) <= 0:
+        return None
+    return float(round_half_up(float(actual or 0) / float(target) * 100, 1))
+
+
+def campaign_window(starts_on: dt.date, ends_on: dt.date, as_of: dt.date | None) -> tuple[dt.date, dt.date] | None:
+    """The days counted: starts_on..min(ends_on, as_of); None before the campaign starts."""
+    last = ends_on if as_of is None else min(ends_on, as_of)
+    return (starts_on, last) if last >= starts_on else None
+
+
+def campaign_rows(counties: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each county (dicts with `target_<m>` and `actual_<m>` for every measure) with `pct_<m>` and `met_<m>`,
+    then the total row (`is_total`), whose targets and actuals are the sums."""
+    total: dict[str, Any] = {"unit_id": None, "code": "", "name": "合计", "is_total": True}
+    out = []
+    for county in counties:
+        row = {**county, "is_total": False}
+        for m, _label, _unit in CAMPAIGN_MEASURES:
+            row[f"target_{m}"] = float(row.get(f"target_{m}") or 0)
+            row[f"actual_{m}"] = float(row.get(f"actual_{m}") or 0)
+            total[f"target_{m}"] = total.get(f"target_{m}", 0.0) + row[f"target_{m}"]
+            total[f"actual_{m}"] = total.get(f"actual_{m}", 0.0) + row[f"actual_{m}"]
+        out.append(row)
+    for m, _label, _unit in CAMPAIGN_MEASURES:
+        total.setdefault(f"target_{m}", 0.0)
+        total.setdefault(f"actual_{m}", 0.0)
+    for row in [*out, total]:
+        for m, _label, _unit in CAMPAIGN_MEASURES:
+            row[f"pct_{m}"] = completion_pct(row[f"actual_{m}"], row[f"target_{m}"])
+            row[f"met_{m}"] = None if row[f"pct_{m}"] is None else row[f"actual_{m}"] >= row[f"target_{m}"]
+    return [*out, total]
+
+
+def _amount_yi(wan: float) -> str:
+    return fmt_number(wan / WAN_PER_YI, 2, "亿元")
+
+
+def _measure_text(measure: str, value: float) -> str:
+    return _amount_yi(value) if measure == "signed_amount" else f"{int(round(value))}个"
+
+
+def campaign_sentences(name: str, rows: list[dict[str, Any]], goals: dict[str, float | None], *,
+                       period_label: str = "期间") -> list[str]:
+    """The end-of-campaign summary as Chinese sentences generated from the numbers: the city's totals against
+    the goals (or, without a goal, the sum of the county targets), then the counties that met or missed each."""
+    total = next(r for r in rows if r["is_total"])
+    counties = [r for r in rows if not r["is_total"]]
+    parts = []
+    for m, label, _unit in CAMPAIGN_MEASURES:
+        goal = goals.get(m)
+        if goal is None or float(goal) <= 0:
+            goal = total[f"target_{m}"] or None
+        actual = total[f"actual_{m}"]
+        noun = "签约金额" if m == "signed_amount" else f"{label}"
+        if goal is None:
+            parts.append(f"{noun}{_measure_text(m, actual)}")
+        else:
+            pct = completion_pct(actual, goal)
+            parts.append(f"{noun}{_measure_text(m, actual)}，完成目标{_measure_text(m, float(goal))}的"
+                         f"{fmt_number(pct, 1, '%')}")
+    sentences = [f"{name}{period_label}全市" + "；".join(parts) + "。"]
+    for m, label, _unit in CAMPAIGN_MEASURES:
+        met = [r["name"] for r in counties if r[f"met_{m}"] is True]
+        missed = [r for r in counties if r[f"met_{m}"] is False]
+        if not met and not missed:
+            continue
+        text = f"{label}：" if m != "signed_amount" else "签约金额："
+        text += (f"{'、'.join(met)}完成目标" if met else "没有县市区完成目标")
+        if missed:
+            gaps = "、".join(f"{r['name']}（完成{fmt_number(r[f'pct_{m}'], 1, '%')}，差"
+                            f"{_measure_text(m, r[f'target_{m}'] - r[f'actual_{m}'])}）" for r in missed)
+            text += f"；{gaps}未完成"
+        else:
+            text += "，全部县市区均完成目标"
+        sentences.append(text + "。")
+    return sentences
+
+
+# --- the monthly report's section (projects.report, projects.parts) ----------------------------------------
+#
+# The report's period is cumulative (1–N月), but "this month's" signed, started and completed projects are
+# the events of the calendar month N itself: stage rows whose actual date falls in it. 1—2月 is reported
+# once, so its month is 1 January to the end of February (a January event is never left out).
+
+# The stages whose actual date makes a project one of the month's events, and the list it joins:
+# 竣工 and 投产 are one list (竣工投产), a project that did both in the month counted once.
+EVENT_OF_STAGE: dict[str, str] = {Stage.SIGNED: "signed", Stage.STARTED: "started",
+                                  Stage.COMPLETED: "completed", Stage.PRODUCING: "completed"}
+EVENT_LABELS: dict[str, str] = {"signed": "签约", "started": "开工", "completed": "竣工投产"}
+
+
+def report_month(year: int, n: int) -> tuple[dt.date, dt.date]:
+    """The first and last day of report month n of `year` (n = 2 covers January and February)."""
+    first = dt.date(year, 1 if n <= FIRST_MONTH else n, 1)
+    last = (dt.date(year + (n == 12), n % 12 + 1, 1) - dt.timedelta(days=1))
+    return first, last
+
+
+def report_month_label(year: int, n: int) -> str:
+    """'2017年3月'; '2017年1—2月' for the first report of a year."""
+    return f"{year}年1—2月" if n <= FIRST_MONTH else f"{year}年{n}月"
+
+
+def month_events(stage_rows: pd.DataFrame) -> pd.DataFrame:
+    """The month's events, one row per project and list (签约, 开工, 竣工投产), from its stage rows.
+
+    `stage_rows`: project_id, stage and actual_on (the rows dated in the month) plus the project's columns.
+    Returns those columns with `event`, `event_label`, `stages` (the stage labels, 「、」-joined in stage
+    order) and `actual_on` (the latest date of the event's stages: the day the project got furthest)."""
+    columns = [*stage_rows.columns.drop("stage"), "event", "event_label", "stages"]
+    rows = stage_rows[stage_rows["stage"].isin(list(EVENT_OF_STAGE))]
+    if rows.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    labels = dict(Stage.choices)
+    rows = rows.assign(event=rows["stage"].map(EVENT_OF_STAGE), order=rows["stage"].map(stage_index),
+                       label=rows["stage"].map(labels)).sort_values(["project_id", "order"])
+    keep = [c for c in stage_rows.columns if c not in {"stage", "actual_on", "project_id"}]
+    grouped = rows.groupby(["event", "project_id"], sort=False)
+    out = grouped[keep].first()
+    out["actual_on"] = grouped["actual_on"].max()
+    out["stages"] = grouped["label"].agg("、".join)
+    out = out.reset_index()
+    out["event_label"] = out["event"].map(EVENT_LABELS)
+    out["event_order"] = out["event"].map(list(EVENT_LABELS).index)
+    return out.sort_values(["event_order", "actual_on", "project_id"])[columns].reset_index(drop=True)
+
+
+def rank_change_text(change: Any) -> str:
+    """进位/退位 of a league row: '进2位', '退1位', '持平', or '—' without a previous rank."""
+    if change is None or pd.isna(change):
+        return "—"
+    change = int(change)
+    return f"进{change}位" if change > 0 else f"退{-change}位" if change < 0 else "持平"

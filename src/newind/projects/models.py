@@ -251,6 +251,11 @@ class Campaign(models.Model):
     starts_on = models.DateField("开始日期")
     ends_on = models.DateField("结束日期")
     goal_note = models.CharField("总体目标", max_length=300, blank=True)
+    # The city's goals (e.g. 40 new starts, 800,000万元 = 80亿元 signed); blank: the sum of the county targets.
+    goal_new_starts = models.IntegerField("目标新开工项目（个）", null=True, blank=True)
+    goal_new_production = models.IntegerField("目标新投产项目（个）", null=True, blank=True)
+    goal_signed_amount = models.DecimalField("目标签约金额（万元）", max_digits=16, decimal_places=2, null=True,
+                                             blank=True)
     is_synthetic = models.BooleanField("示例数据", default=False)
 
     class Meta:

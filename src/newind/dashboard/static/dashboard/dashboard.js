@@ -48,24 +48,26 @@
     };
   }
 
-  function barOption(series, reference) {
+  // `unit` is what every value is in: "%" for the growth charts (the default), "分" for a score.
+  function barOption(series, reference, unit) {
+    unit = unit == null ? "%" : unit;
     var values = series.values.map(function (v) {
       return { value: v, itemStyle: { color: (reference != null && v < reference) || v < 0 ? RED : BLUE } };
     });
     var option = {
       textStyle: { fontSize: fontSize(), color: ink() },
-      tooltip: { trigger: "axis", valueFormatter: function (v) { return v + "%"; } },
+      tooltip: { trigger: "axis", valueFormatter: function (v) { return v + unit; } },
       // Room above the bars for the reference line's label (at the line's start: the axis is inverted), so
       // it never sits on a bar.
       grid: { left: 8, right: 56, top: reference != null ? fontSize() * 2 : 10, bottom: 8, containLabel: true },
-      xAxis: axis({ type: "value", axisLabel: { formatter: "{value}%" } }),
+      xAxis: axis({ type: "value", axisLabel: { formatter: "{value}" + unit } }),
       yAxis: axis({ type: "category", inverse: true, data: series.names, axisLabel: { fontSize: fontSize() - 1 } }),
-      series: [{ type: "bar", data: values, label: { show: true, position: "right", formatter: "{c}%",
+      series: [{ type: "bar", data: values, label: { show: true, position: "right", formatter: "{c}" + unit,
                                                     color: ink(), fontSize: fontSize() - 2 } }]
     };
     if (reference != null) {
       option.series[0].markLine = { symbol: "none", silent: true,
-                                    label: { formatter: data.city + " {c}%", position: "start", color: ink(),
+                                    label: { formatter: data.city + " {c}" + unit, position: "start", color: ink(),
                                              fontSize: fontSize() - 2 },
                                     lineStyle: { type: "dashed", color: big() ? "#c9d3e1" : "#888" },
                                     data: [{ xAxis: reference }] };
@@ -79,6 +81,14 @@
     draw("chart-trend", trendOption());
     draw("chart-counties", barOption(data.counties, data.counties.reference));
     draw("chart-parks", barOption(data.parks, null));
+    // The domains' bar charts (newind.core.parts cards, e.g. the projects' 赛马 totals): an element with
+    // data-part-chart naming the json_script that holds its {names, values, unit, reference}.
+    document.querySelectorAll("[data-part-chart]").forEach(function (el) {
+      var source = document.getElementById(el.getAttribute("data-part-chart"));
+      if (!source || !el.id) { return; }
+      var series = JSON.parse(source.textContent);
+      draw(el.id, barOption(series, series.reference == null ? null : series.reference, series.unit));
+    });
   }
 
   var parksTitle = document.getElementById("parks-title");
