@@ -36,7 +36,7 @@ def test_dates(text: str, expected: object) -> None:
     ("项目编号", "code"), ("总投资（万元）", "total_investment"), ("总投资(万元)", "total_investment"),
     ("计划开工日期", "planned:started"), ("实际入库日期", "actual:in_stats"), ("实际入库纳统日期", "actual:in_stats"),
     ("计划投产时间", "planned:producing"), ("2017年计划投资（万元）", "plan:2017"), ("2018年度计划投资", "plan:2018"),
-    ("年度计划投资", "plan"), ("备注", None),
+    ("年度计划投资", "plan"), ("开工佐证材料", "evidence:started"), ("入库佐证", "evidence:in_stats"), ("备注", None),
 ])
 def test_headers_are_found_by_name(header: str, field: str | None) -> None:
     assert calc.header_field(header) == field
@@ -47,6 +47,7 @@ def test_field_labels_read_in_chinese() -> None:
     assert calc.registry_field_label("plan:2017") == "2017年计划投资（万元）"
     assert calc.registry_field_label("county_id") == "所在县市区"
     assert calc.registry_field_label("stage") == "当前阶段"
+    assert calc.registry_field_label("evidence:started") == "开工佐证材料"
 
 
 def _sheet(rows: list[list[object]], header: list[str]) -> calc.RegistrySheet:

@@ -230,3 +230,21 @@ def test_the_cli_names_the_bad_cell(reference_data, tmp_path: Path) -> None:
         call_command("projects", "import", str(path), "--apply")
     assert str(err.value.problems[0]).startswith("工作表「项目库」第3行第K列：")
     assert _nothing_written()
+
+
+def test_a_stages_evidence_is_imported_changed_and_never_erased_by_a_blank_cell(reference_data, client_as) -> None:  # type: ignore[no-untyped-def]
+    header = [*HEADER, "开工佐证材料"]
+    first = [[*ROWS[0], "施工许可证 岳建〔2017〕12号"], [*ROWS[1], None]]
+    _import(workbook(first, header))
+    started = ProjectStage.objects.get(project__code="XM001", stage="started")
+    assert (started.actual_on, started.evidence) == (D(2017, 4, 20), "施工许可证 岳建〔2017〕12号")
+    # A new evidence text is a change with its history; a blank evidence cell afterwards keeps it.
+    second = [[*ROWS[0], "施工许可证 岳建〔2017〕12号；开工现场照片"], [*ROWS[1], None]]
+    _import(workbook(second, header))
+    change = ProjectChange.objects.get(field="evidence:started")
+    assert (change.old_value, change.new_value) == ("施工许可证 岳建〔2017〕12号", "施工许可证 岳建〔2017〕12号；开工现场照片")
+    assert _import(workbook([[*ROWS[0], None], [*ROWS[1], None]], header)) is None
+    assert ProjectStage.objects.get(pk=started.pk).evidence == "施工许可证 岳建〔2017〕12号；开工现场照片"
+    # The project page shows it in the stage timeline and names the field in the history.
+    html = client_as("office").get(f"/projects/{started.project_id}/").content.decode()
+    assert "开工现场照片" in html and "开工佐证材料" in html

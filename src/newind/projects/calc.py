@@ -683,8 +683,9 @@ def date_or_nat(value: dt.date | None) -> pd.Timestamp:
 # rows of a sheet (a title row may sit above). Read into checked records with every problem located by
 # sheet, row and column; then each record is matched to a project on file (by 项目编号, else by 项目名称
 # within its 所在县市区) and compared field by field. Only the columns present are compared, so a file
-# without a 园区 column leaves every park as it is. A blank stage-date cell never erases a date on file
-# (a stage's dates are its history); a blank cell of any other optional column clears the field.
+# without a 园区 column leaves every park as it is. A blank stage-date or evidence cell (开工佐证材料) never
+# erases what is on file (a stage's dates and evidence are its history); a blank cell of any other optional
+# column clears the field.
 # Amounts are 万元, land 亩; per-mu figures (投资强度, 亩均税收, 亩均产值) are 万元/亩.
 
 REGISTRY_FIELDS: dict[str, str] = {
@@ -764,6 +765,8 @@ def _header_map() -> dict[str, str]:
             for kind, prefix in (("planned", "计划"), ("actual", "实际")):
                 out.setdefault(registry_norm(f"{prefix}{w}日期"), f"{kind}:{stage}")
                 out.setdefault(registry_norm(f"{prefix}{w}时间"), f"{kind}:{stage}")
+            for suffix in ("佐证材料", "佐证"):
+                out.setdefault(registry_norm(f"{w}{suffix}"), f"evidence:{stage}")
     return out
 
 
@@ -777,6 +780,8 @@ def registry_field_label(name: str) -> str:
         return f"{'计划' if kind == 'planned' else '实际'}{Stage(rest).label}日期"
     if kind == "plan" and rest:
         return f"{rest}年计划投资（万元）"
+    if kind == "evidence" and rest:
+        return f"{Stage(rest).label}佐证材料"
     base = name.removesuffix("_id")
     return REGISTRY_FIELDS.get(base, REGISTRY_FIELDS.get(name, name))
 
@@ -994,6 +999,10 @@ def _read_text(rec: dict[str, Any], name: str, text: str, bad: Any) -> None:
                        else "省“五个100”、市重大项目、产业项目")
             bad(name, f"{REGISTRY_FIELDS[name]}「{'、'.join(unknown)}」无法识别：可填 {allowed}，多个之间用顿号（、）分开。")
         rec[name] = codes
+    elif name.startswith("evidence:"):
+        if len(text) > 500:
+            bad(name, f"「{registry_field_label(name)}」超过500个字：请写明文件名称、文号或批复，不要粘贴全文。")
+        rec[name] = text or None
     elif name == "stage":
         code = _stage_code(text) if text else None
         if text and code is None:
@@ -1059,7 +1068,8 @@ def diff_registry(records: list[dict[str, Any]], ids: list[int | None],
                   existing: dict[int, dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]], int]:
     """Split matched records into new ones, changes [{project_id, code, name, field, old, new}] and the
     count unchanged. `existing[id]` holds the REGISTRY_TRACKED fields, `planned:<stage>`/`actual:<stage>`
-    and `plan:<year>`; only the fields a record carries are compared; a blank stage date changes nothing."""
+    `evidence:<stage>` and `plan:<year>`; only the fields a record carries are compared; a blank stage date
+    or evidence changes nothing."""
     added: list[dict[str, Any]] = []
     changes: list[dict[str, Any]] = []
     unchanged = 0
@@ -1070,7 +1080,7 @@ def diff_registry(records: list[dict[str, Any]], ids: list[int | None],
         was = existing[pid]
         mine: list[dict[str, Any]] = []
         fields = [f for f in REGISTRY_TRACKED if f in rec and not (f == "code" and not rec["code"])]
-        fields += sorted(k for k in rec if k.startswith(("planned:", "actual:")) and rec[k] is not None)
+        fields += sorted(k for k in rec if k.startswith(("planned:", "actual:", "evidence:")) and rec[k] is not None)
         fields += [f"plan:{y}" for y in sorted(rec.get("plans", {}))]
         for name in fields:
             new = rec["plans"][int(name[5:])] if name.startswith("plan:") else rec[name]

@@ -64,9 +64,11 @@ def existing_projects(ids: list[int]) -> dict[int, dict[str, Any]]:
         values["investor_flags"] = list(values["investor_flags"] or [])
         values["lists"] = list(values["lists"] or [])
         out[values.pop("id")] = values
-    for s in ProjectStage.objects.filter(project_id__in=ids).values("project_id", "stage", "planned_on", "actual_on"):
+    for s in ProjectStage.objects.filter(project_id__in=ids).values("project_id", "stage", "planned_on", "actual_on",
+                                                                    "evidence"):
         out[s["project_id"]][f"planned:{s['stage']}"] = s["planned_on"]
         out[s["project_id"]][f"actual:{s['stage']}"] = s["actual_on"]
+        out[s["project_id"]][f"evidence:{s['stage']}"] = s["evidence"]
     for p in ProjectYearPlan.objects.filter(project_id__in=ids).values("project_id", "year", "planned_investment"):
         out[p["project_id"]][f"plan:{p['year']}"] = p["planned_investment"]
     return out
@@ -281,8 +283,10 @@ def _create_projects(added: list[dict[str, Any]], batch: ProjectImportBatch, use
         pid = ids[rec["code"]]
         for stage in STAGE_ORDER:
             planned, actual = rec.get(f"planned:{stage}"), rec.get(f"actual:{stage}")
-            if planned or actual:
-                stages.append(ProjectStage(project_id=pid, stage=stage, planned_on=planned, actual_on=actual))
+            evidence = rec.get(f"evidence:{stage}") or ""
+            if planned or actual or evidence:
+                stages.append(ProjectStage(project_id=pid, stage=stage, planned_on=planned, actual_on=actual,
+                                           evidence=evidence))
         plans += [ProjectYearPlan(project_id=pid, year=y, planned_investment=v) for y, v in rec.get("plans", {}).items()]
         history.append(ProjectChange(project_id=pid, kind=ChangeKind.CREATED, new_value=rec["name"][:500],
                                      batch=batch, changed_by=user, changed_at=now))
@@ -309,10 +313,10 @@ def _change_projects(changes: list[dict[str, Any]], batch: ProjectImportBatch, u
         for c in items:
             name, new = c["field"], c["new"]
             kind = ChangeKind.STAGE if name == "stage" else ChangeKind.CHANGED
-            if name.startswith(("planned:", "actual:")):
+            if name.startswith(("planned:", "actual:", "evidence:")):
                 which, _, stage = name.partition(":")
                 row = stage_rows.get((pid, stage)) or ProjectStage(project_id=pid, stage=stage)
-                setattr(row, "planned_on" if which == "planned" else "actual_on", new)
+                setattr(row, {"planned": "planned_on", "actual": "actual_on", "evidence": "evidence"}[which], new)
                 row.save()
                 stage_rows[(pid, stage)] = row
             elif name.startswith("plan:"):
