@@ -163,3 +163,21 @@ def test_a_department_sees_the_projects_it_is_responsible_for(registry, client) 
     client.force_login(fgw)
     assert _codes(client.get("/projects/list/").content.decode()) == []
     assert client.get(f"/projects/{registry['XM001'].pk}/").status_code == 403
+
+
+def test_the_list_pages_keep_the_filters(registry, client_as) -> None:  # type: ignore[no-untyped-def]
+    from decimal import Decimal
+
+    from newind.units.models import Unit
+
+    county = Unit.objects.get(code="430621")
+    for n in range(55):
+        Project.objects.create(code=f"XM9{n:02d}", name=f"岳阳县储备项目{n}", county=county, total_investment=Decimal(1000))
+    client = client_as("office")
+    first = client.get("/projects/list/?county=430621&q=储备").content.decode()
+    assert "共 55 个项目" in first and len(_codes(first)) == 50
+    # The next-page link carries the filters, the Chinese search text URL-encoded.
+    pager = first[first.index("class=\"pager\""):][:400]
+    assert "?county=430621&amp;q=%E5%82%A8%E5%A4%87&amp;page=2" in pager, pager
+    second = client.get("/projects/list/?county=430621&q=储备&page=2").content.decode()
+    assert _codes(second) == [f"XM9{n:02d}" for n in range(50, 55)]

@@ -3,6 +3,8 @@ the office's workbook upload → preview → confirm."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -40,7 +42,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
     found = queries.filter_projects(scope, county=chosen["county"], park=chosen["park"], stage=chosen["stage"],
                                     list_code=chosen["list"], text=chosen["q"])
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = "&".join(f"{k}={v}" for k, v in chosen.items() if v)
+    query = urlencode({k: v for k, v in chosen.items() if v})
     return render(request, "projects/list.html", {
         "page": page, "chosen": chosen, "options": queries.filter_options(scope), "query": query,
         "total": found.count(), "can_import": PROJECT_IMPORT_PAGE.allows(request.user),
