@@ -42,5 +42,7 @@ urlpatterns = [
     path("projects/", include("newind.projects.campaigns_urls")),
     # projects: the portfolio figures and the county 赛马
     path("projects/", include("newind.projects.league_urls")),
+    # projects: the registry (list, a project's page, the workbook import)
+    path("projects/", include("newind.projects.urls")),
     path("api/", api.urls),
 ]

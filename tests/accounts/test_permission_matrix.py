@@ -822,6 +822,41 @@ FUNCTION_ROWS += [
 ]
 
 
+# --- major projects (重大项目): a project of 岳阳县, made on first use so the shared fixture stays as it is.
+
+
+def _project(o: Any) -> Any:
+    if not hasattr(o, "project"):
+        from decimal import Decimal
+
+        from newind.projects.models import Project
+        from newind.units.models import Unit
+
+        o.project = Project.objects.create(code="XM-MATRIX", name="岳阳县矩阵项目", county=Unit.objects.get(code=YYX),
+                                           total_investment=Decimal("10000")).pk
+    return o.project
+
+
+def _project_codes(qs: Any) -> frozenset[str]:
+    return frozenset(qs.values_list("code", flat=True))
+
+
+PAGE_ROWS += [
+    page("PROJECTS_PAGE", "the project list and pages are for office, leaders, the units' people (and departments)",
+         TARGET_ROLES),
+    page("PROJECT_IMPORT_PAGE", "importing the project workbook is the office's (and newind projects import)",
+         {"office", "cli"}, write=True),
+]
+FUNCTION_ROWS += [
+    Row("projects in scope: all for office, leaders and the command line, 岳阳县's for 岳阳县's people",
+        "projects_in_scope", False, lambda u, o: _project_codes(access.projects_in_scope(_project(o) and u)),
+        sees(**{w: {"XM-MATRIX"} for w in ("office", "leader", "cli", "yyx_rep", "yyx_rev")})),
+    Row("岳阳县's project is read by office, leaders and 岳阳县's people; 云溪区 is refused", "project_for", False,
+        lambda u, o: access.project_for(u, _project(o)), gate({"office", "leader", "yyx_rep", "yyx_rev"})),
+    Row("岳阳县's project is changed by the office and 岳阳县's reporter (its stages), not by leaders", "project_for",
+        True, lambda u, o: access.project_for(u, _project(o), write=True), gate({"office", "yyx_rep"})),
+]
+
 ACCESS_ROWS = PAGE_ROWS + FUNCTION_ROWS
 # Helpers of the module itself, tested in tests/accounts/test_access.py; no view or service calls them
 # (test_access_structure.py), so they have no row here.

@@ -161,6 +161,11 @@ __all__ = [
     "policy_eligible_for",
     "policy_for",
     "policy_matches_for",
+    # major projects: the registry list, a project's page and the workbook import
+    "PROJECTS_PAGE",
+    "PROJECT_IMPORT_PAGE",
+    "project_for",
+    "projects_in_scope",
 ]
 
 _SCOPE_CACHE = "_newind_scope_unit_ids"

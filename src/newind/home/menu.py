@@ -31,6 +31,7 @@ from newind.accounts.access import (
     POLICIES_PAGE,
     PROJECT_CAMPAIGNS_PAGE,
     PROJECT_LEAGUE_PAGE,
+    PROJECTS_PAGE,
     ROLE_REQUESTS_PAGE,
     SECURITY_PAGE,
     SESSIONS_PAGE,
@@ -96,6 +97,9 @@ ENTRIES: tuple[MenuEntry, ...] = (
     MenuEntry(POLICIES_PAGE, "/policies/",
               "惠企政策库：政策要点、申报指南和认定条件；企业可享受哪些政策、为什么（逐条说明），哪些企业符合某项政策。"),
     MenuEntry(PAYOUTS_PAGE, "/policies/payouts/", "政策兑现台账：登记或导入兑现记录，按政策、按县市区合计。"),
+    # projects (issue 12 §1): the registry list, each project's page (stages, lights, progress, history)
+    MenuEntry(PROJECTS_PAGE, "/projects/list/",
+              "重大项目库：按县市区、园区、阶段和清单查找项目，查看阶段进展、停工复工、预警灯、月度投资进度、变更记录和入园门槛对照。"),
     # projects (issue 12 §5): the county 赛马 league and, linked from it, the portfolio figures
     MenuEntry(PROJECT_LEAGUE_PAGE, "/projects/league/",
               "县市区重大项目赛马：各项得分、逾期未开工和弄虚作假扣分、500强加分、名次和进退位；县市区和园区组合指标。"),

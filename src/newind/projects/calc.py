@@ -6,15 +6,20 @@ Each part of the app has its own section below, headed `# --- <part>`.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from openpyxl.utils import get_column_letter
 
-from newind.core.errors import AppError
+from newind.core.errors import AppError, Problem
 from newind.core.numbers import fmt_number
-from newind.projects.choices import STAGE_ORDER, Stage, stage_index
+from newind.enterprises.calc import industry_code_problem, normalise_industry_code
+from newind.parks.calc import ThresholdCheck, check_entry
+from newind.projects.choices import STAGE_ORDER, InvestorFlag, ProjectList, Stage, stage_index
 from newind.scoring.calc import round_half_up
 from newind.targets.calc import RuleSet, calendar_schedule_pct, lights_frame
 
@@ -671,6 +676,464 @@ def window_of(year: int, kind: str, n: int) -> Window:
 def date_or_nat(value: dt.date | None) -> pd.Timestamp:
     return pd.Timestamp(value) if value is not None else pd.NaT
 
+
+# --- registry -------------------------------------------------------------------------------------------
+#
+# The office's project workbook (项目库): one row per project, Chinese headers found by name in the first
+# rows of a sheet (a title row may sit above). Read into checked records with every problem located by
+# sheet, row and column; then each record is matched to a project on file (by 项目编号, else by 项目名称
+# within its 所在县市区) and compared field by field. Only the columns present are compared, so a file
+# without a 园区 column leaves every park as it is. A blank stage-date or evidence cell (开工佐证材料) never
+# erases what is on file (a stage's dates and evidence are its history); a blank cell of any other optional
+# column clears the field.
+# Amounts are 万元, land 亩; per-mu figures (投资强度, 亩均税收, 亩均产值) are 万元/亩.
+
+REGISTRY_FIELDS: dict[str, str] = {
+    # field: its label (the column title the import asks for, and the history's wording)
+    "code": "项目编号", "name": "项目名称", "county": "所在县市区", "park": "所在园区",
+    "industry_code": "行业代码", "is_industrial": "产业项目", "investor_name": "投资主体",
+    "investor_flags": "投资方类型", "total_investment": "总投资（万元）",
+    "out_of_province_investment": "其中省外资金（万元）", "contract_amount": "签约金额（万元）",
+    "land_area": "用地面积（亩）", "expected_annual_tax": "达产年税收（万元）",
+    "expected_annual_output": "达产年产值（万元）", "lists": "所属清单", "leader_name": "联点市领导",
+    "responsible_unit": "责任单位", "responsible_person": "直接责任人", "has_task_force": "工作专班",
+    "stage": "当前阶段", "plan_year": "计划年度", "plan": "年度计划投资（万元）",
+}
+_HEADER_WORDS: dict[str, tuple[str, ...]] = {
+    "code": ("项目编号", "项目代码", "编号"), "name": ("项目名称", "名称"),
+    "county": ("所在县市区", "县市区", "所属县市区"), "park": ("所在园区", "园区", "所属园区"),
+    "industry_code": ("行业代码", "国民经济行业代码"), "is_industrial": ("产业项目", "是否产业项目"),
+    "investor_name": ("投资主体", "投资方", "投资企业"), "investor_flags": ("投资方类型", "投资主体类型"),
+    "total_investment": ("总投资(万元)", "总投资", "计划总投资(万元)"),
+    "out_of_province_investment": ("其中省外资金(万元)", "其中省外资金", "省外资金(万元)"),
+    "contract_amount": ("签约金额(万元)", "签约金额", "合同金额(万元)"),
+    "land_area": ("用地面积(亩)", "用地面积", "用地(亩)"),
+    "expected_annual_tax": ("达产年税收", "达产年税收(万元)", "达产后年税收(万元)"),
+    "expected_annual_output": ("达产年产值", "达产年产值(万元)", "达产后年产值(万元)"),
+    "lists": ("所属清单", "清单"), "leader_name": ("联点市领导", "联点领导", "联系市领导"),
+    "responsible_unit": ("责任单位",), "responsible_person": ("直接责任人", "责任人"),
+    "has_task_force": ("工作专班", "是否成立专班", "专班"), "stage": ("当前阶段", "项目阶段", "阶段"),
+    "plan_year": ("计划年度", "年度"), "plan": ("年度计划投资", "年度计划投资(万元)", "年度计划(万元)"),
+}
+# Other words for a stage in the 当前阶段 column and in the date headers (计划开工日期 / 实际开工日期).
+STAGE_WORDS: dict[str, tuple[str, ...]] = {
+    Stage.PLANNING: ("谋划", "储备", "谋划储备", "谋划/储备"), Stage.NEGOTIATING: ("在谈", "洽谈", "招商"),
+    Stage.SIGNED: ("签约",), Stage.REGISTERED: ("注册",), Stage.LAND: ("供地", "落地"), Stage.STARTED: ("开工",),
+    Stage.IN_STATS: ("入库", "纳统", "入库纳统"), Stage.COMPLETED: ("竣工",), Stage.PRODUCING: ("投产",),
+    Stage.FULL_PRODUCTION: ("达产",),
+}
+REQUIRED_REGISTRY = ("code", "name", "county", "total_investment")
+AMOUNT_FIELDS = ("total_investment", "out_of_province_investment", "contract_amount", "land_area",
+                 "expected_annual_tax", "expected_annual_output")
+TEXT_LIMITS = {"name": 200, "investor_name": 200, "leader_name": 50, "responsible_person": 50}
+# The fields a re-import compares (besides the stage dates `planned:<stage>` / `actual:<stage>` and the
+# annual plans `plan:<year>`), in the order the history shows them.
+REGISTRY_TRACKED = ("code", "name", "county_id", "park_id", "industry_code", "is_industrial", "investor_name",
+                    "investor_flags", "total_investment", "out_of_province_investment", "contract_amount",
+                    "land_area", "expected_annual_tax", "expected_annual_output", "lists", "leader_name",
+                    "responsible_unit_id", "responsible_person", "has_task_force", "stage")
+_YES = {"是": True, "有": True, "y": True, "yes": True, "1": True, "√": True, "否": False, "无": False, "n": False,
+        "no": False, "0": False, "": False}
+_SPLIT = re.compile(r"[、,，;；/\s]+")
+_PLAN_YEAR = re.compile(r"^(\d{4})年(?:度)?计划(?:完成)?投资(?:\(万元\))?$")
+
+
+def registry_norm(text: object) -> str:
+    """A header or a name as compared: no spaces, full-width brackets as ASCII, quotes dropped, lower case."""
+    s = re.sub(r"\s+", "", str(text)).replace("（", "(").replace("）", ")")
+    return re.sub(r"[“”\"'‘’]", "", s).lower()
+
+
+def registry_cell(value: object) -> str:
+    """A cell as text; Excel's 1234.0 becomes '1234' and a date cell its ISO date."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    return str(value).strip()
+
+
+def _header_map() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for name, words in _HEADER_WORDS.items():
+        for w in words:
+            out.setdefault(registry_norm(w), name)
+    for stage, words in STAGE_WORDS.items():
+        for w in {*words, Stage(stage).label}:
+            for kind, prefix in (("planned", "计划"), ("actual", "实际")):
+                out.setdefault(registry_norm(f"{prefix}{w}日期"), f"{kind}:{stage}")
+                out.setdefault(registry_norm(f"{prefix}{w}时间"), f"{kind}:{stage}")
+            for suffix in ("佐证材料", "佐证"):
+                out.setdefault(registry_norm(f"{w}{suffix}"), f"evidence:{stage}")
+    return out
+
+
+REGISTRY_HEADERS = _header_map()
+
+
+def registry_field_label(name: str) -> str:
+    """The Chinese label of a field, a stage date (`actual:started` → 实际开工日期) or a plan (`plan:2017`)."""
+    kind, _, rest = name.partition(":")
+    if kind in ("planned", "actual") and rest:
+        return f"{'计划' if kind == 'planned' else '实际'}{Stage(rest).label}日期"
+    if kind == "plan" and rest:
+        return f"{rest}年计划投资（万元）"
+    if kind == "evidence" and rest:
+        return f"{Stage(rest).label}佐证材料"
+    base = name.removesuffix("_id")
+    return REGISTRY_FIELDS.get(base, REGISTRY_FIELDS.get(name, name))
+
+
+def header_field(text: object) -> str | None:
+    """The field a header names (`plan:2017` for 「2017年计划投资（万元）」), or None."""
+    key = registry_norm(registry_cell(text))
+    m = _PLAN_YEAR.match(key)
+    if m:
+        return f"plan:{m.group(1)}"
+    return REGISTRY_HEADERS.get(key)
+
+
+@dataclass
+class RegistrySheet:
+    """The rows of one sheet as text, with the Excel row number and each field's column letter."""
+
+    sheet: str
+    frame: pd.DataFrame
+    columns: dict[str, str]
+    problems: list[Problem]
+
+
+def registry_sheet(cells: pd.DataFrame, sheet: str, search_rows: int = 10) -> RegistrySheet | None:
+    """Find the header (a row naming 项目名称 and 项目编号 or 所在县市区); None when the sheet has none."""
+    for i in range(min(search_rows, len(cells))):
+        found: dict[str, int] = {}
+        for j, value in enumerate(cells.iloc[i].tolist()):
+            name = header_field(value)
+            if name and name not in found:
+                found[name] = j
+        if "name" in found and ("code" in found or "county" in found):
+            break
+    else:
+        return None
+    letters = {name: get_column_letter(j + 1) for name, j in found.items()}
+    where = sheet or None
+    problems = [Problem(f"缺少「{REGISTRY_FIELDS[n]}」列：请在表头中加上这一列（列名须为「{REGISTRY_FIELDS[n]}」）。",
+                        where, i + 1, None) for n in REQUIRED_REGISTRY if n not in found]
+    if "plan" in found and "plan_year" not in found:
+        problems.append(Problem("有「年度计划投资」列但没有「计划年度」列：请加一列「计划年度」（如 2017），"
+                                "或把列名写成「2017年计划投资（万元）」。", where, i + 1, letters["plan"]))
+    body = cells.iloc[i + 1:]
+    frame = pd.DataFrame({name: body.iloc[:, j].map(registry_cell) for name, j in found.items()})
+    frame.insert(0, "row", range(i + 2, i + 2 + len(body)))
+    frame = frame[(frame.drop(columns="row") != "").any(axis=1)].reset_index(drop=True)
+    return RegistrySheet(sheet, frame, letters, problems)
+
+
+@dataclass
+class RegistryLookups:
+    """Normalised names and codes → unit id, built by the service: counties (and functional zones), parks,
+    and the units that may be a responsible unit (departments, counties, zones, parks)."""
+
+    counties: dict[str, int]
+    parks: dict[str, int]
+    units: dict[str, int]
+    county_names: list[str]
+    park_names: list[str]
+
+
+def parse_amount(text: str) -> Decimal | None | str:
+    """A 万元 or 亩 amount from a cell: '' → None, 'bad' when it is not a number ≥ 0."""
+    if text == "":
+        return None
+    try:
+        value = Decimal(text.replace(",", "").replace("，", ""))
+    except InvalidOperation:
+        return "bad"
+    return value if value.is_finite() and 0 <= value < Decimal("1e13") else "bad"
+
+
+def parse_day(text: str) -> dt.date | None | str:
+    """A date from a cell ('2017-04-01', '2017/4/1', '2017年4月1日', '2017.4.1'); '' → None, else 'bad'."""
+    if text == "":
+        return None
+    cleaned = (text.split(" ")[0].split("T")[0].replace("年", "-").replace("月", "-").replace("日", "")
+               .replace("/", "-").replace(".", "-").strip("-"))
+    try:
+        day = dt.date.fromisoformat("-".join(part.zfill(2) for part in cleaned.split("-")))
+    except ValueError:
+        return "bad"
+    return day if 1990 <= day.year <= 2100 else "bad"
+
+
+def _stage_code(text: str) -> str | None:
+    key = registry_norm(text)
+    for stage, words in STAGE_WORDS.items():
+        if key in {registry_norm(w) for w in (*words, Stage(stage).label, stage)}:
+            return str(stage)
+    return None
+
+
+def _codes_of(text: str, choices: Any) -> tuple[list[str], list[str]]:
+    """Labels separated by 、 → (codes in the choices' order, unknown words)."""
+    by_label = {registry_norm(label): str(code) for code, label in choices.choices}
+    by_label.update({registry_norm(str(code)): str(code) for code in choices.values})
+    by_label.setdefault(registry_norm("五个100"), "province_5x100")
+    by_label.setdefault(registry_norm("省五个100"), "province_5x100")
+    words = [w for w in _SPLIT.split(text) if w]
+    found = {by_label[registry_norm(w)] for w in words if registry_norm(w) in by_label}
+    unknown = [w for w in words if registry_norm(w) not in by_label]
+    return [str(c) for c in choices.values if c in found], unknown
+
+
+def check_registry_rows(recs: RegistrySheet,
+                        lookups: RegistryLookups) -> tuple[list[dict[str, Any]], list[Problem]]:
+    """Turn a sheet's text rows into project records (unit ids, codes, Decimals, dates), collecting every
+    problem with its sheet, row and column. Each record has sheet, row, the fields present and `plans`
+    ({year: 万元}) when the sheet has annual plans."""
+    problems: list[Problem] = list(recs.problems)
+    where = recs.sheet or None
+    records: list[dict[str, Any]] = []
+    present = [c for c in recs.frame.columns if c != "row"]
+    for raw in recs.frame.to_dict("records"):
+        row = int(raw["row"])
+        rec: dict[str, Any] = {"sheet": recs.sheet, "row": row, "columns": recs.columns}
+
+        def bad(name: str, message: str, row: int = row) -> None:
+            problems.append(Problem(message, where, row, recs.columns.get(name)))
+
+        for name in present:
+            text = str(raw[name])
+            if name in ("county", "park", "responsible_unit"):
+                _read_unit(rec, name, text, lookups, bad)
+            elif name in AMOUNT_FIELDS or name.startswith(("planned:", "actual:", "plan:")) or name == "plan":
+                _read_number(rec, name, text, str(raw.get("plan_year", "")), bad)
+            elif name != "plan_year":
+                _read_text(rec, name, text, bad)
+        _row_consistency(rec, bad)
+        records.append(rec)
+    problems.sort(key=lambda p: (p.row or 0, len(p.column or ""), p.column or ""))
+    return records, problems
+
+
+def _read_unit(rec: dict[str, Any], name: str, text: str, lookups: RegistryLookups, bad: Any) -> None:
+    """所在县市区 (required), 所在园区 and 责任单位: a unit's name, short name or code → its id."""
+    if name == "county":
+        found = lookups.counties.get(registry_norm(text))
+        if not text:
+            bad(name, "没有填写所在县市区：请填写县市区名称或行政区划代码，如 岳阳县 或 430621。")
+        elif found is None:
+            known = "、".join(lookups.county_names[:12])
+            bad(name, f"未找到县市区「{text}」：请填写县市区（或功能区）的名称、简称或代码（如{known}）。")
+    elif name == "park":
+        found = lookups.parks.get(registry_norm(text)) if text else None
+        if text and found is None:
+            known = "、".join(lookups.park_names[:6])
+            bad(name, f"未找到园区「{text}」：请填写平台中园区的名称、简称或代码（如{known}），不在园区的项目留空。")
+    else:
+        found = lookups.units.get(registry_norm(text)) if text else None
+        if text and found is None:
+            bad(name, f"未找到责任单位「{text}」：请填写平台中市直部门、县市区或园区的名称或简称。")
+    rec[f"{name}_id"] = found
+
+
+def _read_number(rec: dict[str, Any], name: str, text: str, plan_year: str, bad: Any) -> None:
+    """Amounts (万元; 用地面积 in 亩), stage dates and annual plans."""
+    if name.startswith(("planned:", "actual:")):
+        day = parse_day(text)
+        if day == "bad":
+            bad(name, f"「{registry_field_label(name)}」的「{text}」不是日期：请写成 2017-04-01 这样的日期。")
+            day = None
+        rec[name] = day
+        return
+    value = parse_amount(text)
+    label = REGISTRY_FIELDS.get(name) or registry_field_label(name)
+    if value == "bad":
+        unit = "亩" if name == "land_area" else "万元"
+        bad(name, f"「{label}」的「{text}」不是有效的数：请填写不小于0的数字，单位为{unit}。")
+        value = None
+    elif name == "total_investment" and (value is None or value == 0):
+        bad(name, "没有填写总投资：请填写大于0的金额，单位为万元。")
+    if name in AMOUNT_FIELDS:
+        rec[name] = value
+        return
+    year = name.partition(":")[2]
+    if name == "plan" and value is not None:
+        year = plan_year if re.fullmatch(r"(19|20)\d\d", plan_year) else ""
+        if not year:
+            bad("plan_year", f"计划年度「{plan_year}」不是年份：请填写4位年份，如 2017。")
+    if value is not None and year:
+        rec.setdefault("plans", {})[int(year)] = value
+
+
+def _read_text(rec: dict[str, Any], name: str, text: str, bad: Any) -> None:
+    """Codes, names, texts, yes/no flags, the investor types and lists (、-separated) and the stage."""
+    if name == "code":
+        if len(text) > 40:
+            bad(name, f"项目编号「{text}」超过40个字符：请核对。")
+        rec["code"] = text.upper()
+    elif name == "name":
+        if not text:
+            bad(name, "没有填写项目名称：请填写项目全称。")
+        rec["name"] = text
+    elif name in TEXT_LIMITS:
+        if len(text) > TEXT_LIMITS[name]:
+            bad(name, f"「{REGISTRY_FIELDS[name]}」超过{TEXT_LIMITS[name]}个字：请精简。")
+        rec[name] = text
+    elif name == "industry_code":
+        problem = industry_code_problem(text) if text else None
+        if problem:
+            bad(name, problem)
+        rec["industry_code"] = normalise_industry_code(text) if text else ""
+    elif name in ("is_industrial", "has_task_force"):
+        flag = _YES.get(registry_norm(text))
+        if flag is None:
+            bad(name, f"「{REGISTRY_FIELDS[name]}」一栏「{text}」无法识别：请填写“是”或“否”。")
+        # A blank 产业项目 cell keeps the default (an industrial project); a blank 工作专班 is 无.
+        rec[name] = bool(flag) if name == "has_task_force" or text else True
+    elif name in ("investor_flags", "lists"):
+        codes, unknown = _codes_of(text, InvestorFlag if name == "investor_flags" else ProjectList)
+        if unknown:
+            allowed = ("世界500强、中国500强、民营500强、央企、外资、省外资金" if name == "investor_flags"
+                       else "省“五个100”、市重大项目、产业项目")
+            bad(name, f"{REGISTRY_FIELDS[name]}「{'、'.join(unknown)}」无法识别：可填 {allowed}，多个之间用顿号（、）分开。")
+        rec[name] = codes
+    elif name.startswith("evidence:"):
+        if len(text) > 500:
+            bad(name, f"「{registry_field_label(name)}」超过500个字：请写明文件名称、文号或批复，不要粘贴全文。")
+        rec[name] = text or None
+    elif name == "stage":
+        code = _stage_code(text) if text else None
+        if text and code is None:
+            bad(name, f"当前阶段「{text}」无法识别：请填写 {'、'.join(label for _, label in Stage.choices)} 之一。")
+        if code is not None:
+            rec["stage"] = code
+
+
+def _row_consistency(rec: dict[str, Any], bad: Any) -> None:
+    """Checks across the cells of one row: parts within totals, the current stage not before a dated one."""
+    total, outside = rec.get("total_investment"), rec.get("out_of_province_investment")
+    if isinstance(total, Decimal) and isinstance(outside, Decimal) and outside > total:
+        bad("out_of_province_investment", f"其中省外资金{outside}万元大于总投资{total}万元：请核对。")
+    stage = rec.get("stage")
+    if stage:
+        later = [s for s in STAGE_ORDER[stage_index(stage) + 1:] if rec.get(f"actual:{s}")]
+        if later:
+            bad("stage", f"当前阶段为「{Stage(stage).label}」，但已填写「{registry_field_label(f'actual:{later[-1]}')}」："
+                         "请核对当前阶段或实际日期。")
+
+
+def match_records(records: list[dict[str, Any]], by_code: dict[str, int],
+                  by_name: dict[tuple[int, str], int]) -> tuple[list[int | None], list[Any]]:
+    """The project on file each record updates (by 项目编号, else by 项目名称 within its county) or None for a
+    new one; problems: a new project without a code, the same project twice, a code another project holds."""
+    ids: list[int | None] = []
+    problems: list[Any] = []
+    seen: dict[int | str, int] = {}
+    for rec in records:
+        cols = rec["columns"]
+        code, key = rec.get("code", ""), (rec.get("county_id"), registry_norm(rec.get("name", "")))
+        pid = by_code.get(code) if code else None
+        if pid is None:
+            pid = by_name.get(key) if key[0] is not None else None  # type: ignore[arg-type]
+            if pid is None and not code:
+                problems.append(Problem("新项目没有填写项目编号：平台中本县市区没有同名项目，请填写项目编号。",
+                                        rec["sheet"] or None, rec["row"], cols.get("code")))
+        mark: int | str = pid if pid is not None else f"new:{code}"
+        if mark in seen and mark != "new:":
+            problems.append(Problem(f"与第{seen[mark]}行是同一个项目（项目编号或同县市区的项目名称相同）：同一项目只能出现一次，"
+                                    "请删除或合并重复的行。", rec["sheet"] or None, rec["row"], cols.get("code")))
+        seen.setdefault(mark, rec["row"])
+        ids.append(pid)
+    return ids, problems
+
+
+def _same_value(a: object, b: object) -> bool:
+    blank_a = a is None or a == "" or a == [] or a == ()
+    blank_b = b is None or b == "" or b == [] or b == ()
+    if blank_a and blank_b:
+        return True
+    if isinstance(a, Decimal) or isinstance(b, Decimal):
+        try:
+            return Decimal(str(a)) == Decimal(str(b))
+        except InvalidOperation:
+            return False
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        return sorted(map(str, a)) == sorted(map(str, b))
+    return a == b
+
+
+def diff_registry(records: list[dict[str, Any]], ids: list[int | None],
+                  existing: dict[int, dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]], int]:
+    """Split matched records into new ones, changes [{project_id, code, name, field, old, new}] and the
+    count unchanged. `existing[id]` holds the REGISTRY_TRACKED fields, `planned:<stage>`/`actual:<stage>`
+    `evidence:<stage>` and `plan:<year>`; only the fields a record carries are compared; a blank stage date
+    or evidence changes nothing."""
+    added: list[dict[str, Any]] = []
+    changes: list[dict[str, Any]] = []
+    unchanged = 0
+    for rec, pid in zip(records, ids, strict=True):
+        if pid is None:
+            added.append(rec)
+            continue
+        was = existing[pid]
+        mine: list[dict[str, Any]] = []
+        fields = [f for f in REGISTRY_TRACKED if f in rec and not (f == "code" and not rec["code"])]
+        fields += sorted(k for k in rec if k.startswith(("planned:", "actual:", "evidence:")) and rec[k] is not None)
+        fields += [f"plan:{y}" for y in sorted(rec.get("plans", {}))]
+        for name in fields:
+            new = rec["plans"][int(name[5:])] if name.startswith("plan:") else rec[name]
+            old = was.get(name)
+            if not _same_value(new, old):
+                mine.append({"project_id": pid, "code": was["code"], "name": was["name"], "field": name,
+                             "old": old, "new": new})
+        changes += mine
+        unchanged += not mine
+    return added, changes, unchanged
+
+
+def value_text(name: str, value: Any, labels: dict[int, str] | None = None) -> str:
+    """How a registry value reads in the preview and the history."""
+    if value is None or value == "" or value == []:
+        return "（空）"
+    if name.endswith("_id"):
+        return (labels or {}).get(int(value), str(value))
+    if name == "stage":
+        return Stage(value).label
+    if name in ("is_industrial", "has_task_force"):
+        return "是" if value else "否"
+    if name == "investor_flags":
+        return "、".join(InvestorFlag(v).label for v in value)
+    if name == "lists":
+        return "、".join(ProjectList(v).label for v in value)
+    if isinstance(value, Decimal):
+        text = format(value, "f")
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+# --- park entry thresholds ------------------------------------------------------------------------------
+# A project's investment intensity (总投资 ÷ 用地面积), expected tax per mu (达产年税收 ÷ 用地面积) and expected
+# output per mu (达产年产值 ÷ 用地面积), in 万元/亩, each against its park level's threshold
+# (definitions/parks/thresholds.yaml, parks.calc.check_entry); passed when ≥ the threshold.
+
+
+def project_entry_checks(level: str | None, land_area: Decimal | float | None, total_investment: Any,
+                         expected_tax: Any, expected_output: Any,
+                         thresholds: dict[str, dict[str, float]]) -> list[ThresholdCheck]:
+    """The per-threshold checks of one project (parks.calc.ThresholdCheck each); [] without a park level or
+    when the level has no thresholds."""
+    if not level or not thresholds.get(level):
+        return []
+
+    def num(v: Any) -> float | None:
+        return None if v is None else float(v)
+
+    return check_entry(level, num(land_area), {"investment": num(total_investment), "tax": num(expected_tax),
+                                               "output": num(expected_output)}, thresholds)
 
 # --- campaigns ------------------------------------------------------------------------------------------
 #

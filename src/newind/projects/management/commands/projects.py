@@ -6,8 +6,11 @@ portfolio --period 2017-06 [--format table|json] [--publish]
   the spine (a new version where they changed).
 league --period 2017-06 [--scheme projects-saima] [--format table|json]
   The county 赛马 league table: item points, deductions, bonus, total, rank, 进位/退位 and the commentary.
+import FILE [--apply]
+  The office's project workbook (项目库): prints the plan (new projects, changed fields, unchanged ones);
+  --apply writes it in one transaction (nothing at all when a cell is wrong).
 
-(Other parts of the app add their own subcommands here, e.g. `import`.)
+(Other parts of the app add their own subcommands here.)
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from newind.accounts.access import COMMAND_LINE, PROJECT_LEAGUE_PAGE
+from newind.accounts.access import COMMAND_LINE, PROJECT_IMPORT_PAGE, PROJECT_LEAGUE_PAGE
 
 
 def _fmt(v: Any, unit: str = "") -> str:
@@ -29,7 +32,7 @@ def _fmt(v: Any, unit: str = "") -> str:
 
 
 class Command(BaseCommand):
-    help = "重大项目：portfolio（县市区和园区组合指标）、league（县市区项目赛马排名）。"
+    help = "重大项目：portfolio（县市区和园区组合指标）、league（县市区项目赛马排名）、import（导入项目库）。"
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -41,8 +44,15 @@ class Command(BaseCommand):
         lg.add_argument("--period", required=True, help="期别：2017-06、2017Q2 或 2017")
         lg.add_argument("--scheme", default="projects-saima", help="赛马方案代码（definitions/schemes/）")
         lg.add_argument("--format", choices=["table", "json"], default="table")
+        im = sub.add_parser("import", help="导入项目库（Excel，每个项目一行）：默认只预览，--apply 才写入")
+        im.add_argument("file", help="项目库文件（.xlsx 或 .csv）")
+        im.add_argument("--apply", action="store_true", help="确认写入（不加时只打印导入计划）")
 
     def handle(self, *args: object, **options: Any) -> None:
+        if options["action"] == "import":
+            PROJECT_IMPORT_PAGE.require(COMMAND_LINE)
+            self._import(options)
+            return
         PROJECT_LEAGUE_PAGE.require(COMMAND_LINE)
         if options["action"] == "portfolio":
             self._portfolio(options)
@@ -101,3 +111,27 @@ class Command(BaseCommand):
                                          f"-{u['deductions']:.2f}", f"+{u['bonus']:.2f}", _fmt(u["total"])]))
         for sentence in data["narrative"]:
             self.stdout.write(sentence)
+
+    def _import(self, options: dict[str, Any]) -> None:
+        from pathlib import Path
+
+        from newind.projects.registry import apply_project_import, import_project_file
+
+        preview, _ = import_project_file(Path(options["file"]), COMMAND_LINE, dry_run=True)
+        self.stdout.write(f"项目库「{preview.file_name}」导入计划：{preview.summary()}")
+        for n in preview.notes:
+            self.stdout.write(n)
+        for a in preview.added_lines(None):
+            self.stdout.write(f"新增\t{a['code']}\t{a['name']}\t{a['county']}\t{a['stage']}\t总投资 {a['total']} 万元")
+        for c in preview.change_lines(None):
+            self.stdout.write(f"变更\t{c['code']}\t{c['name']}\t{c['field']}\t{c['old']} → {c['new']}")
+        if not options["apply"]:
+            if not preview.is_noop:
+                self.stdout.write("以上为预览，未写入任何内容：确认无误后加 --apply 写入。")
+            return
+        batch = apply_project_import(preview, COMMAND_LINE)
+        if batch is None:
+            self.stdout.write("项目档案均未变化，未写入任何内容。")
+        else:
+            self.stdout.write(f"已写入：项目导入批次 #{batch.pk}，新增 {batch.added} 个，变更 {batch.changed} 个，"
+                              f"未变 {batch.unchanged} 个。")
