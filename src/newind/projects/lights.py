@@ -113,8 +113,9 @@ def _facts(period: Period, project_ids: list[int] | None, unit_codes: list[str] 
     stages["planned_on"] = pd.to_datetime(stages["planned_on"], format="%Y-%m-%d")
     f = projects[["project_id", "stage"]].copy()
     start_rows = stages[stages["stage"] == Stage.STARTED].set_index("project_id")
-    f["planned_start"] = f["project_id"].map(start_rows["planned_on"])
-    actual = f["project_id"].map(start_rows["actual_on"])
+    # reindex, not map: a map of an empty date column (no project has a start row) would try to make floats.
+    f["planned_start"] = start_rows["planned_on"].reindex(f["project_id"]).to_numpy()
+    actual = pd.Series(start_rows["actual_on"].reindex(f["project_id"]).to_numpy(), index=f.index)
     f["started_on"] = actual.where(actual <= pd.Timestamp(end))
     f["started"] = _reached(stages, f, Stage.STARTED, end)
     f["in_stats"] = _reached(stages, f, Stage.IN_STATS, end)

@@ -26,6 +26,7 @@ from newind.projects import registry_queries as queries
 from newind.projects.forms import ProjectConfirmForm, ProjectUploadForm
 from newind.projects.lights import lights_block
 from newind.projects.models import ProjectImportBatch
+from newind.projects.problems_views import problems_context
 from newind.projects.progress import progress_block
 from newind.projects.registry import apply_project_import, prepare_project_import
 
@@ -61,7 +62,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "entry": queries.entry_check(project),
         "lights": lights_block(project),
         "progress": progress_block(project, request.user)["progress"],
-        "problems": [],  # filled by projects.problems (problem_rows(project))
+        **problems_context(project, request.user),
     })
 
 
