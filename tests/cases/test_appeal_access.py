@@ -161,11 +161,12 @@ def test_the_pages_each_role_opens(login, filed, who, allowed) -> None:  # type:
 
 def test_the_menu_shows_a_department_only_its_own_work(people) -> None:  # type: ignore[no-untyped-def]
     """A department's menu: its 向上争取 items, its inbox, its own case figures, its officials' pairings, the
-    policies (those it executes too) and their payouts; no figures, registry, reports or dashboard."""
+    policies (those it executes too) and their payouts, the major projects it is responsible for or was handed a
+    problem of; no figures, registry, reports or dashboard."""
     from newind.home.menu import entries_for
 
     assert [e.url for e in entries_for(people.fgw)] == ["/funding/", "/cases/inbox/", "/cases/metrics/", "/pairing/",
-                                                        "/policies/", "/policies/payouts/"]
+                                                        "/policies/", "/policies/payouts/", "/projects/list/"]
     assert [e.url for e in entries_for(people.firm) if e.url.startswith("/cases/")] == ["/cases/mine/"]
     assert "/cases/" in [e.url for e in entries_for(people.office)]
     assert not [e for e in entries_for(people.yyx_rep) if e.url.startswith("/cases/")]

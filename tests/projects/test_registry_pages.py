@@ -163,6 +163,14 @@ def test_a_department_sees_the_projects_it_is_responsible_for(registry, client) 
     client.force_login(fgw)
     assert _codes(client.get("/projects/list/").content.decode()) == []
     assert client.get(f"/projects/{registry['XM001'].pk}/").status_code == 403
+    # Once a problem of XM001 is handed to 发改委, 发改委 sees XM001 (and still not XM002).
+    from newind.projects.problems import hand_over
+
+    hand_over(registry["XM001"], title="立项批复", description="项目立项批复未下达，请协调。",
+              department=Unit.objects.get(code="D-FGW"), category_codes=["approval"], user=None)
+    assert _codes(client.get("/projects/list/").content.decode()) == ["XM001"]
+    assert client.get(f"/projects/{registry['XM001'].pk}/").status_code == 200
+    assert client.get(f"/projects/{registry['XM002'].pk}/").status_code == 403
 
 
 def test_the_list_pages_keep_the_filters(registry, client_as) -> None:  # type: ignore[no-untyped-def]

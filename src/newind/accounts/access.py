@@ -1389,7 +1389,13 @@ def projects_in_scope(user: Any) -> QuerySet[Any]:
         return projects
     if role == Role.DEPARTMENT:
         unit_id = _own_unit_id(user)
-        return projects.filter(responsible_unit_id=unit_id) if unit_id else projects.none()
+        if not unit_id:
+            return projects.none()
+        # A department sees the projects it is responsible for and those whose problems it was handed.
+        from newind.projects.models import ProjectProblem
+
+        handed = ProjectProblem.objects.filter(case__lead_unit_id=unit_id).values("project_id")
+        return projects.filter(Q(responsible_unit_id=unit_id) | Q(pk__in=handed))
     if role in {Role.REPORTER, Role.REVIEWER}:
         scope = scope_unit_ids(user) or set()
         return projects.filter(Q(county_id__in=scope) | Q(park_id__in=scope))
@@ -1411,7 +1417,7 @@ def project_for(user: Any, project_id: int, *, write: bool = False) -> Any:
     except (Project.DoesNotExist, ValueError, TypeError):
         if role in {Role.OFFICE, Role.LEADER}:
             raise NotFound("未找到该项目：请检查链接，或在重大项目列表中按名称、编号搜索。") from None
-        raise _forbidden("您没有权限查看该项目：县市区、园区用户只能查看本地项目，市直部门只能查看本单位负责的项目。"
+        raise _forbidden("您没有权限查看该项目：县市区、园区用户只能查看本地项目，市直部门只能查看本单位负责或交办给本单位问题的项目。"
                          + _CONTACT) from None
     if write and not (role == Role.OFFICE or (role == Role.REPORTER and _in_scope(user, project.county_id))):
         raise _forbidden(f"您没有权限修改「{project.name}」：项目档案由市新型工业化办公室维护，"
