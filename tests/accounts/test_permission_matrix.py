@@ -500,6 +500,8 @@ PAGE_ROWS = [
          "(and newind projects portfolio|league)", TARGET_ROLES | {"cli"}),
     page("PROJECT_PROBLEM_PAGE", "handing a project's problem over to a department is the office's", {"office"},
          write=True),
+    page("PROJECT_CHECK_PAGE", "reviewing a project's 停工/复工 and finding it 弄虚作假 are the office's", {"office"},
+         write=True),
     page("PROJECT_CAMPAIGNS_PAGE", "the campaigns (专项活动) are for office, leaders and the units' people "
          "(and newind campaigns show)", TARGET_ROLES | {"cli"}),
     page("PARKS_PAGE", "the park league table is for office, leaders and the units' people", TARGET_ROLES),

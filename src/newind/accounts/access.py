@@ -51,6 +51,7 @@ if TYPE_CHECKING:  # (imported lazily at run time: the domains depend on account
 __all__ = [
     "PROJECT_LEAGUE_PAGE",
     "PROJECT_PROBLEM_PAGE",
+    "PROJECT_CHECK_PAGE",
     "PROJECT_CAMPAIGNS_PAGE",
     "AUDIT_PAGE",
     "BACKTEST_PAGE",
@@ -1374,6 +1375,8 @@ PROJECT_LEAGUE_PAGE = PageAccess("项目赛马", _roles("office", "leader", "rep
 # Handing a project's problem over to a department (a project_problem case) is the office's; the department
 # then answers on the case pages (cases_in_scope / case_for, unchanged: a county sees no cases there).
 PROJECT_PROBLEM_PAGE = PageAccess("项目问题交办", _roles("office"))
+# The office's checks of a project: the review of a recorded 停工/复工 and the 弄虚作假 finding (−0.2 in the 赛马).
+PROJECT_CHECK_PAGE = PageAccess("项目核查", _roles("office"))
 # The campaigns (专项活动): every county's targets and progress, open to the office, leaders and the units' people
 # (and `newind campaigns show`; loading the definition, `newind campaigns load`, is PROJECT_IMPORT_PAGE's).
 PROJECT_CAMPAIGNS_PAGE = PageAccess("专项活动", _roles("office", "leader", "reporter", "reviewer"), command_line=True)

@@ -22,7 +22,7 @@ from django.db.models.functions import Cast
 
 from newind.indicators.periods import Period, PeriodKind
 from newind.projects import calc
-from newind.projects.choices import STAGE_ORDER, Stage, stage_index
+from newind.projects.choices import STAGE_ORDER, Stage, StoppageReview, stage_index
 from newind.projects.models import Project, ProjectProgress, ProjectStage, ProjectStoppage, ProjectYearPlan
 from newind.targets.calc import RuleSet
 from newind.targets.rules import rule_set
@@ -120,7 +120,9 @@ def _facts(period: Period, project_ids: list[int] | None, unit_codes: list[str] 
     f["started"] = _reached(stages, f, Stage.STARTED, end)
     f["in_stats"] = _reached(stages, f, Stage.IN_STATS, end)
     f["completed"] = _reached(stages, f, Stage.COMPLETED, end)
-    stops = pd.DataFrame(list(ProjectStoppage.objects.filter(project_id__in=id_filter, stopped_on__lte=end).filter(
+    # A stoppage the office's review rejected does not count (projects.services.review_stoppage).
+    stops = pd.DataFrame(list(ProjectStoppage.objects.filter(project_id__in=id_filter, stopped_on__lte=end).exclude(
+        review=StoppageReview.REJECTED).filter(
         Q(resumed_on__isnull=True) | Q(resumed_on__gt=end)).order_by("project_id", "stopped_on").values(
         "project_id", "stopped_on", "reason")), columns=["project_id", "stopped_on", "reason"])
     stops = stops.drop_duplicates("project_id", keep="last").set_index("project_id")

@@ -3,16 +3,21 @@ the office's workbook upload → preview → confirm."""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from newind.accounts.access import (
+    PROJECT_CHECK_PAGE,
     PROJECT_IMPORT_PAGE,
     PROJECTS_PAGE,
     page_required,
@@ -20,12 +25,13 @@ from newind.accounts.access import (
     projects_in_scope,
 )
 from newind.accounts.throttle import throttled
-from newind.core.errors import AppError, Forbidden
+from newind.core.errors import AppError, Forbidden, NotFound
 from newind.core.uploads import upload_limit_mb
 from newind.projects import registry_queries as queries
+from newind.projects import services
 from newind.projects.forms import ProjectConfirmForm, ProjectUploadForm
 from newind.projects.lights import lights_block
-from newind.projects.models import ProjectImportBatch
+from newind.projects.models import ProjectImportBatch, ProjectStoppage
 from newind.projects.problems_views import problems_context
 from newind.projects.progress import progress_block
 from newind.projects.registry import apply_project_import, prepare_project_import
@@ -50,12 +56,8 @@ def project_list(request: HttpRequest) -> HttpResponse:
     })
 
 
-@login_required
-@page_required(PROJECTS_PAGE)
-def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """One project: registry fields, stage timeline, stoppages, lights, progress, problems, history and the
-    park entry-threshold check."""
-    project = project_for(request.user, pk)
+def _detail_page(request: HttpRequest, project: Any, error: AppError | None = None,
+                 posted: dict[str, str] | None = None) -> HttpResponse:
     return render(request, "projects/detail.html", {
         "project": project, "labels": queries.flag_labels(project), "timeline": queries.timeline(project),
         "stoppages": queries.stoppages(project), "history": queries.history(project),
@@ -63,7 +65,94 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "lights": lights_block(project),
         "progress": progress_block(project, request.user)["progress"],
         **problems_context(project, request.user),
-    })
+        "can_stop": _may_change(request.user, project), "can_check": PROJECT_CHECK_PAGE.allows(request.user),
+        "open_stoppage": services.open_stoppage(project), "today": timezone.localdate(),
+        "action_error": error, "posted": posted or {},
+    }, status=error.status if error else 200)
+
+
+def _may_change(user: Any, project: Any) -> bool:
+    try:
+        project_for(user, project.pk, write=True)
+    except Forbidden:
+        return False
+    return True
+
+
+@login_required
+@page_required(PROJECTS_PAGE)
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One project: registry fields, stage timeline, stoppages, lights, progress, problems, history and the
+    park entry-threshold check; the forms of 停工/复工 (office, the county's reporter) and of the office's
+    review and 弄虚作假 finding."""
+    return _detail_page(request, project_for(request.user, pk))
+
+
+def _date(value: str | None, what: str) -> dt.date | None:
+    text = (value or "").strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise AppError(f"{what}「{text[:20]}」不是日期：请按 2017-06-15 的格式填写。") from None
+
+
+def _act(request: HttpRequest, project: Any, step: Any) -> HttpResponse:
+    """Run one change of the project; on a refusal show the project page again with the message (kept input)."""
+    try:
+        step()
+    except (Forbidden, NotFound):
+        raise
+    except AppError as error:
+        return _detail_page(request, project, error, {k: str(v)[:500] for k, v in request.POST.items()
+                                                      if k != "csrfmiddlewaretoken"})
+    return redirect(reverse("projects:detail", kwargs={"pk": project.pk}) + "#project-stoppages")
+
+
+@login_required
+@page_required(PROJECTS_PAGE)
+@require_POST
+def stoppage(request: HttpRequest, pk: int) -> HttpResponse:
+    """停工 or 复工 with its date and reason: the office or the county's reporter (project_for write=True)."""
+    project = project_for(request.user, pk, write=True)
+    action = request.POST.get("action")
+
+    def step() -> None:
+        if action == "stop":
+            services.record_stoppage(project, stopped_on=_date(request.POST.get("date"), "停工日期"),
+                                     reason=request.POST.get("reason", ""), user=request.user)
+        elif action == "resume":
+            services.record_resumption(project, resumed_on=_date(request.POST.get("date"), "复工日期"),
+                                       reason=request.POST.get("reason", ""), user=request.user)
+        else:
+            raise AppError("请选择登记停工或登记复工。")
+
+    return _act(request, project, step)
+
+
+@login_required
+@page_required(PROJECT_CHECK_PAGE)
+@require_POST
+def review_stoppage(request: HttpRequest, pk: int, stoppage_id: int) -> HttpResponse:
+    """The office's review of a recorded 停工 or 复工."""
+    project = project_for(request.user, pk, write=True)
+    record = ProjectStoppage.objects.filter(project=project, pk=stoppage_id).first()
+    if record is None:
+        raise NotFound("未找到这条停工记录：请从项目页重新打开。")
+    return _act(request, project, lambda: services.review_stoppage(
+        record, decision=request.POST.get("decision", ""), note=request.POST.get("note", ""), user=request.user))
+
+
+@login_required
+@page_required(PROJECT_CHECK_PAGE)
+@require_POST
+def falsified(request: HttpRequest, pk: int) -> HttpResponse:
+    """The office's 弄虚作假 finding, or its withdrawal, with a reason."""
+    project = project_for(request.user, pk, write=True)
+    return _act(request, project, lambda: services.set_falsified(
+        project, falsified=request.POST.get("falsified") == "1", reason=request.POST.get("reason", ""),
+        user=request.user))
 
 
 def _upload_page(request: HttpRequest, form: ProjectUploadForm, error: AppError | None = None) -> HttpResponse:
