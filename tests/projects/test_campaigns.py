@@ -106,6 +106,12 @@ def test_the_live_table_counts_up_to_as_of(campaign) -> None:  # type: ignore[no
     ]
 
 
+def test_the_last_day_is_a_campaign_day(campaign) -> None:  # type: ignore[no-untyped-def]
+    # 含首尾两天: on 07-15 the campaign still runs (a live table, no summary yet); on 07-16 it has ended.
+    assert not campaign_progress(campaign, as_of=D(2017, 7, 15))["ended"]
+    assert campaign_progress(campaign, as_of=D(2017, 7, 16))["ended"]
+
+
 def test_before_the_start_nothing_is_counted(campaign) -> None:  # type: ignore[no-untyped-def]
     progress = campaign_progress(campaign, as_of=D(2017, 6, 1))
     assert not progress["started"] and progress["counted_until"] is None

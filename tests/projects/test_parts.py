@@ -185,7 +185,7 @@ def test_the_section_figures_equal_the_hand_calculation(june):  # type: ignore[n
         "2017年6月，全市重大项目签约1个、签约金额15,000.00万元，开工1个，竣工投产2个。",
         "2017年1—6月累计签约重大项目13个、签约金额323,500.00万元；有年度计划的项目年初至报告期累计完成投资"
         f"60,600.00万元，为年度计划投资85,000.00万元的{city_rate:.1f}%（投资完成率）。",
-        "截至2017年1—6月末，亮红灯的重大项目2个：项目A1（岳阳县，联点市领导王副市长，责任单位市发展和改革委员会）；"
+        "截至2017年6月末，亮红灯的重大项目2个：项目A1（岳阳县，联点市领导王副市长，责任单位市发展和改革委员会）；"
         "项目B3（临湘市，联点市领导李副市长，责任单位未明确）。",
         "截至2017年6月30日，逾期未办结的项目问题2件（市发展和改革委员会2件）。",
     ]
@@ -301,6 +301,9 @@ def test_the_league_chart_series_is_the_tables(june):  # type: ignore[no-untyped
     assert (card["signed_count"], card["signed_amount"], card["completion"], card["red_count"]) == (
         13, "323,500.00", "71.3%", 2)
     assert parts.dashboard_cards(overview, screen=True) == []  # the meeting-room screen keeps its one screen
+    # Too few counties reporting to rank: totals but no ranks, so no bars.
+    unranked = overview.part_frame("projects", "league").assign(rank=None)
+    assert parts.league_chart(unranked)["values"] == []
 
 
 def test_the_dashboard_shows_the_projects_card_and_the_league_chart(june, client_as):  # type: ignore[no-untyped-def]
@@ -369,6 +372,6 @@ def test_other_periods_build_the_section_from_their_own_month(june, period):  # 
 def test_a_long_red_list_names_the_first_ten_and_points_to_the_table():  # type: ignore[no-untyped-def]
     red = pd.DataFrame({"name": [f"项目{i}" for i in range(12)], "county_name": "岳阳县", "leader_name": "",
                         "responsible_unit_name": ""})
-    text = parts._red_sentence(red, "2017年1—6月")
-    assert text.startswith("截至2017年1—6月末，亮红灯的重大项目12个：项目0（岳阳县，联点市领导未明确，责任单位未明确）；")
+    text = parts._red_sentence(red, "2017年6月末")
+    assert text.startswith("截至2017年6月末，亮红灯的重大项目12个：项目0（岳阳县，联点市领导未明确，责任单位未明确）；")
     assert "项目9（" in text and "项目10" not in text and text.endswith("等，全部12个见下表。")

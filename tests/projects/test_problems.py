@@ -267,4 +267,8 @@ def test_the_project_block_renders_the_rows(rf, people, units, project, four) ->
     assert html.count('class="light light-green"') == 1 and "已办结" in html and "交办新问题" in html
     county = problems_context(project, people.yyx_rep, dt.date(2017, 10, 20))
     assert county["problems_new_url"] == "" and len(county["problems"]) == 4
-    assert "交办新问题" not in render_to_string("projects/_detail_problems.html", county)
+    county_html = render_to_string("projects/_detail_problems.html", county)
+    assert "交办新问题" not in county_html
+    # The county's people cannot open the cases on /cases/ (403): no links there, the codes shown as text.
+    assert all(r["url"] == "" for r in county["problems"]) and 'href="/cases/' not in county_html
+    assert all(r["url"].startswith("/cases/") for r in context["problems"]) and 'href="/cases/' in html

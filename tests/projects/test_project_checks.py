@@ -92,7 +92,8 @@ def test_a_stoppage_is_recorded_reviewed_and_resumed(client_as, cast, projects) 
     assert nothing.status_code == 409
 
     # The history and the audit log have each step, with who did it.
-    assert _kinds(a) == ["stopped", "stopped", "resumed"]
+    # stop, its rejection, stop, its confirmation, 复工 (each review a 变更 row of 停工复工审核)
+    assert _kinds(a) == ["stopped", "changed", "stopped", "changed", "resumed"]
     assert ProjectChange.objects.filter(project=a).order_by("id").first().changed_by == cast.yyx_rep  # type: ignore[union-attr]
     actions = list(AuditEntry.objects.filter(action__startswith="projects.").values_list("action", flat=True))
     assert actions.count("projects.stoppage") == 2 and actions.count("projects.stoppage_review") == 2
@@ -155,3 +156,45 @@ def test_the_falsified_finding_costs_the_county_0_2_in_the_league(client_as, cas
     assert change is not None and change.changed_by == cast.office and change.new_value == "是（虚报开工：现场未见施工）"
     assert AuditEntry.objects.filter(action="projects.falsified").count() == 1
     assert AuditEntry.objects.filter(action="projects.falsified_cleared").count() == 1
+
+
+def test_a_rejected_resumption_puts_the_project_back_to_stopped(client_as, projects) -> None:  # noqa: F811
+    a = projects.a
+    rep = client_as("yyx_rep")
+    rep.post(_url(a, "stoppage/"), {"action": "stop", "date": "2017-03-15", "reason": "环保督察整改"})
+    stop = ProjectStoppage.objects.get()
+    client_as("office").post(_url(a, f"stoppage/{stop.pk}/review/"), {"decision": "confirmed"})
+    rep = client_as("yyx_rep")
+    rep.post(_url(a, "stoppage/"), {"action": "resume", "date": "2017-04-20", "reason": "整改完成"})
+    office = client_as("office")
+    assert office.post(_url(a, f"stoppage/{stop.pk}/review/"), {"decision": "rejected",
+                                                                 "note": "现场仍未复工"}).status_code == 302
+    a.refresh_from_db()
+    stop.refresh_from_db()
+    # The stop stands (confirmed), the 复工 is cleared, the project is stopped again and its light says so.
+    assert a.is_stopped and stop.resumed_on is None and stop.review == "confirmed"
+    assert stop.review_note == "复工审核不通过：现场仍未复工"
+    assert lights_block(a, "2017-04")["stopped"] is True
+    # Each review is in the history: the stop's confirmation, then the rejected 复工 (stopped again).
+    assert _kinds(a) == ["stopped", "changed", "resumed", "stopped"]
+    last = ProjectChange.objects.filter(project=a).order_by("id").last()
+    assert last is not None and last.reason == "2017-04-20 复工审核不通过：现场仍未复工"
+    # The county records the 复工 again once it is true.
+    rep = client_as("yyx_rep")
+    assert "登记复工" in rep.get(_url(a)).content.decode()
+    assert rep.post(_url(a, "stoppage/"), {"action": "resume", "date": "2017-05-10",
+                                           "reason": "整改验收通过"}).status_code == 302
+    a.refresh_from_db()
+    assert not a.is_stopped
+
+
+def test_stoppages_do_not_overlap(client_as, projects) -> None:  # noqa: F811
+    a = projects.a
+    rep = client_as("yyx_rep")
+    rep.post(_url(a, "stoppage/"), {"action": "stop", "date": "2017-03-01", "reason": "资金未到位"})
+    rep.post(_url(a, "stoppage/"), {"action": "resume", "date": "2017-04-01", "reason": "资金到位"})
+    overlap = rep.post(_url(a, "stoppage/"), {"action": "stop", "date": "2017-03-20", "reason": "又停"})
+    assert overlap.status_code == 400 and "早于上次复工日期 2017-04-01" in overlap.content.decode()
+    assert rep.post(_url(a, "stoppage/"), {"action": "stop", "date": "2017-04-01",
+                                           "reason": "设备故障"}).status_code == 302
+    assert ProjectStoppage.objects.filter(project=a).count() == 2

@@ -46,6 +46,7 @@ def test_field_labels_read_in_chinese() -> None:
     assert calc.registry_field_label("actual:started") == "实际开工日期"
     assert calc.registry_field_label("plan:2017") == "2017年计划投资（万元）"
     assert calc.registry_field_label("county_id") == "所在县市区"
+    assert calc.registry_field_label("is_stopped") == "停工"  # changed on the project page (projects.services)
     assert calc.registry_field_label("stage") == "当前阶段"
     assert calc.registry_field_label("evidence:started") == "开工佐证材料"
 

@@ -84,6 +84,12 @@ def test_a_project_page_shows_registry_timeline_entry_check_history_and_the_bloc
     assert line["started"]["late"] and len(ctx["timeline"]) == 10
     assert "环评手续待补" in html and "审核确认：情况属实" in html
     assert "建档" in html and "项目库.xlsx" in html
+    # A project past a stage is not late for it, whatever its planned date (here: moved on to 投产).
+    from newind.projects import registry_queries
+
+    project = ctx["project"]
+    project.stage = "producing"
+    assert not {s["stage"]: s for s in registry_queries.timeline(project)}["started"]["late"]
 
 
 def test_a_stage_change_shows_in_the_history(registry, client_as, office_user) -> None:  # type: ignore[no-untyped-def]
@@ -171,6 +177,16 @@ def test_a_department_sees_the_projects_it_is_responsible_for(registry, client) 
     assert _codes(client.get("/projects/list/").content.decode()) == ["XM001"]
     assert client.get(f"/projects/{registry['XM001'].pk}/").status_code == 200
     assert client.get(f"/projects/{registry['XM002'].pk}/").status_code == 403
+    # A co-handling department of a problem of XM002 sees XM002 as well (it may open that case too).
+    Unit.objects.create(code="D-ZRZY", name="市自然资源和规划局", kind="department")
+    zrzy = create_user("bm_zrzy", "department", password="Dept-Pass-2017", unit_code="D-ZRZY", name="自规局经办人",
+                       must_change_password=False)
+    client.force_login(zrzy)
+    assert _codes(client.get("/projects/list/").content.decode()) == []
+    hand_over(registry["XM002"], title="用地", description="用地指标未落实。", department=Unit.objects.get(code="D-FGW"),
+              co_units=[Unit.objects.get(code="D-ZRZY")], category_codes=["land"], user=None)
+    assert _codes(client.get("/projects/list/").content.decode()) == ["XM002"]
+    assert client.get(f"/projects/{registry['XM002'].pk}/").status_code == 200
 
 
 def test_the_list_pages_keep_the_filters(registry, client_as) -> None:  # type: ignore[no-untyped-def]

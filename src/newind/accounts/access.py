@@ -1394,10 +1394,12 @@ def projects_in_scope(user: Any) -> QuerySet[Any]:
         unit_id = _own_unit_id(user)
         if not unit_id:
             return projects.none()
-        # A department sees the projects it is responsible for and those whose problems it was handed.
+        # A department sees the projects it is responsible for and those whose problems it was handed, as the
+        # lead or a co-handling unit (as cases_in_scope lets it open those cases).
         from newind.projects.models import ProjectProblem
 
-        handed = ProjectProblem.objects.filter(case__lead_unit_id=unit_id).values("project_id")
+        handed = ProjectProblem.objects.filter(Q(case__lead_unit_id=unit_id) | Q(case__co_units__id=unit_id)
+                                               ).values("project_id")
         return projects.filter(Q(responsible_unit_id=unit_id) | Q(pk__in=handed))
     if role in {Role.REPORTER, Role.REVIEWER}:
         scope = scope_unit_ids(user) or set()

@@ -699,6 +699,8 @@ REGISTRY_FIELDS: dict[str, str] = {
     "responsible_unit": "责任单位", "responsible_person": "直接责任人", "has_task_force": "工作专班",
     "stage": "当前阶段", "plan_year": "计划年度", "plan": "年度计划投资（万元）",
 }
+# Fields changed on the project page, not by the import (projects.services): their labels in the history.
+PAGE_FIELDS: dict[str, str] = {"is_stopped": "停工", "stoppage_review": "停工复工审核", "is_falsified": "弄虚作假"}
 _HEADER_WORDS: dict[str, tuple[str, ...]] = {
     "code": ("项目编号", "项目代码", "编号"), "name": ("项目名称", "名称"),
     "county": ("所在县市区", "县市区", "所属县市区"), "park": ("所在园区", "园区", "所属园区"),
@@ -783,7 +785,7 @@ def registry_field_label(name: str) -> str:
     if kind == "evidence" and rest:
         return f"{Stage(rest).label}佐证材料"
     base = name.removesuffix("_id")
-    return REGISTRY_FIELDS.get(base, REGISTRY_FIELDS.get(name, name))
+    return REGISTRY_FIELDS.get(base, REGISTRY_FIELDS.get(name, PAGE_FIELDS.get(name, name)))
 
 
 def header_field(text: object) -> str | None:

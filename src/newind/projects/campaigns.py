@@ -78,7 +78,8 @@ def campaign_progress(campaign: Campaign, as_of: dt.date | None = None) -> dict[
     return {
         "code": campaign.code, "name": campaign.name, "starts_on": campaign.starts_on, "ends_on": campaign.ends_on,
         "as_of": today, "counted_until": window[1] if window else None, "started": window is not None,
-        "ended": today >= campaign.ends_on, "goal_note": campaign.goal_note, "goals": _goals(campaign),
+        "ended": today > campaign.ends_on,  # the last day is a campaign day (含首尾两天)
+        "goal_note": campaign.goal_note, "goals": _goals(campaign),
         "is_synthetic": campaign.is_synthetic, "measures": MEASURES, "rows": rows,
         "total": rows[-1],
     }

@@ -20,7 +20,7 @@ from newind.core import numbers
 from newind.core.parts import Column, DashboardCard, DomainPart, OverviewPart, Section, Table, cell
 from newind.projects import calc, report
 from newind.projects.league import league_table
-from newind.projects.lights import red_projects
+from newind.projects.lights import period_end, red_projects
 from newind.projects.portfolio import SOURCE, compute, unit_rows
 
 NAME = "projects"
@@ -61,6 +61,11 @@ def _league(period: Any, has_counties: bool) -> tuple[pd.DataFrame, pd.DataFrame
     return units, pd.DataFrame({"sentence": data["narrative"]}), str(data["scheme_name"])
 
 
+def _end_label(period: Any) -> str:
+    end = period_end(period)
+    return f"{end.year}年{end.month}月末"
+
+
 def _summary(period: Any, events: pd.DataFrame, investment: pd.DataFrame, red: pd.DataFrame,
              problems: pd.DataFrame, moment: Any, scheme_name: str) -> pd.DataFrame:
     """One row: the month's counts, the period's cumulative figures of the city and the counts of lights."""
@@ -68,7 +73,8 @@ def _summary(period: Any, events: pd.DataFrame, investment: pd.DataFrame, red: p
     signed = events[events["event"] == "signed"]
     plan, ytd = float(investment["plan"].sum()), float(investment["ytd_planned"].sum())
     return pd.DataFrame([{
-        "month_label": month, "period_label": period.label,
+        # The lights are judged at a point in time: the period's last day, "2017年6月末" (not "1—6月末").
+        "month_label": month, "period_label": period.label, "end_label": _end_label(period),
         "signed_month": len(signed), "signed_month_amount": float(signed["signed_amount"].sum()),
         "started_month": int((events["event"] == "started").sum()),
         "completed_month": int((events["event"] == "completed").sum()),
@@ -126,13 +132,13 @@ def _cumulative_sentence(s: pd.Series) -> str:
                    f"{_amount(s['plan'])}的{numbers.fmt_number(s['investment_completion_pct'], 1, '%')}（投资完成率）。")
 
 
-def _red_sentence(red: pd.DataFrame, period_label: str) -> str:
+def _red_sentence(red: pd.DataFrame, end_label: str) -> str:
     if red.empty:
-        return f"截至{period_label}末，没有亮红灯的重大项目。"
+        return f"截至{end_label}，没有亮红灯的重大项目。"
     items = "；".join(f"{r.name}（{r.county_name}，联点市领导{r.leader_name or '未明确'}，"
                      f"责任单位{r.responsible_unit_name or '未明确'}）" for r in red.head(SENTENCE_ITEMS).itertuples())
     more = f"等，全部{len(red)}个见下表" if len(red) > SENTENCE_ITEMS else ""
-    return f"截至{period_label}末，亮红灯的重大项目{len(red)}个：{items}{more}。"
+    return f"截至{end_label}，亮红灯的重大项目{len(red)}个：{items}{more}。"
 
 
 def _problems_sentence(problems: pd.DataFrame, as_of_text: str) -> str:
@@ -172,10 +178,10 @@ def _investment_table(investment: pd.DataFrame, s: pd.Series, note: Callable[[st
 def _red_table(red: pd.DataFrame, s: pd.Series, note: Callable[[str], str]) -> Table:
     rows = [["red", r.name, str(r.code), r.county_name, r.leader_name or "—", r.responsible_unit_name or "—",
              "、".join(r.kinds), r.reasons] for r in red.itertuples()]
-    return Table("重大项目红灯", f"亮红灯的重大项目（{s['period_label']}末）",
+    return Table("重大项目红灯", f"亮红灯的重大项目（{s['end_label']}）",
                  [Column("预警", "light"), Column("项目名称"), Column("项目编号", "code"), Column("县市区"),
                   Column("联点市领导"), Column("责任单位"), Column("红灯类型"), Column("原因")],
-                 rows, note("预警规则见 definitions/projects/lights.yaml（开工、入库纳统、投资序时、停滞）。"))
+                 rows, note("预警规则：开工、入库纳统、投资序时、停滞四类，阈值由市新型工业化办公室设定。"))
 
 
 def _problems_table(problems: pd.DataFrame, s: pd.Series, note: Callable[[str], str]) -> Table:
@@ -211,7 +217,7 @@ def report_sections(overview: Any, note: Callable[[str], str]) -> list[Section]:
     events, investment = overview.part_frame(NAME, "events"), overview.part_frame(NAME, "investment")
     red, problems = overview.part_frame(NAME, "red"), overview.part_frame(NAME, "problems")
     league = overview.part_frame(NAME, "league")
-    paragraphs = [_month_sentence(s), _cumulative_sentence(s), _red_sentence(red, s["period_label"]),
+    paragraphs = [_month_sentence(s), _cumulative_sentence(s), _red_sentence(red, s["end_label"]),
                   _problems_sentence(problems, s["as_of_text"]),
                   *overview.part_frame(NAME, "narrative").get("sentence", pd.Series(dtype=object)).tolist()]
     tables = []
@@ -231,8 +237,9 @@ def report_sections(overview: Any, note: Callable[[str], str]) -> list[Section]:
 # --- the dashboard ------------------------------------------------------------------------------------------
 
 def league_chart(league: pd.DataFrame) -> dict[str, Any]:
-    """The county totals as a bar series for static/dashboard/dashboard.js (plain JSON types), rank order."""
-    rated = league[league["total"].notna()] if not league.empty else league
+    """The ranked counties' totals as a bar series for static/dashboard/dashboard.js (plain JSON types), rank
+    order; none when too few counties report to rank (the chart would imply a ranking the table withholds)."""
+    rated = league[league["total"].notna() & league["rank"].notna()] if not league.empty else league
     return {"names": [str(n) for n in rated.get("name", [])],
             "values": [round(float(v), 2) for v in rated.get("total", [])], "unit": "分"}
 

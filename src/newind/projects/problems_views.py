@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from newind.accounts.access import PROJECT_PROBLEM_PAGE, page_required, project_for
+from newind.accounts.access import PROJECT_PROBLEM_PAGE, cases_in_scope, page_required, project_for
 from newind.cases.queries import categories
 from newind.cases.sla import load_profile
 from newind.core.errors import AppError
@@ -74,4 +74,11 @@ def problems_context(project: Project, user: Any, today: dt.date | dt.datetime |
     """The context of projects/_detail_problems.html: the rows, and the hand-over link for the office."""
     url = reverse("projects_problems:new", kwargs={"project_pk": project.pk}) \
         if PROJECT_PROBLEM_PAGE.allows(user) else ""
-    return {"problems": problems.problem_rows(project, today), "problems_new_url": url}
+    rows = problems.problem_rows(project, today)
+    # Link a problem to its case page only for those who may open it there (a county's people see the problem
+    # here, and get 403 on /cases/…): one query for the page's cases.
+    openable = set(cases_in_scope(user).filter(pk__in=[r["case_id"] for r in rows]).values_list("pk", flat=True))
+    for row in rows:  # the page's few problems, not a hot path
+        if row["case_id"] not in openable:
+            row["url"] = ""
+    return {"problems": rows, "problems_new_url": url}

@@ -52,6 +52,7 @@ def timeline(project: Project) -> list[dict[str, Any]]:
     from django.utils import timezone
 
     today = timezone.localdate()
+    reached = STAGE_ORDER.index(project.stage) if project.stage in STAGE_ORDER else -1
     rows = {s.stage: s for s in ProjectStage.objects.filter(project=project)}
     out = []
     for code in STAGE_ORDER:
@@ -59,7 +60,8 @@ def timeline(project: Project) -> list[dict[str, Any]]:
         planned, actual = (row.planned_on, row.actual_on) if row else (None, None)
         out.append({"stage": code, "label": Stage(code).label, "planned_on": planned, "actual_on": actual,
                     "evidence": row.evidence if row else "", "current": code == project.stage,
-                    "late": bool(planned and not actual and planned < today),
+                    # late: planned date passed without an actual one, and the project is not past the stage
+                    "late": bool(planned and not actual and planned < today and STAGE_ORDER.index(code) > reached),
                     "days_late": (actual - planned).days if planned and actual and actual > planned else 0})
     return out
 

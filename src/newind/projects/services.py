@@ -66,6 +66,10 @@ def record_stoppage(project: Project, *, stopped_on: dt.date | None, reason: str
     day = _day(stopped_on, "停工日期", today)
     if open_stoppage(project) is not None:
         raise Conflict(f"「{project.name}」已登记停工且尚未复工：请先登记复工，再登记新的停工。")
+    last = (ProjectStoppage.objects.filter(project=project, resumed_on__isnull=False)
+            .exclude(review=StoppageReview.REJECTED).order_by("-resumed_on").first())
+    if last is not None and last.resumed_on is not None and day < last.resumed_on:
+        raise AppError(f"停工日期 {day:%Y-%m-%d} 早于上次复工日期 {last.resumed_on:%Y-%m-%d}：停工时段不能重叠，请核对。")
     stoppage = ProjectStoppage.objects.create(project=project, stopped_on=day, reason=reason)
     Project.objects.filter(pk=project.pk).update(is_stopped=True)
     _change(project, ChangeKind.STOPPED, user, field="is_stopped", old="否", new="是",
@@ -103,8 +107,9 @@ def record_resumption(project: Project, *, resumed_on: dt.date | None, reason: s
 
 @transaction.atomic
 def review_stoppage(stoppage: ProjectStoppage, *, decision: str, note: str, user: Any) -> ProjectStoppage:
-    """The office confirms or rejects a recorded 停工 (or 复工). A rejected open stoppage stops counting: the
-    project is no longer shown as stopped, and the lights judge it as a project at work."""
+    """The office confirms or rejects a recorded 停工 (or 复工). A rejected 停工 stops counting: the project is no
+    longer shown as stopped, and the lights judge it as a project at work. A rejected 复工 puts the project back
+    to stopped (the stop stands) and clears the 复工, which the county may record again."""
     stoppage = ProjectStoppage.objects.select_for_update().select_related("project").get(pk=stoppage.pk)
     if decision not in (StoppageReview.CONFIRMED, StoppageReview.REJECTED):
         raise AppError("请选择审核结论：审核确认或审核不通过。")
@@ -113,14 +118,26 @@ def review_stoppage(stoppage: ProjectStoppage, *, decision: str, note: str, user
     note = (note or "").strip()[:MAX_TEXT]
     if decision == StoppageReview.REJECTED and not note:
         raise AppError("审核不通过时请写明理由，县市区据此改正。")
-    stoppage.review, stoppage.review_note = decision, note
-    stoppage.reviewed_by, stoppage.reviewed_at = _user(user), timezone.now()
-    stoppage.save()
     project = stoppage.project
-    if decision == StoppageReview.REJECTED and stoppage.resumed_on is None:
-        Project.objects.filter(pk=project.pk).update(is_stopped=False)
     label = StoppageReview(decision).label
     what = "复工" if stoppage.resumed_on else "停工"
+    stoppage.reviewed_by, stoppage.reviewed_at = _user(user), timezone.now()
+    if decision == StoppageReview.REJECTED and stoppage.resumed_on is not None:
+        # A rejected 复工: the project has not resumed. The stop stands (confirmed before the 复工 was recorded),
+        # the project is stopped again and the county may record the 复工 again once it is true.
+        day = stoppage.resumed_on
+        stoppage.resumed_on, stoppage.resume_reason = None, ""
+        stoppage.review, stoppage.review_note = StoppageReview.CONFIRMED, f"复工审核不通过：{note}"
+        Project.objects.filter(pk=project.pk).update(is_stopped=True)
+        _change(project, ChangeKind.STOPPED, user, field="is_stopped", old="否", new="是",
+                reason=f"{day:%Y-%m-%d} 复工审核不通过：{note}")
+    else:
+        stoppage.review, stoppage.review_note = decision, note
+        if decision == StoppageReview.REJECTED:  # a rejected 停工: it does not count
+            Project.objects.filter(pk=project.pk).update(is_stopped=False)
+        _change(project, ChangeKind.CHANGED, user, field="stoppage_review", old=f"{what}待审核",
+                new=f"{what}{label}", reason=note or f"{stoppage.stopped_on:%Y-%m-%d} 停工记录{label}")
+    stoppage.save()
     record("projects.stoppage_review", user=user, obj=stoppage, unit=project.county,
            after={"project": project.code, "review": decision, "note": note},
            summary=f"项目「{project.name}」{what}记录{label}" + (f"：{note}" if note else "") + "。")
