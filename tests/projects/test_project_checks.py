@@ -126,30 +126,36 @@ def test_who_may_record_and_review(client_as, projects) -> None:  # noqa: F811
 def test_the_falsified_finding_costs_the_county_0_2_in_the_league(client_as, cast, projects) -> None:  # noqa: F811
     a = projects.a
 
-    def deductions() -> float:
-        units = {u["code"]: u for u in league_table("2017-03")["units"]}
+    def deductions(period: str = "2017-03") -> float:
+        units = {u["code"]: u for u in league_table(period)["units"]}
         return float(units["430621"]["deductions"])
 
-    before = deductions()
+    before, before_feb = deductions(), deductions("2017-02")
     office = client_as("office")
     blank = office.post(_url(a, "falsified/"), {"falsified": "1", "reason": ""})
     assert blank.status_code == 400 and "请写明认定理由" in blank.content.decode()
-    assert office.post(_url(a, "falsified/"), {"falsified": "1",
+    future = (dt.date.today() + dt.timedelta(days=2)).isoformat()
+    late = office.post(_url(a, "falsified/"), {"falsified": "1", "reason": "虚报", "date": future})
+    assert late.status_code == 400 and "晚于今天" in late.content.decode()
+    assert office.post(_url(a, "falsified/"), {"falsified": "1", "date": "2017-03-10",
                                                "reason": "虚报开工：现场未见施工"}).status_code == 302
     a.refresh_from_db()
     assert a.is_falsified and a.falsified_reason == "虚报开工：现场未见施工"
+    assert a.falsified_on == dt.date(2017, 3, 10)
+    # Found on 03-10: 1—2月 (ended 02-28) is not deducted, 1—3月 is.
+    assert round(deductions("2017-02"), 4) == round(before_feb, 4)
     # −0.2 per falsified project (definitions/schemes/projects-saima.yaml): the deduction grows by exactly 0.2.
     after = deductions()
     assert round(abs(after) - abs(before), 4) == 0.2
     units = {u["code"]: u for u in league_table("2017-03")["units"]}
     assert units["430621"]["falsified"] == 1
     page = office.get(_url(a)).content.decode()
-    assert "本项目已认定弄虚作假：虚报开工：现场未见施工" in page and "撤销认定" in page
+    assert "本项目于 2017-03-10 已认定弄虚作假：虚报开工：现场未见施工" in page and "撤销认定" in page
     assert office.post(_url(a, "falsified/"), {"falsified": "1", "reason": "再认定"}).status_code == 409
     # The withdrawal needs a reason and takes the deduction back.
     assert office.post(_url(a, "falsified/"), {"falsified": "0", "reason": "复核确认已开工"}).status_code == 302
     a.refresh_from_db()
-    assert not a.is_falsified and a.falsified_reason == ""
+    assert not a.is_falsified and a.falsified_reason == "" and a.falsified_on is None
     assert round(deductions(), 4) == round(before, 4)
     assert _kinds(a) == ["falsified", "cleared"]
     change = ProjectChange.objects.filter(project=a).order_by("id").first()
@@ -198,3 +204,24 @@ def test_stoppages_do_not_overlap(client_as, projects) -> None:  # noqa: F811
     assert rep.post(_url(a, "stoppage/"), {"action": "stop", "date": "2017-04-01",
                                            "reason": "设备故障"}).status_code == 302
     assert ProjectStoppage.objects.filter(project=a).count() == 2
+
+
+def test_a_finding_counts_from_its_date_by_hand() -> None:
+    """calc.project_figures: a finding dated 2017-03-10 counts in 1—3月 and later, not in 1—2月; one without a
+    date (registry data from before the date was kept) counts always."""
+    import pandas as pd
+
+    from newind.projects import calc
+
+    frame = pd.DataFrame({"id": [1, 2, 3], "county_id": 9, "park_id": None, "total_investment": 1000.0,
+                             "contract_amount": float("nan"), "is_industrial": True,
+                             "is_falsified": [True, True, False], "is_top500": False,
+                             "falsified_on": pd.to_datetime(["2017-03-10", None, None])})
+    stages = pd.DataFrame({"project_id": [1, 2, 3], "planned_started": pd.NaT, "planned_producing": pd.NaT,
+                           **{f"reached_{s}": pd.NaT for s in ("signed", "started", "producing")}})
+    empty = pd.DataFrame({"project_id": pd.Series(dtype=int), "ytd_investment": pd.Series(dtype=float),
+                          "funds_in_place": pd.Series(dtype=float)})
+    plans = pd.DataFrame({"project_id": pd.Series(dtype=int), "planned_investment": pd.Series(dtype=float)})
+    feb = calc.project_figures(frame, stages, empty, plans, calc.Window(2017, 2))
+    march = calc.project_figures(frame, stages, empty, plans, calc.Window(2017, 3))
+    assert list(feb["falsified"]) == [0, 1, 0] and list(march["falsified"]) == [1, 1, 0]

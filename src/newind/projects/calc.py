@@ -487,12 +487,19 @@ def reached_dates(stages: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rev.view("datetime64[ns]"), index=wide.index, columns=[f"reached_{s}" for s in STAGE_ORDER])
 
 
+def _falsified_by(p: pd.DataFrame, end: Any) -> pd.Series:
+    if "falsified_on" not in p.columns:
+        return pd.Series(True, index=p.index)
+    on = pd.to_datetime(p["falsified_on"])
+    return on.isna() | (on <= end)
+
+
 def project_figures(projects: pd.DataFrame, stages: pd.DataFrame, progress: pd.DataFrame, plans: pd.DataFrame,
                     window: Window) -> pd.DataFrame:
     """One row per project with the 0/1 and amount columns the unit figures sum.
 
     projects: id, county_id, park_id, total_investment, contract_amount (NaN = blank), is_industrial,
-      is_falsified, is_top500 (bool); stages: as `reached_dates` plus planned_started and planned_producing
+      is_falsified, is_top500 (bool), falsified_on (the finding's date, NaT = always counted); stages: as `reached_dates` plus planned_started and planned_producing
       (the planned 开工 and 投产 dates); progress: project_id, ytd_investment, funds_in_place (the latest
       current row of the year ≤ the last month; NaN = none); plans: project_id, planned_investment.
     """
@@ -531,7 +538,9 @@ def project_figures(projects: pd.DataFrame, stages: pd.DataFrame, progress: pd.D
         "pipeline": (~(signed_on < s)).astype(int),
         "industrial_signed": (signed_in & p["is_industrial"].astype(bool)).astype(int),
         "overdue_starts": (start_due_by & ~started_by).astype(int),
-        "falsified": p["is_falsified"].astype(bool).astype(int),
+        # a finding counts from its date: a period ending before it is not deducted
+        "falsified": (p["is_falsified"].astype(bool)
+                      & _falsified_by(p, e)).astype(int),
         "top500_investors": (signed_in & p["is_top500"].astype(bool)).astype(int),
     }, index=p.index)
     for code, _label, low, high in BANDS:

@@ -80,6 +80,8 @@ class Project(models.Model):
     # 弄虚作假: set by the office with a reason (audited, in ProjectChange); −0.2 in the county 赛马.
     is_falsified = models.BooleanField("弄虚作假", default=False)
     falsified_reason = models.CharField("弄虚作假认定理由", max_length=500, blank=True)
+    # From this day the finding counts in the 赛马 (a period ending before it is not deducted); blank = always.
+    falsified_on = models.DateField("弄虚作假认定日期", null=True, blank=True)
     is_synthetic = models.BooleanField("示例数据", default=False)
     created_at = models.DateTimeField("建档时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)

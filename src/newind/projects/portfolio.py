@@ -108,11 +108,13 @@ def read_projects() -> pd.DataFrame:
     # A 500强 investor: the JSON list's text holds one of the flags, quoted (as the ORM's Cast + contains).
     top500 = " OR ".join(["CAST(investor_flags AS TEXT) LIKE %s"] * len(calc.TOP500_FLAGS))
     rows = _fetch(f"SELECT id, county_id, park_id, {_float('total_investment')}, {_float('contract_amount')}, "
-                  f"is_industrial, is_falsified, CASE WHEN {top500} THEN 1 ELSE 0 END, is_synthetic "
+                  f"is_industrial, is_falsified, CASE WHEN {top500} THEN 1 ELSE 0 END, is_synthetic, "
+                  f"{_date_sql('falsified_on')} "
                   f"FROM {_table(Project)}", [f'%"{flag}"%' for flag in calc.TOP500_FLAGS])
     cols = ["id", "county_id", "park_id", "total_investment", "contract_amount", "is_industrial", "is_falsified",
-            "is_top500", "is_synthetic"]
+            "is_top500", "is_synthetic", "falsified_on"]
     frame = pd.DataFrame.from_records(rows, columns=cols)
+    frame["falsified_on"] = _dates(frame["falsified_on"])
     for c in ("total_investment", "contract_amount"):
         frame[c] = pd.to_numeric(frame[c], errors="coerce").astype(float)
     for c in ("is_industrial", "is_falsified", "is_top500", "is_synthetic"):

@@ -36,7 +36,7 @@ def _day(value: dt.date | None, what: str, today: dt.date | None) -> dt.date:
         raise AppError(f"请填写{what}。")
     today = today or timezone.localdate()
     if value > today:
-        raise AppError(f"{what} {value:%Y-%m-%d} 晚于今天（{today:%Y-%m-%d}）：只能登记已经发生的停工、复工。")
+        raise AppError(f"{what} {value:%Y-%m-%d} 晚于今天（{today:%Y-%m-%d}）：请填写已经发生的日期。")
     return value
 
 
@@ -145,21 +145,27 @@ def review_stoppage(stoppage: ProjectStoppage, *, decision: str, note: str, user
 
 
 @transaction.atomic
-def set_falsified(project: Project, *, falsified: bool, reason: str, user: Any) -> Project:
-    """The office's 弄虚作假 finding (or its withdrawal), with a reason; the county's 赛马 counts it (−0.2)."""
+def set_falsified(project: Project, *, falsified: bool, reason: str, user: Any, on: dt.date | None = None,
+                  today: dt.date | None = None) -> Project:
+    """The office's 弄虚作假 finding (or its withdrawal), with a reason; the county's 赛马 counts it (−0.2) in
+    the periods ending on or after the finding's date (default today). A withdrawal removes it everywhere."""
     project = Project.objects.select_for_update().get(pk=project.pk)
     reason = _text(reason, "认定理由" if falsified else "撤销理由")
+    day = _day(on or today or timezone.localdate(), "认定日期", today) if falsified else None
     if project.is_falsified == falsified:
         state = "已认定弄虚作假" if falsified else "没有弄虚作假认定"
         raise Conflict(f"「{project.name}」{state}：无需重复操作。")
     old = project.falsified_reason
     project.is_falsified = falsified
     project.falsified_reason = reason if falsified else ""
-    project.save(update_fields=["is_falsified", "falsified_reason", "updated_at"])
+    project.falsified_on = day
+    project.save(update_fields=["is_falsified", "falsified_reason", "falsified_on", "updated_at"])
     kind = ChangeKind.FALSIFIED if falsified else ChangeKind.CLEARED
     _change(project, kind, user, field="is_falsified", old="否" if falsified else f"是（{old}）",
-            new=f"是（{reason}）" if falsified else "否", reason=reason)
+            new=f"是（{reason}）" if falsified else "否",
+            reason=f"{day:%Y-%m-%d} 认定：{reason}" if day else reason)
     record("projects.falsified" if falsified else "projects.falsified_cleared", user=user, obj=project,
-           unit=project.county, after={"project": project.code, "is_falsified": falsified, "reason": reason},
+           unit=project.county, after={"project": project.code, "is_falsified": falsified, "reason": reason,
+                                       "falsified_on": day.isoformat() if day else None},
            summary=f"项目「{project.name}」" + ("认定弄虚作假" if falsified else "撤销弄虚作假认定") + f"：{reason}。")
     return project

@@ -152,7 +152,7 @@ def falsified(request: HttpRequest, pk: int) -> HttpResponse:
     project = project_for(request.user, pk, write=True)
     return _act(request, project, lambda: services.set_falsified(
         project, falsified=request.POST.get("falsified") == "1", reason=request.POST.get("reason", ""),
-        user=request.user))
+        on=_date(request.POST.get("date"), "认定日期"), user=request.user))
 
 
 def _upload_page(request: HttpRequest, form: ProjectUploadForm, error: AppError | None = None) -> HttpResponse:
