@@ -187,6 +187,10 @@ def test_loading_again_replaces_the_targets_and_is_audited(campaign, counties) -
     ({"code": "x", "name": "x", "starts_on": "2017-06-15", "ends_on": "2017-07-15",
       "targets": [{"unit": "C1"}, {"unit": "C1"}]}, "重复"),
     ({"name": "x"}, "须有 code"),
+    ({"code": "x", "name": "x", "starts_on": "2017-06-15", "ends_on": "2017-07-15",
+      "targets": ["C1"]}, "应为列表，每个县市区一行"),
+    ({"code": "x", "name": "x", "starts_on": "2017-06-15", "ends_on": "2017-07-15",
+      "targets": [{"unit": "C1", "new_starts": 2.5}]}, "应为整数个项目"),
 ])
 def test_a_bad_definition_is_refused_with_a_reason(counties, data, message) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(AppError, match=message):

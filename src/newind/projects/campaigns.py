@@ -129,6 +129,14 @@ def _number(value: Any, what: str) -> Decimal:
     return number
 
 
+def _count(value: Any, what: str) -> int:
+    """A count of projects: a whole number (2.5 starts is a typing error, not 2)."""
+    number = _number(value, what)
+    if number != number.to_integral_value():
+        raise AppError(f"专项活动的{what}应为整数个项目（现为 {value}）。", code="invalid_definition")
+    return int(number)
+
+
 @transaction.atomic
 def load_campaign(data: dict[str, Any], *, user: Any = None) -> Campaign:
     """Create or replace one campaign and its county targets from a definition (a mapping with code, name,
@@ -140,6 +148,9 @@ def load_campaign(data: dict[str, Any], *, user: Any = None) -> Campaign:
         raise AppError(f"专项活动「{data['name']}」的结束日期 {ends_on} 早于开始日期 {starts_on}：请改正。",
                        code="invalid_definition")
     targets = data.get("targets") or []
+    if not isinstance(targets, list) or not all(isinstance(t, dict) for t in targets):
+        raise AppError(f"专项活动「{data['name']}」的目标（targets）应为列表，每个县市区一行，"
+                       "写成 {unit: 县市区代码, new_starts: 个数, …}。", code="invalid_definition")
     codes = [str(t.get("unit", "")) for t in targets]
     units = {u.code: u for u in Unit.objects.filter(code__in=codes)}
     unknown = [c for c in codes if c not in units]
@@ -162,8 +173,8 @@ def load_campaign(data: dict[str, Any], *, user: Any = None) -> Campaign:
     campaign.targets.all().delete()
     CampaignTarget.objects.bulk_create([CampaignTarget(
         campaign=campaign, unit=units[str(t["unit"])],
-        new_starts=int(_number(t.get("new_starts"), "新开工目标")),
-        new_production=int(_number(t.get("new_production"), "新投产目标")),
+        new_starts=_count(t.get("new_starts"), "新开工目标"),
+        new_production=_count(t.get("new_production"), "新投产目标"),
         signed_amount=_number(t.get("signed_amount"), "签约金额目标"),
         annual_task_share_pct=None if t.get("annual_task_share_pct") is None
         else _number(t["annual_task_share_pct"], "占全年任务比例")) for t in targets])
