@@ -277,10 +277,15 @@ def _json_text(values: pd.Series) -> pd.Series:
 
 
 def _json_number(values: np.ndarray, decimals: int) -> np.ndarray:
-    """The rounded numbers for `str.format`'s `{}`: Python floats (whose empty format spec is their repr,
-    the shortest round-trip text, as numpy's astype(str) gives) and the text "null" for a missing one."""
+    """The rounded numbers as JSON text: each distinct value's repr (the shortest round-trip text, as
+    numpy's astype(str) gives) made once (benchmarks and capped points repeat) and "null" for a missing
+    one. -0.0 keeps its sign (np.unique takes it for 0.0)."""
     rounded = np.round(values.astype(float), decimals)
-    out = rounded.astype(object)
+    if not len(rounded):
+        return np.array([], dtype=object)
+    uniques, inverse = np.unique(rounded, return_inverse=True)
+    out = np.array(list(map(repr, uniques.tolist())), dtype=object)[inverse.reshape(-1)]
+    out[(rounded == 0) & np.signbit(rounded)] = "-0.0"
     out[np.isnan(rounded)] = "null"
     return out
 
