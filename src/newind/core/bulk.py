@@ -149,13 +149,15 @@ def insert_frame(model: type[models.Model], frame: pd.DataFrame, *,
     from psycopg.copy import QueuedLibpqWriter
 
     quote = connection.ops.quote_name
-    columns = copy_text_columns(python_columns(full))
+    values = python_columns(full)
     names = ", ".join(quote(c) for c in full.columns)
     sql = f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN"
     with connection.wrap_database_errors, connection.cursor() as cursor:
         with cursor.cursor.copy(sql, writer=QueuedLibpqWriter(cursor.cursor)) as copy:
-            for start in range(0, len(full), COPY_CHUNK):  # one pass per block of rows, not per row
-                block = [c[start:start + COPY_CHUNK] for c in columns]
+            # Block by block (one pass per block of rows, not per row): the server starts on the first
+            # block while the text of the next ones is still being made.
+            for start in range(0, len(full), COPY_CHUNK):
+                block = copy_text_columns([c[start:start + COPY_CHUNK] for c in values])
                 copy.write("\n".join(map("\t".join, zip(*block, strict=True))) + "\n")
     return len(frame)
 
