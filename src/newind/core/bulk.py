@@ -178,7 +178,7 @@ def copy_text_columns(columns: list[list[Any]]) -> list[list[str]]:
         joined = "".join(text)
         if "\\" in joined or "\t" in joined or "\n" in joined or "\r" in joined:
             text = list(map(str.translate, text, itertools.repeat(_COPY_ESCAPES)))
-        missing = np.equal(np.array(values, dtype=object), None)
+        missing = np.array(values, dtype=object) == None  # noqa: E711 (element-wise, in C)
         if missing.any():
             fields = np.array(text, dtype=object)
             fields[missing] = "\\N"

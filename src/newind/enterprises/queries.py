@@ -107,8 +107,8 @@ def evaluation_frame(year: int, scope_code: str, flags: pd.DataFrame | None = No
     else:  # one join per indicator (SQLite): a second current figure repeats the firm's row
         twice = frame["credit_code"].duplicated(keep="first").to_numpy()
     if twice.any():
-        codes = "、".join(frame.loc[twice, "credit_code"].astype(str).head(5))
-        raise AppError(f"企业 {codes} 的{year}年度数据中同一指标有不止一个当前值，未作评价：请先核对年度数据。")
+        firms = "、".join(frame.loc[twice, "credit_code"].astype(str).head(5))
+        raise AppError(f"企业 {firms} 的{year}年度数据中同一指标有不止一个当前值，未作评价：请先核对年度数据。")
     frame["park"] = frame["park"].fillna("")
     frame["industry"] = frame["industry"].fillna("")
     frame["is_utility"] = frame["is_utility"].astype(bool)
