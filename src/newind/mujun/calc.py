@@ -276,25 +276,12 @@ def _json_text(values: pd.Series) -> pd.Series:
     return pd.Series(quoted[codes] if len(codes) else np.array([], dtype=object), index=values.index, dtype=object)
 
 
-def _json_number(values: np.ndarray, decimals: int) -> np.ndarray:
-    """The rounded numbers as JSON text: each distinct value's repr (the shortest round-trip text, as
-    numpy's astype(str) gives) made once (benchmarks and capped points repeat) and "null" for a missing
-    one. -0.0 keeps its sign (np.unique takes it for 0.0)."""
+def _json_number(values: np.ndarray, decimals: int) -> pd.Series:
     rounded = np.round(values.astype(float), decimals)
-    if not len(rounded):
-        return np.array([], dtype=object)
-    uniques, inverse = np.unique(rounded, return_inverse=True)
-    out = np.array(list(map(repr, uniques.tolist())), dtype=object)[inverse.reshape(-1)]
-    out[(rounded == 0) & np.signbit(rounded)] = "-0.0"
-    out[np.isnan(rounded)] = "null"
-    return out
-
-
-def _fill(template: str, *columns: Any) -> np.ndarray:
-    """`template.format(*row)` for each row of the columns (arrays or Series, all of one length): one
-    C-level map of the bound method, no Python code per row."""
-    arrays = [c.to_numpy() if isinstance(c, pd.Series) else c for c in columns]
-    return np.array(list(map(template.format, *arrays)), dtype=object)
+    # repr of each float (the shortest round-trip text, as numpy's astype(str) gives), at C speed.
+    text = np.array(list(map(repr, rounded.tolist())), dtype=object)
+    text[np.isnan(rounded)] = "null"
+    return pd.Series(text, dtype=object)
 
 
 def _obj(part: Any) -> Any:
@@ -319,24 +306,19 @@ def results_table(ev: Evaluation, frame: pd.DataFrame) -> pd.DataFrame:
     n = len(firms)
     rated = (firms["status"] == RATED).to_numpy()
     items = ev.items.reset_index(drop=True)
-    # Items: one JSON object per item row (one C-level `str.format` over the columns), the rows in firm
-    # order (a stable sort keeps each firm's items in the scheme's order), then each firm's run of rows
-    # concatenated by one `np.add.reduceat` over the object array (C loops; no Python code per firm).
+    # Items: one JSON object per item row, then the rows of a firm joined column-wise by position.
     note = items["note"].fillna("").astype(str).to_numpy()
-    note_part = np.where(note != "", _cat(', "note": ', _json_text(items["note"])), "")
-    where = firms.index.get_indexer(items["row"].to_numpy())
-    order = np.argsort(where, kind="stable")
-    where = where[order]
-    first = np.r_[True, where[1:] != where[:-1]] if len(where) else np.zeros(0, dtype=bool)
-    obj = _fill('{}{{"code": {}, "value": {}, "benchmark": {}, "points": {}{}}}', np.where(first, "", ", "),
-                _json_text(items["item"]).to_numpy()[order],
-                _json_number(items["value"].to_numpy(), VALUE_DECIMALS)[order],
-                _json_number(items["benchmark"].to_numpy(), VALUE_DECIMALS)[order],
-                _json_number(items["points"].to_numpy(), VALUE_DECIMALS)[order], note_part[order])
+    obj = _cat('{"code": ', _json_text(items["item"]), ', "value": ', _json_number(items["value"].to_numpy(), VALUE_DECIMALS),
+               ', "benchmark": ', _json_number(items["benchmark"].to_numpy(), VALUE_DECIMALS),
+               ', "points": ', _json_number(items["points"].to_numpy(), VALUE_DECIMALS),
+               np.where(note != "", _cat(', "note": ', _json_text(items["note"])), ""), "}")
+    pos = items.groupby("row").cumcount().to_numpy()
+    obj = _cat(np.where(pos > 0, ", ", ""), obj)
+    wide = pd.DataFrame({"row": items["row"].to_numpy(), "pos": pos, "obj": obj}).pivot(
+        index="row", columns="pos", values="obj").reindex(firms.index).fillna("")
     joined = np.full(n, "", dtype=object)
-    if len(obj):
-        starts = np.flatnonzero(first)
-        joined[where[starts]] = np.add.reduceat(obj, starts)
+    for column in wide.columns:  # one pass per item position (at most the scheme's items), not per firm
+        joined = _cat(joined, wide[column].to_numpy())
     items_json = _cat("[", joined, "]")
 
     same = ((firms["class_initial"] == firms["class_by_rank"]) & (firms["reason_flag"] == "")).to_numpy()
@@ -344,9 +326,9 @@ def results_table(ev: Evaluation, frame: pd.DataFrame) -> pd.DataFrame:
     reason_class = np.where(same, _cat("初评为", initial, "类"),
                             _cat("初评为", initial, "类（按排名为", firms["class_by_rank"].fillna("").astype(str).to_numpy(), "类）"))
     flag = firms["reason_flag"].fillna("").astype(str)
-    rated_reasons = _fill("[{}{}, {}]", _json_text(firms["reason_rank"]),
-                          np.where(flag.to_numpy() != "", _cat(", ", _json_text(flag)), ""),
-                          _json_text(pd.Series(reason_class, index=firms.index)))
+    rated_reasons = _cat("[", _json_text(firms["reason_rank"]),
+                         np.where(flag.to_numpy() != "", _cat(", ", _json_text(flag)), ""),
+                         ", ", _json_text(pd.Series(reason_class, index=firms.index)), "]")
     not_rated_reasons = _cat("[", _json_text(firms["reason"]), "]")
     reasons = np.where(rated, rated_reasons, not_rated_reasons)
 
@@ -357,10 +339,10 @@ def results_table(ev: Evaluation, frame: pd.DataFrame) -> pd.DataFrame:
     else:
         nxt = whatif["next_class"]
         unit_text = _json_text(pd.Series([tax_unit])).iloc[0]
-        what = _fill('{{"input": "tax_paid", "unit": ' + unit_text.replace("{", "{{").replace("}", "}}") +
-                     ', "next_class": {}, "increase": {}, "note": {}}}',
-                     np.where(nxt.notna().to_numpy(), _json_text(nxt.fillna("")), "null"),
-                     _json_number(whatif["increase"].to_numpy(), 2), _json_text(whatif["note"]))
+        what = _cat('{"input": "tax_paid", "unit": ', unit_text,
+                    ', "next_class": ', np.where(nxt.notna().to_numpy(), _json_text(nxt.fillna("")), "null"),
+                    ', "increase": ', _json_number(whatif["increase"].to_numpy(), 2),
+                    ', "note": ', _json_text(whatif["note"]), "}")
         what = np.where(rated, what, "null")
 
     klass = np.where(rated, initial, np.where(firms["status"] == CLASS_T, CLASS_T, ""))
