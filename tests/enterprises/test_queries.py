@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from newind.core.errors import AppError
 from newind.enterprises import queries
 from newind.enterprises.models import EnterpriseProfile
 from newind.indicators.models import Indicator
@@ -90,3 +91,21 @@ def test_the_evaluation_frame_of_a_county_or_a_park_holds_only_its_firms(importe
 def test_deregistered_firms_are_not_evaluated(imported) -> None:
     EnterpriseProfile.objects.filter(credit_code=GOOD_ROWS[0][0]).update(status="deregistered")
     assert GOOD_ROWS[0][0] not in set(queries.evaluation_frame(2017, "430600")["credit_code"])
+
+
+def test_the_frame_brings_unit_ids_on_request_and_refuses_two_current_figures(imported) -> None:
+    from newind.indicators.models import Observation
+
+    zb = GOOD_ROWS[0][0]
+    _write([(zb, "tax_paid", 2017, "300")])
+    frame = queries.evaluation_frame(2017, "430600", with_unit_id=True)
+    units = dict(EnterpriseProfile.objects.values_list("credit_code", "unit_id"))
+    assert dict(zip(frame["credit_code"], frame["unit_id"], strict=True)) == units
+    assert "unit_id" not in queries.evaluation_frame(2017, "430600").columns
+    # A second current figure of the same indicator (the spine never leaves one): refused, not one taken.
+    obs = Observation.objects.get(unit_id=units[zb], indicator__code="tax_paid", year=2017)
+    obs.pk, obs.version, obs.value = None, obs.version + 1, 301
+    obs.save()
+    with pytest.raises(AppError) as info:
+        queries.evaluation_frame(2017, "430600")
+    assert info.value.message == f"企业 {zb} 的2017年度数据中同一指标有不止一个当前值，未作评价：请先核对年度数据。"

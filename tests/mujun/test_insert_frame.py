@@ -62,3 +62,33 @@ def test_insert_frame_refuses_nul_and_writes_nothing(figures) -> None:  # type: 
         insert_frame(FirmResult, frame, constants={"run_id": run.pk})
     assert "第3条数据的「调档原因」含有空字符" in info.value.message
     assert FirmResult.objects.filter(run=run, credit_code__startswith="C0").count() == 0
+
+
+def test_copy_text_fields_are_escaped_and_null_is_backslash_n() -> None:
+    from newind.core.bulk import copy_text_columns
+
+    columns = [[None, "a\tb", "反斜杠\\N", "行1\n行2\r", ""], [1.5, -0.0, 1e16, 7e-09, None],
+               [True, False, None, 3, 12]]
+    # Worked out by hand from COPY's text format: \ → \\, tab → \t, newline → \n, CR → \r; None → \N;
+    # floats as their repr, booleans as True/False (PostgreSQL's boolean input takes them).
+    assert copy_text_columns(columns) == [
+        ["\\N", "a\\tb", "反斜杠\\\\N", "行1\\n行2\\r", ""],
+        ["1.5", "-0.0", "1e+16", "7e-09", "\\N"],
+        ["True", "False", "\\N", "3", "12"],
+    ]
+
+
+def test_insert_frame_in_small_blocks_stores_what_bulk_insert_stores(figures, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # Blocks of 3 rows: 16 rows go out as 6 blocks (the last of one row), every awkward text crossing them.
+    from newind.core import bulk
+
+    monkeypatch.setattr(bulk, "COPY_CHUNK", 3)
+    one, two = (services.run_evaluation(2017, "430600") for _ in range(2))
+    FirmResult.objects.filter(run__in=[one, two]).delete()
+    frame = _frame(16)
+    frame["what_it_would_take"] = pd.Series([None, '{"increase": 2.5}'] * 8, dtype=object)  # SQL NULL
+    assert bulk_insert(FirmResult, frame, constants={"run_id": one.pk}) == 16
+    assert insert_frame(FirmResult, frame, constants={"run_id": two.pk}) == 16
+    assert _stored(one.pk) == _stored(two.pk)
+    assert FirmResult.objects.filter(run=two, what_it_would_take__isnull=True).count() == 8
+    assert FirmResult.objects.get(run=two, credit_code="C00000000000000003").adjust_reason == "\\."

@@ -233,12 +233,14 @@ def apply_flags(frame: pd.DataFrame, flags: pd.DataFrame | None) -> pd.DataFrame
     return out
 
 
-def registry_frame(year: int, scope: str, scheme: Scheme, flags: pd.DataFrame | None = None) -> pd.DataFrame:
+def registry_frame(year: int, scope: str, scheme: Scheme, flags: pd.DataFrame | None = None, *,
+                   with_unit_id: bool = False) -> pd.DataFrame:
     """The frame from the enterprise registry and the spine's annual figures.
 
     Written against the registry branch's `newind.enterprises.queries.evaluation_frame(year, scope_code,
     flags)` (same columns as this module's frame files, without flag_reason); until that app is merged
-    this says so and `--frame FILE` is the way in."""
+    this says so and `--frame FILE` is the way in. `with_unit_id` keeps each firm's unit id (column
+    unit_id) for the writer of the results."""
     import importlib
 
     from django.apps import apps
@@ -250,7 +252,7 @@ def registry_frame(year: int, scope: str, scheme: Scheme, flags: pd.DataFrame | 
     if flags is None:
         flags = stored_flags(year)  # the year's flags imported with `newind mujun flags import`
     given = None if flags is None else flags[["credit_code", "flag"]]
-    frame = queries.evaluation_frame(year, scope, given)
+    frame = queries.evaluation_frame(year, scope, given, **({"with_unit_id": True} if with_unit_id else {}))
     return apply_flags(frame, flags)
 
 

@@ -184,8 +184,10 @@ def run_evaluation(year: int, scope_code: str, *, scheme_code: str = "mujun-defa
     clock, cpu = time.perf_counter(), time.process_time()
     scheme = load_scheme(scheme_code, scheme_version)
     scope = scope_unit(scope_code)
-    if frame is None:
-        frame = registry_frame(int(year), scope_code, scheme)
+    unit_ids = None
+    if frame is None:  # the registry's frame brings each firm's unit id (no second query for the write)
+        frame = registry_frame(int(year), scope_code, scheme, with_unit_id=True)
+        unit_ids = pd.Series(frame.pop("unit_id").to_numpy(), index=frame["credit_code"].to_numpy())
     if frame.empty:
         raise AppError(f"评价范围「{scope.name}」内没有登记的企业，未作评价。")
     read_done, read_cpu = time.perf_counter(), time.process_time()
@@ -201,11 +203,14 @@ def run_evaluation(year: int, scope_code: str, *, scheme_code: str = "mujun-defa
             scheme_version=scheme.version, scheme_sha256=scheme.sha256, state=RunState.FILLING,
             notice_days=notice_days, summary=summary, firm_count=len(results),
             created_by=user if getattr(user, "pk", None) else None)
-        # The scope's firms by credit code (one raw query; an IN list of 20,000 codes cost a second).
-        from newind.enterprises.queries import scope_units_by_credit_code
+        if unit_ids is None:
+            # A given frame: the scope's firms by credit code (one raw query; an IN list of 20,000 codes
+            # cost a second).
+            from newind.enterprises.queries import scope_units_by_credit_code
 
-        units = scope_units_by_credit_code(scope_code).drop_duplicates("credit_code")
-        results["unit_id"] = results["credit_code"].map(units.set_index("credit_code")["unit_id"]).astype("Int64")
+            units = scope_units_by_credit_code(scope_code).drop_duplicates("credit_code")
+            unit_ids = units.set_index("credit_code")["unit_id"]
+        results["unit_id"] = results["credit_code"].map(unit_ids).astype("Int64")
         insert_frame(FirmResult, results, constants={"run_id": run.pk})
         record("mujun.evaluate", user=user, obj=run, unit=scope,
                summary=f"{year}年亩均效益评价（{scope.name}，第{run.version}版，{len(results)} 家企业）",
