@@ -304,7 +304,9 @@ def duckdb_copy(period: Period, indicator_ids: list[int]) -> object:
 
 
 def duckdb_floor(db: object, period: Period, indicator_ids: list[int], include_leaves: bool) -> dict:
-    """Time DuckDB running the recompute's own statements (`derived_sql.statements`) on its copy: the floor
+    """Time DuckDB running the recompute's own portable statements (`derived_sql.statements`; SQLite sums the
+    leaves by upserts instead of their GROUP BY, `Tables.upsert_leaf_sums`, PostgreSQL runs them as DuckDB
+    does) on its copy: the floor
     that the database's recompute is compared with. Returns seconds and the rows it stored, by kind."""
     steps = statements(period, DUCKDB_TABLES, hierarchies=("admin", "park"), leaf_kinds=("enterprise",),
                        indicator_ids=indicator_ids, include_leaves=include_leaves, computed_at=timezone.now())
@@ -416,7 +418,7 @@ def run_spine(scale: Scale, progress: Callable[[str], None] = lambda _: None, se
         db.close()  # type: ignore[attr-defined]
         for label in duck:
             measured[label]["ratio_to_duckdb"] = measured[label]["seconds"] / duck[label]["seconds"]
-        progress(f"DuckDB 对照（同一数据、同一批 SQL）：{duck['sql']['seconds']:.3f} 秒，"
+        progress(f"DuckDB 对照（同一数据、同一批可移植 SQL；SQLite 的叶子汇总改用逐行累加）：{duck['sql']['seconds']:.3f} 秒，"
                  f"本系统为其 {measured['sql']['ratio_to_duckdb']:.1f} 倍；该期无已存数据时 DuckDB "
                  f"{duck['sql_fresh']['seconds']:.3f} 秒，{measured['sql_fresh']['ratio_to_duckdb']:.1f} 倍（含企业行："
                  f"DuckDB {duck['sql_all_rows']['seconds']:.3f} 秒，{measured['sql_all_rows']['ratio_to_duckdb']:.1f} 倍）。")

@@ -13,7 +13,10 @@ are. Only the float type's name differs. Booleans are written as comparisons, wh
 
 Steps, for period P of year Y (and Y − 1, the base of the growth):
 1. `nd_parent`: leaf figures summed to each leaf's direct parent in each hierarchy (one scan of the
-   period's current observations, one GROUP BY).
+   period's current observations, one GROUP BY). SQLite, which aggregates a GROUP BY by sorting, instead adds
+   each leaf figure into its (combination of parents, indicator, year) row by an upsert and sums those few
+   rows to the parents (`_leaf_sums_upsert`, `Tables.upsert_leaf_sums`); the DuckDB floor and PostgreSQL
+   run the GROUP BY.
 2. `nd_up`: every non-leaf node's ancestors, itself included (a recursive walk of the small upper tree).
 3. `nd_rollup`: the parents' sums summed to every ancestor (a GROUP BY over a few thousand rows).
 4. `nd_fig`: each unit's figure: its own stored figure, else its roll-up in the first hierarchy.
