@@ -306,8 +306,8 @@ def duckdb_copy(period: Period, indicator_ids: list[int]) -> object:
 def duckdb_floor(db: object, period: Period, indicator_ids: list[int], include_leaves: bool) -> dict:
     """Time DuckDB running the recompute's own portable statements (`derived_sql.statements`; SQLite sums the
     leaves by upserts instead of their GROUP BY, `Tables.upsert_leaf_sums`, PostgreSQL runs them as DuckDB
-    does) on its copy: the floor
-    that the database's recompute is compared with. Returns seconds and the rows it stored, by kind."""
+    does) on its copy: the floor that the database's recompute is compared with. Returns seconds and the rows
+    it stored, by kind."""
     steps = statements(period, DUCKDB_TABLES, hierarchies=("admin", "park"), leaf_kinds=("enterprise",),
                        indicator_ids=indicator_ids, include_leaves=include_leaves, computed_at=timezone.now())
 
