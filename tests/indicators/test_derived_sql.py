@@ -6,17 +6,20 @@ The tiny hierarchy is the one of test_derived.py (E1..E3 enterprises under K1/K2
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import numpy as np
 import pandas as pd
 import pytest
+from django.db import connection
 
+from newind.indicators import derived_sql
 from newind.indicators.derived import compute_period, derived_frame, recompute_period
 from newind.indicators.models import DerivedFigure, Indicator
 from newind.indicators.periods import Period
 from newind.indicators.services import apply_observation_plan, candidate_frame, plan_observations
-from newind.units.models import Unit
+from newind.units.models import Hierarchy, Unit, UnitLink
 
 from .test_derived import PERIOD, tiny  # noqa: F401  (the fixture)
 
@@ -123,3 +126,40 @@ def test_a_recompute_rewrites_only_the_rows_that_changed(tiny):  # noqa: F811
     # The rows under E2 were written again; the park's (E1 + E3) and the rate's were left alone.
     assert ("lvl", "K1", "rollup", "admin") in changed and ("lvl", "P", "growth", "nominal") in changed
     assert not {key for key in changed if key[1] == "Q" or key[0] == "rate"}
+
+
+def test_sqlite_leaf_sums_by_upsert_equal_the_portable_group_by(tiny, monkeypatch):  # noqa: F811
+    """SQLite sums the leaves per combination of parents by upserts (`_leaf_sums_upsert`); PostgreSQL and the
+    DuckDB floor run the portable GROUP BY. Both give the same rows, also for a leaf in a park only (E4, no
+    county) and a leaf in no hierarchy at all (E5, whose figures no roll-up counts)."""
+    if connection.vendor != "sqlite":
+        pytest.skip("the upsert path is SQLite's (MAX(a, b) is SQLite's scalar MAX)")
+    assert derived_sql.Tables.django().upsert_leaf_sums
+    u = {code: Unit.objects.create(code=code, name=code, kind="enterprise") for code in ("E4", "E5")}
+    UnitLink.objects.create(hierarchy=Hierarchy.objects.get(code="park"), parent=Unit.objects.get(code="Q"),
+                            child=u["E4"])
+    lvl = Indicator.objects.get(code="lvl")
+    rows = [{"indicator_id": lvl.id, "unit_id": u[code].id, "year": year, "period_kind": "M", "period_n": 6,
+             "value": Decimal(v), "measure_unit": "亿元", "price_basis": "current", "release": "official",
+             "source": "测试", "original": "", "is_synthetic": code == "E4"}
+            for code, year, v in [("E4", 2017, "7"), ("E4", 2016, "6"), ("E5", 2017, "100"), ("E5", 2016, "1")]]
+    apply_observation_plan(plan_observations(candidate_frame(rows)), None)
+    django_tables = derived_sql.Tables.django
+    stored = {}
+    for upsert in (False, True):
+        monkeypatch.setattr(derived_sql.Tables, "django",
+                            classmethod(lambda cls, flag=upsert: replace(django_tables(), upsert_leaf_sums=flag)))
+        DerivedFigure.objects.all().delete()
+        recompute_period(PERIOD, include_leaves=True)
+        stored[upsert] = _stored()
+    _same(stored[True], stored[False])
+    _same(stored[True], _computed(include_leaves=True))
+    frame = stored[True].set_index(KEY)
+    # By hand: the park Q = E1 10 + E3 5 + E4 7 = 22 from 3 firms (E3 and E4 synthetic); K1 = E1 10 + E2 20 = 30
+    # (E4 has no county, E5 no parent); the province P = 10 + 20 + 5 = 35; Q's growth 22 against 8 + 4 + 6 = 18.
+    assert frame.loc[("lvl", "Q", "rollup", "park"), ["value", "reported"]].tolist() == [22.0, 3]
+    assert bool(frame.loc[("lvl", "Q", "rollup", "park"), "is_synthetic"])
+    assert frame.loc[("lvl", "K1", "rollup", "admin"), ["value", "reported"]].tolist() == [30.0, 2]
+    assert not bool(frame.loc[("lvl", "K1", "rollup", "admin"), "is_synthetic"])
+    assert frame.loc[("lvl", "P", "rollup", "admin"), "value"] == 35.0
+    assert frame.loc[("lvl", "Q", "growth", "nominal"), "value"] == pytest.approx((22 / 18 - 1) * 100)

@@ -304,8 +304,10 @@ def duckdb_copy(period: Period, indicator_ids: list[int]) -> object:
 
 
 def duckdb_floor(db: object, period: Period, indicator_ids: list[int], include_leaves: bool) -> dict:
-    """Time DuckDB running the recompute's own statements (`derived_sql.statements`) on its copy: the floor
-    that the database's recompute is compared with. Returns seconds and the rows it stored, by kind."""
+    """Time DuckDB running the recompute's own portable statements (`derived_sql.statements`; SQLite sums the
+    leaves by upserts instead of their GROUP BY, `Tables.upsert_leaf_sums`, PostgreSQL runs them as DuckDB
+    does) on its copy: the floor that the database's recompute is compared with. Returns seconds and the rows
+    it stored, by kind."""
     steps = statements(period, DUCKDB_TABLES, hierarchies=("admin", "park"), leaf_kinds=("enterprise",),
                        indicator_ids=indicator_ids, include_leaves=include_leaves, computed_at=timezone.now())
 
@@ -371,11 +373,18 @@ def run_spine(scale: Scale, progress: Callable[[str], None] = lambda _: None, se
     result = recompute_period(period, indicator_codes=codes, include_leaves=True)
     measured["sql_all_rows"] = {"seconds": time.perf_counter() - t0, "rows": result.rows, "parts": result.timings,
                                 "counts": result.counts}
-    clear_period(period)
-    t0 = time.perf_counter()
-    result = recompute_period(period, indicator_codes=codes, include_leaves=False)
-    measured["sql_fresh"] = {"seconds": time.perf_counter() - t0, "rows": result.rows, "parts": result.timings,
-                             "counts": result.counts}
+    # Fresh, like steady, is the best of three runs, each into the emptied period: the first of them follows
+    # the 632,000-row write above, whose pages have just pushed the observations' index out of the
+    # database's page cache (SQLite's 64 MB, PostgreSQL's shared buffers), a state of the benchmark's own
+    # making that the cache as kept never produces. All three are printed (`fresh.runs_s`).
+    fresh: list[dict] = []
+    for _ in range(3):
+        clear_period(period)
+        t0 = time.perf_counter()
+        result = recompute_period(period, indicator_codes=codes, include_leaves=False)
+        fresh.append({"seconds": time.perf_counter() - t0, "rows": result.rows, "parts": result.timings,
+                      "counts": result.counts})
+    measured["sql_fresh"] = {**min(fresh, key=lambda r: r["seconds"]), "runs": [r["seconds"] for r in fresh]}
     vacuum_derived()
     runs: list[dict] = []
     for _ in range(3):
@@ -386,17 +395,21 @@ def run_spine(scale: Scale, progress: Callable[[str], None] = lambda _: None, se
     measured["sql"] = {**min(runs, key=lambda r: r["seconds"]), "runs": [r["seconds"] for r in runs]}
     recompute_s = measured["sql"]["seconds"]
     progress(f"已在数据库内（SQL）重算 {period.label} 的汇总、同比和排名：{measured['sql']['rows']:,} 行，"
-             f"用时 {recompute_s:.2f} 秒（三次中最快；该期无已存数据时 {measured['sql_fresh']['seconds']:.2f} 秒；"
+             f"用时 {recompute_s:.2f} 秒（三次中最快；该期无已存数据时三次中最快 {measured['sql_fresh']['seconds']:.2f} 秒；"
              f"连同每家企业的同比与排名 {measured['sql_all_rows']['rows']:,} 行："
              f"{measured['sql_all_rows']['seconds']:.2f} 秒）。")
     duck: dict[str, dict] = {}
     if floor:
         db = duckdb_copy(period, indicator_ids)
-        # The same sequence on DuckDB: into an empty period once (fresh), then three runs over its own rows.
+        # The same sequence on DuckDB: three runs into an empty period (fresh), then three over its own rows.
         db.execute("DELETE FROM derived")  # type: ignore[attr-defined]
         duck["sql_all_rows"] = duckdb_floor(db, period, indicator_ids, True)
-        db.execute("DELETE FROM derived")  # type: ignore[attr-defined]
-        duck["sql_fresh"] = duckdb_floor(db, period, indicator_ids, False)
+
+        def duckdb_fresh() -> dict:
+            db.execute("DELETE FROM derived")  # type: ignore[attr-defined]
+            return duckdb_floor(db, period, indicator_ids, False)
+
+        duck["sql_fresh"] = min((duckdb_fresh() for _ in range(3)), key=lambda r: r["seconds"])
         duck["sql"] = min((duckdb_floor(db, period, indicator_ids, False) for _ in range(3)),
                           key=lambda r: r["seconds"])
         for label, best in duck.items():
@@ -405,7 +418,7 @@ def run_spine(scale: Scale, progress: Callable[[str], None] = lambda _: None, se
         db.close()  # type: ignore[attr-defined]
         for label in duck:
             measured[label]["ratio_to_duckdb"] = measured[label]["seconds"] / duck[label]["seconds"]
-        progress(f"DuckDB 对照（同一数据、同一批 SQL）：{duck['sql']['seconds']:.3f} 秒，"
+        progress(f"DuckDB 对照（同一数据、同一批可移植 SQL；SQLite 的叶子汇总改用逐行累加）：{duck['sql']['seconds']:.3f} 秒，"
                  f"本系统为其 {measured['sql']['ratio_to_duckdb']:.1f} 倍；该期无已存数据时 DuckDB "
                  f"{duck['sql_fresh']['seconds']:.3f} 秒，{measured['sql_fresh']['ratio_to_duckdb']:.1f} 倍（含企业行："
                  f"DuckDB {duck['sql_all_rows']['seconds']:.3f} 秒，{measured['sql_all_rows']['ratio_to_duckdb']:.1f} 倍）。")
@@ -434,6 +447,7 @@ def run_spine(scale: Scale, progress: Callable[[str], None] = lambda _: None, se
         "fresh": {
             "recompute_s": round(measured["sql_fresh"]["seconds"], 3),
             "parts_s": {k: round(v, 3) for k, v in measured["sql_fresh"]["parts"].items()},
+            "runs_s": [round(v, 3) for v in measured["sql_fresh"]["runs"]],
             "duckdb_s": round(duck["sql_fresh"]["seconds"], 4) if duck else None,
             "ratio_to_duckdb": round(measured["sql_fresh"]["ratio_to_duckdb"], 2) if duck else None,
         },

@@ -13,7 +13,10 @@ are. Only the float type's name differs. Booleans are written as comparisons, wh
 
 Steps, for period P of year Y (and Y − 1, the base of the growth):
 1. `nd_parent`: leaf figures summed to each leaf's direct parent in each hierarchy (one scan of the
-   period's current observations, one GROUP BY).
+   period's current observations, one GROUP BY). SQLite, which aggregates a GROUP BY by sorting, instead adds
+   each leaf figure into its (combination of parents, indicator, year) row by an upsert and sums those few
+   rows to the parents (`_leaf_sums_upsert`, `Tables.upsert_leaf_sums`); the DuckDB floor and PostgreSQL
+   run the GROUP BY.
 2. `nd_up`: every non-leaf node's ancestors, itself included (a recursive walk of the small upper tree).
 3. `nd_rollup`: the parents' sums summed to every ancestor (a GROUP BY over a few thousand rows).
 4. `nd_fig`: each unit's figure: its own stored figure, else its roll-up in the first hierarchy.
@@ -34,7 +37,7 @@ from newind.indicators.models import DerivedFigure, DerivedKind, Indicator, Obse
 from newind.indicators.periods import Period
 from newind.units.models import Hierarchy, PeerGroup, PeerGroupMember, Unit, UnitLink
 
-TEMP_TABLES = ("nd_lp", "nd_parent", "nd_up", "nd_rollup", "nd_fig", "nd_member", "nd_new", "nd_old", "nd_same")
+TEMP_TABLES = ("nd_lp", "nd_lck", "nd_combo", "nd_k", "nd_parent", "nd_up", "nd_rollup", "nd_fig", "nd_member", "nd_new", "nd_old", "nd_same")
 # A tree deeper than this is a cycle in the links (the frame path refuses it the same way).
 MAX_DEPTH = 32
 
@@ -56,6 +59,11 @@ class Tables:
     # PostgreSQL: ANALYZE each temporary table once filled. Autovacuum never sees temporary tables, and
     # without statistics the planner took the growth's and ranks' joins for a dozen rows (nested loops).
     analyze: bool = False
+    # SQLite: sum the leaves to their parents by upserts into a small integer-keyed table (`_leaf_sums_upsert`)
+    # instead of one GROUP BY. SQLite has no hash aggregation: its GROUP BY sorts every joined row (766,000
+    # at province scale, 1.9 of the recompute's 2.3 s of CPU). PostgreSQL and DuckDB hash; they keep the
+    # GROUP BY, so the DuckDB floor runs the portable statement.
+    upsert_leaf_sums: bool = False
 
     @classmethod
     def django(cls) -> Tables:
@@ -64,7 +72,7 @@ class Tables:
                                                 PeerGroupMember, PeerGroup, DerivedFigure)]
         real = "double precision" if connection.vendor == "postgresql" else "REAL"
         return cls(names[0], names[1], names[2], names[3], names[4], names[5], names[6], names[7], real,
-                   analyze=connection.vendor == "postgresql")
+                   analyze=connection.vendor == "postgresql", upsert_leaf_sums=connection.vendor == "sqlite")
 
 
 def _in(values: Sequence[object]) -> tuple[str, list[object]]:
@@ -139,27 +147,32 @@ def statements(period: Period, t: Tables, *, hierarchies: Sequence[str], leaf_ki
         if t.analyze and sql.startswith("CREATE TEMP TABLE "):
             out.append((phase, f"ANALYZE {sql.split()[3]}", []))
 
-    # 1. Leaf figures summed to their direct parent, both hierarchies and both years in one pass. First the
-    # leaves' parents (`nd_lp`, one row per leaf and hierarchy, indexed by the leaf): each of the period's
-    # half a million leaf figures then costs one probe of that small index, where joining the links, units
-    # and hierarchies cost three or four probes of the real tables on SQLite (no hash joins).
-    add("read",
-        f"CREATE TEMP TABLE nd_lp AS SELECT l.child_id AS child_id, l.hierarchy_id AS hid, l.parent_id AS parent_id "
-        f"FROM {link} l JOIN {unit} e ON e.id = l.child_id JOIN {hier} h ON h.id = l.hierarchy_id "
-        f"WHERE e.kind IN {leaf_in} AND h.code IN {hier_in}", [*leaf_params, *hier_params])
-    add("read", "CREATE INDEX nd_lp_child ON nd_lp (child_id, hid, parent_id)", [])
-    add("read",
-        f"CREATE TEMP TABLE nd_parent AS "
-        f"SELECT lp.hid AS hid, o.indicator_id AS indicator_id, lp.parent_id AS unit_id, o.year AS year, "
-        f"CAST(SUM(o.value) AS {real}) AS value, COUNT(*) AS reported, "
-        f"MAX(CASE WHEN o.is_synthetic THEN 1 ELSE 0 END) AS syn "
-        # CROSS JOIN keeps SQLite's order (the period's index range first, then the leaf's parents probed by
-        # key); PostgreSQL and DuckDB plan it as the inner join it is.
-        f"FROM {obs} o CROSS JOIN nd_lp lp "
-        f"WHERE lp.child_id = o.unit_id AND {period_where} AND o.indicator_id IN ("
-        f"SELECT id FROM {ind} WHERE id IN {ind_in} AND additive = %s AND value_kind IN {summable_in}) "
-        f"GROUP BY lp.hid, o.indicator_id, lp.parent_id, o.year",
-        [*period_params, *ind_params, True, *summable_params])
+    if t.upsert_leaf_sums and hierarchies:
+        out += _leaf_sums_upsert(period, t, hierarchies=hierarchies, leaf_in=(leaf_in, leaf_params),
+                                 indicator_ids=indicator_ids, period_where=(period_where, period_params),
+                                 summable=(summable_in, summable_params))
+    else:
+        # 1. Leaf figures summed to their direct parent, both hierarchies and both years in one pass. First the
+        # leaves' parents (`nd_lp`, one row per leaf and hierarchy, indexed by the leaf): each of the period's
+        # half a million leaf figures then costs one probe of that small index, where joining the links, units
+        # and hierarchies cost three or four probes of the real tables on SQLite (no hash joins).
+        add("read",
+            f"CREATE TEMP TABLE nd_lp AS SELECT l.child_id AS child_id, l.hierarchy_id AS hid, l.parent_id AS parent_id "
+            f"FROM {link} l JOIN {unit} e ON e.id = l.child_id JOIN {hier} h ON h.id = l.hierarchy_id "
+            f"WHERE e.kind IN {leaf_in} AND h.code IN {hier_in}", [*leaf_params, *hier_params])
+        add("read", "CREATE INDEX nd_lp_child ON nd_lp (child_id, hid, parent_id)", [])
+        add("read",
+            f"CREATE TEMP TABLE nd_parent AS "
+            f"SELECT lp.hid AS hid, o.indicator_id AS indicator_id, lp.parent_id AS unit_id, o.year AS year, "
+            f"CAST(SUM(o.value) AS {real}) AS value, COUNT(*) AS reported, "
+            f"MAX(CASE WHEN o.is_synthetic THEN 1 ELSE 0 END) AS syn "
+            # CROSS JOIN keeps SQLite's order (the period's index range first, then the leaf's parents probed by
+            # key); PostgreSQL and DuckDB plan it as the inner join it is.
+            f"FROM {obs} o CROSS JOIN nd_lp lp "
+            f"WHERE lp.child_id = o.unit_id AND {period_where} AND o.indicator_id IN ("
+            f"SELECT id FROM {ind} WHERE id IN {ind_in} AND additive = %s AND value_kind IN {summable_in}) "
+            f"GROUP BY lp.hid, o.indicator_id, lp.parent_id, o.year",
+            [*period_params, *ind_params, True, *summable_params])
     # 2. The upper tree: each parent of a leaf and all its ancestors (itself at depth 0).
     add("read",
         f"CREATE TEMP TABLE nd_up AS "
@@ -268,4 +281,70 @@ def statements(period: Period, t: Tables, *, hierarchies: Sequence[str], leaf_ki
         f"is_synthetic, %s FROM nd_new WHERE nid NOT IN (SELECT nid FROM nd_same)", [*fixed, computed_at])
     add("counts", "SELECT kind, COUNT(*) FROM nd_new GROUP BY kind", [])
     out += [("store", f"DROP TABLE IF EXISTS {name}", []) for name in TEMP_TABLES]
+    return out
+
+
+def _leaf_sums_upsert(period: Period, t: Tables, *, hierarchies: Sequence[str], leaf_in: tuple[str, list[object]],
+                      indicator_ids: Sequence[int], period_where: tuple[str, list[object]],
+                      summable: tuple[str, list[object]]) -> list[Statement]:
+    """Step 1 for SQLite: `nd_parent` (the leaves' figures summed to each leaf's direct parent in each
+    hierarchy) with the same columns and sums as the portable GROUP BY, without sorting the joined rows.
+
+    SQLite aggregates a GROUP BY by sorting its input: at province scale the 480,000 leaf figures joined to
+    their 766,000 (leaf, parent) pairs, 1.9 s of CPU in a recompute of 2.3 s (docs/performance.md). Here:
+    - `nd_lck`: each leaf's parents, one column per hierarchy (0: none), and `ck`, the number of that
+      combination of parents (a province has about a thousand: county × park or none);
+    - `nd_k`: each leaf figure added into the row of its (combination, indicator, year), an upsert into a
+      table keyed by one integer (a B-tree of a few tens of thousands of rows), once per figure instead of
+      once per (figure, hierarchy) and with no sort;
+    - `nd_parent`: each combination's sums added to its parent in each hierarchy (a GROUP BY over those
+      few tens of thousands of rows).
+    The key packs (ck, indicator, year) into one integer: ((ck × M) + indicator id) × 2 + (year − (Y − 1)),
+    M = the largest indicator id + 1.
+    """
+    obs, unit, link, hier, ind, real = t.observation, t.unit, t.link, t.hierarchy, t.indicator, t.real
+    leaf_sql, leaf_params = leaf_in
+    where_sql, where_params = period_where
+    summable_in, summable_params = summable
+    ind_in, ind_params = _in(list(indicator_ids))
+    hier_in, hier_params = _in(list(hierarchies))
+    m = max(indicator_ids, default=0) + 1
+    base_year = period.year - 1
+    cols = [f"p{i}" for i in range(len(hierarchies))]
+    out: list[Statement] = []
+    # One parent per hierarchy (`one_parent_per_hierarchy`), so MAX picks the only one.
+    pick = ", ".join(f"COALESCE(MAX(CASE WHEN h.code = %s THEN l.parent_id END), 0) AS {c}" for c in cols)
+    out.append(("read", f"CREATE TEMP TABLE nd_lck (child_id INTEGER PRIMARY KEY, ck INTEGER NOT NULL, "
+                        f"{', '.join(f'{c} INTEGER NOT NULL' for c in cols)})", []))
+    out.append(("read",
+                f"INSERT INTO nd_lck SELECT child_id, DENSE_RANK() OVER (ORDER BY {', '.join(cols)}), {', '.join(cols)} "
+                f"FROM (SELECT l.child_id AS child_id, {pick} "
+                f"FROM {link} l JOIN {unit} e ON e.id = l.child_id JOIN {hier} h ON h.id = l.hierarchy_id "
+                f"WHERE e.kind IN {leaf_sql} AND h.code IN {hier_in} GROUP BY l.child_id) AS leaves",
+                [*hierarchies, *leaf_params, *hier_params]))
+    out.append(("read", f"CREATE TEMP TABLE nd_combo (ck INTEGER PRIMARY KEY, {', '.join(f'{c} INTEGER' for c in cols)})",
+                []))
+    out.append(("read", f"INSERT INTO nd_combo SELECT DISTINCT ck, {', '.join(cols)} FROM nd_lck", []))
+    out.append(("read", f"CREATE TEMP TABLE nd_k (k INTEGER PRIMARY KEY, value {real}, reported INTEGER, syn INTEGER)",
+                []))
+    out.append(("read",
+                f"INSERT INTO nd_k (k, value, reported, syn) "
+                f"SELECT (lp.ck * {m} + o.indicator_id) * 2 + (o.year - %s), o.value, 1, "
+                f"CASE WHEN o.is_synthetic THEN 1 ELSE 0 END "
+                # CROSS JOIN: the period's index range first, then the leaf's row probed by its key.
+                f"FROM {obs} o CROSS JOIN nd_lck lp "
+                f"WHERE lp.child_id = o.unit_id AND {where_sql} AND o.indicator_id IN ("
+                f"SELECT id FROM {ind} WHERE id IN {ind_in} AND additive = %s AND value_kind IN {summable_in}) "
+                f"ON CONFLICT (k) DO UPDATE SET value = value + excluded.value, reported = reported + 1, "
+                f"syn = MAX(syn, excluded.syn)",
+                [base_year, *where_params, *ind_params, True, *summable_params]))
+    out.append(("read", f"CREATE TEMP TABLE nd_parent (hid INTEGER, indicator_id INTEGER, unit_id INTEGER, "
+                        f"year INTEGER, value {real}, reported INTEGER, syn INTEGER)", []))
+    per_hierarchy = " UNION ALL ".join(
+        f"SELECT (SELECT id FROM {hier} WHERE code = %s), (k.k / 2) % {m}, c.{c}, %s + k.k % 2, "
+        f"SUM(k.value), SUM(k.reported), MAX(k.syn) "
+        f"FROM nd_k k CROSS JOIN nd_combo c WHERE c.ck = k.k / {2 * m} AND c.{c} <> 0 "
+        f"GROUP BY c.{c}, (k.k / 2) % {m}, k.k % 2" for c in cols)
+    out.append(("read", f"INSERT INTO nd_parent {per_hierarchy}",
+                [p for code in hierarchies for p in (code, base_year)]))
     return out
