@@ -327,6 +327,8 @@ INSTALLED_APPS += ["newind.pairing"]
 INSTALLED_APPS += ["newind.policies"]
 # Major projects (重大项目): registry, monthly progress, problems, lights, 赛马 and campaigns (issue 12).
 INSTALLED_APPS += ["newind.projects"]
+# Dispatch meetings (调度会) and supervision (督办) on the case engine, with 销号 and bulletins (issue 13 §1–2).
+INSTALLED_APPS += ["newind.supervision"]
 
 LOGGING = {
     "version": 1,

@@ -44,5 +44,6 @@ urlpatterns = [
     path("projects/", include("newind.projects.league_urls")),
     # projects: the registry (list, a project's page, the workbook import)
     path("projects/", include("newind.projects.urls")),
+    path("supervision/", include("newind.supervision.urls")),
     path("api/", api.urls),
 ]

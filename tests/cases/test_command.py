@@ -39,7 +39,7 @@ def test_the_table_format_agrees_with_the_pinned_table(db, capsys, code, receive
 def test_the_console_prints_an_error_as_a_chinese_sentence(db, capsys):
     # (One `newind` call per test: Django's run_from_argv closes the connections when a command ends.)
     assert main(["cases", "due", "--profile", "beijing", "--received", "2017-09-29T17:00"]) == 2
-    assert "没有名为「beijing」的时限方案：可用的方案有 project_problem、quanzhou、xuchang、zaozhuang、zhongshan。" in capsys.readouterr().err
+    assert "没有名为「beijing」的时限方案：可用的方案有 project_problem、quanzhou、supervision、xuchang、zaozhuang、zhongshan。" in capsys.readouterr().err
 
 
 def test_bad_times_and_years_are_refused(db):

@@ -14,7 +14,7 @@ from newind.core.errors import AppError
 
 def test_every_shipped_profile_loads_with_a_full_escalation_ladder():
     codes = profile_codes()
-    assert codes == ["project_problem", "quanzhou", "xuchang", "zaozhuang", "zhongshan"]
+    assert codes == ["project_problem", "quanzhou", "supervision", "xuchang", "zaozhuang", "zhongshan"]
     for code in codes:
         profile = load_profile(code)
         assert profile.code == code and profile.name and profile.description

@@ -51,6 +51,9 @@ LAYERS: dict[str, int] = {
     "policies": 11,
     # what composes the domains' parts
     "reports": 10,
+    # dispatch meetings and supervision: meetings attach the rendered monthly report (reports), their tasks are
+    # cases, their agenda draws on the targets' red lights and the projects' problems
+    "supervision": 11,
     "dashboard": 11,
     # the site around it all and the demo data
     "home": 11,

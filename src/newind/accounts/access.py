@@ -49,6 +49,11 @@ if TYPE_CHECKING:  # (imported lazily at run time: the domains depend on account
     from newind.targets.models import Target
 
 __all__ = [
+    "SUPERVISION_PAGE",
+    "SUPERVISION_MANAGE_PAGE",
+    "meetings_in_scope",
+    "meeting_for",
+    "supervision_tasks_in_scope",
     "PROJECT_LEAGUE_PAGE",
     "PROJECT_PROBLEM_PAGE",
     "PROJECT_CHECK_PAGE",
@@ -1428,3 +1433,47 @@ def project_for(user: Any, project_id: int, *, write: bool = False) -> Any:
         raise _forbidden(f"您没有权限修改「{project.name}」：项目档案由市新型工业化办公室维护，"
                          f"县市区填报员可登记本地项目的阶段进展。{_CONTACT}")
     return project
+
+
+# --- dispatch meetings and supervision tasks (supervision; issue 13 §1–2) ---------------------------------------
+# Added at the end of the file to ease merging. The office records meetings, decisions and tasks and reviews
+# 销号; leaders read every meeting and task (and act on a task's case as leaders: a 批示, the sign-off); a
+# department sees its own tasks through the case pages (/cases/inbox/, case_for) and the task list of its unit;
+# the units' reporters and reviewers, firms and the 三员 see none.
+
+SUPERVISION_PAGE = PageAccess("调度与督办", _roles("office", "leader"), command_line=True)
+SUPERVISION_MANAGE_PAGE = PageAccess("督办管理", _roles("office"), command_line=True)
+_MEETING_NOT_FOUND = "未找到该会议：请检查链接，或从调度会议列表中打开。"
+
+
+def meetings_in_scope(user: Any) -> QuerySet[Any]:
+    """The dispatch meetings the user may read: all for the office, leaders and the command line."""
+    from newind.supervision.models import Meeting
+
+    if _is_command_line(user) or role_of(user) in {Role.OFFICE, Role.LEADER}:
+        return Meeting.objects.all()
+    return Meeting.objects.none()
+
+
+def meeting_for(user: Any, meeting_id: Any, *, write: bool = False) -> Any:
+    """One meeting if the user may read it (office, leaders) — or, with write=True, change it (the office):
+    a 403 naming why for others, 404 when there is no such meeting."""
+    from newind.supervision.models import Meeting
+
+    (SUPERVISION_MANAGE_PAGE if write else SUPERVISION_PAGE).require(user)
+    try:
+        return meetings_in_scope(user).select_related("chair", "chair__unit").get(pk=int(meeting_id))
+    except (Meeting.DoesNotExist, ValueError, TypeError):
+        raise NotFound(_MEETING_NOT_FOUND) from None
+
+
+def supervision_tasks_in_scope(user: Any) -> QuerySet[Any]:
+    """The supervision tasks the user may read: all for the office and leaders (and the command line); a
+    department its own unit's (the tasks whose case it leads or co-handles, as cases_in_scope); none else."""
+    from newind.supervision.models import SupervisionTask
+
+    if _is_command_line(user):
+        return SupervisionTask.objects.all()
+    if role_of(user) not in _CASE_READERS:
+        return SupervisionTask.objects.none()
+    return SupervisionTask.objects.filter(case__in=cases_in_scope(user, kind="supervision"))

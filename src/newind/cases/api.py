@@ -23,7 +23,7 @@ from newind.cases.exports import METRIC_TABLE, metric_rows
 from newind.cases.forms import end_of_day, read_filters
 from newind.cases.models import Case
 from newind.cases.queries import metrics, overdue_counts, overdue_rows, unsatisfied_reasons
-from newind.cases.sla import format_deadline, to_local
+from newind.cases.sla import format_deadline, load_profile, to_local
 from newind.core.errors import AppError
 from newind.units.models import Unit
 
@@ -60,7 +60,8 @@ def _detail(request: HttpRequest, case: Case) -> dict[str, Any]:
     return {**_summary(case), "description": case.description, "role": role,
             "categories": list(case.categories.values_list("category", flat=True)),
             "co_units": list(case.co_units.values_list("code", flat=True)),
-            "deadlines": case.deadlines, "actions": [str(a) for a in allowed_actions(case.state, role)],
+            "deadlines": case.deadlines, "actions": [str(a) for a in allowed_actions(
+                case.state, role, closure_review=load_profile(case.sla_profile).closure_review is not None)],
             "timeline": events, "attachments": attachments, "unsatisfied_reasons": unsatisfied_reasons(
                 Case.objects.filter(pk=case.pk))}
 

@@ -10,7 +10,7 @@ touches the database, so every rule is tested with tables and hypothesis.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -23,6 +23,7 @@ from newind.cases.sla import (
     format_deadline,
     to_local,
     working_days_between_ordinals,
+    working_days_deadline,
 )
 
 R = CaseRole
@@ -53,11 +54,28 @@ TRANSITIONS: dict[tuple[State, Action], tuple[State, frozenset[CaseRole]]] = {
     (State.CLOSED, Action.RATE_UNSATISFIED_REDO): (State.REDO, frozenset({R.FIRM, R.OFFICE})),
     (State.CLOSED, Action.RATE_UNSATISFIED_FINAL): (State.EVALUATED, _OFFICE),
     (State.EVALUATED, Action.ARCHIVE): (State.ARCHIVED, _OFFICE),
+    # 督办销号 (issue 13 §2), only under a profile with `closure_review` (the lead unit's plain 办结 is refused
+    # there, and these are refused elsewhere — `step`): the lead unit asks for 销号; the office reviews the
+    # checklist (事实清楚、问题解决、任务完成、结论准确、措施合法): all passed → the instructing leader's window,
+    # any failed → 退回重办 with the reasons; in the window the leader adds an instruction (the task reopens)
+    # or signs off, and when the window has passed with nothing added the office (the job) signs it off (销号).
+    (State.IN_PROGRESS, Action.SUBMIT_CLOSURE): (State.REVIEW, frozenset({R.LEAD})),
+    (State.REVIEW, Action.REVIEW_PASS): (State.AWAITING_LEADER, _OFFICE),
+    (State.REVIEW, Action.REVIEW_FAIL): (State.REDO, _OFFICE),
+    (State.AWAITING_LEADER, Action.LEADER_INSTRUCT): (State.IN_PROGRESS, frozenset({R.LEADER})),
+    (State.AWAITING_LEADER, Action.SIGN_OFF): (State.CLOSED, frozenset({R.OFFICE, R.LEADER})),
 }
+# The actions that exist only under a profile with closure review (督办销号), and the one they replace.
+REVIEW_ACTIONS = frozenset({Action.SUBMIT_CLOSURE, Action.REVIEW_PASS, Action.REVIEW_FAIL, Action.LEADER_INSTRUCT,
+                            Action.SIGN_OFF})
+# The states in which the lead unit has done its part and waits for the office or the leader: no reminder,
+# 催办 or escalation runs against the unit while its closure is under review.
+WAITING_STATES = frozenset({State.REVIEW, State.AWAITING_LEADER})
 
 # Actions that need a written reason (kept on the timeline and counted).
 NEEDS_REASON = frozenset({Action.DISPUTE, Action.SETTLE_KEEP, Action.SETTLE_REASSIGN, Action.REQUEST_EXTENSION,
-                          Action.REJECT_EXTENSION, Action.RATE_UNSATISFIED_REDO, Action.RATE_UNSATISFIED_FINAL})
+                          Action.REJECT_EXTENSION, Action.RATE_UNSATISFIED_REDO, Action.RATE_UNSATISFIED_FINAL,
+                          Action.REVIEW_FAIL, Action.LEADER_INSTRUCT})
 CLOSED_STATES = frozenset({State.CLOSED, State.EVALUATED, State.ARCHIVED})
 OPEN_STATES = frozenset(State) - CLOSED_STATES
 SATISFIED_RATINGS = frozenset({Rating.SATISFIED, Rating.BASICALLY_SATISFIED})
@@ -76,6 +94,10 @@ class CaseFacts:
     closed_at: dt.datetime | None = None
     redo_count: int = 0
     extensions_approved: int = 0
+    # 督办销号: the profile asks for the closure review; when the closure was asked and the review passed.
+    closure_review: bool = False
+    closure_submitted_at: dt.datetime | None = None
+    review_passed_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -97,9 +119,20 @@ def transition(state: str, action: str, role: str | None) -> Step:
     return Step(True)
 
 
-def allowed_actions(state: str, role: str | None) -> list[Action]:
-    """The actions the table lets `role` take in `state` (for buttons; `step` still checks the time rules)."""
-    return [a for a in Action if transition(state, a, role).allowed]
+def allowed_actions(state: str, role: str | None, *, closure_review: bool = False) -> list[Action]:
+    """The actions the table lets `role` take in `state` (for buttons; `step` still checks the time rules).
+    Under closure review (督办销号) 申请销号 replaces 办结; elsewhere the review actions do not exist."""
+    return [a for a in Action if transition(state, a, role).allowed
+            and (a not in REVIEW_ACTIONS if not closure_review else a != Action.CLOSE)]
+
+
+def review_outcome(checks: Mapping[str, bool], items: Sequence[str]) -> Action:
+    """The office's 销号 review: every checklist item passed → 审核通过; any failed → 退回重办. Every item
+    must be judged (a missing one is a ValueError: the page asks for each)."""
+    missing = [i for i in items if i not in checks]
+    if missing:
+        raise ValueError(f"unjudged checklist items: {missing}")
+    return Action.REVIEW_PASS if all(bool(checks[i]) for i in items) else Action.REVIEW_FAIL
 
 
 def step(facts: CaseFacts, action: str, role: str | None, *, now: dt.datetime, profile: SlaProfile,
@@ -112,6 +145,11 @@ def step(facts: CaseFacts, action: str, role: str | None, *, now: dt.datetime, p
     now = to_local(now)
     if act in NEEDS_REASON and not reason.strip():
         return Step(False, message=f"「{act.label}」须写明理由。")
+    if act in REVIEW_ACTIONS and not facts.closure_review:
+        return Step(False, message=f"该事项的时限方案「{profile.name}」不设销号审核，不能执行「{act.label}」。")
+    if act == Action.CLOSE and facts.closure_review:
+        return Step(False, message="督办事项办结须经销号审核：请点击「申请销号」，经市新型工业化办公室审核、"
+                                   "交办领导审定后销号。")
     next_state = TRANSITIONS[(facts.state, act)][0]
     changes: dict[str, object] = {"state": next_state}
     if act == Action.ASSIGN:
@@ -145,7 +183,29 @@ def step(facts: CaseFacts, action: str, role: str | None, *, now: dt.datetime, p
         changes["closed_at"] = now
     elif act == Action.RATE_UNSATISFIED_REDO:
         changes["redo_count"] = facts.redo_count + 1
+    elif act == Action.SUBMIT_CLOSURE:
+        changes["closure_submitted_at"] = now
+    elif act == Action.REVIEW_PASS:
+        changes["review_passed_at"] = now
+    elif act in (Action.REVIEW_FAIL, Action.LEADER_INSTRUCT):
+        changes.update(closure_submitted_at=None, review_passed_at=None)
+        if act == Action.REVIEW_FAIL:
+            changes["redo_count"] = facts.redo_count + 1
+    elif act == Action.SIGN_OFF:
+        assert facts.review_passed_at is not None and facts.closure_submitted_at is not None
+        until = leader_window_until(facts.review_passed_at, profile)
+        if role == R.OFFICE and now < until:
+            return Step(False, message=f"交办领导审定期至 {format_deadline(until)}，期满领导未补充批示的方可销号；"
+                                       "领导本人可提前审定销号。")
+        # The task was done when its closure was asked (the review confirmed it): judged on time by that moment.
+        changes["closed_at"] = facts.closure_submitted_at
     return Step(True, replace(facts, **changes))  # type: ignore[arg-type]
+
+
+def leader_window_until(review_passed_at: dt.datetime, profile: SlaProfile) -> dt.datetime:
+    """The end of the instructing leader's window: 24:00 of the N-th working day after the review passed."""
+    days = profile.closure_review.leader_window_working_days if profile.closure_review else 0
+    return working_days_deadline(review_passed_at, days)
 
 
 def rating_action(rating: str, reason_kind: str | None) -> Action:
@@ -286,7 +346,9 @@ def notices_due(*, state: str, stage_deadlines: dict[str, dt.datetime], close_de
     now = to_local(now)
     done = list(events)
     out: list[NoticeDue] = []
-    if State(state) == State.CLOSED and closed_at is not None and not rating:
+    if State(state) in WAITING_STATES:
+        return out  # the closure is under review: nothing runs against the lead unit
+    if State(state) == State.CLOSED and closed_at is not None and not rating and profile.closure_review is None:
         due = callback_due(closed_at, profile.office_day)
         if now >= due:
             out.append(NoticeDue(NoticeKind.CALLBACK, "", 0, to_local(closed_at), due, "office"))

@@ -27,6 +27,10 @@ class State(_Choices):
     EXTENSION_PENDING = "extension_pending", "申请延期"
     CLOSED = "closed", "办结"
     REDO = "redo", "退回重办"
+    # 督办销号 (a profile with closure_review): the lead unit asks for 销号, the office reviews the checklist,
+    # then the instructing leader has N working days to add an instruction before the case closes.
+    REVIEW = "review", "销号审核"
+    AWAITING_LEADER = "awaiting_leader", "待领导审定"
     EVALUATED = "evaluated", "回访评价"
     ARCHIVED = "archived", "归档"
 
@@ -46,6 +50,11 @@ class Action(_Choices):
     RATE_UNSATISFIED_REDO = "rate_unsatisfied_redo", "不满意，退回重办"
     RATE_UNSATISFIED_FINAL = "rate_unsatisfied_final", "不满意（客观原因，不再重办）"
     ARCHIVE = "archive", "归档"
+    SUBMIT_CLOSURE = "submit_closure", "申请销号"
+    REVIEW_PASS = "review_pass", "销号审核通过"
+    REVIEW_FAIL = "review_fail", "销号审核不通过，退回重办"
+    LEADER_INSTRUCT = "leader_instruct", "领导补充批示"
+    SIGN_OFF = "sign_off", "销号"
 
 
 class CaseRole(_Choices):

@@ -67,6 +67,11 @@ class Case(models.Model):
                                                blank=True)
     unsatisfied_reason = models.CharField("不满意原因", max_length=500, blank=True)
     archived_at = models.DateTimeField("归档时间", null=True, blank=True)
+    # 督办 (issue 13 §2): the time class filed under (the profile's time_classes; "" for the profile's own
+    # closing stage), when 销号 was asked and when the office's review passed (the leader's window runs from it).
+    time_class = models.CharField("时限类别", max_length=16, blank=True)
+    closure_submitted_at = models.DateTimeField("申请销号时间", null=True, blank=True)
+    review_passed_at = models.DateTimeField("销号审核通过时间", null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name="登记人")
     created_at = models.DateTimeField("登记时间", auto_now_add=True)

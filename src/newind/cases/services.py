@@ -59,8 +59,12 @@ def _check_categories(codes: Sequence[str]) -> list[str]:
 def file_case(*, user: Any, title: str, profile_code: str, received_at: dt.datetime,
               category_codes: Sequence[str], kind: str = CaseKind.APPEAL, channel: str = Channel.PLATFORM,
               description: str = "", concerned_unit: Unit | None = None, concerned_name: str = "",
-              is_complex: bool = False, is_synthetic: bool = False) -> Case:
-    """Register a case (受理) with its deadlines from the SLA profile; audited and on the timeline."""
+              is_complex: bool = False, is_synthetic: bool = False, time_class: str = "",
+              class_days: int | None = None) -> Case:
+    """Register a case (受理) with its deadlines from the SLA profile; audited and on the timeline.
+
+    `time_class` (a profile's time_classes, e.g. 督办 紧急/一般/文件) sets the closing deadline instead of the
+    closing stage; `class_days` is the limit chosen within a class's range (紧急 1–5 working days)."""
     if not title.strip():
         raise AppError("请填写事项标题。")
     profile = load_profile(profile_code)
@@ -68,7 +72,10 @@ def file_case(*, user: Any, title: str, profile_code: str, received_at: dt.datet
     received = to_local(received_at)
     deadlines = profile.deadlines(received)
     close = profile.close_deadline(received, complex_case=is_complex)
-    case = Case.objects.create(
+    if time_class:
+        close = profile.time_class(time_class).deadline(received, class_days)
+        deadlines[profile.close_stage] = close
+    case = Case.objects.create(time_class=time_class,
         code=f"tmp-{uuid.uuid4().hex[:24]}", kind=CaseKind(kind), channel=Channel(channel), title=title.strip(),
         description=description, concerned_unit=concerned_unit,
         concerned_name=concerned_name or (concerned_unit.name if concerned_unit else ""), sla_profile=profile.code,
@@ -94,7 +101,9 @@ def _facts(case: Case) -> CaseFacts:
     return CaseFacts(state=State(case.state), received_at=case.received_at, close_deadline=case.close_deadline,
                      assigned_at=case.assigned_at, dispute_used=case.dispute_used,
                      requested_deadline=pending.new_deadline if pending else None, closed_at=case.closed_at,
-                     redo_count=case.redo_count, extensions_approved=case.extensions_approved)
+                     redo_count=case.redo_count, extensions_approved=case.extensions_approved,
+                     closure_review=load_profile(case.sla_profile).closure_review is not None,
+                     closure_submitted_at=case.closure_submitted_at, review_passed_at=case.review_passed_at)
 
 
 def _refusal_status(state: str, action: Action, role: str | None) -> int:
@@ -106,7 +115,8 @@ def _refusal_status(state: str, action: Action, role: str | None) -> int:
 def apply_action(case: Case, action: str, *, user: Any, role: str | None, now: dt.datetime | None = None,
                  reason: str = "", note: str = "", new_deadline: dt.datetime | None = None,
                  lead_unit: Unit | None = None, co_units: Iterable[Unit] | None = None,
-                 rating: str = "", reason_kind: str = "", unit: Unit | None = None) -> Case:
+                 rating: str = "", reason_kind: str = "", unit: Unit | None = None,
+                 checks: dict[str, bool] | None = None) -> Case:
     """Take one action on a case as `role` at `now` (default: the clock); refused actions raise AppError.
 
     Assignment names the lead unit (and co-handlers); a reassignment after a dispute names the new lead unit.
@@ -124,6 +134,7 @@ def apply_action(case: Case, action: str, *, user: Any, role: str | None, now: d
         # A multi-department case runs under the profile's longer limit when it has one.
         facts = CaseFacts(**{**facts.__dict__, "close_deadline": profile.close_deadline(
             case.received_at, multi_department=True, complex_case=case.is_complex)})
+    data_checks = _check_review(profile, act, checks) if act in (Action.REVIEW_PASS, Action.REVIEW_FAIL) else {}
     outcome = step(facts, act, role, now=moment, profile=profile, reason=reason, new_deadline=new_deadline)
     if not outcome.allowed or outcome.facts is None:
         raise AppError(outcome.message, status=_refusal_status(case.state, act, role), code="refused")
@@ -136,7 +147,11 @@ def apply_action(case: Case, action: str, *, user: Any, role: str | None, now: d
     case.dispute_used = after_facts.dispute_used
     case.redo_count = after_facts.redo_count
     case.extensions_approved = after_facts.extensions_approved
+    case.closure_submitted_at = after_facts.closure_submitted_at
+    case.review_passed_at = after_facts.review_passed_at
     data: dict[str, Any] = {}
+    if act in (Action.REVIEW_PASS, Action.REVIEW_FAIL):
+        data["checks"] = data_checks
     if act in (Action.ASSIGN, Action.SETTLE_REASSIGN):
         assert lead_unit is not None
         case.lead_unit = lead_unit
@@ -144,7 +159,7 @@ def apply_action(case: Case, action: str, *, user: Any, role: str | None, now: d
     if act == Action.ASSIGN and case.extensions_approved == 0:
         # The multi-department limit is the case's own limit, not an extension: it is the original too.
         case.original_close_deadline = case.close_deadline
-    if act == Action.CLOSE:
+    if act in (Action.CLOSE, Action.SIGN_OFF):
         case.closed_at = after_facts.closed_at
         case.first_closed_at = case.first_closed_at or after_facts.closed_at
         assert case.closed_at is not None
@@ -183,6 +198,44 @@ def apply_action(case: Case, action: str, *, user: Any, role: str | None, now: d
            summary=f"事项 {case.code}：{act.label}（{State(from_state).label} → {State(case.state).label}）"
                    + (f"，理由：{reason.strip()}" if reason.strip() else "") + "。")
     return case
+
+
+def _check_review(profile: SlaProfile, act: Action, checks: dict[str, bool] | None) -> dict[str, bool]:
+    """The 销号 checklist as judged: every item of the profile, and the outcome it gives must be the action."""
+    from newind.cases.calc import review_outcome
+
+    review = profile.closure_review
+    if review is None:
+        return {}
+    items = [i.code for i in review.checklist]
+    judged = {k: bool(v) for k, v in (checks or {}).items() if k in items}
+    if len(judged) != len(items):
+        names = "、".join(i.name for i in review.checklist if i.code not in judged)
+        raise AppError(f"销号审核须逐项判定：「{names}」尚未判定。")
+    if review_outcome(judged, items) != act:
+        raise AppError("五项全部通过方可审核通过；有任一项不通过的，须退回重办并写明理由。")
+    return judged
+
+
+def sign_off_due(now: dt.datetime | None = None) -> list[Case]:
+    """销号 by the job: every case waiting for its instructing leader whose window (the profile's
+    leader_window_working_days after the review passed) has ended with no instruction added; audited as the
+    office's (后台任务) action through the one transition table."""
+    from newind.cases.calc import leader_window_until
+    from newind.cases.choices import CaseRole
+
+    moment = to_local(now or timezone.now())
+    done: list[Case] = []
+    profiles: dict[str, SlaProfile] = {}
+    waiting = Case.objects.filter(state=State.AWAITING_LEADER, review_passed_at__lt=moment).order_by("id")
+    for case in waiting:
+        profile = profiles.get(case.sla_profile) or profiles.setdefault(case.sla_profile, load_profile(case.sla_profile))
+        assert case.review_passed_at is not None
+        if moment < leader_window_until(case.review_passed_at, profile):
+            continue
+        done.append(apply_action(case, Action.SIGN_OFF, user=None, role=CaseRole.OFFICE, now=moment,
+                                 note="交办领导审定期满未补充批示，自动销号。"))
+    return done
 
 
 def rate(case: Case, rating: str, *, user: Any, role: str | None, reason: str = "", reason_kind: str = "",

@@ -379,6 +379,67 @@ class EscalationStep:
 
 
 @dataclass(frozen=True)
+class TimeClass:
+    """A class of time limit a case is filed under (督办: 紧急、一般、疑难、文件、纪要、年度): its closing limit in
+    working days — fixed, or chosen by the office within [min_days, max_days] (紧急 1–5) — or, for an annual
+    task, 24:00 of the year's last working day."""
+
+    code: str
+    name: str
+    min_days: int = 0
+    max_days: int = 0
+    until_year_end: bool = False
+
+    def deadline(self, received: dt.datetime, days: int | None = None) -> dt.datetime:
+        local = to_local(received)
+        if self.until_year_end:
+            last = dt.date(local.year, 12, 31)
+            while not is_working_day(last):
+                last -= dt.timedelta(days=1)
+            return end_of_day(last)
+        if days is None:
+            if self.min_days != self.max_days:
+                raise AppError(f"「{self.name}」事项须在 {self.min_days}—{self.max_days} 个工作日内选定办结时限。")
+            days = self.max_days
+        if not self.min_days <= days <= self.max_days:
+            raise AppError(f"「{self.name}」事项的办结时限须为 {self.min_days}—{self.max_days} 个工作日，"
+                           f"不能是 {days} 个工作日。")
+        return working_days_deadline(local, days)
+
+    def label(self) -> str:
+        if self.until_year_end:
+            return f"{self.name}（当年年底前）"
+        if self.min_days != self.max_days:
+            return f"{self.name}（{self.min_days}—{self.max_days}个工作日）"
+        return f"{self.name}（{self.max_days}个工作日）"
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class ClosureReview:
+    """销号 review: the office judges every item; then the instructing leader has N working days to add an
+    instruction before the case is signed off."""
+
+    checklist: tuple[ChecklistItem, ...]
+    leader_window_working_days: int
+
+
+@dataclass(frozen=True)
+class ProgressRule:
+    """Progress reports owed by long tasks: monthly by the given day of the next month for tasks whose limit
+    is longer than `monthly_over_working_days`; quarterly (by the day after each quarter) for the classes named."""
+
+    monthly_day: int = 5
+    monthly_over_working_days: int = 20
+    quarterly_classes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class SlaProfile:
     code: str
     name: str
@@ -395,6 +456,17 @@ class SlaProfile:
     # An assignment may be disputed within this many working days of the assignment.
     dispute_working_days: int = 1
     office_day: OfficeDay = field(default_factory=OfficeDay)
+    # 督办 (issue 13 §2): the time classes a case may be filed under, the 销号 review and the progress rule.
+    time_classes: tuple[TimeClass, ...] = ()
+    closure_review: ClosureReview | None = None
+    progress: ProgressRule | None = None
+
+    def time_class(self, code: str) -> TimeClass:
+        for item in self.time_classes:
+            if item.code == code:
+                return item
+        known = "、".join(t.name for t in self.time_classes) or "（本方案不分类）"
+        raise AppError(f"时限方案「{self.name}」没有「{code}」这一时限类别：可选 {known}。", code="not_found")
 
     def stage(self, code: str) -> Stage:
         for stage in self.stages:
@@ -567,7 +639,8 @@ def parse_profile(raw: Any, source: str = "") -> SlaProfile:
         if key not in raw:
             problems.append(Problem(f"缺少「{key}」。"))
     unknown = set(raw) - {"code", "name", "description", "stages", "close_stage", "escalation", "remind",
-                          "extension_lead_working_days", "dispute_working_days", "office_day"}
+                          "extension_lead_working_days", "dispute_working_days", "office_day", "time_classes",
+                          "closure_review", "progress"}
     if unknown:
         problems.append(Problem(f"不认识的键：{'、'.join(sorted(unknown))}。"))
     office = DEFAULT_OFFICE_DAY
@@ -639,14 +712,72 @@ def parse_profile(raw: Any, source: str = "") -> SlaProfile:
             problems.append(Problem(f"{key} 须为不小于 0 的整数。"))
             value = default
         ints[key] = value
+    classes = _time_classes(raw.get("time_classes"), problems)
+    review = _closure_review(raw.get("closure_review"), problems)
+    progress = _progress(raw.get("progress"), {c.code for c in classes}, problems)
     if problems:
         raise AppError(f"{label}有 {len(problems)} 处问题：请按下列说明修改 YAML 文件。", problems=problems,
                        code="invalid_definition")
-    return SlaProfile(code=str(raw["code"]), name=str(raw["name"]), description=str(raw.get("description", "")),
+    return SlaProfile(time_classes=classes, closure_review=review, progress=progress,code=str(raw["code"]), name=str(raw["name"]), description=str(raw.get("description", "")),
                       stages=tuple(stages), close_stage=str(close), escalation=tuple(steps),
                       remind_working_days=remind_days, remind_working_minutes=round(remind_hours * 60),
                       extension_lead_working_days=ints["extension_lead_working_days"],
                       dispute_working_days=ints["dispute_working_days"], office_day=office)
+
+
+def _positive(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+
+def _time_classes(raw: Any, problems: list[Problem]) -> tuple[TimeClass, ...]:
+    out: list[TimeClass] = []
+    for i, item in enumerate(raw or [], 1):
+        if not isinstance(item, Mapping) or not item.get("code") or not item.get("name"):
+            problems.append(Problem(f"time_classes 第{i}项须有 code 和 name。"))
+            continue
+        days, year_end = item.get("working_days"), item.get("until_year_end", False)
+        if year_end is True and days is None:
+            out.append(TimeClass(str(item["code"]), str(item["name"]), until_year_end=True))
+        elif _positive(days):
+            out.append(TimeClass(str(item["code"]), str(item["name"]), days, days))
+        elif isinstance(days, list | tuple) and len(days) == 2 and all(_positive(d) for d in days) \
+                and days[0] < days[1]:
+            out.append(TimeClass(str(item["code"]), str(item["name"]), int(days[0]), int(days[1])))
+        else:
+            problems.append(Problem(f"时限类别「{item['name']}」须写 working_days: N、working_days: [最少, 最多] "
+                                    "或 until_year_end: true 之一。"))
+    if len({c.code for c in out}) != len(out):
+        problems.append(Problem("时限类别代码重复。"))
+    return tuple(out)
+
+
+def _closure_review(raw: Any, problems: list[Problem]) -> ClosureReview | None:
+    if raw is None:
+        return None
+    items = raw.get("checklist") if isinstance(raw, Mapping) else None
+    window = raw.get("leader_window_working_days") if isinstance(raw, Mapping) else None
+    if not isinstance(items, list) or not items or not all(isinstance(x, Mapping) and x.get("code") and x.get("name")
+                                                           for x in items) or not _positive(window):
+        problems.append(Problem("closure_review 须写 checklist（每项 code、name）和 leader_window_working_days: 正整数。"))
+        return None
+    return ClosureReview(tuple(ChecklistItem(str(x["code"]), str(x["name"])) for x in items), int(window))
+
+
+def _progress(raw: Any, class_codes: set[str], problems: list[Problem]) -> ProgressRule | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, Mapping):
+        problems.append(Problem("progress 须为映射。"))
+        return None
+    day, over = raw.get("monthly_day", 5), raw.get("monthly_over_working_days", 20)
+    quarterly = raw.get("quarterly_classes") or []
+    if not _positive(day) or day > 28 or not _positive(over):
+        problems.append(Problem("progress 的 monthly_day 须为 1—28 的整数，monthly_over_working_days 须为正整数。"))
+        return None
+    bad = [c for c in quarterly if c not in class_codes]
+    if bad:
+        problems.append(Problem(f"progress 的 quarterly_classes 中「{'、'.join(map(str, bad))}」不是本方案的时限类别。"))
+    return ProgressRule(int(day), int(over), tuple(str(c) for c in quarterly))
 
 
 def profile_codes(directory: Path | None = None) -> list[str]:

@@ -54,7 +54,7 @@ from newind.cases.queries import (
     unsatisfied_reason_counts,
     unsatisfied_reasons,
 )
-from newind.cases.sla import format_deadline
+from newind.cases.sla import format_deadline, load_profile
 from newind.core.errors import AppError, NotFound, Problem
 from newind.core.xlsx import xlsx_response
 
@@ -134,8 +134,11 @@ def new_appeal(request: HttpRequest) -> HttpResponse:
 def _action_choices(case: Case, role: str | None) -> dict[str, Any]:
     """The actions the role may take now (by the table; `step` still checks the time rules), the ratings
     offered and, for the rating, which reason kinds the role may give."""
-    actions = [a for a in allowed_actions(case.state, role) if a not in RATE_ACTIONS]
-    rateable = [a for a in allowed_actions(case.state, role) if a in RATE_ACTIONS]
+    review = load_profile(case.sla_profile).closure_review is not None
+    # The 销号 review is judged item by item on the supervision task's page (its checklist), not here.
+    actions = [a for a in allowed_actions(case.state, role, closure_review=review)
+               if a not in RATE_ACTIONS and a not in (Action.REVIEW_PASS, Action.REVIEW_FAIL)]
+    rateable = [a for a in allowed_actions(case.state, role, closure_review=review) if a in RATE_ACTIONS]
     reason_kinds = [(k, label) for k, label in UnsatisfiedReason.choices
                     if rating_action(Rating.UNSATISFIED, k) in rateable]
     return {"actions": [str(a) for a in actions], "action_labels": {str(a): _label(case, a) for a in actions},
