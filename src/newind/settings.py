@@ -327,6 +327,8 @@ INSTALLED_APPS += ["newind.pairing"]
 INSTALLED_APPS += ["newind.policies"]
 # Major projects (重大项目): registry, monthly progress, problems, lights, 赛马 and campaigns (issue 12).
 INSTALLED_APPS += ["newind.projects"]
+# Reform and action task lists (改革与行动任务清单; issue 13 §3).
+INSTALLED_APPS += ["newind.reform"]
 
 LOGGING = {
     "version": 1,

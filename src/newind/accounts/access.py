@@ -167,6 +167,11 @@ __all__ = [
     "PROJECT_IMPORT_PAGE",
     "project_for",
     "projects_in_scope",
+    # reform and action task lists
+    "REFORM_IMPORT_PAGE",
+    "REFORM_PAGE",
+    "reform_task_for",
+    "reform_tasks_in_scope",
 ]
 
 _SCOPE_CACHE = "_newind_scope_unit_ids"
@@ -1428,3 +1433,45 @@ def project_for(user: Any, project_id: int, *, write: bool = False) -> Any:
         raise _forbidden(f"您没有权限修改「{project.name}」：项目档案由市新型工业化办公室维护，"
                          f"县市区填报员可登记本地项目的阶段进展。{_CONTACT}")
     return project
+
+
+# --- reform and action task lists (改革与行动任务; newind.reform) --------------------------------------------------
+# The office and the leaders see every task; a department, county or park (department, reporter, reviewer)
+# sees the tasks it leads (owner unit within its scope) or co-handles (a co-unit within its scope). Reporting a
+# milestone done: the office, and the owner unit's own department/reporter/reviewer accounts; co-units and
+# leaders read. Importing a task list: the office only. Enterprises and the 三员 see none.
+
+REFORM_PAGE = PageAccess("改革任务", _roles("office", "leader", "department", "reporter", "reviewer"))
+REFORM_IMPORT_PAGE = PageAccess("导入改革任务清单", _roles("office"))
+_REFORM_WRITERS = _roles("office", "department", "reporter", "reviewer")
+
+
+def reform_tasks_in_scope(user: Any) -> QuerySet[Any]:
+    """The reform tasks the user may read (a queryset, filtered in the database)."""
+    from newind.reform.models import ReformTask
+
+    tasks = ReformTask.objects.select_related("task_set", "owner_unit")
+    role = role_of(user)
+    if role in {Role.OFFICE, Role.LEADER}:
+        return tasks
+    if role not in REFORM_PAGE.roles:
+        return tasks.none()
+    scope = scope_unit_ids(user) or set()
+    co = ReformTask.co_units.through.objects.filter(unit_id__in=scope).values("reformtask_id")
+    return tasks.filter(Q(owner_unit_id__in=scope) | Q(pk__in=co))
+
+
+def reform_task_for(user: Any, task: Any, *, write: bool = False) -> Any:
+    """One reform task if the user may read it: else a 404 (its existence is not told). With write=True
+    (report its milestones): a 403 for anyone but the office and the owner unit's own accounts."""
+    task_id = getattr(task, "pk", task)
+    REFORM_PAGE.require(user)
+    found = reform_tasks_in_scope(user).filter(pk=_int_or_none(task_id)).first()
+    if found is None:
+        raise NotFound("未找到该改革任务，或它不属于您单位：请从改革任务清单中打开。")
+    if write:
+        role = role_of(user)
+        if not (role == Role.OFFICE or (role in _REFORM_WRITERS and _in_scope(user, found.owner_unit_id))):
+            raise _forbidden(f"您没有权限报告「{found.title}」的节点完成情况：由牵头单位报告，配合单位和市领导只能查看。"
+                             + _CONTACT)
+    return found
