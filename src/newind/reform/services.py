@@ -287,6 +287,14 @@ def prepare_import(data: bytes, file_name: str, set_values: dict[str, Any]) -> T
     return plan(tasks, set_values, file_name, hashlib.sha256(data).hexdigest())
 
 
+def _show(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    return "" if value is None else str(value)
+
+
 def plan(tasks: list[dict[str, Any]], set_values: dict[str, Any], file_name: str, sha256: str) -> TaskPlan:
     """Compare checked tasks with the set on file: what is new, what changes (old → new), what stays."""
     result = TaskPlan(set_values, file_name, sha256, tasks)
@@ -311,7 +319,7 @@ def plan(tasks: list[dict[str, Any]], set_values: dict[str, Any], file_name: str
                                "、".join(sorted(labels[i] for i in t["co_ids"]))),
                               ("任务权重", current.weight, t["weight"])):
             if old != new:
-                result.changes.append({"what": what, "field": key, "old": old, "new": new})
+                result.changes.append({"what": what, "field": key, "old": _show(old), "new": _show(new)})
         ms = {m.seq: m for m in current.milestones.all()}
         for seq, m in sorted(t["milestones"].items()):
             old_m = ms.get(seq)
@@ -323,7 +331,8 @@ def plan(tasks: list[dict[str, Any]], set_values: dict[str, Any], file_name: str
                                                                         m["planned_on"]),
                                   ("节点权重", old_m.weight, m["weight"])):
                 if old != new:
-                    result.changes.append({"what": f"{t['code']}-{seq}", "field": key, "old": old, "new": new})
+                    result.changes.append({"what": f"{t['code']}-{seq}", "field": key, "old": _show(old),
+                                           "new": _show(new)})
                     changed = True
             result.unchanged += 0 if changed else 1
         missing = sorted(set(ms) - set(t["milestones"]))
