@@ -161,9 +161,9 @@ def test_who_may_read_and_report(client_as, cast, today):
     yyx_task = ReformTask.objects.get(code="YQ-01")  # 岳阳县 leads, 市工信局 co-handles
     ms = yyx_task.milestones.get(seq=1)
     report = {"milestone": ms.pk, "done_on": "", "evidence": ""}  # withdrawing the report made in _imported
-    # 云溪区 does not see 岳阳县's task (404) and cannot report it; the leader reads but cannot report (403).
+    # 云溪区 does not see 岳阳县's task (404) and cannot report it (403); the leader reads but cannot report (403).
     assert client_as("yx_rep").get(f"/reform/task/{yyx_task.pk}/").status_code == 404
-    assert client_as("yx_rep").post(f"/reform/task/{yyx_task.pk}/", report).status_code == 404
+    assert client_as("yx_rep").post(f"/reform/task/{yyx_task.pk}/", report).status_code == 403
     leader = client_as("leader")
     assert leader.get(f"/reform/task/{yyx_task.pk}/").status_code == 200
     assert "report-form" not in leader.get(f"/reform/task/{yyx_task.pk}/").content.decode()

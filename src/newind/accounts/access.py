@@ -1462,16 +1462,20 @@ def reform_tasks_in_scope(user: Any) -> QuerySet[Any]:
 
 
 def reform_task_for(user: Any, task: Any, *, write: bool = False) -> Any:
-    """One reform task if the user may read it: else a 404 (its existence is not told). With write=True
-    (report its milestones): a 403 for anyone but the office and the owner unit's own accounts."""
-    task_id = getattr(task, "pk", task)
-    REFORM_PAGE.require(user)
-    found = reform_tasks_in_scope(user).filter(pk=_int_or_none(task_id)).first()
+    """One reform task if the user may read it: else a 404 for everyone (its existence is not told). With
+    write=True (report its milestones): a 403 for anyone but the office and the owner unit's own accounts,
+    whether or not they could read it."""
+    from newind.reform.models import ReformTask
+
+    task_id = _int_or_none(getattr(task, "pk", task))
+    if write:
+        found = ReformTask.objects.select_related("task_set", "owner_unit").filter(pk=task_id).first()
+        role = role_of(user)
+        if found is None or not (role == Role.OFFICE or (
+                role in _REFORM_WRITERS and _in_scope(user, found.owner_unit_id))):
+            raise _forbidden("您没有权限报告该任务的节点完成情况：由牵头单位报告，配合单位和市领导只能查看。" + _CONTACT)
+        return found
+    found = reform_tasks_in_scope(user).filter(pk=task_id).first()
     if found is None:
         raise NotFound("未找到该改革任务，或它不属于您单位：请从改革任务清单中打开。")
-    if write:
-        role = role_of(user)
-        if not (role == Role.OFFICE or (role in _REFORM_WRITERS and _in_scope(user, found.owner_unit_id))):
-            raise _forbidden(f"您没有权限报告「{found.title}」的节点完成情况：由牵头单位报告，配合单位和市领导只能查看。"
-                             + _CONTACT)
     return found
