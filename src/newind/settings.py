@@ -329,6 +329,8 @@ INSTALLED_APPS += ["newind.policies"]
 INSTALLED_APPS += ["newind.projects"]
 # Dispatch meetings (调度会) and supervision (督办) on the case engine, with 销号 and bulletins (issue 13 §1–2).
 INSTALLED_APPS += ["newind.supervision"]
+# Reform and action task lists (改革与行动任务清单; issue 13 §3).
+INSTALLED_APPS += ["newind.reform"]
 
 LOGGING = {
     "version": 1,

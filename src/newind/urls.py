@@ -32,6 +32,7 @@ urlpatterns = [
     path("parks/", include("newind.parks.urls")),
     path("mujun/", include("newind.mujun.urls")),
     path("funding/", include("newind.funding.urls")),
+    path("reform/", include("newind.reform.urls")),
     path("cases/", include("newind.cases.urls")),
     path("pairing/", include("newind.pairing.urls")),
     path("policies/", include("newind.policies.urls")),

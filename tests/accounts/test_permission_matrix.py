@@ -113,6 +113,9 @@ READS = [
     case("the 向上争取 API is for office, leaders and the units' people", "GET", "/api/funding/items", BUSINESS),
     case("the 向上争取 export is for office, leaders and the units' people", "GET", "/funding/export.xlsx",
          BUSINESS),
+    case("the reform task list is for office, leaders and the units' people", "GET", "/reform/", BUSINESS),
+    case("importing a reform task list is the office's", "GET", "/reform/import/", {"office"}),
+    case("the reform import template is the office's", "GET", "/reform/import/template.xlsx", {"office"}),
 ]
 
 # Case metrics and the overdue list (issue 11): office and leaders of this cast (the department role, not in
@@ -489,6 +492,9 @@ PAGE_ROWS = [
     page("FUNDING_EDIT_PAGE", "registering 向上争取 items: the office and the units' people, not leaders",
          {"office", "yyx_rep", "yyx_rev", "yx_rep"}, write=True),
     page("IMPORT_PAGE", "importing figures is the office's", {"office", "cli"}, write=True),
+    page("REFORM_PAGE", "reform task lists are for office, leaders and the units' people (each its own tasks)",
+         TARGET_ROLES),
+    page("REFORM_IMPORT_PAGE", "importing a reform task list is the office's", {"office"}, write=True),
     page("JOBS_PAGE", "the jobs page is for the office and the security admin", {"office", "secadmin"}),
     page("LOCKOUTS_PAGE", "locked accounts are the security admin's", {"secadmin"}),
     page("MUJUN_ALL_PAGE", "every firm's 亩均 result, the objections and the 公示 files: office and leaders",
@@ -686,6 +692,16 @@ FUNCTION_ROWS = [
         gate({"office", "leader", "yyx_rep", "yyx_rev"}), refusal=404),
     Row("岳阳县's 向上争取 item is changed by the office and 岳阳县's people, not by leaders or 云溪区",
         "funding_item_for", True, lambda u, o: access.funding_item_for(u, o.funding_item, write=True),
+        gate({"office", "yyx_rep", "yyx_rev"})),
+    Row("reform tasks in scope: every task for office and leaders, the tasks a unit leads or co-handles for its people",
+        "reform_tasks_in_scope", False,
+        lambda u, o: _codes(access.reform_tasks_in_scope(u).values_list("owner_unit__code", flat=True)),
+        sees(office={YYX}, leader={YYX}, yyx_rep={YYX}, yyx_rev={YYX})),
+    Row("岳阳县's reform task is read by office, leaders and 岳阳县; to 云溪区 (editing the id) it does not exist",
+        "reform_task_for", False, lambda u, o: access.reform_task_for(u, o.reform_task),
+        gate({"office", "leader", "yyx_rep", "yyx_rev"}), refusal=404),
+    Row("岳阳县's reform milestones are reported by the office and 岳阳县's people, not by leaders or 云溪区",
+        "reform_task_for", True, lambda u, o: access.reform_task_for(u, o.reform_task, write=True),
         gate({"office", "yyx_rep", "yyx_rev"})),
     Row("the signed-in sessions: the security admin", "login_sessions_for", False,
         lambda u, o: _ok(access.login_sessions_for(u)), gate({"secadmin"})),
@@ -898,8 +914,13 @@ def objects(cast, task, yyx_sub, yx_sub, imported, figures) -> SimpleNamespace: 
     funding_item = Opportunity.objects.create(
         code="XZ2017-900", title="岳阳县技改专项", programme="湖南省技术改造专项", level="provincial",
         owner_unit=Unit.objects.get(code=YYX), owner_person="县工信局", amount_sought=Decimal("100"))
+    from newind.reform.models import ReformTask, TaskSet
+
+    reform_task = ReformTask.objects.create(
+        task_set=TaskSet.objects.create(code="matrix", name="园区十条", year=2017), code="T1", title="标准化厂房",
+        owner_unit=Unit.objects.get(code=YYX))
     return SimpleNamespace(
-        task=task, yyx_sub=yyx_sub, yx_sub=yx_sub, pub_sub=pub, yyx_unit=yyx_sub.unit_id, yx_unit=yx_sub.unit_id,
+        reform_task=reform_task.pk, task=task, yyx_sub=yyx_sub, yx_sub=yx_sub, pub_sub=pub, yyx_unit=yyx_sub.unit_id, yx_unit=yx_sub.unit_id,
         yyx_target=target[YYX], office_job=office_job.name, security_job=security_job.name,
         office_run=run(office_job), security_run=run(security_job),
         zb_firm=EnterpriseProfile.objects.get(credit_code=ZB).pk,

@@ -172,6 +172,11 @@ __all__ = [
     "PROJECT_IMPORT_PAGE",
     "project_for",
     "projects_in_scope",
+    # reform and action task lists
+    "REFORM_IMPORT_PAGE",
+    "REFORM_PAGE",
+    "reform_task_for",
+    "reform_tasks_in_scope",
 ]
 
 _SCOPE_CACHE = "_newind_scope_unit_ids"
@@ -1477,3 +1482,47 @@ def supervision_tasks_in_scope(user: Any) -> QuerySet[Any]:
     if role_of(user) not in _CASE_READERS:
         return SupervisionTask.objects.none()
     return SupervisionTask.objects.filter(case__in=cases_in_scope(user, kind="supervision"))
+# --- reform and action task lists (改革与行动任务; newind.reform) --------------------------------------------------
+# The office and the leaders see every task; a department, county or park (department, reporter, reviewer)
+# sees the tasks it leads (owner unit within its scope) or co-handles (a co-unit within its scope). Reporting a
+# milestone done: the office, and the owner unit's own department/reporter/reviewer accounts; co-units and
+# leaders read. Importing a task list: the office only. Enterprises and the 三员 see none.
+
+REFORM_PAGE = PageAccess("改革任务", _roles("office", "leader", "department", "reporter", "reviewer"))
+REFORM_IMPORT_PAGE = PageAccess("导入改革任务清单", _roles("office"))
+_REFORM_WRITERS = _roles("office", "department", "reporter", "reviewer")
+
+
+def reform_tasks_in_scope(user: Any) -> QuerySet[Any]:
+    """The reform tasks the user may read (a queryset, filtered in the database)."""
+    from newind.reform.models import ReformTask
+
+    tasks = ReformTask.objects.select_related("task_set", "owner_unit")
+    role = role_of(user)
+    if role in {Role.OFFICE, Role.LEADER}:
+        return tasks
+    if role not in REFORM_PAGE.roles:
+        return tasks.none()
+    scope = scope_unit_ids(user) or set()
+    co = ReformTask.co_units.through.objects.filter(unit_id__in=scope).values("reformtask_id")
+    return tasks.filter(Q(owner_unit_id__in=scope) | Q(pk__in=co))
+
+
+def reform_task_for(user: Any, task: Any, *, write: bool = False) -> Any:
+    """One reform task if the user may read it: else a 404 for everyone (its existence is not told). With
+    write=True (report its milestones): a 403 for anyone but the office and the owner unit's own accounts,
+    whether or not they could read it."""
+    from newind.reform.models import ReformTask
+
+    task_id = _int_or_none(getattr(task, "pk", task))
+    if write:
+        found = ReformTask.objects.select_related("task_set", "owner_unit").filter(pk=task_id).first()
+        role = role_of(user)
+        if found is None or not (role == Role.OFFICE or (
+                role in _REFORM_WRITERS and _in_scope(user, found.owner_unit_id))):
+            raise _forbidden("您没有权限报告该任务的节点完成情况：由牵头单位报告，配合单位和市领导只能查看。" + _CONTACT)
+        return found
+    found = reform_tasks_in_scope(user).filter(pk=task_id).first()
+    if found is None:
+        raise NotFound("未找到该改革任务，或它不属于您单位：请从改革任务清单中打开。")
+    return found
