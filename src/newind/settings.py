@@ -327,6 +327,7 @@ INSTALLED_APPS += ["newind.pairing"]
 INSTALLED_APPS += ["newind.policies"]
 # Major projects (重大项目): registry, monthly progress, problems, lights, 赛马 and campaigns (issue 12).
 INSTALLED_APPS += ["newind.projects"]
+INSTALLED_APPS += ["newind.leaders"]
 
 LOGGING = {
     "version": 1,

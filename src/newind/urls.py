@@ -44,5 +44,7 @@ urlpatterns = [
     path("projects/", include("newind.projects.league_urls")),
     # projects: the registry (list, a project's page, the workbook import)
     path("projects/", include("newind.projects.urls")),
+    # issue 13 §5: leaders' own responsibility
+    path("leaders/", include("newind.leaders.urls")),
     path("api/", api.urls),
 ]

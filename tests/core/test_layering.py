@@ -52,6 +52,8 @@ LAYERS: dict[str, int] = {
     # what composes the domains' parts
     "reports": 10,
     "dashboard": 11,
+    # leaders' own responsibility reads meetings and tasks (supervision), reports, closures and red lights
+    "leaders": 12,
     # the site around it all and the demo data
     "home": 11,
     # the benchmarks drive every page and engine; the demo (and its `bench` command) sits on top

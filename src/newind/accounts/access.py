@@ -49,6 +49,7 @@ if TYPE_CHECKING:  # (imported lazily at run time: the domains depend on account
     from newind.targets.models import Target
 
 __all__ = [
+    "LEADERS_PAGE",
     "PROJECT_LEAGUE_PAGE",
     "PROJECT_PROBLEM_PAGE",
     "PROJECT_CHECK_PAGE",
@@ -1428,3 +1429,9 @@ def project_for(user: Any, project_id: int, *, write: bool = False) -> Any:
         raise _forbidden(f"您没有权限修改「{project.name}」：项目档案由市新型工业化办公室维护，"
                          f"县市区填报员可登记本地项目的阶段进展。{_CONTACT}")
     return project
+
+
+# --- leaders' own responsibility (issue 13 §5) ------------------------------------------------------------
+# The heads' records (meetings chaired, tasks instructed, sign-offs, red lights followed) are read by the office
+# that assesses and by the city leaders; a county reads its own head's row in the assessment, not this page.
+LEADERS_PAGE = PageAccess("主要领导履责", _roles("office", "leader"), command_line=True)

@@ -20,6 +20,7 @@ from newind.accounts.access import (
     FUNDING_PAGE,
     IMPORT_PAGE,
     JOBS_PAGE,
+    LEADERS_PAGE,
     LOCKOUTS_PAGE,
     MUJUN_FLAGS_PAGE,
     MUJUN_PAGE,
@@ -105,6 +106,9 @@ ENTRIES: tuple[MenuEntry, ...] = (
               "县市区重大项目赛马：各项得分、逾期未开工和弄虚作假扣分、500强加分、名次和进退位；县市区和园区组合指标。"),
     MenuEntry(PROJECT_CAMPAIGNS_PAGE, "/projects/campaigns/",
               "产业招商月等专项活动：各县市区新开工、新投产和签约金额的目标与实时完成情况，活动结束后的总结。"),
+    # issue 13 §5: the heads' own responsibility, from the records
+    MenuEntry(LEADERS_PAGE, "/leaders/",
+              "各单位主要负责人亲自部署、亲自调度、亲自负责情况：主持调度会、批示交办督办事项、审核签发月报和办结事项、红灯后是否及时督办。"),
     MenuEntry(AUDIT_PAGE, "/audit/", "按人员、单位、操作、时间筛选，导出 Excel，校验哈希链。"),
     MenuEntry(SECURITY_PAGE, "/accounts/security/", "登录失败锁定、空闲超时、口令规则、双因素认证。"),
     MenuEntry(SESSIONS_PAGE, "/accounts/sessions/", "查看并结束登录会话。"),
