@@ -331,6 +331,7 @@ INSTALLED_APPS += ["newind.projects"]
 INSTALLED_APPS += ["newind.supervision"]
 # Reform and action task lists (改革与行动任务清单; issue 13 §3).
 INSTALLED_APPS += ["newind.reform"]
+INSTALLED_APPS += ["newind.leaders"]
 
 LOGGING = {
     "version": 1,

@@ -46,5 +46,7 @@ urlpatterns = [
     # projects: the registry (list, a project's page, the workbook import)
     path("projects/", include("newind.projects.urls")),
     path("supervision/", include("newind.supervision.urls")),
+    # issue 13 §5: leaders' own responsibility
+    path("leaders/", include("newind.leaders.urls")),
     path("api/", api.urls),
 ]

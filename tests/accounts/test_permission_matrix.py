@@ -496,6 +496,8 @@ PAGE_ROWS = [
          TARGET_ROLES),
     page("REFORM_IMPORT_PAGE", "importing a reform task list is the office's", {"office"}, write=True),
     page("JOBS_PAGE", "the jobs page is for the office and the security admin", {"office", "secadmin"}),
+    page("LEADERS_PAGE", "the heads' own responsibility records are read by the office and the city leaders "
+         "(and newind leaders show)", {"office", "leader", "cli"}),
     page("LOCKOUTS_PAGE", "locked accounts are the security admin's", {"secadmin"}),
     page("MUJUN_ALL_PAGE", "every firm's 亩均 result, the objections and the 公示 files: office and leaders",
          {"office", "leader"}),

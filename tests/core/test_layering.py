@@ -55,6 +55,8 @@ LAYERS: dict[str, int] = {
     # cases, their agenda draws on the targets' red lights and the projects' problems
     "supervision": 11,
     "dashboard": 11,
+    # leaders' own responsibility reads meetings and tasks (supervision), reports, closures and red lights
+    "leaders": 12,
     # the site around it all and the demo data
     "home": 11,
     # the benchmarks drive every page and engine; the demo (and its `bench` command) sits on top

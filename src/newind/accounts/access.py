@@ -54,6 +54,7 @@ __all__ = [
     "meetings_in_scope",
     "meeting_for",
     "supervision_tasks_in_scope",
+    "LEADERS_PAGE",
     "PROJECT_LEAGUE_PAGE",
     "PROJECT_PROBLEM_PAGE",
     "PROJECT_CHECK_PAGE",
@@ -1526,3 +1527,7 @@ def reform_task_for(user: Any, task: Any, *, write: bool = False) -> Any:
     if found is None:
         raise NotFound("未找到该改革任务，或它不属于您单位：请从改革任务清单中打开。")
     return found
+# --- leaders' own responsibility (issue 13 §5) ------------------------------------------------------------
+# The heads' records (meetings chaired, tasks instructed, sign-offs, red lights followed) are read by the office
+# that assesses and by the city leaders; a county reads its own head's row in the assessment, not this page.
+LEADERS_PAGE = PageAccess("主要领导履责", _roles("office", "leader"), command_line=True)

@@ -20,6 +20,7 @@ from newind.accounts.access import (
     FUNDING_PAGE,
     IMPORT_PAGE,
     JOBS_PAGE,
+    LEADERS_PAGE,
     LOCKOUTS_PAGE,
     MUJUN_FLAGS_PAGE,
     MUJUN_PAGE,
@@ -111,6 +112,9 @@ ENTRIES: tuple[MenuEntry, ...] = (
     MenuEntry(REFORM_PAGE, "/reform/",
               "改革与行动任务清单（三去一降一补、创新引领、开放崛起、园区十条）：各项任务的节点、完成进度和红黄绿灯，牵头单位在手机上报告节点完成情况。"),
     MenuEntry(REFORM_IMPORT_PAGE, "/reform/import/", "导入改革任务清单（Excel）：先预览，逐条列出问题所在的工作表、行和列，全部正确才写入；可下载模板。"),
+    # issue 13 §5: the heads' own responsibility, from the records
+    MenuEntry(LEADERS_PAGE, "/leaders/",
+              "各单位主要负责人亲自部署、亲自调度、亲自负责情况：主持调度会、批示交办督办事项、审核签发月报和办结事项、红灯后是否及时督办。"),
     MenuEntry(AUDIT_PAGE, "/audit/", "按人员、单位、操作、时间筛选，导出 Excel，校验哈希链。"),
     MenuEntry(SECURITY_PAGE, "/accounts/security/", "登录失败锁定、空闲超时、口令规则、双因素认证。"),
     MenuEntry(SESSIONS_PAGE, "/accounts/sessions/", "查看并结束登录会话。"),
