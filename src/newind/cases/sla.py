@@ -739,7 +739,7 @@ def _time_classes(raw: Any, problems: list[Problem]) -> tuple[TimeClass, ...]:
         if year_end is True and days is None:
             out.append(TimeClass(str(item["code"]), str(item["name"]), until_year_end=True))
         elif _positive(days):
-            out.append(TimeClass(str(item["code"]), str(item["name"]), days, days))
+            out.append(TimeClass(str(item["code"]), str(item["name"]), int(days), int(days)))  # type: ignore[arg-type]
         elif isinstance(days, list | tuple) and len(days) == 2 and all(_positive(d) for d in days) \
                 and days[0] < days[1]:
             out.append(TimeClass(str(item["code"]), str(item["name"]), int(days[0]), int(days[1])))
@@ -760,7 +760,7 @@ def _closure_review(raw: Any, problems: list[Problem]) -> ClosureReview | None:
                                                            for x in items) or not _positive(window):
         problems.append(Problem("closure_review 须写 checklist（每项 code、name）和 leader_window_working_days: 正整数。"))
         return None
-    return ClosureReview(tuple(ChecklistItem(str(x["code"]), str(x["name"])) for x in items), int(window))
+    return ClosureReview(tuple(ChecklistItem(str(x["code"]), str(x["name"])) for x in items), int(window))  # type: ignore[arg-type]
 
 
 def _progress(raw: Any, class_codes: set[str], problems: list[Problem]) -> ProgressRule | None:

@@ -121,13 +121,14 @@ def responsibility_table(period: Period | str, unit_ids: list[int] | None = None
         columns={"approved_by_id": "approved_by"})
     closures = pd.DataFrame(list(CaseEvent.objects.filter(
         kind=Action.CLOSE, case__kind=CaseKind.SUPERVISION, at__gte=lo, at__lt=hi, case__lead_unit_id__in=ids)
-        .values("actor_id", unit_id=F("case__lead_unit_id"))), columns=["unit_id", "actor_id"]).rename(
-        columns={"actor_id": "closed_by"})
+        .values("actor_id", lead=F("case__lead_unit_id"))), columns=["lead", "actor_id"]).rename(
+        columns={"actor_id": "closed_by", "lead": "unit_id"})
     lights = _red_lights(period, heads, release_day)
     late = _aware(end + dt.timedelta(days=rules.follow_days + 1))
     unit_tasks = pd.DataFrame(list(SupervisionTask.objects.filter(
         case__received_at__gte=lo, case__received_at__lt=late, case__lead_unit_id__in=ids)
-        .values(unit_id=F("case__lead_unit_id"), received=F("case__received_at"))), columns=["unit_id", "received"])
+        .values(lead=F("case__lead_unit_id"), received=F("case__received_at"))), columns=["lead", "received"]).rename(
+        columns={"lead": "unit_id"})
     unit_tasks["created_on"] = pd.to_datetime(unit_tasks["received"], utc=True).dt.tz_convert(TZ).dt.date
     return responsibility(heads, months=period.months_covered, rules=rules, meetings=meetings,
                           tasks_instructed=tasks_instructed, reports=reports, closures=closures, lights=lights,
