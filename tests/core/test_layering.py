@@ -57,6 +57,8 @@ LAYERS: dict[str, int] = {
     "dashboard": 11,
     # leaders' own responsibility reads meetings and tasks (supervision), reports, closures and red lights
     "leaders": 12,
+    # reform task lists light their progress by the targets' rules
+    "reform": 9,
     # the site around it all and the demo data
     "home": 11,
     # the benchmarks drive every page and engine; the demo (and its `bench` command) sits on top

@@ -21,13 +21,15 @@ pytestmark = pytest.mark.django_db
 ROLES = ("office", "leader", "yyx_rep", "yyx_rev", "enterprise", "sysadmin", "secadmin", "auditor", "department")
 EXPECTED = {
     "office": ["对标分析", "数据导入", "领导驾驶舱", "目标预警", "月度报表", "企业档案", "园区排名", "亩均评价", "亩均年度标记导入",
-               "向上争取", "企业诉求", "事项统计与逾期", "包联走访", "包联走访缺口", "惠企政策", "政策兑现", "重大项目", "项目赛马", "专项活动", "后台任务"],
+               "向上争取", "企业诉求", "事项统计与逾期", "包联走访", "包联走访缺口", "惠企政策", "政策兑现", "重大项目", "项目赛马", "专项活动", "改革任务", "导入改革任务清单",
+               "主要领导履责", "后台任务"],
     "leader": ["对标分析", "领导驾驶舱", "目标预警", "月度报表", "企业档案", "园区排名", "亩均评价", "向上争取", "企业诉求",
-               "事项统计与逾期", "包联走访", "包联走访缺口", "惠企政策", "政策兑现", "重大项目", "项目赛马", "专项活动"],
+               "事项统计与逾期", "包联走访", "包联走访缺口", "惠企政策", "政策兑现", "重大项目", "项目赛马", "专项活动", "改革任务",
+               "主要领导履责"],
     "yyx_rep": ["对标分析", "目标预警", "月度报表", "企业档案", "园区排名", "亩均评价", "向上争取", "包联走访", "惠企政策",
-                "重大项目", "项目赛马", "专项活动"],
+                "重大项目", "项目赛马", "专项活动", "改革任务"],
     "yyx_rev": ["对标分析", "目标预警", "月度报表", "企业档案", "园区排名", "亩均评价", "向上争取", "包联走访", "惠企政策",
-                "重大项目", "项目赛马", "专项活动"],
+                "重大项目", "项目赛马", "专项活动", "改革任务"],
     "enterprise": ["对标分析", "月度报表", "企业档案", "亩均评价", "我的诉求", "包联走访", "惠企政策"],
     "sysadmin": ["用户与角色"],
     "secadmin": ["安全策略", "在线会话", "锁定账号", "角色变更确认", "后台任务"],
@@ -35,8 +37,8 @@ EXPECTED = {
     # a city department (市直部门用户) sees only its own work: the cases assigned to it and their figures, the
     # 向上争取 items it owns, the firms its people are paired with, the
     # policies (those it executes too) and their payouts, and the major projects it is the responsible unit of
-    # (issue 12 §1); no figures, enterprise registry or reports (issue 11 §2)
-    "department": ["向上争取", "承办事项", "事项统计与逾期", "包联走访", "惠企政策", "政策兑现", "重大项目"],
+    # (issue 12 §1), and the reform tasks its unit owns (issue 13 §3); no figures, enterprise registry or reports (issue 11 §2)
+    "department": ["向上争取", "承办事项", "事项统计与逾期", "包联走访", "惠企政策", "政策兑现", "重大项目", "改革任务"],
 }
 
 

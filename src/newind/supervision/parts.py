@@ -53,7 +53,9 @@ def report_sections(overview: Any, note: Callable[[str], str]) -> list[Section]:
     as_of = to_local(meta.iloc[0]["as_of"])
     as_of_text = f"{(as_of - dt.timedelta(seconds=1)):%Y年%-m月%-d日}"
     if decisions.empty:
-        return [Section(HEADING, [f"{month}未召开登记在册的调度会议，无议定事项。"])]
+        # No meeting on record last month: no section (a city that does not record its meetings here gets
+        # the report it had; whether heads chair their meetings is judged on /leaders/).
+        return []
     counts = decisions["status"].value_counts()
     closed = sum(int(counts.get(str(s), 0)) for s in (TaskStatus.CLOSED_EARLY, TaskStatus.CLOSED_ON_TIME,
                                                        TaskStatus.CLOSED_LATE))
