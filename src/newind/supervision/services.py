@@ -301,5 +301,6 @@ def review_task(task: SupervisionTask, *, checks: dict[str, bool], reason: str =
         if not reason.strip():
             raise AppError(f"「{failed}」未通过：退回重办须写明理由。")
         reason = f"未通过：{failed}。{reason.strip()}"
-    return case_services.apply_action(task.case, action, user=user, role=CaseRole.OFFICE, now=now, reason=reason,
+    return case_services.apply_action(task.case, action, user=user, role=CaseRole.OFFICE,
+                                      now=now or case_services.clock(), reason=reason,
                                       checks=dict(checks))

@@ -22,9 +22,9 @@ from newind.accounts.access import (
     page_required,
     supervision_tasks_in_scope,
 )
+from newind.cases import services as case_services
 from newind.cases.calc import OPEN_STATES
 from newind.cases.choices import State
-from newind.cases.services import clock
 from newind.cases.sla import format_deadline, load_profile, to_local
 from newind.core.errors import AppError, NotFound
 from newind.supervision import queries, services
@@ -75,7 +75,7 @@ def _sources(meeting: Any) -> dict[str, list[dict[str, Any]]]:
     from newind.cases.models import Case
     from newind.projects.models import ProjectProblem
 
-    now = to_local(clock())
+    now = to_local(case_services.clock())
     lights: list[dict[str, Any]] = []
     if meeting.report_period:
         from newind.indicators.periods import Period
@@ -106,7 +106,7 @@ def _meeting_page(request: HttpRequest, meeting: Any, *, error: AppError | None 
                   decision_form: DecisionForm | None = None) -> HttpResponse:
     can_manage = SUPERVISION_MANAGE_PAGE.allows(request.user)
     decisions = list(meeting.decisions.select_related("owner_unit", "task", "task__case").order_by("id"))
-    now = to_local(clock())
+    now = to_local(case_services.clock())
     tasks = queries.task_frame(SupervisionTask.objects.filter(decision__meeting=meeting), now=now)
     status_of = dict(zip(tasks["case_id"], tasks["status"], strict=True)) if not tasks.empty else {}
     labels = dict(TaskStatus.choices)
@@ -208,7 +208,7 @@ def source_task(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @login_required
 @page_required(SUPERVISION_PAGE)
 def task_list(request: HttpRequest) -> HttpResponse:
-    rows = queries.task_rows(supervision_tasks_in_scope(request.user).select_related("case"), now=to_local(clock()))
+    rows = queries.task_rows(supervision_tasks_in_scope(request.user).select_related("case"), now=to_local(case_services.clock()))
     status = request.GET.get("status", "")
     if status:
         rows = [r for r in rows if r["status"] == status]
@@ -251,7 +251,7 @@ def bulletin(request: HttpRequest) -> HttpResponse:
     from newind.audit.services import record
     from newind.supervision.bulletin import bulletin_content
 
-    period = request.GET.get("period") or f"{to_local(clock()):%Y-%m}"
+    period = request.GET.get("period") or f"{to_local(case_services.clock()):%Y-%m}"
     try:
         queries.month_bounds(period)
         content = bulletin_content(period)
