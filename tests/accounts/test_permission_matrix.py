@@ -496,6 +496,10 @@ PAGE_ROWS = [
          TARGET_ROLES),
     page("REFORM_IMPORT_PAGE", "importing a reform task list is the office's", {"office"}, write=True),
     page("JOBS_PAGE", "the jobs page is for the office and the security admin", {"office", "secadmin"}),
+    page("SUPERVISION_PAGE", "dispatch meetings and supervision are read by office and leaders (and newind)",
+         {"office", "leader", "cli"}),
+    page("SUPERVISION_MANAGE_PAGE", "recording meetings and turning decisions into tasks is the office's",
+         {"office", "cli"}, write=True),
     page("LEADERS_PAGE", "the heads' own responsibility records are read by the office and the city leaders "
          "(and newind leaders show)", {"office", "leader", "cli"}),
     page("LOCKOUTS_PAGE", "locked accounts are the security admin's", {"secadmin"}),
@@ -695,6 +699,15 @@ FUNCTION_ROWS = [
     Row("岳阳县's 向上争取 item is changed by the office and 岳阳县's people, not by leaders or 云溪区",
         "funding_item_for", True, lambda u, o: access.funding_item_for(u, o.funding_item, write=True),
         gate({"office", "yyx_rep", "yyx_rev"})),
+    Row("dispatch meetings in scope: every meeting for office, leaders and the command line, none for anyone else",
+        "meetings_in_scope", False, lambda u, o: frozenset(m.title for m in access.meetings_in_scope(u)),
+        sees(office={"9月调度会"}, leader={"9月调度会"}, cli={"9月调度会"})),
+    Row("a dispatch meeting is read by office and leaders (and the command line)", "meeting_for", False,
+        lambda u, o: access.meeting_for(u, o.meeting), gate({"office", "leader", "cli"})),
+    Row("a dispatch meeting is changed by the office only (and the command line)", "meeting_for", True,
+        lambda u, o: access.meeting_for(u, o.meeting, write=True), gate({"office", "cli"})),
+    Row("supervision tasks in scope: none on file in this cast, so everyone sees none (tests/supervision)",
+        "supervision_tasks_in_scope", False, lambda u, o: frozenset(access.supervision_tasks_in_scope(u)), sees()),
     Row("reform tasks in scope: every task for office and leaders, the tasks a unit leads or co-handles for its people",
         "reform_tasks_in_scope", False,
         lambda u, o: _codes(access.reform_tasks_in_scope(u).values_list("owner_unit__code", flat=True)),
@@ -921,8 +934,14 @@ def objects(cast, task, yyx_sub, yx_sub, imported, figures) -> SimpleNamespace: 
     reform_task = ReformTask.objects.create(
         task_set=TaskSet.objects.create(code="matrix", name="园区十条", year=2017), code="T1", title="标准化厂房",
         owner_unit=Unit.objects.get(code=YYX))
+    import datetime as _dt
+
+    from newind.supervision.models import Meeting, UnitHead
+
+    head = UnitHead.objects.create(unit=Unit.objects.get(code=YYX), name="王县长", post="县长", is_principal=True)
+    meeting = Meeting.objects.create(kind="monthly", held_on=_dt.date(2017, 9, 8), title="9月调度会", chair=head)
     return SimpleNamespace(
-        reform_task=reform_task.pk, task=task, yyx_sub=yyx_sub, yx_sub=yx_sub, pub_sub=pub, yyx_unit=yyx_sub.unit_id, yx_unit=yx_sub.unit_id,
+        meeting=meeting.pk, reform_task=reform_task.pk, task=task, yyx_sub=yyx_sub, yx_sub=yx_sub, pub_sub=pub, yyx_unit=yyx_sub.unit_id, yx_unit=yx_sub.unit_id,
         yyx_target=target[YYX], office_job=office_job.name, security_job=security_job.name,
         office_run=run(office_job), security_run=run(security_job),
         zb_firm=EnterpriseProfile.objects.get(credit_code=ZB).pk,
