@@ -86,8 +86,8 @@ def _red_lights(period: Period, units: pd.DataFrame, release_day: int) -> pd.Dat
     lit = pd.concat(blocks, ignore_index=True)
     if not published.empty:
         published["published_on"] = pd.to_datetime(published["published_at"], utc=True).dt.tz_convert(TZ).dt.date
-        first = published.groupby(["unit_id", "n"])["published_on"].max().rename("published_on").reset_index()
-        lit = lit.merge(first, on=["unit_id", "n"], how="left")
+        released = published.groupby(["unit_id", "n"])["published_on"].max().rename("published_on").reset_index()
+        lit = lit.merge(released, on=["unit_id", "n"], how="left")
     else:
         lit["published_on"] = None
     fallback = lit["n"].map(lambda n: dt.date(period.year + n // 12, n % 12 + 1, release_day))
