@@ -142,8 +142,11 @@ def _input_problems(frame: pd.DataFrame, scheme: Scheme, group: Group, members: 
         for position, code in enumerate(item.inputs):
             values = frame[code].to_numpy(dtype=float)
             missing = np.isnan(values)
-            zero_ok = position == 0 and item.zero_numerator == "allowed"
-            nonpositive = ~missing & ((values < 0) if zero_ok else (values <= 0))
+            zero_ok = position == 0 and item.zero_numerator in {"allowed", "signed"}
+            if position == 0 and item.zero_numerator == "signed":
+                nonpositive = np.zeros_like(missing)
+            else:
+                nonpositive = ~missing & ((values < 0) if zero_ok else (values <= 0))
             if code in item.fill_missing:
                 item_filled |= missing & members
                 missing = np.zeros_like(missing)

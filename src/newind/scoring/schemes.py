@@ -89,8 +89,9 @@ class Item(_Strict):
     # points of the rated firms of the group that have it; zero_points = the item scores 0.
     fill_missing: dict[str, Literal["mean_points", "zero_points"]] = Field(default_factory=dict)
     # A zero (or negative) input makes the firm not rated unless allowed (then a zero numerator scores 0;
-    # a zero denominator always makes the value undefined and the firm not rated).
-    zero_numerator: Literal["not_rated", "allowed"] = "not_rated"
+    # a zero denominator always makes the value undefined and the firm not rated). signed: any real
+    # numerator, negative too: a growth rate (−3.2 %) is a figure to score, not a bad input.
+    zero_numerator: Literal["not_rated", "allowed", "signed"] = "not_rated"
 
     @property
     def inputs(self) -> tuple[str, ...]:
@@ -236,6 +237,9 @@ class Scheme(_Strict):
     other_groups: dict[str, str] = Field(default_factory=dict)
     classes: Classes | None = None
     flags: Flags = Field(default_factory=Flags)
+    # The scheme check: when set, every group's item weights must add up to it (an assessment scheme of
+    # 100 points whose weights add up to 95 is a drafting error, caught when the file is read).
+    total_weight: float | None = Field(default=None, gt=0)
     sha256: str = ""  # of the YAML text, filled by the loader: results name the exact scheme they used
 
     @field_validator("groups")
@@ -266,6 +270,12 @@ class Scheme(_Strict):
             raise ValueError("否决标记需要 best_class（最高可评类别）")
         if self.flags.protect and self.flags.protect.worst_class is None:
             raise ValueError("保护标记需要 worst_class（最低可评类别）")
+        if self.total_weight is not None:
+            for group in self.groups:
+                total = sum(i.weight for i in group.items)
+                if abs(total - self.total_weight) > 1e-9:
+                    raise ValueError(f"组「{group.label}」各项权重合计 {total:g} 分，应为 {self.total_weight:g} 分："
+                                     + "、".join(f"{i.label} {i.weight:g}" for i in group.items))
         if self.flags.not_rated_class in codes:
             raise ValueError("不参评类别（T）不能与评价类别重名")
         return self
