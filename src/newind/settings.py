@@ -332,6 +332,8 @@ INSTALLED_APPS += ["newind.supervision"]
 # Reform and action task lists (改革与行动任务清单; issue 13 §3).
 INSTALLED_APPS += ["newind.reform"]
 INSTALLED_APPS += ["newind.leaders"]
+# Assessment (年度考核, 季度讲评) on the scoring engine, with 公示, objections and frozen versions (issue 13 §4).
+INSTALLED_APPS += ["newind.assessment"]
 
 LOGGING = {
     "version": 1,

@@ -48,5 +48,7 @@ urlpatterns = [
     path("supervision/", include("newind.supervision.urls")),
     # issue 13 §5: leaders' own responsibility
     path("leaders/", include("newind.leaders.urls")),
+    # issue 13 §4: annual assessment and quarterly review
+    path("assessment/", include("newind.assessment.urls")),
     path("api/", api.urls),
 ]

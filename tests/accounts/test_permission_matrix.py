@@ -502,6 +502,10 @@ PAGE_ROWS = [
          {"office", "cli"}, write=True),
     page("LEADERS_PAGE", "the heads' own responsibility records are read by the office and the city leaders "
          "(and newind leaders show)", {"office", "leader", "cli"}),
+    page("ASSESSMENT_PAGE", "the assessment pages are for office, leaders and the units' people (and newind "
+         "assessment)", TARGET_ROLES | {"cli"}),
+    page("ASSESSMENT_MANAGE_PAGE", "running, publicising and publishing an assessment is the office's (and the "
+         "command line's)", {"office", "cli"}, write=True),
     page("LOCKOUTS_PAGE", "locked accounts are the security admin's", {"secadmin"}),
     page("MUJUN_ALL_PAGE", "every firm's 亩均 result, the objections and the 公示 files: office and leaders",
          {"office", "leader"}),
@@ -715,6 +719,22 @@ FUNCTION_ROWS = [
     Row("岳阳县's reform task is read by office, leaders and 岳阳县; to 云溪区 (editing the id) it does not exist",
         "reform_task_for", False, lambda u, o: access.reform_task_for(u, o.reform_task),
         gate({"office", "leader", "yyx_rep", "yyx_rev"}), refusal=404),
+    Row("assessment runs in scope: every run for office, leaders and the command line; only the runs in 公示 "
+        "(or published) for the units' people; none for the 三员", "assessment_runs_in_scope", False,
+        lambda u, o: frozenset(r.status for r in access.assessment_runs_in_scope(u)),
+        sees(office={"draft", "publicity"}, leader={"draft", "publicity"}, cli={"draft", "publicity"},
+             yyx_rep={"publicity"}, yyx_rev={"publicity"}, yx_rep={"publicity"})),
+    Row("a draft assessment is read by office, leaders and the command line; for anyone else it does not exist",
+        "assessment_run_for", False, lambda u, o: access.assessment_run_for(u, o.draft_run),
+        gate({"office", "leader", "cli"}), refusal=404),
+    Row("an assessment in 公示 is read by every assessed unit's people too", "assessment_run_for", False,
+        lambda u, o: access.assessment_run_for(u, o.publicity_run), gate(TARGET_ROLES | {"cli"}), refusal=404),
+    Row("an assessment is managed (公示, objections decided, publication) by the office and the command line",
+        "assessment_run_for", True, lambda u, o: access.assessment_run_for(u, o.publicity_run, write=True),
+        gate({"office", "cli"})),
+    Row("岳阳县's objection to an assessment in 公示 is filed by 岳阳县's people or the office, not by leaders or "
+        "云溪区", "objection_unit_for", False, lambda u, o: access.objection_unit_for(u, o.publicity_run, YYX),
+        gate({"office", "cli", "yyx_rep", "yyx_rev"})),
     Row("岳阳县's reform milestones are reported by the office and 岳阳县's people, not by leaders or 云溪区",
         "reform_task_for", True, lambda u, o: access.reform_task_for(u, o.reform_task, write=True),
         gate({"office", "yyx_rep", "yyx_rev"})),
@@ -940,7 +960,16 @@ def objects(cast, task, yyx_sub, yx_sub, imported, figures) -> SimpleNamespace: 
 
     head = UnitHead.objects.create(unit=Unit.objects.get(code=YYX), name="王县长", post="县长", is_principal=True)
     meeting = Meeting.objects.create(kind="monthly", held_on=_dt.date(2017, 9, 8), title="9月调度会", chair=head)
+    from newind.assessment.models import AssessmentRun
+
+    def assessment_run(status: str) -> int:
+        return AssessmentRun.objects.create(
+            kind="annual", year=2017, assessed_kind="county", scheme_code=f"matrix-{status}", scheme_version=1,
+            scheme_name="县市区考核", scheme_sha256="0" * 64, status=status,
+            result={"units": [{"code": YYX, "name": "岳阳县", "items": []}]}).pk
+
     return SimpleNamespace(
+        draft_run=assessment_run("draft"), publicity_run=assessment_run("publicity"),
         meeting=meeting.pk, reform_task=reform_task.pk, task=task, yyx_sub=yyx_sub, yx_sub=yx_sub, pub_sub=pub, yyx_unit=yyx_sub.unit_id, yx_unit=yx_sub.unit_id,
         yyx_target=target[YYX], office_job=office_job.name, security_job=security_job.name,
         office_run=run(office_job), security_run=run(security_job),

@@ -62,8 +62,11 @@ LAYERS: dict[str, int] = {
     # the site around it all and the demo data
     "home": 11,
     # the benchmarks drive every page and engine; the demo (and its `bench` command) sits on top
-    "bench": 12,
-    "demo": 13,
+    # the assessment reads every domain's records (spine figures, targets, cases, supervision, submissions,
+    # the leaders' records, the projects' quota vetoes)
+    "assessment": 13,
+    "bench": 14,
+    "demo": 15,
 }
 TOP_LEVEL = {"cli", "urls", "api_urls", "settings", "wsgi", "__init__"}  # the project's own wiring: above all
 

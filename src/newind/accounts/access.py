@@ -55,6 +55,11 @@ __all__ = [
     "meeting_for",
     "supervision_tasks_in_scope",
     "LEADERS_PAGE",
+    "ASSESSMENT_PAGE",
+    "ASSESSMENT_MANAGE_PAGE",
+    "assessment_runs_in_scope",
+    "assessment_run_for",
+    "objection_unit_for",
     "PROJECT_LEAGUE_PAGE",
     "PROJECT_PROBLEM_PAGE",
     "PROJECT_CHECK_PAGE",
@@ -1531,3 +1536,64 @@ def reform_task_for(user: Any, task: Any, *, write: bool = False) -> Any:
 # The heads' records (meetings chaired, tasks instructed, sign-offs, red lights followed) are read by the office
 # that assesses and by the city leaders; a county reads its own head's row in the assessment, not this page.
 LEADERS_PAGE = PageAccess("主要领导履责", _roles("office", "leader"), command_line=True)
+
+
+# --- assessment: annual assessment and quarterly review (issue 13 §4) ----------------------------------------
+# The office runs schemes, opens the 公示, decides objections and publishes; city leaders read every run. A
+# county, park or department (its reporter, reviewer or department account) reads the runs that have been made
+# known — in 公示 or published, in full, since a 公示 is public to those assessed — never a draft, and files an
+# objection for its own unit during the 公示. Firms and the 三员 see none.
+
+ASSESSMENT_PAGE = PageAccess("考核评价", _roles("office", "leader", "department", "reporter", "reviewer"),
+                             command_line=True)
+ASSESSMENT_MANAGE_PAGE = PageAccess("考核管理", _roles("office"), command_line=True)
+_ASSESSMENT_NOT_FOUND = "未找到该考核结果，或它尚未公示：请从考核评价列表中打开。"
+
+
+def assessment_runs_in_scope(user: Any) -> QuerySet[Any]:
+    """The assessment runs the user may read: every run for the office, leaders and the command line; the runs
+    in 公示 or published for the units' accounts; none for others."""
+    from newind.assessment.choices import RunStatus
+    from newind.assessment.models import AssessmentRun
+
+    role = role_of(user)
+    if _is_command_line(user) or role in {Role.OFFICE, Role.LEADER}:
+        return AssessmentRun.objects.all()
+    if role in ASSESSMENT_PAGE.roles:
+        return AssessmentRun.objects.filter(status__in=[RunStatus.PUBLICITY, RunStatus.PUBLISHED])
+    return AssessmentRun.objects.none()
+
+
+def assessment_run_for(user: Any, run: Any, *, write: bool = False) -> Any:
+    """One run if the user may read it (404 otherwise, its existence untold) — or, with write=True (open the
+    公示, decide objections, publish, re-run), only for the office: a 403 naming who may."""
+    from newind.assessment.models import AssessmentRun
+
+    run_id = _int_or_none(getattr(run, "pk", run))
+    if write:
+        if not ASSESSMENT_MANAGE_PAGE.allows(user):
+            raise _forbidden("只有市新型工业化办公室可以计算、公示、发布考核结果和处理异议。" + _CONTACT)
+        found = AssessmentRun.objects.filter(pk=run_id).first()
+    else:
+        found = assessment_runs_in_scope(user).filter(pk=run_id).first()
+    if found is None:
+        raise NotFound(_ASSESSMENT_NOT_FOUND)
+    return found
+
+
+def objection_unit_for(user: Any, run: Any, unit_code: str) -> Any:
+    """The unit an objection to `run` is filed for, if the user may file it: the office for any assessed unit;
+    a unit's own reporter, reviewer or department account for its own unit; a 403 naming why for anyone else."""
+    from newind.units.models import Unit
+
+    ASSESSMENT_PAGE.require(user)
+    run = assessment_run_for(user, run)
+    unit = Unit.objects.filter(code=str(unit_code)).first()
+    role = role_of(user)
+    if unit is None:
+        raise NotFound(f"未找到单位「{unit_code}」。")
+    if role == Role.OFFICE or _is_command_line(user):
+        return unit
+    if role in _roles("department", "reporter", "reviewer") and _own_unit_id(user) == unit.pk:
+        return unit
+    raise _forbidden("只能为本单位提出考核异议：请用本单位的账号登录，或请市新型工业化办公室代为登记。" + _CONTACT)

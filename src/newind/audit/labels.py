@@ -67,6 +67,12 @@ ACTION_LABELS: dict[str, str] = {
     # cases (企业诉求): each transition is "case.<action>", the notices "case.notice.<kind>"
     "case.file": "受理事项",
     "case.attachment": "上传事项附件",
+    # assessment (考核评价)
+    "assessment.run": "计算考核结果（新版本）",
+    "assessment.publicity": "考核结果开始公示",
+    "assessment.objection.file": "提出考核异议",
+    "assessment.objection.decide": "处理考核异议",
+    "assessment.publish": "发布考核结果",
 }
 
 # The family (first part of the code) of an action that is not listed above.
@@ -76,7 +82,7 @@ ACTION_FAMILIES: dict[str, str] = {
     "admin": "后台", "audit": "审计日志", "export": "导出", "observation": "数据", "observations": "数据",
     "submission": "月度报表", "target": "目标", "setting": "设置", "forecast": "预测", "import": "数据导入",
     "upload": "上传", "report": "通报", "enterprises": "企业档案", "parks": "园区",
-    "case": "事项",
+    "case": "事项", "assessment": "考核评价",
 }
 
 # Object types that are not models (or whose model has no page of its own), by their stored type.

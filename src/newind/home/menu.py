@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from newind.accounts.access import (
+    ASSESSMENT_PAGE,
     AUDIT_PAGE,
     BENCHMARK_PAGE,
     CASE_INBOX_PAGE,
@@ -115,6 +116,9 @@ ENTRIES: tuple[MenuEntry, ...] = (
     # issue 13 §5: the heads' own responsibility, from the records
     MenuEntry(LEADERS_PAGE, "/leaders/",
               "各单位主要负责人亲自部署、亲自调度、亲自负责情况：主持调度会、批示交办督办事项、审核签发月报和办结事项、红灯后是否及时督办。"),
+    # issue 13 §4: the quarterly review and the annual assessment
+    MenuEntry(ASSESSMENT_PAGE, "/assessment/",
+              "季度讲评与年度考核：按方案计分、排名、定等次，逐项说明原始数据、版本、来源和计分规则；年度考核经公示、异议处理后发布。"),
     MenuEntry(AUDIT_PAGE, "/audit/", "按人员、单位、操作、时间筛选，导出 Excel，校验哈希链。"),
     MenuEntry(SECURITY_PAGE, "/accounts/security/", "登录失败锁定、空闲超时、口令规则、双因素认证。"),
     MenuEntry(SESSIONS_PAGE, "/accounts/sessions/", "查看并结束登录会话。"),

@@ -315,11 +315,19 @@ def evaluate(frame: pd.DataFrame, scheme: Scheme, *,
                 policy = next(iter(item.fill_missing.values()))
                 code = next(iter(item.fill_missing))
                 label = scheme.inputs[code].label
-                if policy == "mean_points":
-                    mean = float(np.nanmean(points[basis])) if basis.any() else 0.0
+                noun = "家" if scheme.kind == "enterprise" else "个"
+                who = "企业" if scheme.kind == "enterprise" else "单位"
+                if policy == "mean_points" and basis.any():
+                    mean = float(np.nanmean(points[basis]))
                     points[fill] = mean
-                    note[fill] = (f"缺少「{label}」，按有该数据的 {int(basis.sum())} 家{group.label}参评企业"
+                    note[fill] = (f"缺少「{label}」，按有该数据的 {int(basis.sum())} {noun}{group.label}参评{who}"
                                   f"平均得分 {mean:.2f} 计")
+                elif policy == "mean_points":
+                    # Nobody in the group has the figure (no case was due anywhere): the item judges no one,
+                    # so everyone gets the full weight and the totals stay on the scheme's scale (a grade
+                    # threshold of 90 keeps its meaning); the ranks are unaffected.
+                    points[fill] = item.weight
+                    note[fill] = (f"本组参评{who}均无「{label}」数据，本项不作比较，按满分 {item.weight:g} 分计")
                 else:
                     points[fill] = 0.0
                     note[fill] = f"缺少「{label}」，本项计0分"
