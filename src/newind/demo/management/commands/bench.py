@@ -34,9 +34,9 @@ class Command(BaseCommand):
             "测量批量写入速度、单月汇总/同比/排名重算用时和峰值内存；最后一行输出 JSON。")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("target", choices=["spine", "load", "cases", "projects"],
+        parser.add_argument("target", choices=["spine", "load", "cases", "projects", "assessment"],
                             help="基准测试对象：spine（数据主干）、load（生产服务器并发访问）、cases（事项办理统计与逾期清单）"
-                                 "或 projects（重大项目组合指标与赛马）")
+                                 "、projects（重大项目组合指标与赛马）或 assessment（全省年度考核）")
         parser.add_argument("--scale", choices=sorted(SCALES), default="city", help="规模：city 或 province")
         parser.add_argument("--keep", action="store_true", help="保留生成的数据（临时 SQLite 文件不删除）")
         parser.add_argument("--enterprises", type=int, help="覆盖企业数（用于小规模试跑）")
@@ -81,6 +81,9 @@ class Command(BaseCommand):
             return
         if options["target"] == "projects":
             self._projects(options)
+            return
+        if options["target"] == "assessment":
+            self._assessment(options)
             return
         scale = SCALES[str(options["scale"])]
         overrides = {k: options[k] for k in ("enterprises", "indicators", "years") if options.get(k)}
@@ -221,6 +224,43 @@ class Command(BaseCommand):
         elif temp_path is not None:
             self.stdout.write(f"数据保留在 {temp_path}")
         self.stdout.write(summary_line(figures))
+
+    def _assessment(self, options: dict[str, Any]) -> None:
+        """`newind bench assessment --scale province`: NEWIND_DATABASE_URL (its BENCHA- data is deleted afterwards
+        unless --keep) or a temporary SQLite file."""
+        from newind.bench import assessment as bench
+        from newind.indicators.models import Indicator
+        from newind.indicators.services import load_indicator_catalogue
+        from newind.units.models import Unit
+
+        if options["scale"] != "province":
+            raise AppError("newind bench assessment 只有全省规模：请加 --scale province。")
+        temp_path = None if os.environ.get("NEWIND_DATABASE_URL") else self._use_temporary_sqlite()
+        call_command("migrate", verbosity=0, interactive=False)
+        if Unit.objects.filter(code__startswith=bench.PREFIX).exists():
+            raise AppError("目标数据库中已有全省考核基准测试数据（BENCHA-）：请先删除，或换一个空数据库。")
+        if not Indicator.objects.exists():
+            load_indicator_catalogue()
+        self.stdout.write(f"数据库：{connections['default'].vendor} {connections['default'].settings_dict.get('NAME')}；"
+                          f"写入 {bench.CITIES} 个市州、{bench.COUNTIES} 个县市区、{bench.PARKS} 个园区、"
+                          f"{bench.DEPARTMENTS} 个部门、{bench.FIRMS:,} 家企业和 {bench.APPEALS + bench.TASKS:,} 件事项（示例数据）……")
+        t = time.perf_counter()
+        written = bench.write_records(bench.build_units())
+        self.stdout.write(f"写入用时 {time.perf_counter() - t:.1f} 秒：{written}；测量（{options['runs']} 次）……")
+        figures = {**bench.measure(runs=int(options["runs"]), progress=self.stdout.write), "written": written}
+        self.stdout.write(f"目标：三个方案的年度考核合计 ≤ {figures['goal_s']} 秒；{'达标' if figures['goal_met'] else '未达标'}。"
+                          f"负载（1/5/15 分钟）：测前 {figures['loadavg_before']}，测后 {figures['loadavg_after']}。")
+        if not options["keep"]:
+            if temp_path is None:
+                self.stdout.write(f"已删除基准测试数据 {bench.delete_bench_data():,} 行；保留请加 --keep。")
+            else:
+                connections["default"].close()
+                for suffix in ("", "-wal", "-shm"):
+                    Path(f"{temp_path}{suffix}").unlink(missing_ok=True)
+                self.stdout.write("已删除临时数据库文件；保留请加 --keep。")
+        elif temp_path is not None:
+            self.stdout.write(f"数据保留在 {temp_path}")
+        self.stdout.write(bench.summary_line(figures))
 
     def _use_temporary_sqlite(self) -> str:
         """Point the default connection at a fresh temporary SQLite file (nothing has connected yet)."""
