@@ -332,6 +332,8 @@ INSTALLED_APPS += ["newind.supervision"]
 # Reform and action task lists (改革与行动任务清单; issue 13 §3).
 INSTALLED_APPS += ["newind.reform"]
 INSTALLED_APPS += ["newind.leaders"]
+# The accountability list (问责清单) and the alerts pushed to 企业微信/钉钉 (issue 13 §6–7).
+INSTALLED_APPS += ["newind.accountability"]
 
 LOGGING = {
     "version": 1,

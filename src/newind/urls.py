@@ -48,5 +48,7 @@ urlpatterns = [
     path("supervision/", include("newind.supervision.urls")),
     # issue 13 §5: leaders' own responsibility
     path("leaders/", include("newind.leaders.urls")),
+    # issue 13 §6–7: the accountability list and the alerts
+    path("accountability/", include("newind.accountability.urls")),
     path("api/", api.urls),
 ]

@@ -49,6 +49,10 @@ if TYPE_CHECKING:  # (imported lazily at run time: the domains depend on account
     from newind.targets.models import Target
 
 __all__ = [
+    "ACCOUNTABILITY_PAGE",
+    "ACCOUNTABILITY_MANAGE_PAGE",
+    "accountability_entries_in_scope",
+    "accountability_entry_for",
     "SUPERVISION_PAGE",
     "SUPERVISION_MANAGE_PAGE",
     "meetings_in_scope",
@@ -1531,3 +1535,33 @@ def reform_task_for(user: Any, task: Any, *, write: bool = False) -> Any:
 # The heads' records (meetings chaired, tasks instructed, sign-offs, red lights followed) are read by the office
 # that assesses and by the city leaders; a county reads its own head's row in the assessment, not this page.
 LEADERS_PAGE = PageAccess("主要领导履责", _roles("office", "leader"), command_line=True)
+
+
+# --- the accountability list (问责清单; issue 13 §6) ------------------------------------------------------------
+# The office keeps the list (runs the scan, records 约谈/通报批评/诫勉/问责, closes an entry); the city leaders read
+# it; the units named on it learn of it through the measures themselves (a 约谈 notice, a bulletin), not here;
+# everyone else sees none. The command line runs the scan (newind job / the worker).
+ACCOUNTABILITY_PAGE = PageAccess("问责清单", _roles("office", "leader"), command_line=True)
+ACCOUNTABILITY_MANAGE_PAGE = PageAccess("记录问责措施", _roles("office"), command_line=True)
+
+
+def accountability_entries_in_scope(user: Any) -> QuerySet[Any]:
+    """The accountability entries the user may read: all for the office, leaders and the command line."""
+    from newind.accountability.models import AccountabilityEntry
+
+    if ACCOUNTABILITY_PAGE.allows(user):
+        return AccountabilityEntry.objects.all()
+    return AccountabilityEntry.objects.none()
+
+
+def accountability_entry_for(user: Any, entry: Any, *, write: bool = False) -> Any:
+    """One entry if the user may read it (office, leaders) — or, with write=True, record a measure or close
+    it (the office): a 403 naming the page for others, 404 when there is no such entry."""
+    from newind.accountability.models import AccountabilityEntry
+
+    (ACCOUNTABILITY_MANAGE_PAGE if write else ACCOUNTABILITY_PAGE).require(user)
+    found = AccountabilityEntry.objects.select_related("unit", "case", "project").filter(
+        pk=_int_or_none(getattr(entry, "pk", entry))).first()
+    if found is None:
+        raise NotFound("未找到该问责清单条目：请从问责清单中打开。")
+    return found

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from newind.accounts.access import (
+    ACCOUNTABILITY_PAGE,
     AUDIT_PAGE,
     BENCHMARK_PAGE,
     CASE_INBOX_PAGE,
@@ -115,6 +116,9 @@ ENTRIES: tuple[MenuEntry, ...] = (
     # issue 13 §5: the heads' own responsibility, from the records
     MenuEntry(LEADERS_PAGE, "/leaders/",
               "各单位主要负责人亲自部署、亲自调度、亲自负责情况：主持调度会、批示交办督办事项、审核签发月报和办结事项、红灯后是否及时督办。"),
+    # issue 13 §6: the accountability list with the measures taken about each entry
+    MenuEntry(ACCOUNTABILITY_PAGE, "/accountability/",
+              "问责清单：督办事项逾期超过升级阶梯、重大项目停滞、多次迟报缺报月度报表的单位和责任人，约谈、通报批评、诫勉、问责的日期、文号和全过程记录。"),
     MenuEntry(AUDIT_PAGE, "/audit/", "按人员、单位、操作、时间筛选，导出 Excel，校验哈希链。"),
     MenuEntry(SECURITY_PAGE, "/accounts/security/", "登录失败锁定、空闲超时、口令规则、双因素认证。"),
     MenuEntry(SESSIONS_PAGE, "/accounts/sessions/", "查看并结束登录会话。"),
