@@ -15,3 +15,12 @@ def scan(period: str | None = None, at: str | None = None) -> str:
 
     result = run_scan(period, now=dt.datetime.fromisoformat(at) if at else None)
     return result.summary()
+
+
+@register_periodic("accountability.alerts", "预警扫描与推送（目标红灯、督办新逾期、一票否决风险）", crontab(minute="10"),
+                   "每小时第10分钟")
+def alerts(period: str | None = None, at: str | None = None) -> str:
+    """Raise, count and reopen the alerts of `period` as of `at` and push the new ones; idempotent."""
+    from newind.accountability.alerts import scan_alerts
+
+    return scan_alerts(period, now=dt.datetime.fromisoformat(at) if at else None).summary()

@@ -123,6 +123,7 @@ class Alert(models.Model):
     last_raised_at = models.DateTimeField("最近触发时间")
     # Set by each scan: the alert's cause was found in that scan (a resolved alert found again reopens).
     last_seen_at = models.DateTimeField("最近发现时间")
+    last_scan_period = models.CharField("最近扫描期别", max_length=7)
     pushes = models.PositiveIntegerField("推送次数", default=0)
     last_push_status = models.CharField("最近推送结果", max_length=300, blank=True)
     is_synthetic = models.BooleanField("示例数据", default=False)

@@ -169,3 +169,72 @@ def entry_rows(entries: QuerySet[Any]) -> list[dict[str, Any]]:
     for m in AccountabilityMeasure.objects.filter(entry__in=[e.pk for e in items]).order_by("taken_on", "id"):
         latest.setdefault(m.entry_id, []).append(m)
     return [{"e": e, "measures": latest.get(e.pk, [])} for e in items]
+
+
+# --- alerts (issue 13 §7): the causes found by a scan, each one query or one frame -----------------------------
+
+
+def red_light_alerts(period: Period) -> list[dict[str, Any]]:
+    """The targets lit red at `period` (targets.queries.target_progress, set-wise): one alert per target and
+    year, so the same red target month after month is one alert that counts its occurrences."""
+    from newind.targets.queries import target_progress
+
+    frame = target_progress(period)
+    red = frame[frame["light"] == "red"] if not frame.empty else frame
+    if red.empty:
+        return []
+    from newind.units.models import Unit
+
+    codes = set(red["responsible_unit_code"].dropna().astype(str)) | set(red["unit_code"].astype(str))
+    ids = dict(Unit.objects.filter(code__in=codes).values_list("code", "id"))
+    out = []
+    for r in red.itertuples():
+        code = str(r.responsible_unit_code or "") or str(r.unit_code)
+        out.append({"rule": "red_light", "object_ref": f"target:{int(r.target_id)}", "period": str(int(r.year)),
+                    "unit_id": ids.get(code) or ids.get(str(r.unit_code)),
+                    "title": f"{r.unit_name}「{r.indicator_name}」亮红灯（{r.period_label}）",
+                    "message": f"{r.unit_name}「{r.indicator_name}」{r.period_label}亮红灯：{r.light_reason}",
+                    "is_synthetic": bool(r.is_synthetic)})
+    return out
+
+
+def overdue_task_alerts(moment: dt.datetime) -> list[dict[str, Any]]:
+    """Open supervision tasks past their closing deadline at `moment` (one query): an alert per task and
+    deadline, raised the first scan after it passes — "newly overdue"."""
+    states = [str(s) for s in OPEN_STATES - WAITING_STATES]
+    rows = (Case.objects.filter(kind=CaseKind.SUPERVISION, state__in=states, close_deadline__lt=moment)
+            .values_list("id", "code", "title", "lead_unit_id", "lead_unit__name", "close_deadline", "is_synthetic"))
+    return [{"rule": "task_overdue", "object_ref": f"case:{pk}", "period": day_of_deadline(deadline).isoformat(),
+             "unit_id": unit_id, "title": f"督办事项 {code}「{title}」逾期未办结",
+             "message": f"督办事项 {code}「{title}」（{unit_name or '待交办'}）已超过办结时限 {format_deadline(deadline)}，"
+                        f"请立即督促办理。", "is_synthetic": bool(synthetic)}
+            for pk, code, title, unit_id, unit_name, deadline, synthetic in rows]
+
+
+def veto_risk_alerts(period: Period) -> list[dict[str, Any]]:
+    """The parks whose 重大项目引进 quota (definitions/projects/quotas.yaml) is not met by `period`: a risk of
+    the one-vote veto (一票否决) until the year ends, the veto itself at the year's end (projects.portfolio)."""
+    from newind.projects.portfolio import compute
+
+    figures = compute(period).figures
+    if figures.empty or "quota_met" not in figures:
+        return []
+    short = figures[figures["quota_met"].astype(object).eq(False)]  # None: no quota for the unit
+    out = []
+    for unit_id, r in short.iterrows():
+        wan = float(r["quota_min_investment"])
+        need = f"{wan / 10000:g}亿元以上产业项目{int(r['quota_required'])}个"
+        state = "年底未完成，一票否决" if bool(r["veto"]) else "尚未完成，存在一票否决风险"
+        out.append({"rule": "veto_risk", "object_ref": f"unit:{r['code']}", "period": str(period.year),
+                    "unit_id": int(unit_id), "title": f"{r['name']}重大项目引进指标{'一票否决' if bool(r['veto']) else '存在一票否决风险'}",
+                    "message": f"{r['name']}「{r['quota_label']}」：要求引进{need}，截至{period.label}已引进"
+                               f"{int(r['quota_brought_in'])}个，{state}。", "is_synthetic": False})
+    return out
+
+
+def open_alerts(alerts: QuerySet[Any], limit: int = 5) -> tuple[int, list[Any]]:
+    """How many alerts are open (not resolved) and the latest `limit` of them, for the dashboard card."""
+    from newind.accountability.choices import AlertState
+
+    live = alerts.exclude(state=AlertState.RESOLVED)
+    return live.count(), list(live.select_related("unit").order_by("-last_raised_at", "-id")[:limit])

@@ -53,6 +53,10 @@ __all__ = [
     "ACCOUNTABILITY_MANAGE_PAGE",
     "accountability_entries_in_scope",
     "accountability_entry_for",
+    "ALERTS_PAGE",
+    "alerts_in_scope",
+    "alert_for",
+    "alert_subscriptions_for",
     "SUPERVISION_PAGE",
     "SUPERVISION_MANAGE_PAGE",
     "meetings_in_scope",
@@ -1565,3 +1569,42 @@ def accountability_entry_for(user: Any, entry: Any, *, write: bool = False) -> A
     if found is None:
         raise NotFound("未找到该问责清单条目：请从问责清单中打开。")
     return found
+
+
+# --- alerts (预警推送; issue 13 §7) ----------------------------------------------------------------------------
+# The office and the city leaders read every alert, acknowledge and resolve it (a leader's 确认 is the point of
+# a push), and each subscribes to the units they follow; the subscriptions are one's own. The command line (the
+# job) raises them. Everyone else sees none.
+ALERTS_PAGE = PageAccess("预警推送", _roles("office", "leader"), command_line=True)
+
+
+def alerts_in_scope(user: Any) -> QuerySet[Any]:
+    """The alerts the user may read: all for the office, leaders and the command line; none for others."""
+    from newind.accountability.models import Alert
+
+    return Alert.objects.all() if ALERTS_PAGE.allows(user) else Alert.objects.none()
+
+
+def alert_for(user: Any, alert: Any, *, write: bool = False) -> Any:
+    """One alert to read or (write=True) acknowledge/resolve: office and leaders (and the command line); a 403
+    naming the page for others, 404 when there is no such alert."""
+    from newind.accountability.models import Alert
+
+    ALERTS_PAGE.require(user)
+    found = Alert.objects.select_related("unit").filter(pk=_int_or_none(getattr(alert, "pk", alert))).first()
+    if found is None:
+        raise NotFound("未找到该预警：请从预警列表中打开。")
+    return found
+
+
+def alert_subscriptions_for(user: Any, *, write: bool = False) -> QuerySet[Any]:
+    """One's own alert subscriptions, to read or change: office and leaders with an account; the command line
+    has none (a subscription names a person); a 403 for everyone else."""
+    from newind.accountability.models import AlertSubscription
+
+    if _is_command_line(user):
+        if write:
+            raise _forbidden("预警订阅属于个人账号，命令行不能订阅。")
+        return AlertSubscription.objects.none()
+    ALERTS_PAGE.require(user)
+    return AlertSubscription.objects.filter(user=user).select_related("unit")
