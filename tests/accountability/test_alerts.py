@@ -131,3 +131,15 @@ def test_the_dashboard_card_shows_the_open_alerts(causes, pushed, login) -> None
     page = login("leader").get("/dashboard/?period=2017-09").content.decode()
     card = page[page.index('id="alerts-card"'):]
     assert "<strong>3</strong> 条预警未解除" in card and "岳阳经济技术开发区产业园重大项目引进指标存在一票否决风险" in card
+
+
+def test_the_alerts_job_scans_and_pushes(causes, pushed, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+    from newind.jobs.registry import enqueue
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run = enqueue("accountability.alerts", period="2017-09", at=at("2017-10-09T10:00").isoformat())
+    run.refresh_from_db()
+    assert run.state == "succeeded", run.summary
+    assert run.summary == ("2017年1—9月预警扫描：新触发 3 条（目标红灯 1 条，督办事项新逾期 1 条，项目一票否决风险 1 条），"
+                           "重新打开 0 条，持续 0 条。")
+    assert len(pushed) == 3

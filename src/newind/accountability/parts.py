@@ -26,6 +26,9 @@ def overview_part(period: Any, user: Any, city_code: str) -> OverviewPart:
 
 
 def dashboard_cards(overview: Any, screen: bool) -> list[DashboardCard]:
+    """The alerts card; none on the meeting-room screen, whose one screen is for the figures and warnings."""
+    if screen:
+        return []
     count = overview.part_frame(NAME, "count")
     latest = overview.part_frame(NAME, "alerts")
     items = [{"rule": r.rule, "title": r.title, "state": r.state} for r in latest.itertuples()]
