@@ -68,3 +68,14 @@ def test_fingerprint_and_subscribers() -> None:
     assert calc.fingerprint("red_light", "target:3", "2017") == "red_light|target:3|2017"
     assert calc.subscribers_text(["市领导", "", "市工信局管理员"]) == "（订阅人：市领导、市工信局管理员）"
     assert calc.subscribers_text([]) == ""
+
+
+@pytest.mark.parametrize(("head", "direct", "leader", "expected"), [
+    ("局长甲", "李四", "张市长", "局长甲（直接责任人：李四）"),
+    ("局长甲", "", "张市长", "局长甲"),
+    ("", "李四", "张市长", "李四"),
+    ("", "", "张市长", "张市长"),
+    ("", "", "", "（未登记主要负责人）"),
+])
+def test_who_answers_for_a_stalled_project(head, direct, leader, expected) -> None:  # type: ignore[no-untyped-def]
+    assert calc.project_person(head, direct, leader) == expected

@@ -35,7 +35,8 @@ def test_a_task_is_listed_only_once_past_the_last_rung_of_its_ladder(tasks, unit
 
 def test_the_stalled_project_is_listed_with_its_responsible_person(stalled, units) -> None:  # type: ignore[no-untyped-def]
     scan("2017-06", now=at("2017-07-15T10:00"))
-    assert _entries() == [("stalled_project", f"project:{stalled.p4.pk}", "2017-04", "市发展和改革委员会", "李四")]
+    assert _entries() == [("stalled_project", f"project:{stalled.p4.pk}", "2017-04", "市发展和改革委员会",
+                           "主任示例局长甲（直接责任人：李四）")]
     entry = AccountabilityEntry.objects.get()
     assert entry.project_id == stalled.p4.pk
     assert entry.reason == "重大项目「P4项目」（P4）进度停滞：最近一次报送进度为2017年1—4月，已连续2个月未报送进度"
@@ -51,12 +52,13 @@ def test_a_unit_with_two_late_or_missing_reports_is_listed(reports) -> None:  # 
 def test_rescanning_adds_nothing_and_a_later_month_rechecks(tasks, stalled, reports, units) -> None:  # type: ignore[no-untyped-def]
     first = scan("2017-09", now=at("2017-10-09T10:00"))
     # 2017-09 as of 09-30 24:00: the task; P4 (last report 1—4月: 5 months) and now P5 too (last report 1—6月:
-    # July, August, September missed); 甲县. P5 has no responsible unit or person: its county and 联点市领导.
+    # July, August, September missed); 甲县. P5 has no responsible unit or person and 乙区 no head on record:
+    # its county and its 联点市领导.
     late, p4, p5 = tasks.late.case, stalled.p4, stalled.p5
     assert _entries() == [
         ("late_reports", f"unit:{reports.jia.pk}", "2017", "甲县", "县长王五"),
         ("overdue_task", f"case:{late.pk}", "2017-09-25", "市发展和改革委员会", "主任示例局长甲"),
-        ("stalled_project", f"project:{p4.pk}", "2017-04", "市发展和改革委员会", "李四"),
+        ("stalled_project", f"project:{p4.pk}", "2017-04", "市发展和改革委员会", "主任示例局长甲（直接责任人：李四）"),
         ("stalled_project", f"project:{p5.pk}", "2017-06", "乙区", "张市长")]
     events, audits = AccountabilityEvent.objects.count(), AuditEntry.objects.filter(
         action="accountability.entry.create").count()

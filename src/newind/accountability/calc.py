@@ -42,6 +42,14 @@ def overdue_reason(code: str, title: str, deadline_text: str, late_days: int, ru
             f"超过逾期升级阶梯最后一级（逾期 {rung_days} 个工作日报{rung_label}督办）仍未办结。")
 
 
+def project_person(head: str, direct: str, leader: str) -> str:
+    """Who answers for a stalled project: the responsible unit's principal head, naming the project's 直接责任人
+    beside; without a head on record the 直接责任人, then the 联点市领导."""
+    if head and direct:
+        return f"{head}（直接责任人：{direct}）"
+    return head or direct or leader or NO_HEAD
+
+
 def stalled_reason(name: str, code: str, light_reason: str) -> str:
     return f"重大项目「{name}」（{code}）进度停滞：{light_reason}"
 

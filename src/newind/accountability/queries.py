@@ -96,7 +96,8 @@ def overdue_task_candidates(moment: dt.datetime) -> list[dict[str, Any]]:
 
 def stalled_project_candidates(period: Period) -> list[dict[str, Any]]:
     """The projects whose 停滞 light is red at the end of `period` (projects.lights, set-wise), with their
-    responsible unit (else county) and person, and the last month they reported (the episode's period)."""
+    responsible unit (else county), the person (calc.project_person) and the last month they reported (the
+    episode's period)."""
     from newind.projects.lights import project_lights
     from newind.projects.models import Project, ProjectProgress
 
@@ -117,7 +118,8 @@ def stalled_project_candidates(period: Period) -> list[dict[str, Any]]:
         pid = int(r.project_id)
         mark = last.get(pid)
         since = f"{mark // 100}-{mark % 100:02d}" if mark else "never"
-        person = info[pid]["responsible_person"] or heads.get(units[pid]) or info[pid]["leader_name"] or calc.NO_HEAD
+        person = calc.project_person(heads.get(units[pid], ""), info[pid]["responsible_person"],
+                                     info[pid]["leader_name"])
         out.append({"cause": Cause.STALLED_PROJECT, "object_ref": f"project:{pid}", "period": since,
                     "unit_id": units[pid], "person": person,
                     "reason": calc.stalled_reason(str(r.name), str(r.code), str(r.reason)),
