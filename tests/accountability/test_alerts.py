@@ -91,6 +91,10 @@ def test_the_lifecycle_with_reopening_on_recurrence(causes, pushed, login, clock
     # Resolving twice is refused with the reason.
     r = login("office").post(f"/alerts/{red.pk}/resolve/")
     assert r.status_code == 409 and "不能解除" in r.content.decode()
+    # Another scan of October (the hourly job) finds it again in the same period: it stays resolved.
+    scan_alerts("2017-10", now=at("2017-11-09T16:00"))
+    red.refresh_from_db()
+    assert (red.state, red.occurrences, len(pushed)) == ("resolved", 2, 3)
     # November: still red → the same row reopens, counts a third occurrence and is pushed once more.
     result = scan_alerts("2017-11", now=at("2017-12-09T10:00"))
     red.refresh_from_db()

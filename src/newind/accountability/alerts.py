@@ -21,7 +21,7 @@ from django.db import transaction
 from newind.accountability import calc, queries
 from newind.accountability.choices import AlertEventKind, AlertRule, AlertState
 from newind.accountability.models import Alert, AlertEvent, AlertSubscription
-from newind.accountability.services import SCANNER, _name, _user, as_month, clock, default_period
+from newind.accountability.services import SCANNER, actor_name, as_month, clock, default_period, signed_in
 from newind.audit.services import record
 from newind.cases.sla import to_local
 from newind.core.errors import AppError
@@ -63,13 +63,13 @@ def alert_candidates(period: Period, moment: dt.datetime) -> list[dict[str, Any]
 
 def _event(alert: Alert, kind: str, at: dt.datetime, user: Any, note: str = "", before: str = "",
            after: str = "") -> AlertEvent:
-    return AlertEvent(alert=alert, at=at, kind=kind, from_state=before, to_state=after, actor=_user(user),
-                      actor_name=_name(user), note=note[:500])
+    return AlertEvent(alert=alert, at=at, kind=kind, from_state=before, to_state=after, actor=signed_in(user),
+                      actor_name=actor_name(user), note=note[:500])
 
 
 def scan_alerts(period: Any = None, *, now: dt.datetime | None = None, user: Any = None) -> AlertScan:
     """Raise an alert for each cause found and not on file; count a cause found again in a later scan
-    period; reopen a resolved alert whose cause is found again; push the new and the reopened ones."""
+    period, reopening it if it was resolved; push the new and the reopened ones."""
     moment = to_local(now or clock())
     month = as_month(period) if period is not None else default_period(moment)
     judged = queries.as_of(month, moment)
@@ -97,10 +97,12 @@ def _record_scan(month: Period, moment: dt.datetime, judged: dt.datetime, user: 
     events = [_event(a, AlertEventKind.RAISED, moment, user, a.message, "", AlertState.OPEN) for a in result.raised]
     touched = []
     for fp, alert in existing.items():
-        state, reopened = calc.alert_transition(alert.state, True)
+        # Only a later scan period counts as the cause recurring: the hourly scans of one month find a
+        # persisting cause every hour, and a person who resolved it is not paged again until the next month.
         again = alert.last_scan_period != month.key
-        if not reopened and not again:
+        if not again:
             continue
+        state, reopened = calc.alert_transition(alert.state, True)
         alert.message, alert.title = found[fp]["message"], found[fp]["title"][:300]
         alert.last_seen_at, alert.last_scan_period = moment, month.key
         alert.occurrences += 1
@@ -161,7 +163,7 @@ def move(alert: Alert, action: str, *, user: Any, note: str = "", now: dt.dateti
     alert.save(update_fields=["state"])
     kind = AlertEventKind.ACKNOWLEDGED if action == "acknowledge" else AlertEventKind.RESOLVED
     AlertEvent.objects.create(alert=alert, at=moment, kind=kind, from_state=before, to_state=target,
-                              actor=_user(user), actor_name=_name(user), note=note.strip()[:500])
+                              actor=signed_in(user), actor_name=actor_name(user), note=note.strip()[:500])
     record(f"alert.{action}", user=user, obj=alert, unit=alert.unit_id, before={"state": before},
            after={"state": target, "note": note.strip()}, summary=f"预警「{alert.title}」{kind.label}。")
     return alert

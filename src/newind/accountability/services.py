@@ -29,12 +29,14 @@ def clock() -> dt.datetime:
     return case_clock()
 
 
-def _user(user: Any) -> Any:
+def signed_in(user: Any) -> Any:
+    """The user to record as the actor, None for the command line and the jobs."""
     return user if getattr(user, "is_authenticated", False) else None
 
 
-def _name(user: Any) -> str:
-    if _user(user) is None:
+def actor_name(user: Any) -> str:
+    """The actor's name in a history line: the person's, or 后台任务."""
+    if signed_in(user) is None:
         return SCANNER
     return str(user.get_full_name() or user.get_username())
 
@@ -98,6 +100,7 @@ def scan(period: Any = None, *, now: dt.datetime | None = None, user: Any = None
     if len(result.created) and result.created[0].pk is None:  # (a backend that does not return ids)
         result.created = list(AccountabilityEntry.objects.filter(fingerprint__in=[e.fingerprint for e in new]))
     changed: list[AccountabilityEntry] = []
+    befores: dict[int, dict[str, str]] = {}
     for fp, entry in existing.items():
         c = found[fp]
         differs = entry.reason != c["reason"] or entry.responsible_person != c["person"][:100]
@@ -112,15 +115,15 @@ def scan(period: Any = None, *, now: dt.datetime | None = None, user: Any = None
         changed.append(entry)
         if differs:
             result.updated.append(entry)
-            entry._before = before  # type: ignore[attr-defined]
+            befores[entry.pk] = before
         else:
             result.unchanged += 1
     AccountabilityEntry.objects.bulk_update(changed, ["reason", "responsible_person", "last_found_at",
                                                       "last_scan_period", "times_found"])
-    events = [AccountabilityEvent(entry=e, at=moment, kind=EntryEventKind.CREATED, actor=_user(user),
-                                  actor_name=_name(user), note=e.reason) for e in result.created]
-    events += [AccountabilityEvent(entry=e, at=moment, kind=EntryEventKind.UPDATED, actor=_user(user),
-                                   actor_name=_name(user), note=f"{month.label}扫描复核：{e.reason}")
+    events = [AccountabilityEvent(entry=e, at=moment, kind=EntryEventKind.CREATED, actor=signed_in(user),
+                                  actor_name=actor_name(user), note=e.reason) for e in result.created]
+    events += [AccountabilityEvent(entry=e, at=moment, kind=EntryEventKind.UPDATED, actor=signed_in(user),
+                                   actor_name=actor_name(user), note=f"{month.label}扫描复核：{e.reason}")
                for e in result.updated]
     AccountabilityEvent.objects.bulk_create(events)
     # One audit entry per entry written (the auditor filters by unit), and one for the scan.
@@ -130,7 +133,7 @@ def scan(period: Any = None, *, now: dt.datetime | None = None, user: Any = None
                       "reason": e.reason}, summary=f"列入问责清单（{Cause(e.cause).label}）：{e.reason}")
     for e in result.updated:
         record("accountability.entry.update", user=user, actor=SCANNER, obj=e, unit=e.unit_id,
-               before=e._before,  # type: ignore[attr-defined]
+               before=befores[e.pk],
                after={"reason": e.reason, "responsible_person": e.responsible_person},
                summary=f"问责清单条目复核更新：{e.reason}")
     record("accountability.scan", user=user, actor=SCANNER,
@@ -154,10 +157,10 @@ def record_measure(entry: AccountabilityEntry, *, kind: str, taken_on: dt.date, 
         raise AppError("该条目已办结：如需补记措施，请先重新打开。", status=409)
     measure = AccountabilityMeasure.objects.create(
         entry=entry, kind=measure_kind, taken_on=taken_on, document_no=document_no.strip()[:100], text=text.strip(),
-        recorded_by=_user(user), recorded_by_name=_name(user), recorded_at=moment)
+        recorded_by=signed_in(user), recorded_by_name=actor_name(user), recorded_at=moment)
     doc = f"（{measure.document_no}）" if measure.document_no else ""
-    AccountabilityEvent.objects.create(entry=entry, at=moment, kind=EntryEventKind.MEASURE, actor=_user(user),
-                                       actor_name=_name(user), measure=measure,
+    AccountabilityEvent.objects.create(entry=entry, at=moment, kind=EntryEventKind.MEASURE, actor=signed_in(user),
+                                       actor_name=actor_name(user), measure=measure,
                                        note=f"{taken_on:%Y-%m-%d} {measure_kind.label}{doc}：{measure.text}")
     before = entry.status
     if entry.status == EntryStatus.OPEN:
@@ -177,7 +180,7 @@ def _set_status(entry: AccountabilityEntry, status: str, kind: str, note: str, u
     before = entry.status
     entry.status = status
     entry.save(update_fields=["status"])
-    AccountabilityEvent.objects.create(entry=entry, at=moment, kind=kind, actor=_user(user), actor_name=_name(user),
+    AccountabilityEvent.objects.create(entry=entry, at=moment, kind=kind, actor=signed_in(user), actor_name=actor_name(user),
                                        note=note)
     record(f"accountability.entry.{kind}", user=user, obj=entry, unit=entry.unit_id, before={"status": before},
            after={"status": status, "note": note},
