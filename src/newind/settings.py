@@ -180,6 +180,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 NEWIND_IMPORT_MAX_BYTES = int(os.environ.get("NEWIND_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
 # Reminders of the monthly submissions are POSTed here (企业微信/钉钉-style JSON) when set.
 NEWIND_WEBHOOK_URL = os.environ.get("NEWIND_WEBHOOK_URL", "")
+# The alerts (issue 13 §7) go to these group robots (企业微信/钉钉 or any webhook taking the same text JSON),
+# comma-separated; when none is set they go to NEWIND_WEBHOOK_URL, the reminders' robot.
+NEWIND_ALERT_WEBHOOK_URLS = [u.strip() for u in os.environ.get("NEWIND_ALERT_WEBHOOK_URLS", "").split(",") if u.strip()]
 NEWIND_XLSX_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("NEWIND_XLSX_MAX_UNCOMPRESSED_BYTES", 200 * 1024 * 1024))
 # …and the largest compression ratio of any part (real workbooks stay far below; bombs far above).
 NEWIND_XLSX_MAX_RATIO = float(os.environ.get("NEWIND_XLSX_MAX_RATIO", 200))
@@ -334,6 +337,8 @@ INSTALLED_APPS += ["newind.reform"]
 INSTALLED_APPS += ["newind.leaders"]
 # Assessment (年度考核, 季度讲评) on the scoring engine, with 公示, objections and frozen versions (issue 13 §4).
 INSTALLED_APPS += ["newind.assessment"]
+# The accountability list (问责清单) and the alerts pushed to 企业微信/钉钉 (issue 13 §6–7).
+INSTALLED_APPS += ["newind.accountability"]
 
 LOGGING = {
     "version": 1,

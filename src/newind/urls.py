@@ -50,5 +50,8 @@ urlpatterns = [
     path("leaders/", include("newind.leaders.urls")),
     # issue 13 §4: annual assessment and quarterly review
     path("assessment/", include("newind.assessment.urls")),
+    # issue 13 §6–7: the accountability list and the alerts
+    path("accountability/", include("newind.accountability.urls")),
+    path("alerts/", include("newind.accountability.alerts_urls")),
     path("api/", api.urls),
 ]

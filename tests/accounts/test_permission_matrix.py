@@ -116,6 +116,8 @@ READS = [
     case("the reform task list is for office, leaders and the units' people", "GET", "/reform/", BUSINESS),
     case("importing a reform task list is the office's", "GET", "/reform/import/", {"office"}),
     case("the reform import template is the office's", "GET", "/reform/import/template.xlsx", {"office"}),
+    case("the accountability list is for office and leaders", "GET", "/accountability/", {"office", "leader"}),
+    case("the alerts page is for office and leaders", "GET", "/alerts/", {"office", "leader"}),
 ]
 
 # Case metrics and the overdue list (issue 11): office and leaders of this cast (the department role, not in
@@ -908,6 +910,82 @@ FUNCTION_ROWS += [
         lambda u, o: access.project_for(u, _project(o)), gate({"office", "leader", "yyx_rep", "yyx_rev"})),
     Row("岳阳县's project is changed by the office and 岳阳县's reporter (its stages), not by leaders", "project_for",
         True, lambda u, o: access.project_for(u, _project(o), write=True), gate({"office", "yyx_rep"})),
+]
+
+# --- the accountability list (问责清单; issue 13 §6): an entry about 岳阳县, made on first use.
+
+
+def _acct(o: Any) -> Any:
+    if not hasattr(o, "acct"):
+        from django.utils import timezone
+
+        from newind.accountability.models import AccountabilityEntry
+        from newind.units.models import Unit
+
+        now = timezone.now()
+        o.acct = AccountabilityEntry.objects.create(
+            fingerprint="late_reports|unit:matrix|2017", cause="late_reports", object_ref="unit:matrix", period="2017",
+            unit=Unit.objects.get(code=YYX), responsible_person="县长", reason="岳阳县2017年月度报表迟报 2 次",
+            first_found_at=now, last_found_at=now, last_scan_period="2017-09").pk
+    return o.acct
+
+
+PAGE_ROWS += [
+    page("ACCOUNTABILITY_PAGE", "the accountability list is read by office and leaders (and newind's scan job)",
+         {"office", "leader", "cli"}),
+    page("ACCOUNTABILITY_MANAGE_PAGE", "scanning and recording 约谈/通报批评/诫勉/问责 is the office's (and the job's)",
+         {"office", "cli"}, write=True),
+]
+FUNCTION_ROWS += [
+    Row("accountability entries in scope: every entry for office, leaders and the command line, none for others",
+        "accountability_entries_in_scope", False,
+        lambda u, o: frozenset(e.period for e in access.accountability_entries_in_scope(_acct(o) and u)),
+        sees(**{w: {"2017"} for w in ("office", "leader", "cli")})),
+    Row("an entry about 岳阳县 is read by office and leaders, not by 岳阳县's own people", "accountability_entry_for",
+        False, lambda u, o: access.accountability_entry_for(u, _acct(o)), gate({"office", "leader", "cli"})),
+    Row("a measure is recorded on an entry by the office only", "accountability_entry_for", True,
+        lambda u, o: access.accountability_entry_for(u, _acct(o), write=True), gate({"office", "cli"})),
+]
+
+# --- alerts (预警推送; issue 13 §7): an alert about 岳阳县 and the office's subscription to it, made on first use.
+
+
+def _alert(o: Any) -> Any:
+    if not hasattr(o, "alert"):
+        from django.contrib.auth import get_user_model
+        from django.utils import timezone
+
+        from newind.accountability.models import Alert, AlertSubscription
+        from newind.units.models import Unit
+
+        now, unit = timezone.now(), Unit.objects.get(code=YYX)
+        o.alert = Alert.objects.create(
+            fingerprint="red_light|target:matrix|2017", rule="red_light", object_ref="target:matrix", period="2017",
+            unit=unit, title="岳阳县红灯", message="岳阳县规模工业增加值亮红灯", first_raised_at=now, last_raised_at=now,
+            last_seen_at=now, last_scan_period="2017-09").pk
+        AlertSubscription.objects.create(user=get_user_model().objects.get(username="office"), unit=unit)
+    return o.alert
+
+
+PAGE_ROWS += [
+    page("ALERTS_PAGE", "the alerts are read, acknowledged and resolved by office and leaders (raised by newind's job)",
+         {"office", "leader", "cli"}),
+]
+FUNCTION_ROWS += [
+    Row("alerts in scope: every alert for office, leaders and the command line, none for others", "alerts_in_scope",
+        False, lambda u, o: frozenset(a.title for a in access.alerts_in_scope(_alert(o) and u)),
+        sees(**{w: {"岳阳县红灯"} for w in ("office", "leader", "cli")})),
+    Row("an alert about 岳阳县 is read by office and leaders, not by 岳阳县's own people", "alert_for", False,
+        lambda u, o: access.alert_for(u, _alert(o)), gate({"office", "leader", "cli"})),
+    Row("an alert is acknowledged and resolved by office and leaders", "alert_for", True,
+        lambda u, o: access.alert_for(u, _alert(o), write=True), gate({"office", "leader", "cli"})),
+    Row("one's own subscriptions: the office sees its 岳阳县, a leader none (yet), the command line none",
+        "alert_subscriptions_for", False,
+        lambda u, o: _codes(access.alert_subscriptions_for(_alert(o) and u).values_list("unit__code", flat=True)),
+        {**sees(office={YYX}, leader=frozenset(), cli=frozenset()),
+         **{w: REFUSED for w in ("yyx_rep", "yyx_rev", "yx_rep", "auditor", "sysadmin", "secadmin")}}),
+    Row("subscribing is for office and leaders with an account (not the command line)", "alert_subscriptions_for",
+        True, lambda u, o: _ok(access.alert_subscriptions_for(u, write=True)), gate({"office", "leader"})),
 ]
 
 ACCESS_ROWS = PAGE_ROWS + FUNCTION_ROWS

@@ -57,6 +57,9 @@ LAYERS: dict[str, int] = {
     "dashboard": 11,
     # leaders' own responsibility reads meetings and tasks (supervision), reports, closures and red lights
     "leaders": 12,
+    # the accountability list and the alerts read cases, supervision (the heads), projects' lights, submissions
+    # and the targets' lights, and push through the cases' webhook code
+    "accountability": 12,
     # reform task lists light their progress by the targets' rules
     "reform": 9,
     # the site around it all and the demo data

@@ -49,6 +49,14 @@ if TYPE_CHECKING:  # (imported lazily at run time: the domains depend on account
     from newind.targets.models import Target
 
 __all__ = [
+    "ACCOUNTABILITY_PAGE",
+    "ACCOUNTABILITY_MANAGE_PAGE",
+    "accountability_entries_in_scope",
+    "accountability_entry_for",
+    "ALERTS_PAGE",
+    "alerts_in_scope",
+    "alert_for",
+    "alert_subscriptions_for",
     "SUPERVISION_PAGE",
     "SUPERVISION_MANAGE_PAGE",
     "meetings_in_scope",
@@ -1597,3 +1605,70 @@ def objection_unit_for(user: Any, run: Any, unit_code: str) -> Any:
     if role in _roles("department", "reporter", "reviewer") and _own_unit_id(user) == unit.pk:
         return unit
     raise _forbidden("只能为本单位提出考核异议：请用本单位的账号登录，或请市新型工业化办公室代为登记。" + _CONTACT)
+# --- the accountability list (问责清单; issue 13 §6) ------------------------------------------------------------
+# The office keeps the list (runs the scan, records 约谈/通报批评/诫勉/问责, closes an entry); the city leaders read
+# it; the units named on it learn of it through the measures themselves (a 约谈 notice, a bulletin), not here;
+# everyone else sees none. The command line runs the scan (newind job / the worker).
+ACCOUNTABILITY_PAGE = PageAccess("问责清单", _roles("office", "leader"), command_line=True)
+ACCOUNTABILITY_MANAGE_PAGE = PageAccess("记录问责措施", _roles("office"), command_line=True)
+
+
+def accountability_entries_in_scope(user: Any) -> QuerySet[Any]:
+    """The accountability entries the user may read: all for the office, leaders and the command line."""
+    from newind.accountability.models import AccountabilityEntry
+
+    if ACCOUNTABILITY_PAGE.allows(user):
+        return AccountabilityEntry.objects.all()
+    return AccountabilityEntry.objects.none()
+
+
+def accountability_entry_for(user: Any, entry: Any, *, write: bool = False) -> Any:
+    """One entry if the user may read it (office, leaders) — or, with write=True, record a measure or close
+    it (the office): a 403 naming the page for others, 404 when there is no such entry."""
+    from newind.accountability.models import AccountabilityEntry
+
+    (ACCOUNTABILITY_MANAGE_PAGE if write else ACCOUNTABILITY_PAGE).require(user)
+    found = AccountabilityEntry.objects.select_related("unit", "case", "project").filter(
+        pk=_int_or_none(getattr(entry, "pk", entry))).first()
+    if found is None:
+        raise NotFound("未找到该问责清单条目：请从问责清单中打开。")
+    return found
+
+
+# --- alerts (预警推送; issue 13 §7) ----------------------------------------------------------------------------
+# The office and the city leaders read every alert, acknowledge and resolve it (a leader's 确认 is the point of
+# a push), and each subscribes to the units they follow; the subscriptions are one's own. The command line (the
+# job) raises them. Everyone else sees none.
+ALERTS_PAGE = PageAccess("预警推送", _roles("office", "leader"), command_line=True)
+
+
+def alerts_in_scope(user: Any) -> QuerySet[Any]:
+    """The alerts the user may read: all for the office, leaders and the command line; none for others."""
+    from newind.accountability.models import Alert
+
+    return Alert.objects.all() if ALERTS_PAGE.allows(user) else Alert.objects.none()
+
+
+def alert_for(user: Any, alert: Any, *, write: bool = False) -> Any:
+    """One alert to read or (write=True) acknowledge/resolve: office and leaders (and the command line); a 403
+    naming the page for others, 404 when there is no such alert."""
+    from newind.accountability.models import Alert
+
+    ALERTS_PAGE.require(user)
+    found = Alert.objects.select_related("unit").filter(pk=_int_or_none(getattr(alert, "pk", alert))).first()
+    if found is None:
+        raise NotFound("未找到该预警：请从预警列表中打开。")
+    return found
+
+
+def alert_subscriptions_for(user: Any, *, write: bool = False) -> QuerySet[Any]:
+    """One's own alert subscriptions, to read or change: office and leaders with an account; the command line
+    has none (a subscription names a person); a 403 for everyone else."""
+    from newind.accountability.models import AlertSubscription
+
+    if _is_command_line(user):
+        if write:
+            raise _forbidden("预警订阅属于个人账号，命令行不能订阅。")
+        return AlertSubscription.objects.none()
+    ALERTS_PAGE.require(user)
+    return AlertSubscription.objects.filter(user=user).select_related("unit")

@@ -11,6 +11,8 @@ from typing import Any
 
 from newind.accounts.access import (
     ASSESSMENT_PAGE,
+    ACCOUNTABILITY_PAGE,
+    ALERTS_PAGE,
     AUDIT_PAGE,
     BENCHMARK_PAGE,
     CASE_INBOX_PAGE,
@@ -119,6 +121,12 @@ ENTRIES: tuple[MenuEntry, ...] = (
     # issue 13 §4: the quarterly review and the annual assessment
     MenuEntry(ASSESSMENT_PAGE, "/assessment/",
               "季度讲评与年度考核：按方案计分、排名、定等次，逐项说明原始数据、版本、来源和计分规则；年度考核经公示、异议处理后发布。"),
+    # issue 13 §6: the accountability list with the measures taken about each entry
+    MenuEntry(ACCOUNTABILITY_PAGE, "/accountability/",
+              "问责清单：督办事项逾期超过升级阶梯、重大项目停滞、多次迟报缺报月度报表的单位和责任人，约谈、通报批评、诫勉、问责的日期、文号和全过程记录。"),
+    # issue 13 §7: the alerts pushed to 企业微信/钉钉, acknowledged and resolved here; subscriptions by unit
+    MenuEntry(ALERTS_PAGE, "/alerts/",
+              "目标红灯、督办事项新逾期、项目一票否决风险的预警：确认、解除、再次触发的全过程，按单位订阅推送。"),
     MenuEntry(AUDIT_PAGE, "/audit/", "按人员、单位、操作、时间筛选，导出 Excel，校验哈希链。"),
     MenuEntry(SECURITY_PAGE, "/accounts/security/", "登录失败锁定、空闲超时、口令规则、双因素认证。"),
     MenuEntry(SESSIONS_PAGE, "/accounts/sessions/", "查看并结束登录会话。"),
