@@ -19,8 +19,13 @@ import pandas as pd
 from newind.cases.choices import Action, CaseRole, Rating, State
 from newind.cases.sla import (
     EPOCH_ORDINAL,
+    TZ,
+    ProgressRule,
     SlaProfile,
+    day_of_deadline,
+    end_of_day,
     format_deadline,
+    previous_working_day,
     to_local,
     working_days_between_ordinals,
     working_days_deadline,
@@ -377,4 +382,66 @@ def notices_due(*, state: str, stage_deadlines: dict[str, dt.datetime], close_de
             when = profile.escalation_at(rung, deadline)
             if now >= when:
                 out.append(NoticeDue(NoticeKind.ESCALATION, closing.code, level, deadline, when, rung.to))
+    return out
+
+
+# --- progress reports owed by long tasks (督办: 每月5日前报送进展, issue 13 §2) ------------------------------------
+
+
+def progress_due(received: dt.date, deadline_day: dt.date, limit_working_days: int | None, time_class: str,
+                 rule: ProgressRule) -> list[dt.date]:
+    """The days progress reports are due for one task: the rule's day of each month after the month of
+    receipt up to the deadline, for a task whose limit exceeds `monthly_over_working_days`; the rule's day of
+    the first month of each later quarter for the quarterly classes (年度任务)."""
+    out: list[dt.date] = []
+    if time_class in rule.quarterly_classes:
+        months = [4, 7, 10]
+    elif limit_working_days is not None and limit_working_days > rule.monthly_over_working_days:
+        months = list(range(1, 13))
+    else:
+        return out
+    year, month = received.year, received.month
+    while True:
+        month += 1
+        if month > 12:
+            year, month = year + 1, 1
+        day = dt.date(year, month, rule.monthly_day)
+        if day > deadline_day:
+            return out
+        if month in months:
+            out.append(day)
+
+
+PROGRESS_STAGE = "progress"
+
+
+def progress_reminders_due(*, state: str, received_at: dt.datetime, close_deadline: dt.datetime, time_class: str,
+                           profile: SlaProfile, now: dt.datetime,
+                           reported_at: Iterable[dt.datetime] = ()) -> list[NoticeDue]:
+    """The progress-report reminders due by `now` for one task of a profile with a progress rule: for each due
+    day (`progress_due`), from the office opening `remind_working_days` − 1 working days before it until its
+    24:00, unless the lead unit already replied with progress (答复进展) since the 1st of that month. Nothing
+    while the closure is under review or once the task is closed; nothing for a case without a time class."""
+    from newind.cases.choices import NoticeKind
+
+    rule = profile.progress
+    if rule is None or not time_class or State(state) not in OPEN_STATES or State(state) in WAITING_STATES:
+        return []
+    klass = profile.time_class(time_class)
+    limit = None if klass.until_year_end else klass.max_days
+    moment = to_local(now)
+    reports = [to_local(r) for r in reported_at]
+    out: list[NoticeDue] = []
+    for day in progress_due(to_local(received_at).date(), day_of_deadline(close_deadline), limit, time_class, rule):
+        remind_day = day
+        for _ in range(max(profile.remind_working_days - 1, 0)):
+            remind_day = previous_working_day(remind_day)
+        due_at = dt.datetime.combine(remind_day, profile.office_day.opening, tzinfo=TZ)
+        end = end_of_day(day)
+        if not due_at <= moment < end:
+            continue
+        month_start = dt.datetime.combine(day.replace(day=1), dt.time(0, 0), tzinfo=TZ)
+        if any(month_start <= r <= moment for r in reports):
+            continue
+        out.append(NoticeDue(NoticeKind.PROGRESS, PROGRESS_STAGE, 0, end, due_at, "lead"))
     return out

@@ -99,6 +99,7 @@ class NoticeKind(_Choices):
     CHASE = "chase", "催办"
     ESCALATION = "escalation", "逾期升级"
     CALLBACK = "callback", "回访任务"
+    PROGRESS = "progress", "进展报告提醒"
 
 
 class WebhookStatus(_Choices):

@@ -17,8 +17,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 
 from newind.audit.services import record
-from newind.cases.calc import OPEN_STATES, NoticeDue, notices_due
-from newind.cases.choices import NoticeKind, State, WebhookStatus
+from newind.cases.calc import OPEN_STATES, NoticeDue, notices_due, progress_reminders_due
+from newind.cases.choices import Action, CaseRole, NoticeKind, State, WebhookStatus
 from newind.cases.models import Case, CaseEvent, CaseNotice
 from newind.cases.sla import EscalateTo, SlaProfile, format_deadline, load_profile, to_local
 from newind.core.webhook import post_text
@@ -48,6 +48,9 @@ def _message(case: Case, due: NoticeDue, profile: SlaProfile) -> str:
         rung = profile.escalation[due.level - 1]
         return (f"【逾期升级·第{due.level}级】事项 {case.code}「{case.title}」逾期已满 {rung.after_working_days} 个工作日"
                 f"（办结时限 {deadline}），报{rung.label}督办。")
+    if due.kind == NoticeKind.PROGRESS:
+        return (f"【进展报告提醒】督办事项 {case.code}「{case.title}」请于 {due.deadline - dt.timedelta(seconds=1):%Y年%-m月%-d日}"
+                f"前报送上月办理进展（在事项页「{Action.REPLY.label}」），办结时限 {format_deadline(case.close_deadline)}。")
     return f"【回访】事项 {case.code}「{case.title}」已于 {format_deadline(due.deadline)} 办结，请回访企业并记录评价。"
 
 
@@ -71,6 +74,19 @@ def _timeline_entries(case_ids: list[int], profiles: set[str]) -> dict[int, list
     return out
 
 
+def _progress_replies(case_ids: list[int]) -> dict[int, list[dt.datetime]]:
+    """case id → when its lead unit replied with progress (答复进展), for the cases owing progress reports
+    (one query)."""
+    out: dict[int, list[dt.datetime]] = {}
+    if not case_ids:
+        return out
+    rows = (CaseEvent.objects.filter(case_id__in=case_ids, kind=Action.REPLY, role=CaseRole.LEAD).order_by()
+            .values_list("case_id", "at"))
+    for case_id, at in rows:
+        out.setdefault(case_id, []).append(at)
+    return out
+
+
 def produce_notices(now: dt.datetime) -> list[CaseNotice]:
     """Record (audited) and push every notice due by `now` that is not recorded yet; returns the new ones."""
     moment = to_local(now)
@@ -78,6 +94,10 @@ def produce_notices(now: dt.datetime) -> list[CaseNotice]:
     made: list[CaseNotice] = []
     candidates = list(_candidates(moment))
     met = _timeline_entries([c.pk for c in candidates], {c.sla_profile for c in candidates})
+    # 督办: the tasks of a profile with a progress rule owe monthly (or quarterly) progress reports.
+    with_rule = {code for code in {c.sla_profile for c in candidates} if load_profile(code).progress is not None}
+    owing = [c.pk for c in candidates if c.time_class and c.sla_profile in with_rule]
+    replies = _progress_replies(owing)
     for case in candidates:
         profile = profiles.get(case.sla_profile) or profiles.setdefault(case.sla_profile, load_profile(case.sla_profile))
         stage_deadlines = {k: dt.datetime.fromisoformat(v) for k, v in (case.deadlines or {}).items()}
@@ -85,6 +105,10 @@ def produce_notices(now: dt.datetime) -> list[CaseNotice]:
                                profile=profile, now=moment, multi_department=case.co_count > 0,
                                complex_case=case.is_complex, closed_at=case.closed_at, rating=case.rating,
                                events=met.get(case.pk, ()))
+        if profile.progress is not None and case.time_class:
+            due_list += progress_reminders_due(state=case.state, received_at=case.received_at,
+                                               close_deadline=case.close_deadline, time_class=case.time_class,
+                                               profile=profile, now=moment, reported_at=replies.get(case.pk, ()))
         for due in due_list:
             notice = _record(case, due, profile, moment)
             if notice is not None:

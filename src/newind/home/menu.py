@@ -42,6 +42,7 @@ from newind.accounts.access import (
     SECURITY_PAGE,
     SESSIONS_PAGE,
     SUBMISSIONS_PAGE,
+    SUPERVISION_PAGE,
     TARGETS_PAGE,
     USERS_PAGE,
     PageAccess,
@@ -111,6 +112,9 @@ ENTRIES: tuple[MenuEntry, ...] = (
               "县市区重大项目赛马：各项得分、逾期未开工和弄虚作假扣分、500强加分、名次和进退位；县市区和园区组合指标。"),
     MenuEntry(PROJECT_CAMPAIGNS_PAGE, "/projects/campaigns/",
               "产业招商月等专项活动：各县市区新开工、新投产和签约金额的目标与实时完成情况，活动结束后的总结。"),
+    # supervision (issue 13 §1–2): dispatch meetings, their decisions as tasks, the tasks and the bulletin
+    MenuEntry(SUPERVISION_PAGE, "/supervision/",
+              "调度会议（月调度、季讲评、专题调度、现场办公）：议程、所用月度调度通报、议定事项一键转督办；督办任务的时限、销号审核和月度督办通报（Word）。"),
     # reform (issue 13 §3): the task lists with progress and lights; the office imports a list
     MenuEntry(REFORM_PAGE, "/reform/",
               "改革与行动任务清单（三去一降一补、创新引领、开放崛起、园区十条）：各项任务的节点、完成进度和红黄绿灯，牵头单位在手机上报告节点完成情况。"),

@@ -8,6 +8,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from newind.cases import calc as case_calc
 from newind.cases.calc import CLOSED_STATES
 from newind.cases.choices import State
 from newind.cases.sla import ProgressRule, to_local
@@ -77,26 +78,8 @@ def bulletin_lists(tasks: pd.DataFrame) -> pd.DataFrame:
 
 def progress_due(received: dt.date, deadline_day: dt.date, limit_working_days: int | None, time_class: str,
                  rule: ProgressRule) -> list[dt.date]:
-    """The days progress reports are due for one task: the rule's day of each month after the month of
-    receipt up to the deadline, for a task whose limit exceeds `monthly_over_working_days`; the rule's day of
-    the first month of each later quarter for the quarterly classes (年度任务)."""
-    out: list[dt.date] = []
-    if time_class in rule.quarterly_classes:
-        months = [4, 7, 10]
-    elif limit_working_days is not None and limit_working_days > rule.monthly_over_working_days:
-        months = list(range(1, 13))
-    else:
-        return out
-    year, month = received.year, received.month
-    while True:
-        month += 1
-        if month > 12:
-            year, month = year + 1, 1
-        day = dt.date(year, month, rule.monthly_day)
-        if day > deadline_day:
-            return out
-        if month in months:
-            out.append(day)
+    """The days progress reports are due for one task (the case engine's rule, whose job reminds of them)."""
+    return case_calc.progress_due(received, deadline_day, limit_working_days, time_class, rule)
 
 
 def report_month_before(period_key: str) -> str:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("meetings/<int:meeting_id>/decisions/<int:decision_id>/task/", views.decision_task, name="decision_task"),
     path("meetings/<int:meeting_id>/sources/task/", views.source_task, name="source_task"),
     path("tasks/", views.task_list, name="tasks"),
+    path("tasks/new/", views.task_new, name="task_new"),
     path("tasks/<int:task_id>/review/", views.task_review, name="task_review"),
     path("bulletin/", views.bulletin, name="bulletin"),
 ]

@@ -29,7 +29,7 @@ from newind.cases.sla import format_deadline, load_profile, to_local
 from newind.core.errors import AppError, NotFound
 from newind.supervision import queries, services
 from newind.supervision.choices import AgendaSource, TaskStatus, Urgency
-from newind.supervision.forms import DecisionForm, MeetingForm
+from newind.supervision.forms import DecisionForm, MeetingForm, TaskForm
 from newind.supervision.models import SupervisionTask
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -214,6 +214,34 @@ def task_list(request: HttpRequest) -> HttpResponse:
         rows = [r for r in rows if r["status"] == status]
     return render(request, "supervision/tasks.html", {"rows": rows, "statuses": TaskStatus.choices, "status": status,
                                                       "can_manage": SUPERVISION_MANAGE_PAGE.allows(request.user)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@page_required(SUPERVISION_MANAGE_PAGE)
+def task_new(request: HttpRequest) -> HttpResponse:
+    """A leader's instruction (批示) or a document (文件) filed as a supervision task: the source's number, the
+    owner unit and the time class; the case engine then times, reminds and escalates it like any task."""
+    form = TaskForm(request.POST or None)
+    error: AppError | None = None
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        head = d["instructing_head"]
+        try:
+            task = services.create_task(
+                title=d["title"], description=d["description"], owner_unit=d["owner_unit"],
+                source_kind=d["source_kind"], source_ref=d["source_ref"].strip(), urgency=d["urgency"],
+                urgent_days=d.get("urgent_days"), user=request.user, instructing_head=head,
+                instructing_leader=head.user if head is not None else None)
+        except AppError as exc:
+            if _refused(exc):
+                raise
+            error = exc
+        else:
+            return redirect("cases:detail", case_id=task.case_id)
+    status = (error.status if error else 400) if request.method == "POST" else 200
+    return render(request, "supervision/task_new.html", {"form": form, "error": error,
+                                                         "profile": load_profile(services.PROFILE)}, status=status)
 
 
 @login_required
