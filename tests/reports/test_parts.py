@@ -19,18 +19,13 @@ def _names() -> list[str]:
 
 def test_the_parts_are_found_from_the_installed_apps_in_their_order():
     # targets (order 10), forecasts, 重大项目 (order 40), then 向上争取's dashboard card (order 60), the decisions'
-    # section (70) and the alerts' card (80)
-    assert _names() == ["targets", "forecasts", "projects", "funding", "supervision", "accountability"]
+    # section (70), the reform lists' progress (75) and the alerts' card (80)
+    assert _names() == ["targets", "forecasts", "projects", "funding", "supervision", "reform", "accountability"]
     with modify_settings(INSTALLED_APPS={"append": PLUGIN}):
-        assert _names() == ["targets", "forecasts", "plugin", "projects", "funding", "supervision", "accountability"]
+        assert _names() == ["targets", "forecasts", "plugin", "projects", "funding", "supervision", "reform",
+                            "accountability"]
     with modify_settings(INSTALLED_APPS={"remove": "newind.forecasts"}):
-        assert _names() == ["targets", "projects", "funding", "supervision", "accountability"]
-    # targets (order 10), forecasts, 重大项目 (order 40), then 向上争取's dashboard card (order 60)
-    assert _names() == ["targets", "forecasts", "projects", "funding", "supervision", "reform"]
-    with modify_settings(INSTALLED_APPS={"append": PLUGIN}):
-        assert _names() == ["targets", "forecasts", "plugin", "projects", "funding", "supervision", "reform"]
-    with modify_settings(INSTALLED_APPS={"remove": "newind.forecasts"}):
-        assert _names() == ["targets", "projects", "funding", "supervision", "reform"]
+        assert _names() == ["targets", "projects", "funding", "supervision", "reform", "accountability"]
 
 
 def test_a_parts_module_without_a_part_is_refused(monkeypatch):
