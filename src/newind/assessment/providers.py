@@ -178,9 +178,9 @@ def input_frame(scheme: AssessmentScheme, period: Period, *, unit_codes: list[st
         prov.append(pd.DataFrame({"code": units["code"].to_numpy(), "input": code,
                                   "version": version, "source": source}))
 
-    spine_codes = sorted({s.indicator for s in specs.values() if s.source in {"spine", "spine_growth"}} |
-                         {c for s in specs.values() if s.source == "spine_share" for c in (s.numerator, s.denominator)}
-                         - {None})  # type: ignore[arg-type]
+    named: set[str | None] = {s.indicator for s in specs.values() if s.source in {"spine", "spine_growth"}} | {
+        c for s in specs.values() if s.source == "spine_share" for c in (s.numerator, s.denominator)}
+    spine_codes = sorted(c for c in named if c is not None)
     spine = _spine(spine_codes, units, fig_period,
                    last_year=any(s.source == "spine_growth" for s in specs.values())) if spine_codes else None
     rates: dict[str, pd.DataFrame] = {}

@@ -60,7 +60,7 @@ def run(scheme: AssessmentScheme, year: int, *, user: Any, quarter: int | None =
     return new
 
 
-def _require(run_: AssessmentRun, *states: str, doing: str) -> None:
+def _require(run_: AssessmentRun, *states: Any, doing: str) -> None:
     if run_.status not in states:
         raise Conflict(f"{run_}当前为「{run_.get_status_display()}」，不能{doing}。")
 

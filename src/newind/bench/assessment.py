@@ -102,7 +102,7 @@ def _observations(ind: dict[str, Any], unit_ids: np.ndarray, code: str, values: 
                          "release": "official", "source": SOURCE, "is_synthetic": True})
 
 
-def write_records(units: dict[str, pd.DataFrame]) -> dict[str, int]:
+def write_records(units: dict[str, pd.DataFrame]) -> dict[str, Any]:
     """The figures, targets, cases, reports, heads and meetings behind the items (see the module docstring)."""
     from newind.cases.models import Case
     from newind.cases.sla import TZ, load_profile

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from newind.accounts.access import (
-    ASSESSMENT_PAGE,
     ACCOUNTABILITY_PAGE,
     ALERTS_PAGE,
+    ASSESSMENT_PAGE,
     AUDIT_PAGE,
     BENCHMARK_PAGE,
     CASE_INBOX_PAGE,
