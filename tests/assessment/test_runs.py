@@ -252,3 +252,32 @@ def test_the_shipped_schemes_read_and_check(records):  # type: ignore[no-untyped
         assert scheme.scoring.total_weight == 100
         for group in scheme.scoring.groups:
             assert sum(i.weight for i in group.items) == 100
+
+
+def test_an_interview_becomes_a_supervision_task_in_one_click(records, scheme_file, cast, client_as, monkeypatch):  # type: ignore[no-untyped-def]
+    from newind.cases import services as case_services
+    from newind.supervision.models import SupervisionTask
+
+    # The task's deadline counts working days from "now": the case clock is set (the working calendar is 2017's).
+    monkeypatch.setattr(case_services, "clock", lambda: dt.datetime(2017, 10, 25, 9, 0, tzinfo=TZ))
+
+    for code, q2, q3 in ((YYX, "5.0", "5.0"), (YX, "4.0", "9.0"), (HR, "9.0", "6.0")):
+        _figure(records[code], q2, 6)
+        _figure(records[code], q3, 9)
+    review = services.run(load_scheme(str(scheme_file)), 2017, quarter=3, user=cast.office, as_of=dt.date(2017, 10, 20))
+    office = client_as("office")
+    assert "转为督办事项" in office.get(f"/assessment/runs/{review.pk}/").content.decode()
+    response = office.post(f"/assessment/runs/{review.pk}/act/", {"action": "task", "unit": YYX})
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    task = SupervisionTask.objects.get(source_kind="assessment")
+    assert task.source_ref == f"{review.pk}|{YYX}" and task.case.lead_unit.code == YYX
+    assert "第3名" in task.case.title and "后 1 名" in task.case.description
+    page = office.get(f"/assessment/runs/{review.pk}/").content.decode()
+    assert f"已转督办事项 <a href=\"/cases/{task.case_id}/\">{task.case.code}</a>" in page
+    # once only; a unit that is not a finding cannot be turned into a task; a county cannot do it at all
+    assert office.post(f"/assessment/runs/{review.pk}/act/", {"action": "task", "unit": YYX}).status_code == 409
+    assert office.post(f"/assessment/runs/{review.pk}/act/", {"action": "task", "unit": YX}).status_code == 400
+    services.publish(review, user=cast.office)
+    assert client_as("yyx_rep").post(f"/assessment/runs/{review.pk}/act/", {"action": "task",
+                                                                          "unit": YYX}).status_code == 403
+    assert SupervisionTask.objects.count() == 1

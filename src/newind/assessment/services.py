@@ -134,3 +134,30 @@ def publish(run_: AssessmentRun, *, user: Any) -> AssessmentRun:
            after={"status": run_.status, "version": run_.version, "units": len(run_.result.get("units", []))},
            summary=f"发布{run_}，结果冻结。")
     return run_
+
+
+@transaction.atomic
+def finding_to_task(run_: AssessmentRun, unit_code: str, *, user: Any) -> Any:
+    """One click: an assessment finding (a unit marked for an interview, or graded 较差) becomes a supervision
+    task to that unit (source 考核发现, ref "<run>|<unit>"), with the rule and its weakest items as the task."""
+    from newind.supervision.models import SupervisionTask
+    from newind.supervision.services import create_task
+
+    data = run_.result
+    unit_row = next((u for u in data.get("units", []) if u["code"] == unit_code), None)
+    talk = next((t for t in data.get("interview") or [] if t["code"] == unit_code), None)
+    if unit_row is None or (talk is None and unit_row.get("grade") != "D"):
+        raise AppError("只有列入约谈或评为较差的单位可以转为督办事项。")
+    ref = f"{run_.pk}|{unit_code}"
+    if SupervisionTask.objects.filter(source_kind="assessment", source_ref=ref).exists():
+        raise Conflict(f"{unit_row['name']}的这条考核发现已转为督办事项。")
+    unit = Unit.objects.get(code=unit_code)
+    items = sorted((i for i in unit_row.get("items", []) if i.get("weight")),
+                   key=lambda i: (i["points"] or 0) / i["weight"])[:2]
+    weak = "、".join(f"「{i['label']}」得分 {i['points']:.2f}/{i['weight']:g}" for i in items)
+    why = talk["rule"] if talk else unit_row.get("grade_text", "")
+    return create_task(
+        title=f"{run_.title}整改：{unit_row['name']}（第{unit_row['rank']}名，{unit_row['total']:.2f}分）",
+        description=f"{why}。失分主要在{weak}。请于期限内报送整改措施和进展。", owner_unit=unit,
+        source_kind="assessment", source_ref=ref, user=user, is_synthetic=run_.is_synthetic)
+

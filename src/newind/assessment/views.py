@@ -4,6 +4,7 @@ publication, one unit's explained score, and the Word/PDF document. The same res
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
@@ -68,6 +69,7 @@ def run_page(request: HttpRequest, run_id: int) -> HttpResponse:
     may_manage = ASSESSMENT_MANAGE_PAGE.allows(request.user)
     own_unit = getattr(getattr(request.user, "profile", None), "unit", None)
     assessed = {u["code"] for u in run.result.get("units", [])}
+    tasks = _finding_tasks(run)
     may_object = run.status == RunStatus.PUBLICITY and (
         may_manage or (role in {Role.DEPARTMENT, Role.REPORTER, Role.REVIEWER} and own_unit is not None
                        and own_unit.code in assessed))
@@ -77,7 +79,17 @@ def run_page(request: HttpRequest, run_id: int) -> HttpResponse:
         "versions": type(run).objects.filter(kind=run.kind, year=run.year, quarter=run.quarter,
                                              assessed_kind=run.assessed_kind, scheme_code=run.scheme_code)
         .filter(pk__in=assessment_runs_in_scope(request.user).values("pk")).order_by("-version"),
-        "statuses": RunStatus, "pending": ObjectionDecision.PENDING})
+        "statuses": RunStatus, "pending": ObjectionDecision.PENDING,
+        "interview": [{**t, "task": tasks.get(t["code"])} for t in run.result.get("interview") or []]})
+
+
+def _finding_tasks(run: Any) -> dict[str, Any]:
+    """The supervision tasks already made from this run's findings, by unit code (their cases' codes and ids)."""
+    from newind.supervision.models import SupervisionTask
+
+    rows = SupervisionTask.objects.filter(source_kind="assessment", source_ref__startswith=f"{run.pk}|").values_list(
+        "source_ref", "case__code", "case_id")
+    return {ref.partition("|")[2]: {"code": code, "case_id": case_id} for ref, code, case_id in rows}
 
 
 @login_required
@@ -113,6 +125,8 @@ def act(request: HttpRequest, run_id: int) -> HttpResponse:
             raise NotFound("未找到该异议。")
         services.decide_objection(objection, upheld=request.POST.get("upheld") == "1",
                                   reason=request.POST.get("reason", ""), user=request.user)
+    elif action == "task":
+        services.finding_to_task(run, request.POST.get("unit", ""), user=request.user)
     elif action == "rerun":
         scheme = load_scheme(run.scheme_code)
         new = services.run(scheme, run.year, quarter=run.quarter, user=request.user)
