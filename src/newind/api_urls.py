@@ -101,6 +101,10 @@ def _register_routers() -> None:
     from newind.projects.league_api import router as projects_league_router
 
     api.add_router("/projects", projects_league_router)
+    # assessment: the stored annual assessments and quarterly reviews
+    from newind.assessment.api import router as assessment_router
+
+    api.add_router("/assessment", assessment_router)
 
 
 _register_routers()

@@ -210,6 +210,8 @@ def test_the_pages_the_document_and_who_sees_what(records, scheme_file, cast, cl
     doc = Document(io.BytesIO(office.get(f"/assessment/runs/{run.pk}/download/?format=docx").content))
     text = "\n".join(p.text for p in doc.paragraphs) + "".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
     assert "二、排名情况" in text and "云溪区" in text and "奖惩名单" in text
+    pdf = office.get(f"/assessment/runs/{run.pk}/download/?format=pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF") and pdf["Content-Type"] == "application/pdf"
     assert AuditEntry.objects.filter(action="export", object_id=str(run.pk)).exists()
     # A county does not see the draft; it sees the run in 公示 and objects for itself only.
     rep = client_as("yyx_rep")
@@ -281,3 +283,17 @@ def test_an_interview_becomes_a_supervision_task_in_one_click(records, scheme_fi
     assert client_as("yyx_rep").post(f"/assessment/runs/{review.pk}/act/", {"action": "task",
                                                                           "unit": YYX}).status_code == 403
     assert SupervisionTask.objects.count() == 1
+
+
+def test_the_api_gives_the_stored_result_to_those_who_may_read_it(records, scheme_file, cast, client_as):  # type: ignore[no-untyped-def]
+    run = services.run(load_scheme(str(scheme_file)), 2017, user=cast.office, as_of=dt.date(2018, 1, 20))
+    office = client_as("office")
+    listed = office.get("/api/assessment/runs?year=2017").json()
+    assert [(r["id"], r["status"], r["version"]) for r in listed] == [(run.pk, "draft", 1)]
+    detail = office.get(f"/api/assessment/runs/{run.pk}").json()
+    assert detail["result"] == json.loads(json.dumps(run.result)) and detail["objections"] == []
+    # a county sees neither the draft in the list nor the draft itself; the 三员 are refused the API
+    rep = client_as("yyx_rep")
+    assert rep.get("/api/assessment/runs").json() == []
+    assert rep.get(f"/api/assessment/runs/{run.pk}").status_code == 404
+    assert client_as("auditor").get("/api/assessment/runs").status_code == 403
