@@ -167,7 +167,8 @@ def test_the_menu_shows_a_department_only_its_own_work(people) -> None:  # type:
 
     assert [e.url for e in entries_for(people.fgw)] == ["/funding/", "/cases/inbox/", "/cases/metrics/", "/pairing/",
                                                         "/policies/", "/policies/payouts/", "/projects/list/",
-                                                        "/reform/"]  # and its unit's reform tasks (issue 13 §3)
+                                                        "/reform/", "/assessment/"]
+    # (and its unit's reform tasks, issue 13 §3, and the department's own assessment once it is made known, §4)
     assert [e.url for e in entries_for(people.firm) if e.url.startswith("/cases/")] == ["/cases/mine/"]
     assert "/cases/" in [e.url for e in entries_for(people.office)]
     assert not [e for e in entries_for(people.yyx_rep) if e.url.startswith("/cases/")]

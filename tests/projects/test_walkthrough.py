@@ -54,7 +54,14 @@ def client_as_user(client: Any) -> Any:
 
 
 def test_a_month_from_the_units_form_to_the_report(client_as, client_as_user, cast, projects,  # noqa: F811
-                                                    progress_task) -> None:  # noqa: F811
+                                                    progress_task, monkeypatch) -> None:  # noqa: F811
+    import datetime as dt
+
+    from newind.cases import services as case_services
+    from newind.cases.sla import TZ
+
+    # The month is 2017年3月: the problem handed over below is filed on the case clock, set to April 2017.
+    monkeypatch.setattr(case_services, "clock", lambda: dt.datetime(2017, 4, 12, 9, 0, tzinfo=TZ))
     sub = progress_task.submissions.get(unit__code="430621")
     # 1. The unit's form: the reporter fills all three projects and submits.
     rep = client_as("yyx_rep")

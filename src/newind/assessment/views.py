@@ -19,9 +19,7 @@ from newind.accounts.access import (
     assessment_runs_in_scope,
     objection_unit_for,
     page_required,
-    role_of,
 )
-from newind.accounts.choices import Role
 from newind.assessment import document, services
 from newind.assessment.choices import ObjectionDecision, RunKind, RunStatus
 from newind.assessment.schemes import all_schemes, load_scheme
@@ -65,14 +63,13 @@ def run_scheme(request: HttpRequest) -> HttpResponse:
 @page_required(ASSESSMENT_PAGE)
 def run_page(request: HttpRequest, run_id: int) -> HttpResponse:
     run = assessment_run_for(request.user, run_id)
-    role = role_of(request.user)
     may_manage = ASSESSMENT_MANAGE_PAGE.allows(request.user)
     own_unit = getattr(getattr(request.user, "profile", None), "unit", None)
     assessed = {u["code"] for u in run.result.get("units", [])}
     tasks = _finding_tasks(run)
     may_object = run.status == RunStatus.PUBLICITY and (
-        may_manage or (role in {Role.DEPARTMENT, Role.REPORTER, Role.REVIEWER} and own_unit is not None
-                       and own_unit.code in assessed))
+        may_manage or (own_unit is not None and own_unit.code in assessed
+                       and _may_object_for(request.user, run, own_unit.code)))
     return render(request, "assessment/run.html", {
         "run": run, "data": run.result, "review": run.kind == RunKind.QUARTERLY, "may_manage": may_manage,
         "may_object": may_object, "own_unit": own_unit, "objections": run.objections.select_related("unit"),
@@ -81,6 +78,14 @@ def run_page(request: HttpRequest, run_id: int) -> HttpResponse:
         .filter(pk__in=assessment_runs_in_scope(request.user).values("pk")).order_by("-version"),
         "statuses": RunStatus, "pending": ObjectionDecision.PENDING,
         "interview": [{**t, "task": tasks.get(t["code"])} for t in run.result.get("interview") or []]})
+
+
+def _may_object_for(user: Any, run: Any, unit_code: str) -> bool:
+    try:
+        objection_unit_for(user, run, unit_code)
+    except AppError:
+        return False
+    return True
 
 
 def _finding_tasks(run: Any) -> dict[str, Any]:
