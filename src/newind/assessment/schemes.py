@@ -20,7 +20,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from newind.core.errors import AppError, Problem
-from newind.scoring.schemes import Scheme
+from newind.scoring.schemes import Scheme, field_problems
 
 SOURCES = ("spine", "spine_share", "spine_growth", "targets", "cases", "supervision", "submissions", "leaders")
 SOURCE_LABELS = {
@@ -142,15 +142,13 @@ def parse_scheme(text: str, name: str = "") -> AssessmentScheme:
     try:
         data["scoring"] = Scheme.model_validate(scoring)
     except ValidationError as exc:
-        problems += [Problem(f"字段「{'.'.join(str(p) for p in e['loc']) or '（顶层）'}」：{e['msg']}")
-                     for e in exc.errors()]
+        problems += field_problems(exc)
         data["scoring"] = None
     data["sha256"] = sha
     try:
         scheme = AssessmentScheme.model_validate(data)
     except ValidationError as exc:
-        problems += [Problem(f"字段「{'.'.join(str(p) for p in e['loc']) or '（顶层）'}」：{e['msg']}")
-                     for e in exc.errors() if e["loc"][:1] != ("scoring",)]
+        problems += field_problems(exc, skip=("scoring",))
         scheme = None  # type: ignore[assignment]
     if problems or scheme is None:
         raise AppError(f"考核方案 {name} 有 {len(problems)} 处错误，请修改后再用。", problems=problems)

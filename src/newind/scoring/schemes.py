@@ -315,9 +315,14 @@ def parse_scheme(text: str, name: str = "") -> Scheme:
     try:
         return Scheme.model_validate(data)
     except ValidationError as exc:
-        problems = [Problem(f"字段「{'.'.join(str(p) for p in e['loc']) or '（顶层）'}」：{e['msg']}")
-                    for e in exc.errors()]
+        problems = field_problems(exc)
         raise AppError(f"评价方案 {name} 有 {len(problems)} 处错误，请修改后再用。", problems=problems) from exc
+
+
+def field_problems(exc: ValidationError, skip: tuple[str, ...] = ()) -> list[Problem]:
+    """Each pydantic error of a definition file as a problem naming its field path (those under `skip` left out)."""
+    return [Problem(f"字段「{'.'.join(str(p) for p in e['loc']) or '（顶层）'}」：{e['msg']}")
+            for e in exc.errors() if not (e["loc"] and str(e["loc"][0]) in skip)]
 
 
 @lru_cache(maxsize=4)

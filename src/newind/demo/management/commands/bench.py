@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -174,16 +175,7 @@ class Command(BaseCommand):
         self.stdout.write(f"目标：逾期清单首页和按承办单位统计各 ≤ {figures['goal_s']} 秒；"
                           f"{'达标' if figures['goal_met'] else '未达标'}。负载（1/5/15 分钟）：测前 "
                           f"{figures['loadavg_before']}，测后 {figures['loadavg_after']}。")
-        if not options["keep"]:
-            if temp_path is None:
-                self.stdout.write(f"已删除基准测试事项 {delete_bench_cases():,} 行；保留请加 --keep。")
-            else:
-                connections["default"].close()
-                for suffix in ("", "-wal", "-shm"):
-                    Path(f"{temp_path}{suffix}").unlink(missing_ok=True)
-                self.stdout.write("已删除临时数据库文件；保留请加 --keep。")
-        elif temp_path is not None:
-            self.stdout.write(f"数据保留在 {temp_path}")
+        self._clean_up(options, temp_path, lambda: f"已删除基准测试事项 {delete_bench_cases():,} 行")
         self.stdout.write(summary_line(figures))
 
     def _projects(self, options: dict[str, Any]) -> None:
@@ -213,16 +205,7 @@ class Command(BaseCommand):
                               f"{figures[key.replace('_s', '_max_s')]:.3f}）")
         self.stdout.write(f"目标：组合指标和县市区赛马各 ≤ {figures['goal_s']} 秒；{'达标' if figures['goal_met'] else '未达标'}。"
                           f"负载（1/5/15 分钟）：测前 {figures['loadavg_before']}，测后 {figures['loadavg_after']}。")
-        if not options["keep"]:
-            if temp_path is None:
-                self.stdout.write(f"已删除基准测试项目数据 {delete_bench_projects():,} 行；保留请加 --keep。")
-            else:
-                connections["default"].close()
-                for suffix in ("", "-wal", "-shm"):
-                    Path(f"{temp_path}{suffix}").unlink(missing_ok=True)
-                self.stdout.write("已删除临时数据库文件；保留请加 --keep。")
-        elif temp_path is not None:
-            self.stdout.write(f"数据保留在 {temp_path}")
+        self._clean_up(options, temp_path, lambda: f"已删除基准测试项目数据 {delete_bench_projects():,} 行")
         self.stdout.write(summary_line(figures))
 
     def _assessment(self, options: dict[str, Any]) -> None:
@@ -250,17 +233,23 @@ class Command(BaseCommand):
         figures = {**bench.measure(runs=int(options["runs"]), progress=self.stdout.write), "written": written}
         self.stdout.write(f"目标：三个方案的年度考核合计 ≤ {figures['goal_s']} 秒；{'达标' if figures['goal_met'] else '未达标'}。"
                           f"负载（1/5/15 分钟）：测前 {figures['loadavg_before']}，测后 {figures['loadavg_after']}。")
-        if not options["keep"]:
-            if temp_path is None:
-                self.stdout.write(f"已删除基准测试数据 {bench.delete_bench_data():,} 行；保留请加 --keep。")
-            else:
-                connections["default"].close()
-                for suffix in ("", "-wal", "-shm"):
-                    Path(f"{temp_path}{suffix}").unlink(missing_ok=True)
-                self.stdout.write("已删除临时数据库文件；保留请加 --keep。")
-        elif temp_path is not None:
-            self.stdout.write(f"数据保留在 {temp_path}")
+        self._clean_up(options, temp_path, lambda: f"已删除基准测试数据 {bench.delete_bench_data():,} 行")
         self.stdout.write(bench.summary_line(figures))
+
+    def _clean_up(self, options: dict[str, Any], temp_path: str | None, delete: Callable[[], str]) -> None:
+        """After a benchmark: delete its rows from NEWIND_DATABASE_URL (`delete` does it and says how many) or the
+        temporary SQLite file, unless --keep."""
+        if options["keep"]:
+            if temp_path is not None:
+                self.stdout.write(f"数据保留在 {temp_path}")
+            return
+        if temp_path is None:
+            self.stdout.write(f"{delete()}；保留请加 --keep。")
+            return
+        connections["default"].close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{temp_path}{suffix}").unlink(missing_ok=True)
+        self.stdout.write("已删除临时数据库文件；保留请加 --keep。")
 
     def _use_temporary_sqlite(self) -> str:
         """Point the default connection at a fresh temporary SQLite file (nothing has connected yet)."""
