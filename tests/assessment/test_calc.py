@@ -113,7 +113,8 @@ def test_each_item_says_its_rule_with_its_numbers() -> None:
     rules = result.items.set_index(["code", "item"])["rule"]
     assert rules[("B01", "growth")] == ("功效系数法（最优100分、最差60分、线性插值）；参评单位最优值 10.00、最差值 -2.00，"
                                         "2.00 的得分率 73.3%（60%—100%），60 × 73.3% = 44.00")
-    assert rules[("C01", "done")] == "完成率法（不超过权重）；min(120.00 ÷ 100, 1) × 40 = 40.00"
+    assert rules[("C01", "done")] == "完成率法（不超过权重）；120.00 ÷ 100 = 120.0%，超过100%按100%计，40 × 100.0% = 40.00"
+    assert rules[("B01", "done")] == "完成率法（不超过权重）；90.00 ÷ 100 = 90.0%，40 × 90.0% = 36.00"
     assert rules[("D01", "growth")].startswith("功效系数法（最优100分、最差60分、线性插值）；满意值 10.00、不允许值 0.00")
     assert rules[("F01", "growth")] == "缺少「增速」，本项计0分"
     assert math.isnan(result.items.set_index(["code", "item"]).loc[("F01", "growth"), "raw"])

@@ -297,3 +297,31 @@ def test_the_api_gives_the_stored_result_to_those_who_may_read_it(records, schem
     assert rep.get("/api/assessment/runs").json() == []
     assert rep.get(f"/api/assessment/runs/{run.pk}").status_code == 404
     assert client_as("auditor").get("/api/assessment/runs").status_code == 403
+
+
+def test_an_upheld_objection_stops_publication_until_a_corrected_version(records, scheme_file, cast, client_as):  # type: ignore[no-untyped-def]
+    scheme = load_scheme(str(scheme_file))
+    run = services.run(scheme, 2017, user=cast.office, as_of=dt.date(2018, 1, 20))
+    assert run.result["rewards"][0]["rank"] == 1 and isinstance(run.result["rewards"][0]["rank"], int)
+    growth = next(i for u in run.result["units"] for i in u["items"] if i["code"] == "growth")
+    assert growth["version"] == 1 and isinstance(growth["version"], int)
+    services.start_publicity(run, user=cast.office, today=dt.date(2018, 1, 22))
+    office = client_as("office")
+    response = office.post(f"/assessment/runs/{run.pk}/act/", {"action": "object", "unit": YYX, "text": "增速应为9.0"})
+    assert response.status_code == 302 and response["Location"].endswith("#objections")
+    objection = run.objections.get()
+    office.post(f"/assessment/runs/{run.pk}/act/", {"action": "decide", "objection": objection.pk, "upheld": "1",
+                                                    "reason": "统计局已核定修订数"})
+    page = office.get(f"/assessment/runs/{run.pk}/").content.decode()
+    assert "有 1 条异议成立" in page and "发布（冻结结果）" not in page
+    with pytest.raises(Conflict, match="1 条异议成立"):
+        services.publish(AssessmentRun.objects.get(pk=run.pk), user=cast.office)
+    assert office.post(f"/assessment/runs/{run.pk}/act/", {"action": "publish"}).status_code == 409
+    # The correction and a re-run: version 2, which goes through its own 公示 and is published.
+    revise_observation(Indicator.objects.get(code="industrial_va_above_size_growth_pct"), records[YYX].pk,
+                       Period.month(2017, 12), Decimal("9.0"), source="岳阳市统计局（修订）", reason="异议成立，按核定数更正")
+    again = services.run(scheme, 2017, user=cast.office, as_of=dt.date(2018, 1, 20))
+    assert AssessmentRun.objects.get(pk=run.pk).status == "superseded"
+    services.start_publicity(again, user=cast.office, today=dt.date(2018, 1, 29))
+    services.publish(again, user=cast.office)
+    assert AssessmentRun.objects.get(pk=again.pk).status == "published"

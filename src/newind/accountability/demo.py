@@ -9,6 +9,7 @@ import datetime as dt
 from typing import TextIO
 
 from newind.accountability import services
+from newind.accountability.alerts import scan_alerts
 from newind.accountability.choices import MeasureKind
 from newind.accountability.models import AccountabilityEntry, AccountabilityMeasure
 from newind.cases.sla import TZ
@@ -29,4 +30,8 @@ def load_demo(out: TextIO) -> None:
         services.record_measure(entry, kind=kind, taken_on=dt.date(2017, 12, 18), text=text, document_no=doc,
                                 user=None, now=AS_AT)
     count = AccountabilityEntry.objects.count()
-    out.write(f"问责清单（示例数据）：2017年11月扫描列入 {count} 条，已记录约谈、通报批评各1条。\n")
+    # The alerts of the same month (red lights, tasks newly overdue, veto risks), as the hourly job raises them;
+    # nothing is pushed unless the demo machine configures a robot (NEWIND_ALERT_WEBHOOK_URLS).
+    alerts = scan_alerts("2017-11", now=AS_AT)
+    out.write(f"问责清单（示例数据）：2017年11月扫描列入 {count} 条，已记录约谈、通报批评各1条；"
+              f"预警 {len(alerts.raised)} 条。\n")

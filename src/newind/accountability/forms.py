@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from newind.accountability.choices import MeasureKind
 
 
-class MeasureForm(forms.Form):
+class _Form(forms.Form):
+    """No ASCII colon after a label (the pages' labels are Chinese)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class MeasureForm(_Form):
     kind = forms.ChoiceField(label="措施", choices=MeasureKind.choices, initial=MeasureKind.INTERVIEW,
                              error_messages={"required": "请选择措施。", "invalid_choice": "请选择约谈、通报批评、诫勉或问责。"})
     taken_on = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}),
@@ -18,11 +28,11 @@ class MeasureForm(forms.Form):
                            error_messages={"required": "请写明措施的内容（对象、事由、结论）。"})
 
 
-class NoteForm(forms.Form):
+class NoteForm(_Form):
     note = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 2}),
                            error_messages={"required": "请写明处理结果或理由。"})
 
 
-class ScanForm(forms.Form):
+class ScanForm(_Form):
     period = forms.RegexField(label="扫描期别（如 2017-09）", regex=r"^\d{4}-\d{2}$", required=False,
                               error_messages={"invalid": "期别格式不对：请写成 YYYY-MM，例如 2017-09。"})

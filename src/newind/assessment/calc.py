@@ -113,7 +113,10 @@ def _items(ev: engine.Evaluation, data: pd.DataFrame, scheme: AssessmentScheme) 
     efficacy = ("；" + np.where(out["fixed"], "满意值 ", "参评单位最优值 ") + _text(out["best"]) +
                 np.where(out["fixed"], "、不允许值 ", "、最差值 ") + _text(out["worst"]) + "，" + raw_t +
                 " 的得分率 " + _text(share, 1) + "%（60%—100%），" + w_t + " × " + _text(share, 1) + "% = " + pts_t)
-    completion = "；min(" + raw_t + " ÷ " + _text(out["cap_bm"], 0) + ", 1) × " + w_t + " = " + pts_t
+    rate = raw / out["cap_bm"].to_numpy(dtype=float) * 100
+    completion = ("；" + raw_t + " ÷ " + _text(out["cap_bm"], 0) + " = " + _text(rate, 1) + "%" +
+                  np.where(rate > 100, "，超过100%按100%计", "") + "，" + w_t + " × " + _text(np.minimum(rate, 100), 1) +
+                  "% = " + pts_t)
     m = out.groupby(["group", "item"])["filled"].transform(lambda s: (~s).sum()).to_numpy(dtype=float)
     r = np.round(m - pts / np.where(w > 0, w, 1) * m + 1)
     rankp = ("；在 " + _text(m, 0) + " 个有此数据的单位中第 " + _text(r, 0) + " 名，" + w_t + " × (" + _text(m, 0) +

@@ -38,7 +38,7 @@ def content(run: AssessmentRun, *, issued: dt.date | None = None, doc_number: st
     mark = SYNTHETIC_MARK if run.is_synthetic else ""
     columns = _LEAGUE + ([Column("进退位")] if review else [])
     note = (f"时期：{data.get('figures_period') or data['period_label']}。单位：分。方案：{data['scheme']['name']}"
-            f"（{data['scheme']['code']} 第{data['scheme']['version']}版）；来源：{data['scheme']['source']}。"
+            f"（第{data['scheme']['version']}版）；来源：{data['scheme']['source']}。"
             f"结果版本：第{run.version}版（{run.get_status_display()}）。{mark}")
     sections = []
     intro = list(data.get("commentary") or [])

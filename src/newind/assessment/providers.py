@@ -201,8 +201,9 @@ def input_frame(scheme: AssessmentScheme, period: Period, *, unit_codes: list[st
             d = den["value"].to_numpy(dtype=float)
             with np.errstate(divide="ignore", invalid="ignore"):
                 frame[code] = np.where(d > 0, num["value"].to_numpy(dtype=float) / d * 100, np.nan)
-            provenance(code, num["version"].to_numpy(),
-                       (f"{spec.numerator}÷{spec.denominator}×100；" + num["source"].fillna("").astype(str)).to_numpy())
+            names = dict(Indicator.objects.filter(code__in=[spec.numerator, spec.denominator]).values_list("code", "name"))
+            formula = f"{names.get(spec.numerator, spec.numerator)}÷{names.get(spec.denominator, spec.denominator)}×100"
+            provenance(code, num["version"].to_numpy(), (formula + "；" + num["source"].fillna("").astype(str)).to_numpy())
         elif spec.source == "targets":
             from newind.targets.queries import target_progress
 

@@ -43,8 +43,17 @@ def period_of(year: int, quarter: int | None = None) -> Period:
     return Period.annual(year) if quarter is None else Period.quarter(year, quarter)
 
 
+_INTS = {"rank", "version", "rated_among"}
+
+
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{k: _clean(v) for k, v in row.items()} for row in frame.to_dict("records")]
+    """Rows as JSON-ready dicts; ranks and versions are whole numbers, not 1.0."""
+    return [{k: _int(_clean(v)) if k in _INTS else _clean(v) for k, v in row.items()}
+            for row in frame.to_dict("records")]
+
+
+def _int(value: Any) -> Any:
+    return None if value is None else int(value)
 
 
 def result_dict(result: calc.Result, provenance: pd.DataFrame, period: Period, quarter: int | None,
@@ -57,7 +66,7 @@ def result_dict(result: calc.Result, provenance: pd.DataFrame, period: Period, q
         by_unit.setdefault(row["code"], []).append({
             "code": row["item"], "label": row["label"], "raw": _clean(row["raw"], 4), "unit": row["unit"],
             "weight": _clean(row["weight"]), "points": _clean(row["points"]), "rule": row["rule"],
-            "version": _clean(row["version"]), "source": row["source"] or ""})
+            "version": _int(_clean(row["version"])), "source": row["source"] or ""})
     units = []
     for row in _records(result.units):
         units.append({"code": row["code"], "name": row["name"], "type": row["unit_type"],

@@ -125,6 +125,11 @@ def publish(run_: AssessmentRun, *, user: Any) -> AssessmentRun:
     pending = run_.objections.filter(decision=ObjectionDecision.PENDING).count()
     if pending:
         raise Conflict(f"还有 {pending} 条异议未处理，处理后才能发布。")
+    upheld = run_.objections.filter(decision=ObjectionDecision.UPHELD).count()
+    if upheld:
+        # An objection found right means this version's figures are wrong: the office corrects them, re-runs
+        # (a new version shows what changed) and makes the new version known before publishing it.
+        raise Conflict(f"有 {upheld} 条异议成立：请更正相关数据后重新计算（生成新版本），新版本公示后再发布。")
     before = run_.status
     run_.status = RunStatus.PUBLISHED
     run_.published_at = timezone.now()

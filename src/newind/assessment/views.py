@@ -77,6 +77,7 @@ def run_page(request: HttpRequest, run_id: int) -> HttpResponse:
                                              assessed_kind=run.assessed_kind, scheme_code=run.scheme_code)
         .filter(pk__in=assessment_runs_in_scope(request.user).values("pk")).order_by("-version"),
         "statuses": RunStatus, "pending": ObjectionDecision.PENDING,
+        "upheld": run.objections.filter(decision=ObjectionDecision.UPHELD).count(),
         "interview": [{**t, "task": tasks.get(t["code"])} for t in run.result.get("interview") or []]})
 
 
@@ -118,7 +119,7 @@ def act(request: HttpRequest, run_id: int) -> HttpResponse:
         unit = objection_unit_for(request.user, run_id, request.POST.get("unit", ""))
         run = assessment_run_for(request.user, run_id)
         services.file_objection(run, unit=unit, text=request.POST.get("text", ""), user=request.user)
-        return redirect("assessment:run", run_id=run.pk)
+        return _to_objections(run.pk)
     run = assessment_run_for(request.user, run_id, write=True)
     if action == "publicity":
         services.start_publicity(run, user=request.user, days=_int(request.POST.get("days", 5), "公示天数", 1, 30))
@@ -130,6 +131,7 @@ def act(request: HttpRequest, run_id: int) -> HttpResponse:
             raise NotFound("未找到该异议。")
         services.decide_objection(objection, upheld=request.POST.get("upheld") == "1",
                                   reason=request.POST.get("reason", ""), user=request.user)
+        return _to_objections(run.pk)
     elif action == "task":
         services.finding_to_task(run, request.POST.get("unit", ""), user=request.user)
     elif action == "rerun":
@@ -139,6 +141,13 @@ def act(request: HttpRequest, run_id: int) -> HttpResponse:
     else:
         raise AppError(f"不认识的操作「{action}」。")
     return redirect("assessment:run", run_id=run.pk)
+
+
+def _to_objections(run_id: int) -> HttpResponse:
+    """Back to the run page at its objections, where the one just filed or decided is shown."""
+    from django.urls import reverse
+
+    return redirect(reverse("assessment:run", kwargs={"run_id": run_id}) + "#objections")
 
 
 @login_required
