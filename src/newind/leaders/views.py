@@ -14,6 +14,13 @@ from newind.leaders.queries import as_json, load_rules
 
 
 def _default_period() -> Period:
+    """The office's month (the latest 1—N月 with figures, as the dashboard and the report open on), else the
+    month before today."""
+    from newind.indicators.queries import office_month
+
+    month = office_month()
+    if month is not None:
+        return month
     today = timezone.localdate()
     return Period.month(today.year, max(today.month - 1, 2)) if today.month > 2 else Period.annual(today.year - 1)
 
