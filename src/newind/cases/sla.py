@@ -110,10 +110,13 @@ CALENDAR_YEARS: tuple[int, int] = (LIBRARY_YEARS[0], max([LIBRARY_YEARS[1], *EXT
 
 def _out_of_range(day: dt.date) -> CalendarRangeError:
     first, last = CALENDAR_YEARS
+    # Firms and departments read this on the pages: it says whom to ask, not what to install. The operator's
+    # remedy (upgrade chinesecalendar, or add the year to definitions/calendar/holidays.yaml) is in
+    # docs/deploy.md and in that file's header.
     return CalendarRangeError(
         f"工作日历只收录了 {first}—{last} 年的法定节假日和调休安排，无法计算 {day.year} 年的工作日"
-        f"（{day:%Y-%m-%d}）：请升级 chinesecalendar 软件包，或按国务院公布的 {day.year} 年放假安排"
-        f"在 definitions/{CALENDAR_FILE} 中补充该年。",
+        f"（{day:%Y-%m-%d}），因此暂时无法计算办理时限：请联系市新型工业化领导小组办公室补充国务院公布的"
+        f" {day.year} 年放假安排。",
         code="calendar_range")
 
 
