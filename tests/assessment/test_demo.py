@@ -24,6 +24,9 @@ def test_the_demo_runs_are_there_once(reference_data):  # type: ignore[no-untype
     assert annual.status == "publicity" and annual.is_synthetic
     objection = Objection.objects.get(run=annual)
     assert objection.unit.code == demo.OBJECTOR and objection.decision == "pending" and "示例数据" in objection.text
+    # the demo's own dates: the objection within the 公示, the Q3 review published in October 2017
+    assert objection.filed_at.date().isoformat() == "2017-12-25" and annual.publicity_until.isoformat() == "2017-12-29"
+    assert reviews[2].published_at.date().isoformat() == "2017-10-25"
     assert set(AssessmentRun.objects.filter(kind="annual").values_list("assessed_kind", flat=True)) == {
         "county", "park", "department"}
     assert "示例数据" in out.getvalue()

@@ -16,13 +16,25 @@ import time
 from typing import TextIO
 
 from newind.assessment import services
-from newind.assessment.models import AssessmentRun
+from newind.assessment.models import AssessmentRun, Objection
 from newind.assessment.schemes import load_scheme
+from newind.cases.sla import TZ
 from newind.units.models import Unit
 
 OBJECTOR = "430623"  # 华容县
 OBJECTION = ("对「工业投资增速」有异议：我县1—11月工业投资增速以县统计局12月5日修订数为准（比初报高1.2个百分点），"
              "请按修订数重新计分。（示例数据）")
+
+
+def _at(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(10, 0), tzinfo=TZ)
+
+
+def _dated(run: AssessmentRun, day: dt.date, *, published: bool = False) -> None:
+    """The demo's own dates on its runs (computed that day, published five days later), not today's: the
+    pages show 2017 runs as made in 2017. The audit trail keeps the real time of the demo load."""
+    AssessmentRun.objects.filter(pk=run.pk).update(
+        created_at=_at(day), **({"published_at": _at(day + dt.timedelta(days=5))} if published else {}))
 
 
 def load_demo(out: TextIO) -> None:
@@ -33,12 +45,16 @@ def load_demo(out: TextIO) -> None:
     for quarter, as_of in ((1, dt.date(2017, 4, 20)), (2, dt.date(2017, 7, 20)), (3, dt.date(2017, 10, 20))):
         review = services.run(county, 2017, quarter=quarter, user=None, as_of=as_of, is_synthetic=True)
         services.publish(review, user=None)
+        _dated(review, as_of, published=True)
     annual = services.run(county, 2017, user=None, as_of=dt.date(2017, 12, 20), is_synthetic=True)
+    _dated(annual, dt.date(2017, 12, 20))
     services.start_publicity(annual, user=None, days=7, today=dt.date(2017, 12, 22))
     objector = Unit.objects.filter(code=OBJECTOR).first()
     if objector is not None:
-        services.file_objection(annual, unit=objector, text=OBJECTION, user=None, is_synthetic=True)
+        objection = services.file_objection(annual, unit=objector, text=OBJECTION, user=None, is_synthetic=True)
+        Objection.objects.filter(pk=objection.pk).update(filed_at=_at(dt.date(2017, 12, 25)))
     for kind in ("park", "department"):
-        services.run(load_scheme(kind=kind), 2017, user=None, as_of=dt.date(2017, 12, 20), is_synthetic=True)
+        draft = services.run(load_scheme(kind=kind), 2017, user=None, as_of=dt.date(2017, 12, 20), is_synthetic=True)
+        _dated(draft, dt.date(2017, 12, 20))
     out.write(f"考核评价（示例数据）：县市区2017年一至三季度讲评已发布，2017年度考核（按1—11月预评）公示中并有1条异议，"
               f"园区、市直部门年度考核草案已生成；用时 {time.perf_counter() - t:.1f} 秒。\n")
