@@ -117,6 +117,13 @@ def test_the_meeting_room_screen_is_one_screen_without_controls(leader_session, 
     label = labels[0]
     assert bars and all(label["y"] + label["h"] <= bar["y"] or label["y"] >= bar["y"] + bar["h"]
                         or label["x"] + label["w"] <= bar["x"] or label["x"] >= bar["x"] + bar["w"] for bar in bars)
+    # The warning card shows its most severe lights, whatever else it holds (a long 转绿 line must not hide them).
+    warnings = page.locator("#warnings .warning")
+    assert warnings.count() >= 1
+    shown = warnings.nth(0).bounding_box()
+    card = page.locator("#warnings").bounding_box()
+    assert shown and card and shown["height"] > 20 and card["y"] <= shown["y"] and \
+        shown["y"] + shown["height"] <= card["y"] + card["height"] + 1, (shown, card)
     cards = page.locator("#cards .kpi")
     first, second = cards.nth(0).bounding_box(), cards.nth(1).bounding_box()
     assert first and second and abs(second["y"] - first["y"]) < 2  # side by side

@@ -9,13 +9,22 @@
   var charts = [];
   var RED = "#c0392b", BLUE = "#1f5fa8";
 
+  // The charts' text in the page's own font stack (which ends with the bundled CJK font): ECharts' default
+  // "sans-serif" finds no Chinese glyphs on a machine without a system CJK font and draws boxes. After the
+  // bundled font arrives the family is written differently: ECharts caches text widths by the font's text,
+  // and widths measured with the fallback font would cut the axis labels short.
+  var FONT = window.getComputedStyle(document.body).fontFamily;
+  var redrawn = false;
+  function font() { return redrawn ? FONT + ", serif" : FONT; }
   function big() { return cockpit.classList.contains("screen"); }
   function fontSize() { return big() ? 18 : 12; }
   // On the dark screen every text and line of the charts is light; on paper-white pages ECharts' defaults.
   function ink() { return big() ? "#e8edf5" : "#333"; }
   function rule() { return big() ? "#3a4f6e" : "#e0e0e0"; }
   function axis(extra) {
-    var a = { axisLabel: { color: ink(), fontSize: fontSize() - 2 }, axisLine: { lineStyle: { color: rule() } },
+    // The axis labels name the font themselves: ECharts sizes the grid (containLabel) with the axis label's own
+    // font, which does not follow the global textStyle, so the measured width would be sans-serif's.
+    var a = { axisLabel: { color: ink(), fontSize: fontSize() - 2, fontFamily: font() }, axisLine: { lineStyle: { color: rule() } },
               splitLine: { lineStyle: { color: rule() } } };
     Object.keys(extra).forEach(function (k) {
       a[k] = (typeof extra[k] === "object" && a[k]) ? Object.assign({}, a[k], extra[k]) : extra[k];
@@ -23,11 +32,13 @@
     return a;
   }
 
+
   function draw(id, option) {
     var el = document.getElementById(id);
     if (!el) { return; }
     var chart = echarts.init(el, null, { renderer: "canvas" });
-    option.animation = !big();  // the meeting-room screen shows the final picture at once
+    option.textStyle = Object.assign({ fontFamily: font() }, option.textStyle || {});
+    option.animation = !big() && !redrawn;  // the meeting-room screen shows the final picture at once
     chart.setOption(option);
     charts.push({ chart: chart, build: option });
   }
@@ -93,7 +104,13 @@
 
   var parksTitle = document.getElementById("parks-title");
   if (parksTitle && data.parks.title) { parksTitle.textContent = data.parks.title; }
+  var fontsPending = document.fonts && document.fonts.status !== "loaded";
   drawAll();
+  // A canvas keeps the glyphs it was drawn with: when the bundled font arrives after the first drawing (no
+  // system CJK font), draw once more with it.
+  if (fontsPending && document.fonts.ready) {
+    document.fonts.ready.then(function () { redrawn = true; drawAll(); });
+  }
   window.addEventListener("resize", function () { charts.forEach(function (c) { c.chart.resize(); }); });
 
   // Full screen: the Fullscreen API where allowed, and the large-type layout either way.
