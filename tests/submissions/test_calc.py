@@ -275,3 +275,24 @@ def test_yoy_change_pct_has_no_growth_from_a_base_at_or_below_zero():
     assert yoy_change_pct(Decimal("130"), Decimal("100")) == Decimal("30")  # exactly the ±30% bound
     assert yoy_change_pct(Decimal("5"), Decimal("-10")) is None  # was +150
     assert yoy_change_pct(Decimal("5"), Decimal("0")) is None and yoy_change_pct(Decimal("5"), None) is None
+
+
+def test_late_or_missing_is_discipline_of_over_whole_columns() -> None:
+    import datetime as dt
+
+    import pandas as pd
+
+    from newind.submissions.calc import Discipline, discipline_of, late_or_missing
+
+    today = dt.date(2017, 4, 10)
+    # (deadline, first submitted): on time, the deadline's own day, a day late, never (deadline passed),
+    # never (deadline is today: not yet missing), never (deadline to come)
+    rows = [(dt.date(2017, 4, 8), dt.date(2017, 4, 7)), (dt.date(2017, 4, 8), dt.date(2017, 4, 8)),
+            (dt.date(2017, 4, 8), dt.date(2017, 4, 9)), (dt.date(2017, 4, 8), None),
+            (dt.date(2017, 4, 10), None), (dt.date(2017, 5, 8), None)]
+    late, missing = late_or_missing(pd.Series([d for d, _ in rows]), pd.Series([s for _, s in rows]), today)
+    assert late.tolist() == [False, False, True, False, False, False]
+    assert missing.tolist() == [False, False, False, True, False, False]
+    assert [discipline_of(d, s, today) for d, s in rows] == [
+        Discipline.ON_TIME, Discipline.ON_TIME, Discipline.LATE, Discipline.MISSING, Discipline.PENDING,
+        Discipline.PENDING]

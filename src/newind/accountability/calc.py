@@ -11,6 +11,7 @@ import pandas as pd
 
 from newind.accountability.choices import AlertState, Cause
 from newind.cases.sla import working_days_between_ordinals
+from newind.submissions.calc import late_or_missing
 
 # 报表迟报: a unit makes the list with this many late or missing monthly reports in one year (issue 13 §6,
 # "repeatedly late reports"; the assessment's discipline item counts the same reports, −1 each).
@@ -62,11 +63,8 @@ def late_report_counts(rows: pd.DataFrame, today: dt.date) -> pd.DataFrame:
     if rows.empty:
         return pd.DataFrame(columns=cols)
     r = rows.copy()
-    deadline = pd.to_datetime(r["deadline"])
-    submitted = pd.to_datetime(r["submitted_on"])
-    due = deadline < pd.Timestamp(today)
-    r["late"] = (submitted.notna() & (submitted > deadline)).astype(int)
-    r["missing"] = (submitted.isna() & due).astype(int)
+    late, missing = late_or_missing(r["deadline"], r["submitted_on"], today)
+    r["late"], r["missing"] = late.astype(int), missing.astype(int)
     r = r[(r["late"] + r["missing"]) > 0]
     if r.empty:
         return pd.DataFrame(columns=cols)

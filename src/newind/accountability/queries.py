@@ -14,7 +14,7 @@ from newind.accountability.choices import Cause
 from newind.cases.calc import OPEN_STATES, WAITING_STATES
 from newind.cases.choices import CaseKind
 from newind.cases.models import Case
-from newind.cases.sla import TZ, day_of_deadline, end_of_day, format_deadline, load_profile, to_local
+from newind.cases.sla import day_of_deadline, end_of_day, format_deadline, load_profile, to_local
 from newind.indicators.periods import Period
 
 
@@ -133,17 +133,12 @@ def stalled_project_candidates(period: Period) -> list[dict[str, Any]]:
 def late_report_candidates(year: int, moment: dt.datetime) -> list[dict[str, Any]]:
     """The units with at least calc.LATE_REPORTS_MIN late or missing monthly reports in `year` whose
     deadline passed by `moment`: one query for the year's monthly reports, counted in a frame."""
-    from newind.submissions.models import Submission
+    from newind.submissions.queries import monthly_report_rows
 
     today = to_local(moment).date()  # a deadline before this day has passed (24:00 is the next day's 00:00)
-    rows = pd.DataFrame.from_records(list(
-        Submission.objects.filter(task__year=year, task__period_kind="M", task__deadline__lt=today)
-        .values_list("unit_id", "task__deadline", "first_submitted_at", "task__period_n", "unit__is_synthetic")),
-        columns=["unit_id", "deadline", "submitted_at", "n", "is_synthetic"])
+    rows = monthly_report_rows(year, due_before=today)
     if rows.empty:
         return []
-    submitted = pd.to_datetime(rows["submitted_at"], utc=True).dt.tz_convert(TZ)
-    rows["submitted_on"] = submitted.dt.tz_localize(None).dt.normalize()
     rows["period_label"] = "1—" + rows["n"].astype(int).astype(str) + "月"
     rows = rows.sort_values(["unit_id", "n"])
     counts = calc.repeatedly_late(calc.late_report_counts(rows, today))

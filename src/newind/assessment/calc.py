@@ -64,7 +64,7 @@ def assess(frame: pd.DataFrame, scheme: AssessmentScheme) -> Result:
     label_of = {lv.code: lv.label for lv in levels}
     flag = data["flag"].fillna("").astype(str).to_numpy()
     veto = flag == "否决"
-    idx = np.array([codes.index(c) if c in codes else len(codes) - 1 for c in by_score], dtype=int)
+    idx = pd.Series(by_score).map({c: i for i, c in enumerate(codes)}).fillna(len(codes) - 1).to_numpy(dtype=int)
     mins = np.array([f"{lv.min_total:g}" if lv.min_total is not None else "" for lv in levels], dtype=object)[idx]
     labels = np.array([lv.label for lv in levels], dtype=object)[idx]
     last_min = f"{levels[-2].min_total:g}"

@@ -122,20 +122,14 @@ def _rate_frame(units: pd.DataFrame, period: Period, kind: str) -> pd.DataFrame:
 def _late_reports(units: pd.DataFrame, period: Period, as_of: dt.date) -> pd.Series:
     """Monthly reports of the year up to the period that were submitted after their deadline, or are past it
     and not submitted, per unit (reporting discipline: −1 point each in the schemes)."""
-    from newind.submissions.models import Submission
+    from newind.submissions.calc import late_or_missing
+    from newind.submissions.queries import monthly_report_rows
 
-    rows = Submission.objects.filter(unit_id__in=units["id"].tolist(), task__year=period.year,
-                                     task__period_kind=PeriodKind.MONTH_CUM.value,
-                                     task__period_n__lte=period.months_covered).values_list(
-        "unit_id", "task__deadline", "first_submitted_at")
-    frame = pd.DataFrame(list(rows), columns=["unit_id", "deadline", "first"])
-    if frame.empty:
+    rows = monthly_report_rows(period.year, unit_ids=units["id"].tolist(), through_month=period.months_covered)
+    if rows.empty:
         return pd.Series(0.0, index=units["id"])
-    first = pd.to_datetime(frame["first"], utc=True).dt.tz_convert(TZ).dt.date
-    deadline = pd.to_datetime(frame["deadline"]).dt.date
-    late = first.notna() & (first > deadline)
-    missing = first.isna() & (deadline < as_of)
-    return (late | missing).groupby(frame["unit_id"]).sum().reindex(units["id"], fill_value=0).astype(float)
+    late, missing = late_or_missing(rows["deadline"], rows["submitted_on"], as_of)
+    return (late | missing).groupby(rows["unit_id"]).sum().reindex(units["id"], fill_value=0).astype(float)
 
 
 def _leaders(units: pd.DataFrame, period: Period) -> pd.Series:

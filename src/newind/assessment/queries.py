@@ -21,21 +21,13 @@ from newind.indicators.periods import Period
 
 
 def _clean(value: Any, decimals: int = 2) -> Any:
-    if value is None:
-        return None
-    if isinstance(value, float | int) and not isinstance(value, bool):
-        if isinstance(value, float) and math.isnan(value):
-            return None
-        return round(float(value), decimals) if isinstance(value, float) else int(value)
+    """A value as JSON has it: None for a missing one, plain numbers (rounded floats) for numpy or pandas ones."""
     if hasattr(value, "item"):  # numpy scalars
-        return _clean(value.item(), decimals)
-    if isinstance(value, float):
+        value = value.item()
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return None
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
+    if isinstance(value, float):
+        return round(value, decimals)
     return value
 
 
@@ -59,7 +51,7 @@ def _int(value: Any) -> Any:
 def result_dict(result: calc.Result, provenance: pd.DataFrame, period: Period, quarter: int | None,
                 figures_period: str = "") -> dict[str, Any]:
     scheme = result.scheme
-    items = result.items.merge(provenance.rename(columns={"input": "input"}), on=["code", "input"], how="left")
+    items = result.items.merge(provenance, on=["code", "input"], how="left")
     items = items.astype(object).where(items.notna(), None)
     by_unit: dict[str, list[dict[str, Any]]] = {}
     for row in items.to_dict("records"):

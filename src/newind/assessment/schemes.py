@@ -16,11 +16,10 @@ import hashlib
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from newind.core.errors import AppError, Problem
-from newind.scoring.schemes import Scheme, field_problems
+from newind.scoring.schemes import Scheme, field_problems, read_mapping
 
 SOURCES = ("spine", "spine_share", "spine_growth", "targets", "cases", "supervision", "submissions", "leaders")
 SOURCE_LABELS = {
@@ -120,12 +119,7 @@ _SCORING_KEYS = ("groups", "classes", "rank_decimals", "total_weight", "other_gr
 
 def parse_scheme(text: str, name: str = "") -> AssessmentScheme:
     """Validate an assessment scheme's YAML; a bad one raises AppError naming every bad field."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise AppError(f"考核方案 {name} 不是有效的 YAML：{exc}") from exc
-    if not isinstance(data, dict):
-        raise AppError(f"考核方案 {name} 格式不对：应为 YAML 映射。")
+    data = read_mapping(text, "考核方案", name)
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
     scoring: dict[str, Any] = {k: data.pop(k) for k in _SCORING_KEYS if k in data}
     veto_best = data.pop("veto_best_grade", None)

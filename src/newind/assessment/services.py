@@ -12,7 +12,6 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from newind.assessment import calc, queries
@@ -44,7 +43,7 @@ def run(scheme: AssessmentScheme, year: int, *, user: Any, quarter: int | None =
         result = queries.review(scheme, year, quarter, previous=previous.result if previous else None, as_of=as_of)
     if latest is not None:
         result["diff"] = calc.diff(latest.result.get("units", []), result["units"])
-    version = (same.aggregate(v=Max("version"))["v"] or 0) + 1
+    version = (latest.version if latest is not None else 0) + 1
     new = AssessmentRun.objects.create(
         kind=kind, year=year, quarter=quarter, assessed_kind=scheme.kind, scheme_code=scheme.code,
         scheme_version=scheme.version, scheme_name=scheme.name, scheme_sha256=scheme.sha256, version=version,

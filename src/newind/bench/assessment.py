@@ -141,8 +141,10 @@ def write_records(units: dict[str, pd.DataFrame]) -> dict[str, Any]:
                                                      is_current=True)
                           .values("unit__parent_links__parent_id").annotate(s=Sum("value"))
                           .values_list("unit__parent_links__parent_id", "s"))
-    per_mu = np.array([float(sums["tax_paid"].get(p, 0)) / max(float(sums["land_area"].get(p, 1)), 1e-9) for p in p_ids])
-    bulk_insert_observations(_observations(ind, p_ids, "mujun_tax_per_mu", per_mu, kind="A", n=0))
+    parks = pd.Series(p_ids)
+    per_mu = parks.map(sums["tax_paid"]).astype(float) / parks.map(sums["land_area"]).astype(float)
+    has = per_mu.notna().to_numpy()  # a park without firms has no 亩均税收
+    bulk_insert_observations(_observations(ind, p_ids[has], "mujun_tax_per_mu", per_mu.to_numpy()[has], kind="A", n=0))
     Target.objects.bulk_create([Target(indicator=ind["industrial_va_above_size"], unit_id=int(u), year=2017, kind="hard",
                                        target_type="level", value=Decimal(f"{v * rng.uniform(0.9, 1.1):.2f}"),
                                        source=SOURCE, is_synthetic=True) for u, v in zip(c_ids, va, strict=True)],
@@ -198,7 +200,7 @@ def write_records(units: dict[str, pd.DataFrame]) -> dict[str, Any]:
     meetings = [Meeting(kind="monthly", held_on=dt.date(2017, m, 10), title=f"{m}月调度会", chair=head_of[int(u)],
                         is_synthetic=True) for u in c_ids for m in range(1, 13) if rng.random() < 0.85]
     Meeting.objects.bulk_create(meetings, batch_size=2000)
-    return {"observations": len(frame) + npk, "cases": n, "cases_write_s": round(cases_s, 1),
+    return {"observations": len(frame) + int(has.sum()), "cases": n, "cases_write_s": round(cases_s, 1),
             "submissions": len(subs), "heads": len(heads), "meetings": len(meetings), "firms": len(firms)}
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -305,18 +305,24 @@ def schemes_dir() -> Path:
 
 def parse_scheme(text: str, name: str = "") -> Scheme:
     """Validate one scheme's YAML text; a bad scheme raises AppError naming every bad field."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise AppError(f"评价方案 {name} 不是有效的 YAML：{exc}") from exc
-    if not isinstance(data, dict):
-        raise AppError(f"评价方案 {name} 格式不对：应为 YAML 映射。")
+    data = read_mapping(text, "评价方案", name)
     data["sha256"] = hashlib.sha256(text.encode("utf-8")).hexdigest()
     try:
         return Scheme.model_validate(data)
     except ValidationError as exc:
         problems = field_problems(exc)
         raise AppError(f"评价方案 {name} 有 {len(problems)} 处错误，请修改后再用。", problems=problems) from exc
+
+
+def read_mapping(text: str, what: str, name: str = "") -> dict[str, Any]:
+    """A definition file's YAML text as a mapping, or an AppError saying `what` (评价方案, 考核方案) is not one."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise AppError(f"{what} {name} 不是有效的 YAML：{exc}") from exc
+    if not isinstance(data, dict):
+        raise AppError(f"{what} {name} 格式不对：应为 YAML 映射。")
+    return data
 
 
 def field_problems(exc: ValidationError, skip: tuple[str, ...] = ()) -> list[Problem]:

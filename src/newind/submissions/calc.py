@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 import chinese_calendar
+import pandas as pd
 
 from newind.core.numbers import fmt_number
 from newind.indicators.calc import change_on_last_year, change_unit, yoy_growth_pct
@@ -133,6 +134,14 @@ def discipline_of(deadline: dt.date, first_submitted_on: dt.date | None, today: 
     if first_submitted_on is not None:
         return Discipline.ON_TIME if first_submitted_on <= deadline else Discipline.LATE
     return Discipline.MISSING if today > deadline else Discipline.PENDING
+
+
+def late_or_missing(deadline: pd.Series, submitted_on: pd.Series, today: dt.date) -> tuple[pd.Series, pd.Series]:
+    """`discipline_of` over whole columns (one row a report): late = first submitted after the deadline's day;
+    missing = nothing submitted and the deadline passed before `today`. The accountability list's repeated
+    late reports and the assessment's reporting-discipline malus both count with it."""
+    due, sent = pd.to_datetime(deadline), pd.to_datetime(submitted_on)
+    return sent.notna() & (sent > due), sent.isna() & (due < pd.Timestamp(today))
 
 
 def discipline_table(rows: Iterable[Mapping[str, object]]) -> dict[object, dict[str, int]]:

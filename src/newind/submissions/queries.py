@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import yaml
 from django.conf import settings
 from django.db.models import Count, Max
@@ -16,6 +17,7 @@ from django.utils import timezone
 
 from newind.core.errors import AppError, not_found
 from newind.indicators.models import Indicator, Observation, ValueKind
+from newind.indicators.periods import PeriodKind
 from newind.indicators.queries import period_frame
 from newind.submissions.calc import (
     EDITABLE_STATES,
@@ -210,3 +212,24 @@ def discipline_record(year: int, today: dt.date) -> list[dict[str, Any]]:
     table = discipline_table(facts)
     rows = [{"unit": unit, **counts, "tasks": sum(counts.values())} for unit, counts in table.items()]
     return sorted(rows, key=lambda r: (r["unit"].sort_order, r["unit"].code))
+
+
+def monthly_report_rows(year: int, *, unit_ids: list[int] | None = None, through_month: int | None = None,
+                        due_before: dt.date | None = None) -> pd.DataFrame:
+    """The year's monthly reports (1—N月 tasks) as one frame, one row a unit's report: unit_id, n (the month),
+    deadline, submitted_on (the first submission's day in Shanghai time, NaT if none) and is_synthetic.
+    Optionally only some units, the tasks up to a month, or those whose deadline is before a day. One query."""
+    qs = Submission.objects.filter(task__year=year, task__period_kind=PeriodKind.MONTH_CUM.value)
+    if unit_ids is not None:
+        qs = qs.filter(unit_id__in=unit_ids)
+    if through_month is not None:
+        qs = qs.filter(task__period_n__lte=through_month)
+    if due_before is not None:
+        qs = qs.filter(task__deadline__lt=due_before)
+    rows = pd.DataFrame.from_records(
+        list(qs.values_list("unit_id", "task__period_n", "task__deadline", "first_submitted_at", "unit__is_synthetic")),
+        columns=["unit_id", "n", "deadline", "submitted_at", "is_synthetic"])
+    submitted = pd.to_datetime(rows["submitted_at"], utc=True).dt.tz_convert(settings.TIME_ZONE)
+    rows["submitted_on"] = submitted.dt.tz_localize(None).dt.normalize()
+    return rows.drop(columns="submitted_at")
+
