@@ -163,3 +163,52 @@ def test_sqlite_leaf_sums_by_upsert_equal_the_portable_group_by(tiny, monkeypatc
     assert not bool(frame.loc[("lvl", "K1", "rollup", "admin"), "is_synthetic"])
     assert frame.loc[("lvl", "P", "rollup", "admin"), "value"] == 35.0
     assert frame.loc[("lvl", "Q", "growth", "nominal"), "value"] == pytest.approx((22 / 18 - 1) * 100)
+
+
+def test_only_additive_levels_and_counts_are_summed(tiny):  # noqa: F811
+    share = Indicator.objects.create(code="share", name="占比", name_en="share", measure_unit="%",
+                                     frequency="monthly", value_kind="level", additive=False,
+                                     price_basis="current")
+    ids = list(Indicator.objects.values_list("id", flat=True))
+    assert derived_sql.summable_indicator_ids(ids) == [Indicator.objects.get(code="lvl").id]
+    assert share.id not in derived_sql.summable_indicator_ids(ids)
+    assert derived_sql.summable_indicator_ids([]) == []
+
+
+def _leaf_step(tables: derived_sql.Tables) -> tuple[str, list[object]]:
+    ids = list(Indicator.objects.values_list("id", flat=True))
+    steps = derived_sql.statements(PERIOD, tables, hierarchies=("admin", "park"), leaf_kinds=("enterprise",),
+                                   indicator_ids=ids, summable_ids=derived_sql.summable_indicator_ids(ids),
+                                   include_leaves=False, computed_at=None)
+    return next((sql, params) for _, sql, params in steps if sql.startswith("CREATE TEMP TABLE nd_parent AS "))
+
+
+def test_the_leaf_step_reads_no_temporary_table(tiny):  # noqa: F811
+    """PostgreSQL runs no part of a plan that reads a temporary table in a parallel worker, so the step that
+    reads the period's half a million leaf figures (province scale) joins only the real tables."""
+    sql, _ = _leaf_step(replace(derived_sql.Tables.django(), upsert_leaf_sums=False))
+    body = sql.removeprefix("CREATE TEMP TABLE nd_parent AS ")
+    assert "nd_" not in body.replace("nd_parent", ""), body
+
+
+def test_postgresql_may_run_the_leaf_step_on_parallel_workers(tiny):  # noqa: F811
+    """The leaf step's plan is parallel safe: told to run every parallel-safe plan under a Gather (PostgreSQL's
+    debug setting), it does. A plan that reads a temporary table is not, and the setting leaves it alone. At
+    province scale the planner then splits the scan, the join and the aggregate between two processes by itself
+    (docs/performance.md); the tiny data here would never be worth it, hence the setting."""
+    if connection.vendor != "postgresql":
+        pytest.skip("parallel plans are PostgreSQL's")
+    sql, params = _leaf_step(derived_sql.Tables.django())
+    select = sql.removeprefix("CREATE TEMP TABLE nd_parent AS ")
+    with connection.cursor() as cur:
+        # Renamed in PostgreSQL 16 (force_parallel_mode before).
+        name = "debug_parallel_query" if connection.pg_version >= 160000 else "force_parallel_mode"
+        cur.execute(f"SET LOCAL {name} = on")
+        cur.execute("EXPLAIN " + select, params)
+        plan = [row[0] for row in cur.fetchall()]
+        cur.execute("CREATE TEMP TABLE nd_check AS SELECT 1 AS x")
+        cur.execute("EXPLAIN SELECT x FROM nd_check")
+        restricted = [row[0] for row in cur.fetchall()]
+        cur.execute("DROP TABLE nd_check")
+    assert plan[0].startswith("Gather"), plan
+    assert not restricted[0].startswith("Gather"), restricted

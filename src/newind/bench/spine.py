@@ -29,7 +29,7 @@ from django.utils import timezone
 from newind.core.bulk import refresh_planner_statistics
 from newind.core.errors import AppError
 from newind.indicators.derived import derived_frame, recompute_period, recompute_period_frames
-from newind.indicators.derived_sql import Tables, run_statements, statements
+from newind.indicators.derived_sql import Tables, run_statements, statements, summable_indicator_ids
 from newind.indicators.models import DerivedFigure, ImportBatch, Indicator, Observation, Release
 from newind.indicators.periods import Period
 from newind.indicators.services import bulk_insert_observations, load_indicator_catalogue, make_batch
@@ -309,7 +309,8 @@ def duckdb_floor(db: object, period: Period, indicator_ids: list[int], include_l
     does) on its copy: the floor that the database's recompute is compared with. Returns seconds and the rows
     it stored, by kind."""
     steps = statements(period, DUCKDB_TABLES, hierarchies=("admin", "park"), leaf_kinds=("enterprise",),
-                       indicator_ids=indicator_ids, include_leaves=include_leaves, computed_at=timezone.now())
+                       indicator_ids=indicator_ids, summable_ids=summable_indicator_ids(indicator_ids),
+                       include_leaves=include_leaves, computed_at=timezone.now())
 
     def run(sql: str, params: list[object]) -> list[tuple]:
         cursor = db.execute(sql.replace("%s", "?"), params)  # type: ignore[attr-defined]

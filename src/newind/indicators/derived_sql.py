@@ -37,7 +37,14 @@ from newind.indicators.models import DerivedFigure, DerivedKind, Indicator, Obse
 from newind.indicators.periods import Period
 from newind.units.models import Hierarchy, PeerGroup, PeerGroupMember, Unit, UnitLink
 
-TEMP_TABLES = ("nd_lp", "nd_lck", "nd_combo", "nd_k", "nd_parent", "nd_up", "nd_rollup", "nd_fig", "nd_member", "nd_new", "nd_old", "nd_same")
+TEMP_TABLES = ("nd_lck", "nd_combo", "nd_k", "nd_parent", "nd_up", "nd_rollup", "nd_fig", "nd_member", "nd_new", "nd_old", "nd_same")
+# PostgreSQL: the columns of each temporary table that later statements join or group on, the only ones
+# whose statistics the planner uses; an ANALYZE of every column cost 45 ms of a 330 ms recompute.
+ANALYZE_COLUMNS = {
+    "nd_parent": "hid, unit_id", "nd_up": "hid, node_id", "nd_rollup": "indicator_id, unit_id, year",
+    "nd_fig": "indicator_id, unit_id, year", "nd_member": "unit_id", "nd_new": "indicator_id, unit_id, kind, scope",
+    "nd_old": "indicator_id, unit_id, kind, scope", "nd_same": "old_id, nid",
+}
 # A tree deeper than this is a cycle in the links (the frame path refuses it the same way).
 MAX_DEPTH = 32
 
@@ -99,9 +106,17 @@ def recompute_period_sql(period: Period, *, hierarchies: Sequence[str], leaf_kin
 
         timings = run_statements(run, statements(period, Tables.django(), hierarchies=hierarchies,
                                                  leaf_kinds=leaf_kinds, indicator_ids=indicator_ids,
+                                                 summable_ids=summable_indicator_ids(indicator_ids),
                                                  include_leaves=include_leaves, computed_at=computed_at),
                                  counts)
     return timings, counts
+
+
+def summable_indicator_ids(indicator_ids: Sequence[int]) -> list[int]:
+    """The indicators among these whose leaf figures are summed to the parents: additive levels and counts."""
+    return sorted(Indicator.objects.filter(id__in=list(indicator_ids), additive=True,
+                                           value_kind__in=[ValueKind.LEVEL, ValueKind.COUNT])
+                  .values_list("id", flat=True))
 
 
 Statement = tuple[str, str, list[object]]  # (phase: "read" | "store" | "check" | "counts", sql with %s, params)
@@ -126,14 +141,17 @@ def run_statements(run: Callable[[str, list[object]], list[tuple]], steps: list[
 
 
 def statements(period: Period, t: Tables, *, hierarchies: Sequence[str], leaf_kinds: Sequence[str],
-               indicator_ids: Sequence[int], include_leaves: bool, computed_at: object) -> list[Statement]:
-    """The recompute of one period as a list of SQL statements (placeholders %s)."""
+               indicator_ids: Sequence[int], summable_ids: Sequence[int], include_leaves: bool,
+               computed_at: object) -> list[Statement]:
+    """The recompute of one period as a list of SQL statements (placeholders %s). `summable_ids`: those of
+    `indicator_ids` whose leaf figures are summed (`summable_indicator_ids`)."""
     obs, unit, link, hier, ind, member, group, derived, real = (
         t.observation, t.unit, t.link, t.hierarchy, t.indicator, t.member, t.group, t.derived, t.real)
     leaf_in, leaf_params = _in(list(leaf_kinds))
     hier_in, hier_params = _in(list(hierarchies))
     ind_in, ind_params = _in(list(indicator_ids))
-    summable_in, summable_params = _in([str(ValueKind.LEVEL), str(ValueKind.COUNT)])
+    # The indicators whose leaf figures are summed: a constant list (see step 1).
+    summable_in, summable_params = _in(list(summable_ids))
     growth_in, growth_params = _in(sorted(NOMINAL_GROWTH_KINDS))
     # `o.is_current` written bare, exactly as the partial index `obs_hot_path` says it (WHERE "is_current"):
     # SQLite uses a partial index only for a query whose WHERE contains its condition's very term.
@@ -145,34 +163,31 @@ def statements(period: Period, t: Tables, *, hierarchies: Sequence[str], leaf_ki
     def add(phase: str, sql: str, params: list[object]) -> None:
         out.append((phase, sql, params))
         if t.analyze and sql.startswith("CREATE TEMP TABLE "):
-            out.append((phase, f"ANALYZE {sql.split()[3]}", []))
+            name = sql.split()[3]
+            out.append((phase, f"ANALYZE {name} ({ANALYZE_COLUMNS[name]})", []))
 
     if t.upsert_leaf_sums and hierarchies:
         out += _leaf_sums_upsert(period, t, hierarchies=hierarchies, leaf_in=(leaf_in, leaf_params),
-                                 indicator_ids=indicator_ids, period_where=(period_where, period_params),
-                                 summable=(summable_in, summable_params))
+                                 summable_ids=summable_ids, period_where=(period_where, period_params))
     else:
-        # 1. Leaf figures summed to their direct parent, both hierarchies and both years in one pass. First the
-        # leaves' parents (`nd_lp`, one row per leaf and hierarchy, indexed by the leaf): each of the period's
-        # half a million leaf figures then costs one probe of that small index, where joining the links, units
-        # and hierarchies cost three or four probes of the real tables on SQLite (no hash joins).
-        add("read",
-            f"CREATE TEMP TABLE nd_lp AS SELECT l.child_id AS child_id, l.hierarchy_id AS hid, l.parent_id AS parent_id "
-            f"FROM {link} l JOIN {unit} e ON e.id = l.child_id JOIN {hier} h ON h.id = l.hierarchy_id "
-            f"WHERE e.kind IN {leaf_in} AND h.code IN {hier_in}", [*leaf_params, *hier_params])
-        add("read", "CREATE INDEX nd_lp_child ON nd_lp (child_id, hid, parent_id)", [])
+        # 1. Leaf figures summed to their direct parent, both hierarchies and both years in one pass: the
+        # period's index range of the summable indicators (a constant list, so PostgreSQL can split the scan
+        # among parallel workers) hash-joined to each leaf's parents and hash-aggregated. The leaves' parents
+        # are read from the real tables, not a temporary copy: PostgreSQL runs no part of a plan that reads a
+        # temporary table in a parallel worker, and with the copy the join and the aggregate ran on one core
+        # (docs/performance.md).
         add("read",
             f"CREATE TEMP TABLE nd_parent AS "
             f"SELECT lp.hid AS hid, o.indicator_id AS indicator_id, lp.parent_id AS unit_id, o.year AS year, "
             f"CAST(SUM(o.value) AS {real}) AS value, COUNT(*) AS reported, "
             f"MAX(CASE WHEN o.is_synthetic THEN 1 ELSE 0 END) AS syn "
-            # CROSS JOIN keeps SQLite's order (the period's index range first, then the leaf's parents probed by
-            # key); PostgreSQL and DuckDB plan it as the inner join it is.
-            f"FROM {obs} o CROSS JOIN nd_lp lp "
-            f"WHERE lp.child_id = o.unit_id AND {period_where} AND o.indicator_id IN ("
-            f"SELECT id FROM {ind} WHERE id IN {ind_in} AND additive = %s AND value_kind IN {summable_in}) "
+            f"FROM {obs} o JOIN ("
+            f"SELECT l.child_id AS child_id, l.hierarchy_id AS hid, l.parent_id AS parent_id "
+            f"FROM {link} l JOIN {unit} e ON e.id = l.child_id JOIN {hier} h ON h.id = l.hierarchy_id "
+            f"WHERE e.kind IN {leaf_in} AND h.code IN {hier_in}) AS lp ON lp.child_id = o.unit_id "
+            f"WHERE {period_where} AND o.indicator_id IN {summable_in} "
             f"GROUP BY lp.hid, o.indicator_id, lp.parent_id, o.year",
-            [*period_params, *ind_params, True, *summable_params])
+            [*leaf_params, *hier_params, *period_params, *summable_params])
     # 2. The upper tree: each parent of a leaf and all its ancestors (itself at depth 0).
     add("read",
         f"CREATE TEMP TABLE nd_up AS "
@@ -285,8 +300,7 @@ def statements(period: Period, t: Tables, *, hierarchies: Sequence[str], leaf_ki
 
 
 def _leaf_sums_upsert(period: Period, t: Tables, *, hierarchies: Sequence[str], leaf_in: tuple[str, list[object]],
-                      indicator_ids: Sequence[int], period_where: tuple[str, list[object]],
-                      summable: tuple[str, list[object]]) -> list[Statement]:
+                      summable_ids: Sequence[int], period_where: tuple[str, list[object]]) -> list[Statement]:
     """Step 1 for SQLite: `nd_parent` (the leaves' figures summed to each leaf's direct parent in each
     hierarchy) with the same columns and sums as the portable GROUP BY, without sorting the joined rows.
 
@@ -302,13 +316,12 @@ def _leaf_sums_upsert(period: Period, t: Tables, *, hierarchies: Sequence[str], 
     The key packs (ck, indicator, year) into one integer: ((ck × M) + indicator id) × 2 + (year − (Y − 1)),
     M = the largest indicator id + 1.
     """
-    obs, unit, link, hier, ind, real = t.observation, t.unit, t.link, t.hierarchy, t.indicator, t.real
+    obs, unit, link, hier, real = t.observation, t.unit, t.link, t.hierarchy, t.real
     leaf_sql, leaf_params = leaf_in
     where_sql, where_params = period_where
-    summable_in, summable_params = summable
-    ind_in, ind_params = _in(list(indicator_ids))
+    summable_in, summable_params = _in(list(summable_ids))
     hier_in, hier_params = _in(list(hierarchies))
-    m = max(indicator_ids, default=0) + 1
+    m = max(summable_ids, default=0) + 1
     base_year = period.year - 1
     cols = [f"p{i}" for i in range(len(hierarchies))]
     out: list[Statement] = []
@@ -333,11 +346,10 @@ def _leaf_sums_upsert(period: Period, t: Tables, *, hierarchies: Sequence[str], 
                 f"CASE WHEN o.is_synthetic THEN 1 ELSE 0 END "
                 # CROSS JOIN: the period's index range first, then the leaf's row probed by its key.
                 f"FROM {obs} o CROSS JOIN nd_lck lp "
-                f"WHERE lp.child_id = o.unit_id AND {where_sql} AND o.indicator_id IN ("
-                f"SELECT id FROM {ind} WHERE id IN {ind_in} AND additive = %s AND value_kind IN {summable_in}) "
+                f"WHERE lp.child_id = o.unit_id AND {where_sql} AND o.indicator_id IN {summable_in} "
                 f"ON CONFLICT (k) DO UPDATE SET value = value + excluded.value, reported = reported + 1, "
                 f"syn = MAX(syn, excluded.syn)",
-                [base_year, *where_params, *ind_params, True, *summable_params]))
+                [base_year, *where_params, *summable_params]))
     out.append(("read", f"CREATE TEMP TABLE nd_parent (hid INTEGER, indicator_id INTEGER, unit_id INTEGER, "
                         f"year INTEGER, value {real}, reported INTEGER, syn INTEGER)", []))
     per_hierarchy = " UNION ALL ".join(
