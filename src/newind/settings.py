@@ -313,6 +313,9 @@ INSTALLED_APPS += ["huey.contrib.djhuey", "newind.jobs"]
 NEWIND_JOBS_URL = os.environ.get("NEWIND_JOBS_URL", "")
 HUEY = huey_settings(DATABASE_URL, NEWIND_JOBS_URL, VAR_DIR, immediate=env_bool("NEWIND_JOBS_IMMEDIATE", False),
                      workers=int(os.environ.get("NEWIND_WORKER_THREADS", 2)))
+# PostgreSQL: the memory each process of the month's recompute may give one hash or sort (work_mem, for that
+# transaction only). The default 4 MB made the leaf roll-up spill to disk at 100,000 firms (docs/scaling.md).
+NEWIND_RECOMPUTE_WORK_MEM = os.environ.get("NEWIND_RECOMPUTE_WORK_MEM", "64MB")
 # Backups (newind backup / the nightly job): where they go, and how many nightly ones are kept there.
 INSTALLED_APPS += ["newind.backup"]
 NEWIND_BACKUP_DIR = Path(os.environ.get("NEWIND_BACKUP_DIR", VAR_DIR / "backups"))

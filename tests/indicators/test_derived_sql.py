@@ -212,3 +212,28 @@ def test_postgresql_may_run_the_leaf_step_on_parallel_workers(tiny):  # noqa: F8
         cur.execute("DROP TABLE nd_check")
     assert plan[0].startswith("Gather"), plan
     assert not restricted[0].startswith("Gather"), restricted
+
+
+def test_postgresql_gives_the_recompute_more_work_mem_and_puts_it_back(tiny, monkeypatch, settings):  # noqa: F811
+    """The leaf roll-up's hash aggregate spilled to disk at 100,000 firms with PostgreSQL's default 4 MB: the
+    recompute's statements run with NEWIND_RECOMPUTE_WORK_MEM, and the caller's transaction gets its own
+    setting back afterwards."""
+    if connection.vendor != "postgresql":
+        pytest.skip("work_mem is PostgreSQL's")
+    settings.NEWIND_RECOMPUTE_WORK_MEM = "48MB"
+    seen = []
+    real_run_statements = derived_sql.run_statements
+
+    def spy(run, steps, counts=None):
+        seen.append(run("SELECT current_setting('work_mem')", [])[0][0])
+        return real_run_statements(run, steps, counts)
+
+    monkeypatch.setattr(derived_sql, "run_statements", spy)
+    with connection.cursor() as cur:
+        cur.execute("SET LOCAL work_mem = '5MB'")
+        result = recompute_period(PERIOD)
+        cur.execute("SELECT current_setting('work_mem')")
+        after = cur.fetchone()[0]
+    assert seen == ["48MB"] and after == "5MB"
+    assert result.rows > 0
+    _same(_stored(), _computed())

@@ -30,6 +30,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection
 
 from newind.indicators.calc import MIN_REPORTING, NOMINAL_GROWTH_KINDS
@@ -104,11 +105,20 @@ def recompute_period_sql(period: Period, *, hierarchies: Sequence[str], leaf_kin
             cur.execute(sql, params)
             return cur.fetchall() if sql.lstrip().upper().startswith("SELECT") else []
 
+        # PostgreSQL: more memory for the leaf roll-up's hash aggregate, for these statements only (set local
+        # to the transaction, then put back; a rollback puts it back by itself). With the default 4 MB the
+        # aggregate spilled to disk at 100,000 firms and the recompute took 2.6 s instead of 1.6 s.
+        previous = None
+        if connection.vendor == "postgresql":
+            previous = run("SELECT current_setting('work_mem')", [])[0][0]
+            run("SELECT set_config('work_mem', %s, true)", [settings.NEWIND_RECOMPUTE_WORK_MEM])
         timings = run_statements(run, statements(period, Tables.django(), hierarchies=hierarchies,
                                                  leaf_kinds=leaf_kinds, indicator_ids=indicator_ids,
                                                  summable_ids=summable_indicator_ids(indicator_ids),
                                                  include_leaves=include_leaves, computed_at=computed_at),
                                  counts)
+        if previous is not None:
+            run("SELECT set_config('work_mem', %s, true)", [previous])
     return timings, counts
 
 
